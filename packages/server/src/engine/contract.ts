@@ -1,0 +1,64 @@
+/**
+ * The seam between the engine (Engine.IO sessions and transports) and the socket layer
+ * (namespaces, rooms, acks). The socket layer depends on these types only, never on a
+ * transport, so either side can change behind them.
+ */
+import type { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+
+export type EngineReadyState = 'opening' | 'open' | 'closing' | 'closed';
+
+export interface SendOptions {
+  /** Allow per-message deflate / HTTP compression for this message (default true). */
+  compress?: boolean;
+}
+
+/**
+ * Why a session closed, as the `close` event reports it (the same strings engine.io uses):
+ * 'transport close' | 'transport error' | 'ping timeout' | 'parse error' | 'forced close' |
+ * 'server shutting down' | 'forced server close' | 'transport full' (payload over maxHttpBufferSize)
+ */
+export type EngineCloseReason = string;
+
+/**
+ * An Engine.IO message encoded once and sent to any number of sessions: the engine caches
+ * whatever each transport needs (a ready WebSocket frame, a polling text record) on first use,
+ * so a broadcast to 10,000 sockets costs one encoding. Create with `prepareMessage()` from
+ * `@parley/server/engine`.
+ */
+export interface PreparedMessage {
+  /** The message payload (without the Engine.IO `4` type prefix). */
+  readonly data: string | Uint8Array;
+}
+
+/** One client session, whatever transport it is on. Shaped like engine.io's Socket. */
+export interface EngineSocketLike extends EventEmitter {
+  readonly id: string;
+  readonly readyState: EngineReadyState;
+  readonly protocol: number;
+  readonly transport: { readonly name: string };
+  /** The handshake request (headers, url, socket address). */
+  readonly request: IncomingMessage;
+  readonly remoteAddress: string;
+  /**
+   * Queues one message. Messages queued in the same event-loop turn leave in one write
+   * (one polling response, or one corked socket write of several WebSocket frames).
+   */
+  send(data: string | Uint8Array, options?: SendOptions, callback?: () => void): this;
+  /** Alias of {@link send}, as in engine.io. */
+  write(data: string | Uint8Array, options?: SendOptions, callback?: () => void): this;
+  /** Queues a message encoded once for many sessions; see {@link PreparedMessage}. */
+  sendPrepared(message: PreparedMessage, options?: SendOptions): void;
+  /** Closes the session (after flushing queued messages unless `discard` is true). */
+  close(discard?: boolean): void;
+  // Events: 'message' (data: string | Buffer), 'data' (alias), 'close' (reason, description),
+  // 'upgrade' (transport), 'upgrading', 'error' (err), 'packet', 'packetCreate', 'drain', 'heartbeat'.
+}
+
+/** The engine server as the socket layer uses it. Shaped like engine.io's Server. */
+export interface EngineServerLike extends EventEmitter {
+  /** Open sessions by id. */
+  readonly clients: ReadonlyMap<string, EngineSocketLike>;
+  readonly clientsCount: number;
+  // Events: 'connection' (socket), 'connection_error' (err), 'initial_headers', 'headers'.
+}
