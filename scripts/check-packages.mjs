@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
-const packages = ['packages/protocol'].filter((dir) =>
+const packages = ['packages/protocol', 'packages/server', 'packages/client', 'packages/redis-adapter'].filter((dir) =>
   existsSync(`${dir}/package.json`),
 );
 

@@ -1,0 +1,346 @@
+// The chat's client logic over one Socket.IO connection (the server's protocol is in src/chat/events.ts).
+//
+// Nothing is lost and nothing is shown twice:
+// - a recovered session (the server kept it through a short drop) gets its missed events replayed;
+// - otherwise every joined room asks for the messages after the last id it has;
+// - messages are keyed by id, so overlaps between those paths are dropped;
+// - messages written while offline wait in the outbox and go out, in order, once connected.
+import { Outbox } from './outbox.js';
+import { request } from './request.js';
+import { Sender } from './sender.js';
+import { RoomState } from './state.js';
+import { loadJson, saveJson } from './util.js';
+
+const DEFAULT_ROOM = 'general';
+const TYPING_SEND_EVERY_MS = 2500;
+const TYPING_IDLE_MS = 3000;
+const TYPING_SHOWN_MS = 5000;
+/** Failed reconnection attempts before the status says "offline" instead of "reconnecting". */
+const OFFLINE_AFTER_ATTEMPTS = 3;
+/** Catch-up pages fetched before giving up on filling a gap and showing the latest page instead. */
+const MAX_CATCH_UP_PAGES = 10;
+
+export class Chat {
+  nick = '';
+  /** @type {Map<string, RoomState>} */
+  rooms = new Map();
+  /** Every room on the server, by name. */
+  roomNames = [DEFAULT_ROOM];
+  joined = loadJson('parley.rooms', [DEFAULT_ROOM]).filter((name) => typeof name === 'string');
+  active = String(loadJson('parley.active', DEFAULT_ROOM));
+  outbox = new Outbox();
+  status = 'connecting';
+
+  #socket = null;
+  #view;
+  #sender;
+  #failedAttempts = 0;
+  #typingSentAt = 0;
+  #typingIdleTimer = 0;
+
+  constructor(view) {
+    this.#view = view;
+    this.#sender = new Sender({
+      outbox: this.outbox,
+      send: (item) => this.#request('message:send', { room: item.room, text: item.text, clientId: item.clientId }),
+      connected: () => this.#socket?.connected === true,
+      onStored: (message) => this.#room(message.room).add([message]),
+      onChange: (room) => {
+        this.#redrawIfActive(room);
+        this.#setStatus(this.status);
+      },
+      onError: (message) => this.#view.toast(message, 'error'),
+    });
+    if (!this.joined.includes(DEFAULT_ROOM)) this.joined.unshift(DEFAULT_ROOM);
+    if (!this.joined.includes(this.active)) this.active = DEFAULT_ROOM;
+    for (const name of this.joined) this.#room(name);
+    // One timer for all typing hints: expire them and redraw.
+    setInterval(() => this.#view.typing(this.activeRoom), 1000);
+    window.addEventListener('online', () => this.#online());
+    window.addEventListener('offline', () => this.#setStatus('offline'));
+  }
+
+  get activeRoom() {
+    return this.#room(this.active);
+  }
+
+  /** Connects as `nick`, or reconnects under a new nickname. */
+  start(nick) {
+    this.nick = nick;
+    if (!this.#socket) {
+      this.#socket = this.#createSocket();
+      this.#socket.connect();
+    } else {
+      this.#socket.disconnect();
+      this.#setStatus('connecting');
+      this.#socket.connect();
+    }
+  }
+
+  // ---------------------------------------------------------------- actions from the page
+
+  send(text) {
+    this.outbox.add(this.active, text);
+    this.#typingStopped();
+    this.#view.messages(this.activeRoom, 'append', true);
+    this.#sender.flush();
+  }
+
+  retry(clientId) {
+    const item = this.outbox.get(clientId);
+    if (!item) return;
+    this.outbox.mark(item, 'queued');
+    this.#view.messages(this.activeRoom);
+    this.#sender.flush();
+  }
+
+  discard(clientId) {
+    this.outbox.remove(clientId);
+    this.#view.messages(this.activeRoom);
+  }
+
+  async openRoom(name) {
+    const room = this.#room(name);
+    room.unread = 0;
+    this.active = name;
+    saveJson('parley.active', name);
+    if (!this.joined.includes(name)) {
+      this.joined.push(name);
+      saveJson('parley.rooms', this.joined);
+    }
+    this.#view.room(room, 'reset');
+    if (!room.loaded && this.#socket?.connected) {
+      try {
+        await this.#join(room);
+      } catch (err) {
+        this.#reportError(err);
+      }
+      if (this.active === name) this.#view.room(room, 'reset');
+    }
+  }
+
+  /** Creates a room (or finds the existing one) and opens it. Throws RequestError on refusal. */
+  async createRoom(name) {
+    const result = await this.#request('room:create', { room: name });
+    this.#addRoomName(result.room.name);
+    await this.openRoom(result.room.name);
+  }
+
+  async loadOlder() {
+    const room = this.activeRoom;
+    if (!room.hasOlder || room.loadingOlder || !this.#socket?.connected || room.firstId === undefined) return;
+    room.loadingOlder = true;
+    this.#view.messages(room, 'prepend');
+    try {
+      const page = await this.#request('history:before', { room: room.name, before: room.firstId });
+      room.add(page.messages);
+      room.hasOlder = page.hasMore;
+    } catch (err) {
+      this.#reportError(err);
+    } finally {
+      room.loadingOlder = false;
+    }
+    if (room === this.activeRoom) this.#view.messages(room, 'prepend');
+  }
+
+  typing() {
+    const now = Date.now();
+    if (now - this.#typingSentAt > TYPING_SEND_EVERY_MS && this.#socket?.connected) {
+      this.#typingSentAt = now;
+      this.#socket.emit('typing', { room: this.active, typing: true });
+    }
+    clearTimeout(this.#typingIdleTimer);
+    this.#typingIdleTimer = setTimeout(() => this.#typingStopped(), TYPING_IDLE_MS);
+  }
+
+  // ---------------------------------------------------------------- connection
+
+  #createSocket() {
+    // The nickname travels in the handshake, read afresh on every (re)connection.
+    const socket = io({ autoConnect: false, auth: (cb) => cb({ nick: this.nick }) });
+    socket.on('connect', () => this.#onConnect());
+    socket.on('disconnect', (reason) => {
+      // Typing hints can no longer be cleared by their senders; drop them rather than show stale ones.
+      for (const room of this.rooms.values()) room.typing.clear();
+      this.#view.typing(this.activeRoom);
+      if (reason === 'io client disconnect') return;
+      this.#setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
+    });
+    socket.on('connect_error', (err) => this.#onConnectError(err));
+    socket.on('message', (message) => this.#onMessage(message));
+    socket.on('presence', (event) => this.#onPresence(event));
+    socket.on('typing', (event) => this.#onTyping(event));
+    socket.on('room:created', (room) => {
+      if (typeof room?.name === 'string') this.#addRoomName(room.name);
+    });
+    return socket;
+  }
+
+  async #onConnect() {
+    this.#failedAttempts = 0;
+    this.#setStatus('connected');
+    const socket = this.#socket;
+    try {
+      // A recovered session kept its rooms and got every missed event replayed: only rooms opened
+      // while offline still need loading.
+      if (!socket.recovered) await this.#resync();
+      else for (const name of this.joined) if (!this.#room(name).loaded) await this.#join(this.#room(name));
+      this.#view.room(this.activeRoom, 'append');
+    } catch (err) {
+      if (socket.connected) this.#reportError(err);
+    }
+    this.#sender.flush();
+  }
+
+  #onConnectError(err) {
+    if (!this.#socket.active) {
+      // Refused by the server (not a network problem): the nickname was not accepted.
+      this.#setStatus('offline');
+      this.#view.askNickname(this.nick, err.message);
+      return;
+    }
+    this.#failedAttempts += 1;
+    const offline = navigator.onLine === false || this.#failedAttempts >= OFFLINE_AFTER_ATTEMPTS;
+    this.#setStatus(offline ? 'offline' : 'reconnecting');
+  }
+
+  #online() {
+    if (this.#socket && !this.#socket.connected) {
+      this.#setStatus('reconnecting');
+      if (!this.#socket.active) this.#socket.connect();
+    }
+  }
+
+  /** After a fresh session: refresh the room list, then rejoin every room and catch up. */
+  async #resync() {
+    const { rooms } = await this.#request('rooms:list');
+    this.roomNames = rooms.map((room) => room.name);
+    const known = new Set(this.roomNames);
+    this.joined = this.joined.filter((name) => known.has(name));
+    if (!this.joined.includes(DEFAULT_ROOM)) this.joined.unshift(DEFAULT_ROOM);
+    if (!this.joined.includes(this.active)) this.active = DEFAULT_ROOM;
+    saveJson('parley.rooms', this.joined);
+    this.#view.room(this.activeRoom, 'append');
+    // The room on screen first, so it fills without waiting for the others.
+    const order = [this.active, ...this.joined.filter((name) => name !== this.active)];
+    for (const name of order) {
+      const room = await this.#join(this.#room(name));
+      if (room === this.activeRoom) this.#view.room(room, 'append');
+    }
+    this.#view.rooms();
+  }
+
+  /** Joins (or rejoins) a room and loads or catches up its messages; resolves with the room's state. */
+  async #join(room) {
+    const firstTime = !room.loaded;
+    const result = await this.#request('room:join', {
+      room: room.name,
+      ...(firstTime ? {} : { after: room.lastId ?? 0 }),
+    });
+    room.users = result.users;
+    let added = room.add(result.messages);
+    if (result.mode === 'latest') {
+      room.hasOlder = result.hasMore;
+    } else {
+      let hasMore = result.hasMore;
+      for (let pages = 1; hasMore && pages < MAX_CATCH_UP_PAGES; pages++) {
+        const page = await this.#request('history:after', { room: room.name, after: room.lastId ?? 0 });
+        added = added.concat(room.add(page.messages));
+        hasMore = page.hasMore;
+      }
+      if (hasMore) {
+        // Too far behind to fill the gap page by page: show the latest page instead.
+        this.rooms.delete(room.name);
+        const fresh = this.#room(room.name);
+        return this.#join(fresh);
+      }
+    }
+    room.loaded = true;
+    // Only what was missed counts as unread, not the history shown on first load.
+    if (!firstTime && room !== this.activeRoom) {
+      room.unread += added.filter((message) => message.nick !== this.nick).length;
+    }
+    return room;
+  }
+
+  // ---------------------------------------------------------------- server events
+
+  #onMessage(message) {
+    const room = this.rooms.get(message?.room);
+    if (!room) return;
+    // Our own message, broadcast before its ack arrived: it is delivered.
+    if (message.nick === this.nick && message.clientId) this.outbox.remove(message.clientId);
+    const added = room.add([message]);
+    room.typing.delete(message.nick);
+    if (added.length === 0) return;
+    if (room === this.activeRoom) {
+      this.#view.messages(room, 'append');
+      if (document.hidden && message.nick !== this.nick) room.unread += 1;
+    } else if (message.nick !== this.nick) {
+      room.unread += 1;
+    }
+    this.#view.rooms();
+  }
+
+  #onPresence(event) {
+    const room = this.rooms.get(event?.room);
+    if (!room || !Array.isArray(event.users)) return;
+    room.users = event.users.filter((nick) => typeof nick === 'string');
+    // Someone who left cannot still be typing.
+    for (const nick of room.typing.keys()) if (!room.users.includes(nick)) room.typing.delete(nick);
+    if (room === this.activeRoom) {
+      this.#view.people(room);
+      this.#view.typing(room);
+    }
+  }
+
+  #onTyping(event) {
+    const room = this.rooms.get(event?.room);
+    if (!room || typeof event.nick !== 'string') return;
+    if (event.typing) room.typing.set(event.nick, Date.now() + TYPING_SHOWN_MS);
+    else room.typing.delete(event.nick);
+    if (room === this.activeRoom) this.#view.typing(room);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  #request(event, ...args) {
+    return request(this.#socket, event, ...args);
+  }
+
+  #typingStopped() {
+    clearTimeout(this.#typingIdleTimer);
+    if (this.#typingSentAt !== 0 && this.#socket?.connected) {
+      this.#socket.emit('typing', { room: this.active, typing: false });
+    }
+    this.#typingSentAt = 0;
+  }
+
+  #room(name) {
+    let room = this.rooms.get(name);
+    if (!room) {
+      room = new RoomState(name);
+      this.rooms.set(name, room);
+    }
+    return room;
+  }
+
+  #addRoomName(name) {
+    if (this.roomNames.includes(name)) return;
+    this.roomNames = [...this.roomNames, name].sort();
+    this.#view.rooms();
+  }
+
+  #redrawIfActive(roomName) {
+    if (roomName === this.active) this.#view.messages(this.activeRoom);
+  }
+
+  #setStatus(status) {
+    this.status = status;
+    this.#view.status(status, this.outbox.queuedCount);
+  }
+
+  #reportError(err) {
+    this.#view.toast(err instanceof Error ? err.message : String(err), 'error');
+  }
+}

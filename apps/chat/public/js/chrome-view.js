@@ -1,0 +1,103 @@
+// Everything around the message pane: rooms, people, the room header, connection state, toasts.
+import { avatar, el } from './util.js';
+
+const STATUS_TEXT = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+};
+
+export class ChromeView {
+  #app = document.getElementById('app');
+  #rooms = document.getElementById('room-list');
+  #people = document.getElementById('people-list');
+  #peopleCount = document.getElementById('people-count');
+  #roomName = document.getElementById('room-name');
+  #roomSub = document.getElementById('room-sub');
+  #statusText = document.getElementById('status-text');
+  #banner = document.getElementById('banner');
+  #toasts = document.getElementById('toasts');
+  #menuBadge = document.getElementById('menu-badge');
+  #input = document.getElementById('input');
+
+  constructor({ onOpenRoom }) {
+    this.onOpenRoom = onOpenRoom;
+  }
+
+  /** @param {'connecting' | 'connected' | 'reconnecting' | 'offline'} status */
+  setStatus(status, queued) {
+    this.#app.dataset.status = status;
+    this.#statusText.textContent = STATUS_TEXT[status];
+    document.getElementById('status').title =
+      status === 'offline' ? 'The server cannot be reached; still trying in the background.' : STATUS_TEXT[status];
+    let banner = '';
+    if (status === 'offline' || status === 'reconnecting') {
+      banner =
+        queued > 0
+          ? `Not connected. ${queued === 1 ? '1 message is' : `${queued} messages are`} waiting and will be sent when the connection is back.`
+          : 'Not connected. You can keep writing: messages are sent when the connection is back.';
+    }
+    this.#banner.textContent = banner;
+    this.#banner.hidden = banner === '';
+  }
+
+  renderRooms(names, rooms, active, joined) {
+    const nodes = names.map((name) => {
+      const room = rooms.get(name);
+      const unread = room && name !== active ? room.unread : 0;
+      const item = el('li');
+      item.dataset.room = name;
+      if (name === active) item.classList.add('active');
+      if (unread > 0) item.classList.add('unread');
+      if (!joined.includes(name)) item.classList.add('not-joined');
+      const button = el('button');
+      button.type = 'button';
+      button.append(el('span', 'hash', '#'), el('span', 'name', name));
+      if (unread > 0) button.append(el('span', 'badge', unread > 99 ? '99+' : String(unread)));
+      button.addEventListener('click', () => this.onOpenRoom(name));
+      item.append(button);
+      return item;
+    });
+    this.#rooms.replaceChildren(...nodes);
+    const anyUnread = names.some((name) => name !== active && (rooms.get(name)?.unread ?? 0) > 0);
+    this.#menuBadge.hidden = !anyUnread;
+  }
+
+  renderRoomHeader(room) {
+    this.#roomName.textContent = room.name;
+    this.#input.placeholder = `Message #${room.name}`;
+    document.title = room.unread > 0 ? `(${room.unread}) #${room.name} · Parley` : `#${room.name} · Parley`;
+    this.#renderSub(room);
+  }
+
+  renderPeople(room, me) {
+    const nodes = room.users.map((nick) => {
+      const item = el('li');
+      item.append(avatar(nick, 'avatar small'), el('span', 'person-name', nick));
+      if (nick === me) item.append(el('span', 'you', 'you'));
+      return item;
+    });
+    this.#people.replaceChildren(...nodes);
+    this.#peopleCount.textContent = room.users.length > 0 ? `· ${room.users.length}` : '';
+    this.#renderSub(room);
+  }
+
+  renderMe(nick) {
+    document.getElementById('me-nick').textContent = nick;
+    document.getElementById('me-avatar').replaceWith(Object.assign(avatar(nick, 'avatar small'), { id: 'me-avatar' }));
+  }
+
+  toast(message, kind = 'info') {
+    const node = el('div', `toast ${kind}`, message);
+    node.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    this.#toasts.append(node);
+    while (this.#toasts.childElementCount > 3) this.#toasts.firstElementChild.remove();
+    setTimeout(() => node.remove(), kind === 'error' ? 6000 : 4000);
+  }
+
+  #renderSub(room) {
+    const count = room.users.length;
+    this.#roomSub.textContent = count === 0 ? '' : count === 1 ? '1 person here' : `${count} people here`;
+  }
+}

@@ -1,0 +1,162 @@
+// The message pane: history, day separators, grouping, own-message delivery marks, scrolling.
+import { deliveryMark } from './icons.js';
+import { avatar, dayKey, dayLabel, el, formatFull, formatTime, hueOf } from './util.js';
+
+/** Consecutive messages by one author within this many ms share one header. */
+const GROUP_WINDOW_MS = 5 * 60 * 1000;
+/** Within this many px of the bottom, new messages keep the view pinned to the bottom. */
+const STICK_DISTANCE = 120;
+
+export class MessageView {
+  #scroller = document.getElementById('messages');
+  #list = document.getElementById('message-list');
+  #pending = document.getElementById('pending-list');
+  #edge = document.getElementById('history-edge');
+  #jump = document.getElementById('jump');
+  #typing = document.getElementById('typing');
+  /** Elements of rendered messages, reused across renders. */
+  #elements = new WeakMap();
+  #room = null;
+
+  constructor({ onNearTop, onRetry, onDiscard }) {
+    this.#scroller.addEventListener(
+      'scroll',
+      () => {
+        if (this.#scroller.scrollTop < 150) onNearTop();
+        if (this.#isNearBottom()) this.#jump.hidden = true;
+      },
+      { passive: true },
+    );
+    this.#jump.addEventListener('click', () => this.scrollToBottom());
+    this.onRetry = onRetry;
+    this.onDiscard = onDiscard;
+  }
+
+  /**
+   * Renders a room. `how`: 'reset' (room switch: go to the bottom), 'prepend' (older history came in:
+   * keep what the user looks at in place), 'append' (new messages: follow them if at the bottom).
+   */
+  render(room, pending, me, how = 'append') {
+    const switched = this.#room !== room.name;
+    this.#room = room.name;
+    const stick = switched || how === 'reset' || this.#isNearBottom();
+    const fromBottom = this.#scroller.scrollHeight - this.#scroller.scrollTop;
+    const before = this.#list.childElementCount + this.#pending.childElementCount;
+
+    this.#renderEdge(room);
+    this.#list.replaceChildren(...this.#messageNodes(room.ordered(), me));
+    this.#pending.replaceChildren(...pending.map((item) => this.#pendingNode(item)));
+
+    if (how === 'prepend' && !switched) {
+      this.#scroller.scrollTop = this.#scroller.scrollHeight - fromBottom;
+    } else if (stick) {
+      this.scrollToBottom();
+    } else if (this.#list.childElementCount + this.#pending.childElementCount > before) {
+      this.#jump.hidden = false;
+    }
+  }
+
+  scrollToBottom() {
+    this.#scroller.scrollTop = this.#scroller.scrollHeight;
+    this.#jump.hidden = true;
+  }
+
+  renderTyping(room, me) {
+    const now = Date.now();
+    const names = [...room.typing].filter(([nick, until]) => until > now && nick !== me).map(([nick]) => nick);
+    let text = '';
+    if (names.length === 1) text = `${names[0]} is typing…`;
+    else if (names.length === 2) text = `${names[0]} and ${names[1]} are typing…`;
+    else if (names.length > 2) text = 'Several people are typing…';
+    if (this.#typing.textContent !== text) this.#typing.textContent = text;
+  }
+
+  #renderEdge(room) {
+    this.#edge.className = 'history-edge';
+    if (room.hasOlder || room.loadingOlder) {
+      this.#edge.classList.toggle('loading', room.loadingOlder);
+      this.#edge.textContent = room.loadingOlder ? 'Loading earlier messages…' : '';
+      return;
+    }
+    if (!room.loaded) {
+      this.#edge.classList.add('loading');
+      this.#edge.textContent = 'Loading messages…';
+      return;
+    }
+    this.#edge.replaceChildren(
+      el('span', 'edge-title', `Welcome to #${room.name}`),
+      el('span', '', room.ids.length > 0 ? 'This is the start of the conversation.' : 'No messages yet. Say hello!'),
+    );
+  }
+
+  *#messageNodes(messages, me) {
+    let previous = null;
+    for (const message of messages) {
+      if (!previous || dayKey(previous.ts) !== dayKey(message.ts)) {
+        yield el('li', 'day', dayLabel(message.ts));
+        previous = null;
+      }
+      let node = this.#elements.get(message);
+      if (!node) {
+        node = this.#messageNode(message, message.nick === me, 'delivered');
+        this.#elements.set(message, node);
+      }
+      node.classList.toggle('grouped', isGrouped(previous, message));
+      yield node;
+      previous = message;
+    }
+  }
+
+  #pendingNode(item) {
+    const node = this.#messageNode({ nick: '', text: item.text, ts: item.createdAt }, true, item.state);
+    node.dataset.clientId = item.clientId;
+    node.classList.add(item.state === 'failed' ? 'failed' : 'pending', 'grouped');
+    if (item.state === 'failed') {
+      const failure = el('div', 'failure');
+      const retry = el('button', 'failure-action', 'Retry');
+      const discard = el('button', 'failure-action', 'Delete');
+      retry.type = 'button';
+      discard.type = 'button';
+      retry.addEventListener('click', () => this.onRetry(item.clientId));
+      discard.addEventListener('click', () => this.onDiscard(item.clientId));
+      failure.append(el('span', '', item.error || 'Not sent.'), retry, discard);
+      node.querySelector('.bubble').append(failure);
+    }
+    return node;
+  }
+
+  #messageNode(message, own, state) {
+    const node = el('li', own ? 'msg own' : 'msg');
+    if (message.id !== undefined) node.dataset.id = String(message.id);
+    node.dataset.status = own ? state : 'received';
+    node.style.setProperty('--hue', String(hueOf(message.nick)));
+
+    const bubble = el('div', 'bubble');
+    if (!own) {
+      const meta = el('div', 'meta');
+      meta.append(el('span', 'nick', message.nick));
+      bubble.append(meta);
+    }
+    const text = el('div', 'text');
+    text.append(el('span', 'body', message.text));
+    const foot = el('span', 'foot');
+    const time = el('time', '', formatTime(message.ts));
+    time.dateTime = new Date(message.ts).toISOString();
+    time.title = formatFull(message.ts);
+    foot.append(time);
+    if (own) foot.append(deliveryMark(state));
+    text.append(foot);
+    bubble.append(text);
+    node.append(own ? el('span') : avatar(message.nick), bubble);
+    return node;
+  }
+
+  #isNearBottom() {
+    const s = this.#scroller;
+    return s.scrollHeight - s.scrollTop - s.clientHeight < STICK_DISTANCE;
+  }
+}
+
+function isGrouped(previous, message) {
+  return previous !== null && previous.nick === message.nick && message.ts - previous.ts < GROUP_WINDOW_MS;
+}

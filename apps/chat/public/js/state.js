@@ -1,0 +1,73 @@
+// What the page knows about one room. Messages are keyed by their server id, so whatever path a
+// message arrives by (live broadcast, ack, recovery replay, catch-up, history page) it is shown once.
+
+export class RoomState {
+  constructor(name) {
+    this.name = name;
+    /** @type {Map<number, object>} */
+    this.messages = new Map();
+    /** Message ids in ascending order. */
+    this.ids = [];
+    /** True once the server sent this room's history (after that, catch-up asks for "after lastId"). */
+    this.loaded = false;
+    this.hasOlder = false;
+    this.loadingOlder = false;
+    this.users = [];
+    /** nick -> time the "is typing" hint expires */
+    this.typing = new Map();
+    this.unread = 0;
+  }
+
+  get lastId() {
+    return this.ids.length > 0 ? this.ids[this.ids.length - 1] : undefined;
+  }
+
+  get firstId() {
+    return this.ids.length > 0 ? this.ids[0] : undefined;
+  }
+
+  /** Adds messages it does not have yet; returns the new ones. */
+  add(messages) {
+    const added = [];
+    for (const message of messages) {
+      if (!isMessage(message) || this.messages.has(message.id)) continue;
+      this.messages.set(message.id, message);
+      this.#insertId(message.id);
+      added.push(message);
+    }
+    return added;
+  }
+
+  ordered() {
+    return this.ids.map((id) => this.messages.get(id));
+  }
+
+  #insertId(id) {
+    const ids = this.ids;
+    // Live messages arrive in order: appending is the common case.
+    if (ids.length === 0 || id > ids[ids.length - 1]) {
+      ids.push(id);
+      return;
+    }
+    let low = 0;
+    let high = ids.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (ids[mid] < id) low = mid + 1;
+      else high = mid;
+    }
+    ids.splice(low, 0, id);
+  }
+}
+
+function isMessage(value) {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Number.isSafeInteger(value.id) &&
+    typeof value.room === 'string' &&
+    typeof value.nick === 'string' &&
+    typeof value.text === 'string' &&
+    typeof value.ts === 'number'
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * The chat server: Express for the page, the realtime server on the same http.Server, and the store.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { attachChat } from './chat/handlers.js';
+import { type ClusterOptions, createAdapter, createRealtimeServer, type RealtimeServer } from './realtime.js';
+import type { ChatStore } from './store/index.js';
+
+export interface ChatServerOptions {
+  store: ChatStore;
+  port: number;
+  host: string;
+  /** Join a cluster of chat nodes through Redis (the store must then be shared: PostgreSQL). */
+  cluster?: ClusterOptions;
+  /** Called with the realtime server before it joins the cluster, e.g. to log adapter events. */
+  onRealtimeServer?: (io: RealtimeServer) => void;
+}
+
+export interface ChatServer {
+  /** The URL to open in a browser (localhost when listening on every interface). */
+  readonly url: string;
+  readonly port: number;
+  readonly io: RealtimeServer;
+  close(): Promise<void>;
+}
+
+/** Works from src/ (tests) and from dist/ (the built app): both sit beside public/. */
+const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
+
+// The page never needs inline script or any third-party origin; a tight policy makes an injection
+// bug inert even if one slipped past the text-only rendering.
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "connect-src 'self' ws: wss:",
+  "img-src 'self' data:",
+  "style-src 'self'",
+  "script-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function createApp(): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
+  return app;
+}
+
+/** Opens the store (and the cluster link), starts listening, and resolves once the chat accepts connections. */
+export async function startChatServer(options: ChatServerOptions): Promise<ChatServer> {
+  await options.store.init();
+  const cluster = await createAdapter(options.cluster).catch(async (err: unknown) => {
+    await options.store.close();
+    throw err;
+  });
+  const httpServer = createServer(createApp());
+  const io = createRealtimeServer(httpServer, cluster?.adapter);
+  options.onRealtimeServer?.(io);
+  const chat = attachChat(io, options.store);
+  const shutdown = async () => {
+    chat.close();
+    httpServer.closeAllConnections();
+    // The server first (its adapter says goodbye to the other nodes), then Redis, then the store.
+    await io.close();
+    await cluster?.close();
+    await options.store.close();
+  };
+  try {
+    // Subscribed to the cluster before the first client arrives, so no broadcast is missed.
+    await io.of('/').adapter.init();
+    await listen(httpServer, options.port, options.host);
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+  const { port } = httpServer.address() as AddressInfo;
+  const shownHost = ['0.0.0.0', '::', ''].includes(options.host) ? 'localhost' : options.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`,
+    port,
+    io,
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}
+
+function listen(server: HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

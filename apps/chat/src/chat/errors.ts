@@ -1,0 +1,36 @@
+/** Every refusal the chat server can answer with; the page shows `message` to the user as is. */
+export type ChatErrorCode =
+  | 'BAD_REQUEST'
+  | 'INVALID_NICKNAME'
+  | 'INVALID_ROOM_NAME'
+  | 'UNKNOWN_ROOM'
+  | 'NOT_IN_ROOM'
+  | 'EMPTY_MESSAGE'
+  | 'MESSAGE_TOO_LONG'
+  | 'RATE_LIMITED'
+  | 'SERVER_ERROR';
+
+/** The error half of every ack: `{ ok: false, error: { code, message, retryAfterMs? } }`. */
+export interface ChatErrorBody {
+  code: ChatErrorCode;
+  message: string;
+  retryAfterMs?: number;
+}
+
+export class ChatError extends Error {
+  readonly code: ChatErrorCode;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: ChatErrorCode, message: string, retryAfterMs?: number) {
+    super(message);
+    this.name = 'ChatError';
+    this.code = code;
+    this.retryAfterMs = retryAfterMs;
+  }
+
+  toBody(): ChatErrorBody {
+    return this.retryAfterMs === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, retryAfterMs: this.retryAfterMs };
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The chat's event contract between the page (public/js) and the server. Every client request
+ * carries an ack callback, answered with `{ ok: true, ...result }` or `{ ok: false, error }`.
+ *
+ * client -> server
+ *   'rooms:list'     ()                                  -> { rooms: RoomInfo[] }
+ *   'room:create'    { room }                            -> { room: RoomInfo, created }
+ *   'room:join'      { room, after? }                    -> JoinResult
+ *   'room:leave'     { room }                            -> {}
+ *   'history:before' { room, before }                    -> MessagePage (older messages)
+ *   'history:after'  { room, after }                     -> MessagePage (catch-up)
+ *   'message:send'   { room, text, clientId }            -> { message: ChatMessage }
+ *   'typing'         { room, typing }                    (no ack, relayed as volatile)
+ *
+ * server -> client
+ *   'message'        ChatMessage
+ *   'presence'       { room, users: string[] }
+ *   'typing'         { room, nick, typing }
+ *   'room:created'   RoomInfo
+ */
+import type { ChatMessage, MessagePage } from '../store/index.js';
+import type { ChatErrorBody } from './errors.js';
+
+export type AckResponse = ({ ok: true } & object) | { ok: false; error: ChatErrorBody };
+
+export interface JoinResult extends MessagePage {
+  room: string;
+  users: string[];
+  /** 'latest': the newest page (replace the view); 'after': messages after the id the client sent. */
+  mode: 'latest' | 'after';
+}
+
+export interface PresenceEvent {
+  room: string;
+  users: string[];
+}
+
+export interface TypingEvent {
+  room: string;
+  nick: string;
+  typing: boolean;
+}
+
+export type { ChatMessage };
+
+/** Latest messages sent on join, and the page size for scrolling up. */
+export const HISTORY_PAGE = 50;
+/** Page size for catching up after a disconnect. */
+export const CATCH_UP_PAGE = 200;
+/** Rate limit: messages per window per socket. */
+export const RATE_LIMIT = { messages: 10, windowMs: 5000 } as const;

@@ -1,0 +1,66 @@
+import { fileURLToPath } from 'node:url';
+
+export interface ChatConfig {
+  port: number;
+  host: string;
+  /** SQLite file, used when no databaseUrl is set. */
+  sqliteFile: string;
+  /** PostgreSQL connection string; set it to share one database between several nodes. */
+  databaseUrl: string | undefined;
+  /** PostgreSQL schema to create and use instead of `public` (several chats in one database). */
+  databaseSchema: string | undefined;
+  /** Redis connection string; with it the node joins a cluster through the Redis adapter. */
+  redisUrl: string | undefined;
+  /** Prefix of the adapter's Redis keys and channels; nodes of one chat must share it. */
+  redisKey: string;
+  /** How often a node announces itself to the others; one silent for twice as long is gone. */
+  heartbeatMs: number;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'INVALID_CONFIG';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** apps/chat/data/chat.db, wherever the process was started from. */
+const DEFAULT_DB = fileURLToPath(new URL('../data/chat.db', import.meta.url));
+const DEFAULT_REDIS_KEY = 'parley-chat';
+const DEFAULT_HEARTBEAT_MS = 5000;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const redisUrl = env.REDIS_URL || undefined;
+  const databaseUrl = env.DATABASE_URL || undefined;
+  // SQLite is a file on this machine: nodes sharing Redis but not a database would each show their
+  // own history, which looks like lost messages. Refuse instead of running half-clustered.
+  if (redisUrl && !databaseUrl) {
+    throw new ConfigError('REDIS_URL needs DATABASE_URL too: cluster nodes must share one PostgreSQL database.');
+  }
+  const databaseSchema = env.DATABASE_SCHEMA || undefined;
+  if (databaseSchema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(databaseSchema)) {
+    throw new ConfigError(`DATABASE_SCHEMA must be a lower-case SQL identifier, got "${databaseSchema}".`);
+  }
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    sqliteFile: env.CHAT_DB || DEFAULT_DB,
+    databaseUrl,
+    databaseSchema,
+    redisUrl,
+    redisKey: env.REDIS_KEY || DEFAULT_REDIS_KEY,
+    heartbeatMs: integer(env, 'CLUSTER_HEARTBEAT_MS', DEFAULT_HEARTBEAT_MS, 50, 600_000),
+  };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}".`);
+  }
+  return value;
+}

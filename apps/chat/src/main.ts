@@ -1,0 +1,75 @@
+/**
+ * `npm start`: the chat on http://localhost:3000 (PORT, HOST, CHAT_DB, DATABASE_URL, REDIS_URL...
+ * override; see config.ts). With REDIS_URL and DATABASE_URL it runs as one node of a cluster.
+ */
+import { startChatServer } from './app.js';
+import { redact } from './cluster.js';
+import { type ChatConfig, readConfig } from './config.js';
+import type { RealtimeServer } from './realtime.js';
+import { createStore } from './store/index.js';
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  console.log(`Parley chat: ${describeMode(config)}`);
+  const store = createStore(config);
+  const cluster = config.redisUrl
+    ? { redisUrl: config.redisUrl, key: config.redisKey, heartbeatMs: config.heartbeatMs }
+    : undefined;
+  const server = await startChatServer({
+    store,
+    port: config.port,
+    host: config.host,
+    cluster,
+    onRealtimeServer: cluster ? reportClusterEvents : undefined,
+  });
+  const storage = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite ${config.sqliteFile}`;
+  console.log(`Parley chat is running at ${server.url}  (storage: ${storage})`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal} received, closing the chat...`);
+    // Bounded: a stuck client must not keep the process alive forever.
+    setTimeout(() => process.exit(1), 5000).unref();
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function describeMode(config: ChatConfig): string {
+  if (config.redisUrl && config.databaseUrl) {
+    const schema = config.databaseSchema ? `, schema ${config.databaseSchema}` : '';
+    return (
+      `cluster node — Redis ${redact(config.redisUrl)} (key prefix "${config.redisKey}") + ` +
+      `PostgreSQL ${redact(config.databaseUrl)}${schema}`
+    );
+  }
+  if (config.databaseUrl) return `single node — PostgreSQL ${redact(config.databaseUrl)} (set REDIS_URL to add nodes)`;
+  return `single node — SQLite ${config.sqliteFile} (set DATABASE_URL and REDIS_URL to run several nodes)`;
+}
+
+/** Outages and cluster changes in the log: the first place to look when nodes disagree. */
+function reportClusterEvents(io: RealtimeServer): void {
+  const adapter = io.of('/').adapter;
+  const uid = (adapter as { uid?: unknown }).uid;
+  if (typeof uid === 'string') console.log(`cluster: this node is ${uid}`);
+  adapter.on('redis-down', (err?: Error) => console.warn(`Redis connection lost${err ? `: ${err.message}` : ''}`));
+  adapter.on('redis-up', () => console.log('Redis connection restored'));
+  adapter.on('node-up', (node: string) => console.log(`cluster: node joined: ${node}`));
+  adapter.on('node-down', (node: string) => console.log(`cluster: node left: ${node}`));
+  adapter.on('cluster-error', (err: Error) => console.warn(`cluster: ${err.message}`));
+}
+
+main().catch((err: unknown) => {
+  console.error(`Parley chat could not start: ${err instanceof Error ? err.message : String(err)}`);
+  if (err instanceof Error && err.cause) console.error(err.cause);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+/**
+ * The one place that chooses the realtime server and its adapter. The chat is written against the
+ * standard Socket.IO server API, so this import is the whole switch: Parley's server is a drop-in
+ * for `socket.io` (and serves the @parley/client browser bundle at /socket.io/socket.io.js, which
+ * the page loads). Swapping in `socket.io` here runs the same app on the reference implementation.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { type AdapterConstructor, Server } from '@parley/server';
+import { type ClusterLink, type ClusterOptions, connectCluster } from './cluster.js';
+
+export type { Socket } from '@parley/server';
+export type { ClusterLink, ClusterOptions };
+export { Server };
+
+export type RealtimeServer = Server;
+
+/** How long a dropped client's session (id, rooms, missed messages) is kept for recovery. */
+export const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
+
+export function createRealtimeServer(httpServer: HttpServer, adapter?: AdapterConstructor): RealtimeServer {
+  return new Server(httpServer, {
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
+    // Chat messages are at most 2,000 characters; nothing legitimate comes near this.
+    maxHttpBufferSize: 100_000,
+    ...(adapter ? { adapter } : {}),
+  });
+}
+
+/**
+ * The adapter hook for running several chat nodes. With cluster options (REDIS_URL), connects to
+ * Redis and returns the Redis adapter (@parley/redis-adapter): rooms, broadcasts, presence
+ * (`fetchSockets`), server-side events and recovery then span every node. Without, returns
+ * undefined and the server keeps its in-memory adapter (one node).
+ */
+export async function createAdapter(cluster: ClusterOptions | undefined): Promise<ClusterLink | undefined> {
+  return cluster ? connectCluster(cluster) : undefined;
+}

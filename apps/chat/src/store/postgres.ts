@@ -1,0 +1,163 @@
+/**
+ * PostgreSQL store, used when DATABASE_URL is set: several chat nodes share one database.
+ */
+import pg from 'pg';
+import { MESSAGE_COLUMNS, pageOf, toMessage, toRoom } from './rows.js';
+import {
+  type AppendResult,
+  type ChatStore,
+  DEFAULT_ROOM,
+  type MessagePage,
+  type NewMessage,
+  type RoomInfo,
+  StoreError,
+} from './types.js';
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** A schema to create and use instead of `public` (tests isolate themselves this way). */
+  schema?: string;
+  /** Pool size (default 10). */
+  max?: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS rooms (
+  name TEXT PRIMARY KEY,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS messages (
+  id BIGSERIAL PRIMARY KEY,
+  room TEXT NOT NULL REFERENCES rooms(name),
+  nick TEXT NOT NULL,
+  text TEXT NOT NULL,
+  ts BIGINT NOT NULL,
+  client_id TEXT
+);
+CREATE INDEX IF NOT EXISTS messages_by_room ON messages(room, id);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client ON messages(room, nick, client_id);
+`;
+
+/** Advisory lock keys (arbitrary constants private to this app). */
+const SCHEMA_LOCK = 7_310_001;
+const APPEND_LOCK = 7_310_002;
+
+export class PostgresStore implements ChatStore {
+  readonly #pool: pg.Pool;
+  readonly #schema: string | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: PostgresStoreOptions) {
+    if (options.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) {
+      throw new StoreError('STORE_FAILED', `Invalid schema name ${options.schema}`);
+    }
+    this.#schema = options.schema;
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.max ?? 10,
+      connectionTimeoutMillis: 5_000,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    this.#pool.on('error', () => {});
+  }
+
+  async init(): Promise<void> {
+    await this.#transaction(async (client) => {
+      // Nodes starting together would race on CREATE TABLE IF NOT EXISTS; serialize them.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+      if (this.#schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
+      await client.query(SCHEMA);
+      await client.query('INSERT INTO rooms(name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
+        DEFAULT_ROOM,
+        Date.now(),
+      ]);
+    });
+  }
+
+  async listRooms(): Promise<RoomInfo[]> {
+    const { rows } = await this.#pool.query('SELECT name, created_at FROM rooms ORDER BY name');
+    return rows.map(toRoom);
+  }
+
+  async roomExists(name: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query('SELECT 1 FROM rooms WHERE name = $1', [name]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async createRoom(name: string, ts: number): Promise<{ room: RoomInfo; created: boolean }> {
+    const inserted = await this.#pool.query(
+      'INSERT INTO rooms(name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING name, created_at',
+      [name, ts],
+    );
+    if (inserted.rows[0]) return { room: toRoom(inserted.rows[0]), created: true };
+    const existing = await this.#pool.query('SELECT name, created_at FROM rooms WHERE name = $1', [name]);
+    if (!existing.rows[0]) throw new StoreError('STORE_FAILED', `Room ${name} vanished while being created`);
+    return { room: toRoom(existing.rows[0]), created: false };
+  }
+
+  async appendMessage(message: NewMessage): Promise<AppendResult> {
+    return this.#transaction(async (client) => {
+      // Ids must become visible in id order, or a client catching up "after id N" could skip a
+      // message with a smaller id that committed later on another connection. One transaction-scoped
+      // lock makes id assignment and commit a single step.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+      const inserted = await client.query(
+        `INSERT INTO messages(room, nick, text, ts, client_id) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (room, nick, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
+        [message.room, message.nick, message.text, message.ts, message.clientId],
+      );
+      if (inserted.rows[0]) return { message: toMessage(inserted.rows[0]), duplicate: false };
+      const existing = await client.query(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = $1 AND nick = $2 AND client_id = $3`,
+        [message.room, message.nick, message.clientId],
+      );
+      if (!existing.rows[0]) throw new StoreError('STORE_FAILED', 'A message conflicted with one that does not exist');
+      return { message: toMessage(existing.rows[0]), duplicate: true };
+    });
+  }
+
+  async latest(room: string, limit: number): Promise<MessagePage> {
+    const { rows } = await this.#pool.query(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = $1 ORDER BY id DESC LIMIT $2`,
+      [room, limit + 1],
+    );
+    return pageOf(rows, limit, true);
+  }
+
+  async before(room: string, beforeId: number, limit: number): Promise<MessagePage> {
+    const { rows } = await this.#pool.query(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,
+      [room, beforeId, limit + 1],
+    );
+    return pageOf(rows, limit, true);
+  }
+
+  async after(room: string, afterId: number, limit: number): Promise<MessagePage> {
+    const { rows } = await this.#pool.query(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = $1 AND id > $2 ORDER BY id ASC LIMIT $3`,
+      [room, afterId, limit + 1],
+    );
+    return pageOf(rows, limit, false);
+  }
+
+  async close(): Promise<void> {
+    this.#closing ??= this.#pool.end();
+    await this.#closing;
+  }
+
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}

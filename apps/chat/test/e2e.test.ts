@@ -1,0 +1,256 @@
+/**
+ * End to end in headless Chromium: two people chat through the real server process, which is
+ * killed (SIGKILL) and restarted in the middle.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../src/store/index.js';
+import { buildChatServer, ChatProcess, freePort, removeBundle } from './chat-process.js';
+import { tempDir } from './helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const WAIT = { timeout: 20_000 };
+const hasChromium = fs.existsSync(CHROMIUM);
+
+if (!hasChromium && !process.env.CI) {
+  console.warn(`Skipping the browser test: ${CHROMIUM} is missing (install it with \`apt-get install -y chromium\`).`);
+}
+
+describe.skipIf(!hasChromium && !process.env.CI)('chat in a real browser', { timeout: 60_000 }, () => {
+  let browser: Browser;
+  let server: ChatProcess;
+  let entry: string | undefined;
+  let url: string;
+  let ada: Page;
+  let bob: Page;
+  const pageErrors: string[] = [];
+  const tmp = tempDir('parley-e2e-');
+
+  beforeAll(async () => {
+    entry = await buildChatServer();
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}/`;
+    server = new ChatProcess(entry, {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CHAT_DB: path.join(tmp.dir, 'chat.db'),
+      DATABASE_URL: '',
+      REDIS_URL: '',
+    });
+    await seedArchive(path.join(tmp.dir, 'chat.db'));
+    await server.start();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    ada = await openChat('Ada', { width: 1280, height: 800 });
+    bob = await openChat('Bob', { width: 390, height: 844 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.kill();
+    if (entry) removeBundle(entry);
+    tmp.remove();
+  });
+
+  async function openChat(nick: string, viewport: { width: number; height: number }): Promise<Page> {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`${nick}: ${err.message}`));
+    const logs: string[] = [];
+    page.on('console', (m) => logs.push(m.text()));
+    page.on('requestfailed', (r) => logs.push(`failed ${r.url()} ${r.failure()?.errorText}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) logs.push(`${r.status()} ${r.url()}`);
+    });
+    await page.goto(url);
+    await page.locator('#nick-dialog[open]').waitFor(WAIT);
+    await page.fill('#nick-input', nick);
+    await page.click('#nick-submit');
+    await connected(page).catch(async (err: Error) => {
+      // Say why: what the page and the server reported.
+      const status = await page.evaluate(() => document.getElementById('app')?.dataset.status);
+      throw new Error(
+        `${nick} did not connect (status ${status}): ${err.message}\npage: ${logs.slice(-30).join('\n')}\nserver: ${server.output}`,
+      );
+    });
+    return page;
+  }
+
+  it('two people exchange messages in #general, with delivery marks', async () => {
+    await send(ada, 'Hello from Ada');
+    await shown(bob, 'Hello from Ada');
+    await send(bob, 'Hi Ada, Bob here');
+    await shown(ada, 'Hi Ada, Bob here');
+    // Ada's own message is acknowledged by the server: delivered, nothing left pending.
+    await ada
+      .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'Hello from Ada' })
+      .waitFor(WAIT);
+    expect(await ada.locator('#pending-list .msg').count()).toBe(0);
+    // Presence: both are listed in the room.
+    await ada.locator('#people-list li', { hasText: 'Bob' }).waitFor(WAIT);
+    expect(await ada.locator('#room-sub').textContent()).toBe('2 people here');
+  });
+
+  it('shows who is typing', async () => {
+    await bob.fill('#input', 'typing something');
+    await bob.locator('#input').press('End');
+    await bob.locator('#input').pressSequentially('!');
+    await ada.locator('#typing', { hasText: 'Bob is typing…' }).waitFor(WAIT);
+    await bob.fill('#input', '');
+  });
+
+  it('creates a room, and the other person follows into it', async () => {
+    await ada.click('#new-room-toggle');
+    await ada.fill('#new-room-name', 'Project X');
+    await ada.press('#new-room-name', 'Enter');
+    await ada.locator('#room-name', { hasText: 'project-x' }).waitFor(WAIT);
+    // Bob sees the new room appear (from the drawer on his phone-sized screen) and opens it.
+    await bob.click('#menu-button');
+    await bob.locator('#room-list li[data-room="project-x"] button').click();
+    await bob.locator('#room-name', { hasText: 'project-x' }).waitFor(WAIT);
+    await send(ada, 'Welcome to project x');
+    await shown(bob, 'Welcome to project x');
+    await send(bob, 'Glad to be here');
+    await shown(ada, 'Glad to be here');
+    expect(await visibleTexts(bob)).toEqual(['Welcome to project x', 'Glad to be here']);
+  });
+
+  it('shows an HTML payload as text', async () => {
+    const payload = '<img src=x onerror="window.__pwned=1"><b>bold?</b><script>window.__pwned=2</script>';
+    await send(ada, payload);
+    await shown(bob, payload);
+    expect(await bob.locator('#message-list img, #message-list b, #message-list script').count()).toBe(0);
+    expect(await bob.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  it('rejects an over-long message with a clear error', async () => {
+    await ada.fill('#input', 'x'.repeat(2001));
+    expect(await ada.locator('#send').isDisabled()).toBe(true);
+    expect(await ada.locator('#counter').textContent()).toBe('1 over');
+    await ada.fill('#input', '');
+  });
+
+  it('shows the history after a reload', async () => {
+    await bob.reload();
+    await connected(bob);
+    // The room he was in is remembered, and its history is loaded.
+    await bob.locator('#room-name', { hasText: 'project-x' }).waitFor(WAIT);
+    await shown(bob, 'Glad to be here');
+    expect(await visibleTexts(bob)).toEqual([
+      'Welcome to project x',
+      'Glad to be here',
+      '<img src=x onerror="window.__pwned=1"><b>bold?</b><script>window.__pwned=2</script>',
+    ]);
+    await bob.click('#menu-button');
+    await bob.locator('#room-list li[data-room="general"] button').click();
+    await shown(bob, 'Hello from Ada');
+    expect(await visibleTexts(bob)).toEqual(['Hello from Ada', 'Hi Ada, Bob here']);
+  });
+
+  it('loads older messages when scrolling up, until the start of the room', async () => {
+    await ada.click('#room-list li[data-room="archive"] button');
+    await shown(ada, 'archived 119');
+    expect(await ada.locator('#message-list .body').count()).toBe(50);
+    for (const remaining of [100, 120]) {
+      await ada.locator('#messages').evaluate((node) => {
+        node.scrollTop = 0;
+        node.dispatchEvent(new Event('scroll'));
+      });
+      await ada.waitForFunction((n) => document.querySelectorAll('#message-list .body').length === n, remaining, WAIT);
+    }
+    await ada.locator('#history-edge', { hasText: 'Welcome to #archive' }).waitFor(WAIT);
+    const texts = await visibleTexts(ada);
+    expect(texts).toEqual(Array.from({ length: 120 }, (_, i) => `archived ${i}`));
+  });
+
+  it('survives a server crash: both reconnect, and a message sent meanwhile arrives exactly once', async () => {
+    await ada.click('#room-list li[data-room="general"] button');
+    await ada.locator('#room-name', { hasText: 'general' }).waitFor(WAIT);
+
+    await server.kill();
+    await ada.locator('.app:not([data-status="connected"])').waitFor(WAIT);
+    await bob.locator('.app:not([data-status="connected"])').waitFor(WAIT);
+    await ada.locator('#banner', { hasText: 'Not connected' }).waitFor(WAIT);
+
+    // Written while the server is down: kept by the page, marked as waiting.
+    await send(ada, 'Sent while the server was down');
+    await ada
+      .locator('#pending-list .msg[data-status="queued"]', { hasText: 'Sent while the server was down' })
+      .waitFor(WAIT);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await ada.screenshot({ path: path.join(SCREENSHOTS, 'chat-offline.png') });
+
+    await server.start();
+    await connected(ada);
+    await connected(bob);
+    await shown(bob, 'Sent while the server was down');
+    await ada
+      .locator('#message-list .msg[data-status="delivered"]', { hasText: 'Sent while the server was down' })
+      .waitFor(WAIT);
+
+    // Live traffic flows again both ways; by the time it arrives, any duplicate would have too.
+    await send(bob, 'Back online');
+    await shown(ada, 'Back online');
+    await send(ada, 'Great');
+    await shown(bob, 'Great');
+    const expected = ['Hello from Ada', 'Hi Ada, Bob here', 'Sent while the server was down', 'Back online', 'Great'];
+    expect(await visibleTexts(bob)).toEqual(expected);
+    expect(await visibleTexts(ada)).toEqual(expected);
+    expect(await ada.locator('#pending-list .msg').count()).toBe(0);
+  });
+
+  it('looks finished on a desktop and on a phone (screenshots)', async () => {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await ada.screenshot({ path: path.join(SCREENSHOTS, 'chat-desktop.png') });
+    await bob.screenshot({ path: path.join(SCREENSHOTS, 'chat-phone.png') });
+    expect(fs.statSync(path.join(SCREENSHOTS, 'chat-phone.png')).size).toBeGreaterThan(5000);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+/** A room with 120 old messages, written before the server starts (then closed, as the server owns the file). */
+async function seedArchive(file: string): Promise<void> {
+  const store = new SqliteStore(file);
+  await store.init();
+  await store.createRoom('archive', Date.now() - 86_400_000);
+  for (let i = 0; i < 120; i++) {
+    const ts = Date.now() - 86_400_000 + i * 60_000;
+    await store.appendMessage({
+      room: 'archive',
+      nick: i % 3 === 0 ? 'Carol' : 'Dan',
+      text: `archived ${i}`,
+      ts,
+      clientId: null,
+    });
+  }
+  await store.close();
+}
+
+async function connected(page: Page): Promise<void> {
+  await page.locator('.app[data-status="connected"]').waitFor(WAIT);
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.fill('#input', text);
+  await page.press('#input', 'Enter');
+}
+
+/** Waits until a confirmed message with exactly this text is on the page. */
+async function shown(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(
+    (expected) =>
+      Array.from(document.querySelectorAll('#message-list .body')).some((node) => node.textContent === expected),
+    text,
+    WAIT,
+  );
+}
+
+function visibleTexts(page: Page): Promise<string[]> {
+  return page.$$eval('#message-list .body', (nodes) => nodes.map((node) => node.textContent ?? ''));
+}

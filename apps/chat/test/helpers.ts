@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
+import { type ChatServer, startChatServer } from '../src/app.js';
+import { SqliteStore } from '../src/store/index.js';
+
+/** A fresh directory under the OS temp dir, removed by the returned cleanup. */
+export function tempDir(prefix: string): { dir: string; remove(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Collects servers, stores, clients and directories to close after each test. */
+export class Harness {
+  readonly #cleanups: (() => unknown)[] = [];
+
+  defer(cleanup: () => unknown): void {
+    this.#cleanups.push(cleanup);
+  }
+
+  async startServer(): Promise<{ server: ChatServer; store: SqliteStore; url: string }> {
+    const tmp = tempDir('parley-chat-');
+    this.defer(() => tmp.remove());
+    const store = new SqliteStore(path.join(tmp.dir, 'chat.db'));
+    const server = await startChatServer({ store, port: 0, host: '127.0.0.1' });
+    this.defer(() => server.close());
+    return { server, store, url: `http://127.0.0.1:${server.port}` };
+  }
+
+  client(url: string, nick: unknown, options: { reconnection?: boolean } = {}): ClientSocket {
+    const socket = connect(url, {
+      auth: { nick },
+      transports: ['websocket'],
+      reconnection: options.reconnection ?? false,
+      forceNew: true,
+    });
+    this.defer(() => socket.disconnect());
+    return socket;
+  }
+
+  /** Connects and resolves once connected (rejects on connect_error). */
+  async connected(url: string, nick: string, options: { reconnection?: boolean } = {}): Promise<ClientSocket> {
+    const socket = this.client(url, nick, options);
+    await once(socket, 'connect');
+    return socket;
+  }
+
+  async closeAll(): Promise<void> {
+    const cleanups = this.#cleanups.splice(0).reverse();
+    for (const cleanup of cleanups) await cleanup();
+  }
+}
+
+/** Resolves with the first arguments of `event`; rejects on connect_error or after `ms`. */
+export function once<T = unknown>(socket: ClientSocket, event: string, ms = 10_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`Timed out waiting for "${event}"`));
+    }, ms);
+    const onEvent = (value: T) => {
+      cleanup();
+      resolve(value);
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      socket.off(event, onEvent);
+      if (event !== 'connect_error') socket.off('connect_error', onError);
+    };
+    socket.on(event, onEvent);
+    if (event !== 'connect_error') socket.on('connect_error', onError);
+  });
+}
+
+/** Waits until `predicate` holds over the events received so far (and those still to come). */
+export function collect<T>(
+  socket: ClientSocket,
+  event: string,
+): { items: T[]; until(predicate: (items: T[]) => boolean, ms?: number): Promise<T[]> } {
+  const items: T[] = [];
+  const waiters = new Set<() => void>();
+  socket.on(event, (value: T) => {
+    items.push(value);
+    for (const wake of waiters) wake();
+  });
+  return {
+    items,
+    until(predicate, ms = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!predicate(items)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(items);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`Timed out waiting for "${event}" events; got ${JSON.stringify(items).slice(0, 500)}`));
+        }, ms);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/** Sends a request event and resolves with the ack (bounded). */
+export function request<T = Record<string, unknown>>(
+  socket: ClientSocket,
+  event: string,
+  ...args: unknown[]
+): Promise<T> {
+  return socket.timeout(10_000).emitWithAck(event, ...args) as Promise<T>;
+}

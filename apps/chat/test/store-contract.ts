@@ -1,0 +1,110 @@
+import { expect, it } from 'vitest';
+import type { ChatStore } from '../src/store/index.js';
+
+/**
+ * The behaviour every ChatStore must have, run against each implementation.
+ * `open` returns a fresh, initialised store with no messages.
+ */
+export function storeContract(open: () => Promise<ChatStore>): void {
+  it('creates the default room, idempotently', async () => {
+    const store = await open();
+    await store.init();
+    const rooms = await store.listRooms();
+    expect(rooms.map((room) => room.name)).toEqual(['general']);
+    expect(await store.roomExists('general')).toBe(true);
+    expect(await store.roomExists('nope')).toBe(false);
+  });
+
+  it('creates rooms once and reports existing ones', async () => {
+    const store = await open();
+    const first = await store.createRoom('project-x', 1000);
+    expect(first).toEqual({ room: { name: 'project-x', createdAt: 1000 }, created: true });
+    const again = await store.createRoom('project-x', 2000);
+    expect(again).toEqual({ room: { name: 'project-x', createdAt: 1000 }, created: false });
+    expect((await store.listRooms()).map((room) => room.name)).toEqual(['general', 'project-x']);
+  });
+
+  it('appends messages with increasing ids and exact content', async () => {
+    const store = await open();
+    const text = 'multi\nline <b>not html</b> "quotes" 👋';
+    const a = await store.appendMessage({ room: 'general', nick: 'ada', text, ts: 1234, clientId: 'c1' });
+    const b = await store.appendMessage({ room: 'general', nick: 'bob', text: 'second', ts: 1235, clientId: null });
+    expect(a.duplicate).toBe(false);
+    expect(a.message).toEqual({ id: a.message.id, room: 'general', nick: 'ada', text, ts: 1234, clientId: 'c1' });
+    expect(b.message.id).toBeGreaterThan(a.message.id);
+    expect((await store.latest('general', 50)).messages).toEqual([a.message, b.message]);
+  });
+
+  it('stores a resent message (same room, nick and clientId) only once', async () => {
+    const store = await open();
+    const first = await store.appendMessage({ room: 'general', nick: 'ada', text: 'hi', ts: 1, clientId: 'same' });
+    const resend = await store.appendMessage({ room: 'general', nick: 'ada', text: 'hi', ts: 2, clientId: 'same' });
+    expect(resend).toEqual({ message: first.message, duplicate: true });
+    // The key is scoped to the sender: another nick with the same clientId is another message.
+    const other = await store.appendMessage({ room: 'general', nick: 'bob', text: 'hi', ts: 3, clientId: 'same' });
+    expect(other.duplicate).toBe(false);
+    // Messages without a clientId never collide.
+    await store.appendMessage({ room: 'general', nick: 'ada', text: 'x', ts: 4, clientId: null });
+    await store.appendMessage({ room: 'general', nick: 'ada', text: 'x', ts: 5, clientId: null });
+    expect((await store.latest('general', 50)).messages).toHaveLength(4);
+  });
+
+  it('refuses a message for a room that does not exist', async () => {
+    const store = await open();
+    await expect(
+      store.appendMessage({ room: 'missing', nick: 'ada', text: 'hi', ts: 1, clientId: null }),
+    ).rejects.toThrow();
+    // The failure leaves the store usable.
+    const ok = await store.appendMessage({ room: 'general', nick: 'ada', text: 'fine', ts: 2, clientId: null });
+    expect((await store.latest('general', 5)).messages).toEqual([ok.message]);
+  });
+
+  it('pages history newest-first and catches up oldest-first, per room', async () => {
+    const store = await open();
+    await store.createRoom('other', 1);
+    const ids: number[] = [];
+    for (let i = 0; i < 120; i++) {
+      const { message } = await store.appendMessage({
+        room: 'general',
+        nick: 'n',
+        text: `m${i}`,
+        ts: i,
+        clientId: null,
+      });
+      ids.push(message.id);
+      if (i % 10 === 0)
+        await store.appendMessage({ room: 'other', nick: 'n', text: 'elsewhere', ts: i, clientId: null });
+    }
+    const latest = await store.latest('general', 50);
+    expect(latest.hasMore).toBe(true);
+    expect(latest.messages.map((m) => m.id)).toEqual(ids.slice(70));
+
+    const older = await store.before('general', latest.messages[0].id, 50);
+    expect(older.hasMore).toBe(true);
+    expect(older.messages.map((m) => m.id)).toEqual(ids.slice(20, 70));
+
+    const oldest = await store.before('general', older.messages[0].id, 50);
+    expect(oldest.hasMore).toBe(false);
+    expect(oldest.messages.map((m) => m.text)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
+
+    const after = await store.after('general', ids[99], 15);
+    expect(after.hasMore).toBe(true);
+    expect(after.messages.map((m) => m.id)).toEqual(ids.slice(100, 115));
+    const rest = await store.after('general', ids[114], 15);
+    expect(rest).toEqual({ messages: (await store.latest('general', 5)).messages, hasMore: false });
+    expect(await store.after('general', ids[119], 15)).toEqual({ messages: [], hasMore: false });
+
+    const other = await store.latest('other', 50);
+    expect(other.messages).toHaveLength(12);
+    expect(other.messages.every((m) => m.room === 'other')).toBe(true);
+  });
+
+  it('pages exactly at the limit without claiming more', async () => {
+    const store = await open();
+    for (let i = 0; i < 50; i++)
+      await store.appendMessage({ room: 'general', nick: 'n', text: `${i}`, ts: i, clientId: null });
+    const page = await store.latest('general', 50);
+    expect(page.messages).toHaveLength(50);
+    expect(page.hasMore).toBe(false);
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * Fan-out: N connected clients, one of which (connected last) keeps `inFlight` `chat message`
+ * events outstanding, sending a new one whenever its own copy of the broadcast comes back.
+ * Every client counts deliveries; about 100 evenly spread clients also record the delivery
+ * latency from the send timestamp embedded in the message.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { WebSocket } from 'ws';
+import type { LoadResult } from '../types.js';
+import { connectClients, type RunContext, waitUntil } from './context.js';
+import { LatencyRecorder, MeasureWindow } from './measure.js';
+import { embeddedTimestamp, isEvent, isPing } from './wire.js';
+
+const LATENCY_SAMPLED_CLIENTS = 100;
+const MESSAGE_TEXT = 'the quick brown fox jumps over the lazy dog';
+
+export async function runFanout(context: RunContext): Promise<LoadResult> {
+  const { spec } = context;
+  const latency = new LatencyRecorder();
+  let deliveries = 0;
+
+  function onDelivery(this: WebSocket, data: Buffer): void {
+    if (isEvent(data)) deliveries++;
+    else if (isPing(data)) this.send('3');
+  }
+  function onSampledDelivery(this: WebSocket, data: Buffer): void {
+    if (isEvent(data)) {
+      deliveries++;
+      latency.record(performance.now() - embeddedTimestamp(data));
+    } else if (isPing(data)) {
+      this.send('3');
+    }
+  }
+
+  const receivers = spec.clients - 1;
+  const sampleEvery = Math.max(1, Math.floor(receivers / LATENCY_SAMPLED_CLIENTS));
+  await connectClients(context, receivers, (index) => (ws) => {
+    ws.on('message', index % sampleEvery === 0 ? onSampledDelivery : onDelivery);
+  });
+
+  let sending = true;
+  let inFlight = 0;
+  let sent = 0;
+  let sender: WebSocket | undefined;
+  const send = () => {
+    inFlight++;
+    sent++;
+    sender?.send(`42["chat message",{"t":${performance.now()},"text":"${MESSAGE_TEXT}"}]`);
+  };
+  function onOwnCopy(this: WebSocket, data: Buffer): void {
+    if (isEvent(data)) {
+      deliveries++;
+      inFlight--;
+      if (sending) send();
+    } else if (isPing(data)) {
+      this.send('3');
+    }
+  }
+  [sender] = await connectClients(context, 1, () => (ws) => ws.on('message', onOwnCopy), receivers);
+  for (let i = 0; i < spec.inFlight; i++) send();
+
+  await delay(spec.warmupMs);
+  const window = new MeasureWindow(context.target.serverPid);
+  deliveries = 0;
+  latency.reset();
+  const sentBefore = sent;
+  window.start();
+  await delay(spec.durationMs);
+  const measured = window.stop();
+  const delivered = deliveries;
+  const broadcasts = sent - sentBefore;
+  const [p50Ms, p99Ms] = latency.percentiles(0.5, 0.99);
+  sending = false;
+  // Let the outstanding broadcasts land so the server is quiet before it is stopped.
+  await waitUntil(() => inFlight === 0, 2_000);
+
+  const seconds = measured.elapsedMs / 1000;
+  return {
+    metrics: {
+      deliveriesPerSec: delivered / seconds,
+      broadcastsPerSec: broadcasts / seconds,
+      p50Ms,
+      p99Ms,
+      latencySamples: latency.count,
+      droppedClients: context.held.dropped,
+    },
+    connected: spec.clients,
+    ...measured,
+  };
+}

@@ -1,0 +1,117 @@
+/** Measurement primitives of the load generator: latency samples and CPU over a window. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** Latency samples in milliseconds, kept in a preallocated buffer (no allocation per sample). */
+export class LatencyRecorder {
+  #samples: Float64Array;
+  #count = 0;
+
+  constructor(capacity = 1 << 21) {
+    this.#samples = new Float64Array(capacity);
+  }
+
+  record(milliseconds: number): void {
+    if (this.#count < this.#samples.length) this.#samples[this.#count++] = milliseconds;
+  }
+
+  reset(): void {
+    this.#count = 0;
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Nearest-rank percentiles (q in 0..1) of the samples so far; NaN when there are none. */
+  percentiles(...quantiles: number[]): number[] {
+    if (this.#count === 0) return quantiles.map(() => Number.NaN);
+    const sorted = this.#samples.slice(0, this.#count).sort();
+    return quantiles.map((q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]);
+  }
+}
+
+let clockTicksPerSecond: number | undefined;
+
+function ticksPerSecond(): number {
+  if (clockTicksPerSecond === undefined) {
+    try {
+      clockTicksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicksPerSecond = 100;
+    }
+  }
+  return clockTicksPerSecond;
+}
+
+/** User + system CPU seconds of another process, from /proc (Linux); undefined elsewhere. */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name start at field 3 (state); utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy CPU seconds of the whole machine (all cores), from /proc/stat; undefined elsewhere. */
+function machineBusySeconds(): number | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+    const [, ...ticks] = line.trim().split(/\s+/).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already inside user).
+    const busy = ticks.slice(0, 8).reduce((sum, value) => sum + value, 0) - ticks[3] - ticks[4];
+    return busy / ticksPerSecond();
+  } catch {
+    return undefined;
+  }
+}
+
+export interface WindowResult {
+  elapsedMs: number;
+  /** Fraction of one core this process used. */
+  loadCpu: number;
+  /** Fraction of one core the server used, or null when it cannot be read. */
+  serverCpu: number | null;
+  /** Cores the whole machine kept busy, server and load generator included (null when unreadable). */
+  machineCpu: number | null;
+}
+
+/** Wall time, own CPU and the server's CPU between start() and stop(). */
+export class MeasureWindow {
+  #serverPid: number | undefined;
+  #startedAt = 0;
+  #ownCpu: NodeJS.CpuUsage = { user: 0, system: 0 };
+  #serverCpu: number | undefined;
+  #machineCpu: number | undefined;
+
+  constructor(serverPid: number | undefined) {
+    this.#serverPid = serverPid;
+  }
+
+  start(): void {
+    this.#startedAt = performance.now();
+    this.#ownCpu = process.cpuUsage();
+    this.#serverCpu = processCpuSeconds(this.#serverPid);
+    this.#machineCpu = machineBusySeconds();
+  }
+
+  stop(): WindowResult {
+    const elapsedMs = performance.now() - this.#startedAt;
+    const own = process.cpuUsage(this.#ownCpu);
+    const serverNow = processCpuSeconds(this.#serverPid);
+    const machineNow = machineBusySeconds();
+    const seconds = elapsedMs / 1000;
+    return {
+      elapsedMs,
+      loadCpu: (own.user + own.system) / 1e6 / seconds,
+      serverCpu:
+        serverNow !== undefined && this.#serverCpu !== undefined ? (serverNow - this.#serverCpu) / seconds : null,
+      machineCpu:
+        machineNow !== undefined && this.#machineCpu !== undefined ? (machineNow - this.#machineCpu) / seconds : null,
+    };
+  }
+}

@@ -1,0 +1,64 @@
+/** Which figures each workload reports, how to read them, and the issue-8 targets. */
+import type { WorkloadKind } from './types.js';
+
+export interface MetricDescriptor {
+  key: string;
+  label: string;
+  better: 'higher' | 'lower';
+  /**
+   * Computed by the orchestrator from another metric: throughput per CPU-second the server
+   * actually got, which stays meaningful when other processes take part of the server's core.
+   */
+  perServerCoreOf?: string;
+  /** Target for Parley ÷ socket.io, e.g. `{ op: '>=', ratio: 5 }`. */
+  target?: { op: '>=' | '<='; ratio: number };
+}
+
+export const METRICS: Readonly<Record<WorkloadKind, readonly MetricDescriptor[]>> = {
+  fanout: [
+    { key: 'deliveriesPerSec', label: 'deliveries/s', better: 'higher', target: { op: '>=', ratio: 5 } },
+    {
+      key: 'deliveriesPerServerCore',
+      label: 'deliveries per server CPU-second',
+      better: 'higher',
+      perServerCoreOf: 'deliveriesPerSec',
+    },
+    { key: 'p50Ms', label: 'delivery latency p50 (ms)', better: 'lower' },
+    { key: 'p99Ms', label: 'delivery latency p99 (ms)', better: 'lower', target: { op: '<=', ratio: 0.25 } },
+  ],
+  echo: [
+    { key: 'acksPerSec', label: 'acks/s', better: 'higher', target: { op: '>=', ratio: 1.5 } },
+    { key: 'acksPerServerCore', label: 'acks per server CPU-second', better: 'higher', perServerCoreOf: 'acksPerSec' },
+    { key: 'p50Ms', label: 'round trip p50 (ms)', better: 'lower' },
+    { key: 'p99Ms', label: 'round trip p99 (ms)', better: 'lower' },
+  ],
+  handshakes: [
+    { key: 'connectionsPerSec', label: 'connections/s', better: 'higher', target: { op: '>=', ratio: 1.5 } },
+    {
+      key: 'connectionsPerServerCore',
+      label: 'connections per server CPU-second',
+      better: 'higher',
+      perServerCoreOf: 'connectionsPerSec',
+    },
+    { key: 'p50Ms', label: 'handshake time p50 (ms)', better: 'lower' },
+  ],
+  'idle-memory': [
+    { key: 'rssPerConnKiB', label: 'RSS per connection (KiB)', better: 'lower', target: { op: '<=', ratio: 0.6 } },
+    { key: 'heapPerConnKiB', label: 'heap per connection (KiB)', better: 'lower' },
+  ],
+  'polling-echo': [
+    { key: 'acksPerSec', label: 'acks/s', better: 'higher', target: { op: '>=', ratio: 1.2 } },
+    { key: 'acksPerServerCore', label: 'acks per server CPU-second', better: 'higher', perServerCoreOf: 'acksPerSec' },
+    { key: 'p50Ms', label: 'round trip p50 (ms)', better: 'lower' },
+  ],
+};
+
+/** Three significant digits, thousands as k and millions as M: 512k, 1.23M, 4.56. */
+export function formatFigure(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e6) return `${Number((value / 1e6).toPrecision(3))}M`;
+  if (magnitude >= 1e4) return `${Number((value / 1e3).toPrecision(3))}k`;
+  if (magnitude >= 1000) return Math.round(value).toLocaleString('en-US');
+  return String(Number(value.toPrecision(3)));
+}

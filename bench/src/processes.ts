@@ -1,0 +1,144 @@
+/** The orchestrator's handles on its children: one server under test, the load generator. */
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { IpcClient } from './ipc.js';
+import { LOADGEN_ENTRY, SERVER_ENTRY } from './paths.js';
+import { captureStderr, type Placement, spawnNode } from './placement.js';
+import type { LoadResult, MemorySnapshot, RunRequest, ServerKind, ServerStartMessage } from './types.js';
+
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+export class ServerUnavailableError extends Error {
+  readonly code = 'SERVER_UNAVAILABLE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServerUnavailableError';
+  }
+}
+
+export class ChildStartError extends Error {
+  readonly code = 'CHILD_START_FAILED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChildStartError';
+  }
+}
+
+/** Waits for a child's first IPC message, failing on exit or after the bound. */
+function firstMessage<T>(child: ChildProcess, stderr: () => string, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new ChildStartError(`${what} did not start within ${START_TIMEOUT_MS} ms`));
+    }, START_TIMEOUT_MS);
+    const onMessage = (message: T) => {
+      cleanup();
+      resolve(message);
+    };
+    const onExit = (code: number | null, signal: string | null) => {
+      cleanup();
+      reject(new ChildStartError(`${what} exited while starting (${signal ?? `code ${code}`}): ${stderr()}`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS))]);
+}
+
+export class ServerProcess {
+  readonly kind: ServerKind;
+  readonly port: number;
+  readonly pid: number;
+  #child: ChildProcess;
+  #ipc: IpcClient;
+
+  private constructor(
+    kind: ServerKind,
+    child: ChildProcess,
+    ipc: IpcClient,
+    ready: ServerStartMessage & { type: 'ready' },
+  ) {
+    this.kind = kind;
+    this.#child = child;
+    this.#ipc = ipc;
+    this.port = ready.port;
+    this.pid = ready.pid;
+  }
+
+  /** Starts a server; rejects with ServerUnavailableError when its package cannot be imported. */
+  static async start(kind: ServerKind, placement: Placement): Promise<ServerProcess> {
+    const child = spawnNode(SERVER_ENTRY, [kind], ['--expose-gc'], placement.serverCore, placement);
+    const stderr = captureStderr(child);
+    const ipc = new IpcClient(child, stderr);
+    try {
+      const message = await firstMessage<ServerStartMessage>(child, stderr, `${kind} server`);
+      if (message.type === 'ready') return new ServerProcess(kind, child, ipc, message);
+      if (message.reason === 'unavailable') throw new ServerUnavailableError(message.message);
+      throw new ChildStartError(`${kind} server failed to start: ${message.message}`);
+    } catch (error) {
+      await stopChild(child);
+      throw error;
+    }
+  }
+
+  /** process.memoryUsage() after a full garbage collection in the server. */
+  memory(): Promise<MemorySnapshot> {
+    return this.#ipc.request<MemorySnapshot>('memory', null, 30_000);
+  }
+
+  stop(): Promise<void> {
+    return stopChild(this.#child);
+  }
+}
+
+export class LoadGenerator {
+  #child: ChildProcess;
+  #ipc: IpcClient;
+
+  private constructor(child: ChildProcess, ipc: IpcClient) {
+    this.#child = child;
+    this.#ipc = ipc;
+  }
+
+  static async start(placement: Placement): Promise<LoadGenerator> {
+    const child = spawnNode(LOADGEN_ENTRY, [], ['--expose-gc'], placement.loadCore, placement);
+    const stderr = captureStderr(child);
+    const ipc = new IpcClient(child, stderr);
+    try {
+      await firstMessage<unknown>(child, stderr, 'load generator');
+    } catch (error) {
+      await stopChild(child);
+      throw error;
+    }
+    return new LoadGenerator(child, ipc);
+  }
+
+  get alive(): boolean {
+    return this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
+  run(request: RunRequest, timeoutMs: number): Promise<LoadResult> {
+    return this.#ipc.request<LoadResult>('run', request, timeoutMs);
+  }
+
+  /** Closes every connection of the last run and waits until they are gone. */
+  reset(): Promise<{ closed: number }> {
+    return this.#ipc.request<{ closed: number }>('reset', null, 30_000);
+  }
+
+  stop(): Promise<void> {
+    return stopChild(this.#child);
+  }
+}

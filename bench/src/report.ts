@@ -1,0 +1,157 @@
+/** Medians, spreads, ratios, and the markdown report of a suite run. */
+import { formatFigure, METRICS, type MetricDescriptor } from './metrics.js';
+import type { SuiteResult } from './suite.js';
+import { type RunRecord, SERVER_LABELS, type ServerKind, type WorkloadSpec } from './types.js';
+
+/** Report columns, always in this order; a server that did not run shows why. */
+const COLUMNS: readonly ServerKind[] = ['parley', 'socket.io', 'ws'];
+const LOAD_BOUND_MARK = '†';
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  samples: number;
+}
+
+export function spreadOf(values: number[]): Spread | undefined {
+  const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (finite.length === 0) return undefined;
+  const middle = finite.length >> 1;
+  const median = finite.length % 2 === 1 ? finite[middle] : (finite[middle - 1] + finite[middle]) / 2;
+  return { median, min: finite[0], max: finite[finite.length - 1], samples: finite.length };
+}
+
+export interface MetricSummary {
+  workload: string;
+  label: string;
+  metric: MetricDescriptor;
+  byServer: Partial<Record<ServerKind, Spread>>;
+  loadBound: Partial<Record<ServerKind, boolean>>;
+  /** Parley median ÷ socket.io median, when both ran. */
+  ratio: number | undefined;
+  targetMet: boolean | undefined;
+}
+
+function runsOf(result: SuiteResult, spec: WorkloadSpec, server: ServerKind): RunRecord[] {
+  return result.runs.filter((run) => run.workload === spec.id && run.server === server && !run.error);
+}
+
+export function summarize(result: SuiteResult): MetricSummary[] {
+  const summaries: MetricSummary[] = [];
+  for (const spec of result.workloads) {
+    for (const metric of METRICS[spec.kind]) {
+      const byServer: MetricSummary['byServer'] = {};
+      const loadBound: MetricSummary['loadBound'] = {};
+      for (const server of result.servers) {
+        const runs = runsOf(result, spec, server);
+        const spread = spreadOf(runs.map((run) => run.metrics[metric.key]));
+        if (spread) byServer[server] = spread;
+        loadBound[server] = runs.some((run) => run.loadBound);
+      }
+      const parley = byServer.parley?.median;
+      const socketIo = byServer['socket.io']?.median;
+      const ratio = parley !== undefined && socketIo !== undefined && socketIo !== 0 ? parley / socketIo : undefined;
+      const target = metric.target;
+      const targetMet =
+        ratio === undefined || !target ? undefined : target.op === '>=' ? ratio >= target.ratio : ratio <= target.ratio;
+      summaries.push({ workload: spec.id, label: spec.label, metric, byServer, loadBound, ratio, targetMet });
+    }
+  }
+  return summaries;
+}
+
+function figureCell(summary: MetricSummary, server: ServerKind, result: SuiteResult): string {
+  if (!result.servers.includes(server)) return 'skipped';
+  const spread = summary.byServer[server];
+  if (!spread) return 'error';
+  const mark = summary.loadBound[server] ? ` ${LOAD_BOUND_MARK}` : '';
+  const range = spread.samples > 1 ? ` (${formatFigure(spread.min)}–${formatFigure(spread.max)})` : '';
+  return `${formatFigure(spread.median)}${range}${mark}`;
+}
+
+function ratioCell(summary: MetricSummary): string {
+  if (summary.ratio === undefined) return '—';
+  const ratio = `${summary.ratio < 10 ? summary.ratio.toFixed(2) : summary.ratio.toFixed(1)}x`;
+  if (summary.targetMet === undefined) return ratio;
+  return `${ratio} ${summary.targetMet ? '✓' : '✗'}`;
+}
+
+function targetCell(metric: MetricDescriptor): string {
+  return metric.target ? `${metric.target.op} ${metric.target.ratio}x` : '';
+}
+
+function cpuTable(result: SuiteResult): string[] {
+  const percent = (values: (number | null)[]) => {
+    const spread = spreadOf(values.filter((value): value is number => value !== null));
+    return spread ? `${Math.round(spread.median * 100)}%` : '?';
+  };
+  const lines = [
+    `| workload | ${COLUMNS.map((server) => SERVER_LABELS[server]).join(' | ')} | other processes |`,
+    `|---|${COLUMNS.map(() => '---:').join('|')}|---:|`,
+  ];
+  for (const spec of result.workloads) {
+    const cells = COLUMNS.map((server) => {
+      if (!result.servers.includes(server)) return 'skipped';
+      const runs = runsOf(result, spec, server);
+      if (runs.length === 0) return 'error';
+      return `${percent(runs.map((run) => run.serverCpu))} / ${percent(runs.map((run) => run.loadCpu))}`;
+    });
+    const others = result.runs.filter((run) => run.workload === spec.id && !run.error).map((run) => run.otherCpu);
+    lines.push(`| ${spec.label} | ${cells.join(' | ')} | ${percent(others)} |`);
+  }
+  return lines;
+}
+
+function seconds(milliseconds: number): string {
+  return `${Number((milliseconds / 1000).toPrecision(3))} s`;
+}
+
+export function renderMarkdown(result: SuiteResult): string {
+  const { machine } = result;
+  const first = result.workloads[0];
+  const lines: string[] = [
+    '# Benchmark results',
+    '',
+    `Run of ${result.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${result.scale} scale: ${result.repetitions} ` +
+      `repetition${result.repetitions === 1 ? '' : 's'} per server, servers alternating run by run, each run in a fresh ` +
+      `server process${first ? `, ${seconds(first.warmupMs)} warm-up then ${seconds(first.durationMs)} measured` : ''}.`,
+    '',
+    `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM, Node ${machine.node}, ` +
+      `${machine.platform}; ${result.notes.join('; ')}.`,
+    '',
+    'Figures are medians over the repetitions, with the min–max spread in brackets. The ratio is Parley ÷ socket.io ' +
+      'of the medians; the target is the one set for that ratio (✓ met, ✗ missed).',
+    '',
+    `| workload | metric | ${COLUMNS.map((server) => SERVER_LABELS[server]).join(' | ')} | Parley ÷ socket.io | target |`,
+    `|---|---|${COLUMNS.map(() => '---:').join('|')}|---:|---|`,
+  ];
+  for (const summary of summarize(result)) {
+    const cells = COLUMNS.map((server) => figureCell(summary, server, result));
+    lines.push(
+      `| ${summary.label} | ${summary.metric.label} | ${cells.join(' | ')} | ${ratioCell(summary)} | ${targetCell(summary.metric)} |`,
+    );
+  }
+  lines.push(
+    '',
+    `${LOAD_BOUND_MARK} load-bound: in at least one repetition the load generator used more than ` +
+      `${Math.round(result.loadBoundThreshold * 100)}% of its core, so the figure understates that server.`,
+    '',
+    'CPU use during the measured window (median, % of one core): server / load generator; the last column is what ' +
+      'other processes on the machine used meanwhile (anything well above zero means the figures were disturbed).',
+    '',
+    ...cpuTable(result),
+  );
+  if (result.skipped.length > 0) {
+    lines.push('', 'Skipped:', '');
+    for (const { server, reason } of result.skipped) lines.push(`- ${SERVER_LABELS[server]}: ${reason}`);
+  }
+  const failures = result.runs.filter((run) => run.error);
+  if (failures.length > 0) {
+    lines.push('', 'Failed runs:', '');
+    for (const run of failures) {
+      lines.push(`- ${run.workload} · ${SERVER_LABELS[run.server]} · rep ${run.repetition}: ${run.error}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

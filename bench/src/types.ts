@@ -1,0 +1,110 @@
+/** Shapes shared by the orchestrator, the load generator and the servers under test. */
+
+/** The servers compared side by side: Parley, the official socket.io v4, and a raw `ws` floor. */
+export type ServerKind = 'parley' | 'socket.io' | 'ws';
+
+export const SERVER_KINDS: readonly ServerKind[] = ['socket.io', 'parley', 'ws'];
+
+export const SERVER_LABELS: Readonly<Record<ServerKind, string>> = {
+  parley: 'Parley',
+  'socket.io': 'socket.io',
+  ws: 'ws (floor)',
+};
+
+export type WorkloadKind = 'fanout' | 'echo' | 'handshakes' | 'idle-memory' | 'polling-echo';
+
+/** One workload at one scale; everything the load generator needs to drive it. */
+export interface WorkloadSpec {
+  /** Stable identifier, e.g. `fanout-1000`. */
+  id: string;
+  kind: WorkloadKind;
+  /** Human label for the report, e.g. `fan-out, 1,000 clients`. */
+  label: string;
+  /** Connected clients (fan-out, echo, idle memory, polling) or handshakes in flight. */
+  clients: number;
+  /** Fan-out only: `chat message` events the sender keeps in flight. */
+  inFlight: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+/** Where the load generator finds the server under test. */
+export interface LoadTarget {
+  host: string;
+  port: number;
+  /** Read from /proc to report the server's CPU use over the measured window. */
+  serverPid: number | undefined;
+}
+
+export interface LoadOptions {
+  /** WebSocket/HTTP handshakes the load generator keeps in flight while connecting clients. */
+  connectConcurrency: number;
+  /** Loopback source addresses to spread connections over (empty: the default route). */
+  sourceAddresses: string[];
+  /** Upper bound for connecting all clients of one run. */
+  connectTimeoutMs: number;
+}
+
+/** Named figures of one run, e.g. `{ deliveriesPerSec: 512000, p50Ms: 1.2, p99Ms: 4.8 }`. */
+export type Metrics = Record<string, number>;
+
+/** The orchestrator's request to the load generator: one workload against one server. */
+export interface RunRequest {
+  spec: WorkloadSpec;
+  target: LoadTarget;
+  options: LoadOptions;
+}
+
+/** What the load generator reports for one run. */
+export interface LoadResult {
+  metrics: Metrics;
+  /** Clients connected (or handshakes completed) during the run. */
+  connected: number;
+  /** Length of the measured window. */
+  elapsedMs: number;
+  /** Load generator CPU over the measured window, as a fraction of one core. */
+  loadCpu: number;
+  /** Server CPU over the measured window, as a fraction of one core (null when unreadable). */
+  serverCpu: number | null;
+  /** Cores the whole machine kept busy over the window (null when unreadable). */
+  machineCpu: number | null;
+}
+
+/** process.memoryUsage() of a server after a full garbage collection. */
+export interface MemorySnapshot {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/** A server process's first IPC message: listening, or why it could not start. */
+export type ServerStartMessage =
+  | { type: 'ready'; port: number; pid: number }
+  | { type: 'failed'; reason: 'unavailable' | 'error'; message: string };
+
+/** One measurement: one workload against one server in one repetition. */
+export interface RunRecord {
+  workload: string;
+  server: ServerKind;
+  repetition: number;
+  metrics: Metrics;
+  loadCpu: number | null;
+  serverCpu: number | null;
+  /** CPU used by everything else on the machine during the window, in cores (other work skews figures). */
+  otherCpu: number | null;
+  /** The load generator used more than the threshold of its core: the figure understates the server. */
+  loadBound: boolean;
+  error?: string;
+}
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  node: string;
+  platform: string;
+  memoryGiB: number;
+  /** How server and load were placed on cores. */
+  pinning: string;
+}

@@ -1,0 +1,115 @@
+/**
+ * The HTTP transports: upstream is always a POST of a record-separated payload; downstream is a
+ * long-polling GET loop (Polling) or one streaming GET (Sse, in sse.ts). At most one POST is in
+ * flight, so `writable` is false until it is answered.
+ */
+import { decodePayload, encodePayload } from '@parley/protocol';
+import { userBinary } from '../platform.js';
+import { type IncomingPacket, type OutgoingPacket, Transport } from './transport.js';
+
+export abstract class HttpTransport extends Transport {
+  /** True while a downstream request is open; a pause waits for it to end. */
+  protected reading = false;
+  #onPause: (() => void) | undefined;
+  #reader: AbortController | undefined;
+
+  send(packets: OutgoingPacket[]): void {
+    this.writable = false;
+    this.request('POST', encodePayload(packets)).then((response) => {
+      if (!response) return;
+      this.writable = true;
+      this.emit('drain');
+      this.checkPause();
+    });
+  }
+
+  close(): void {
+    // A paused transport has been replaced by an upgrade: its sid is no longer ours to close.
+    if (this.state === 'open' || this.state === 'pausing') this.send([{ type: 'close' }]);
+    this.state = 'closed';
+    this.#reader?.abort();
+  }
+
+  override pause(onPause: () => void): void {
+    this.state = 'pausing';
+    this.#onPause = onPause;
+    this.checkPause();
+  }
+
+  protected checkPause(): void {
+    if (this.state !== 'pausing' || this.reading || !this.writable) return;
+    this.state = 'paused';
+    this.#onPause?.();
+  }
+
+  /** Sends one request; resolves to the response, or undefined after reporting an error. */
+  protected async request(method: 'GET' | 'POST', body?: string): Promise<Response | undefined> {
+    const headers: Record<string, string> = { ...this.opts.extraHeaders };
+    if (body !== undefined) headers['content-type'] = 'text/plain;charset=UTF-8';
+    let signal: AbortSignal | undefined;
+    if (method === 'GET') {
+      this.#reader = new AbortController();
+      signal = this.#reader.signal;
+    }
+    try {
+      const response = await fetch(this.url('http', this.opts.timestampRequests !== false), {
+        method,
+        body,
+        headers,
+        signal,
+        // as XMLHttpRequest does: same-origin cookies always, cross-origin ones with withCredentials
+        credentials: this.opts.withCredentials ? 'include' : 'same-origin',
+      });
+      if (response.ok) return response;
+      this.onError('xhr poll error', response.status);
+    } catch (error) {
+      this.onError('xhr poll error', error);
+    }
+    return undefined;
+  }
+
+  /**
+   * Hands a downstream payload's packets to the session. Returns false once the transport
+   * has closed (a close packet, or a listener that closed it).
+   */
+  protected deliver(payload: string): boolean {
+    let packets: IncomingPacket[];
+    try {
+      packets = decodePayload(payload);
+    } catch (error) {
+      this.onError('parse error', error);
+      return false;
+    }
+    for (const packet of packets) {
+      if (this.state === 'opening' && packet.type === 'open') this.onOpen();
+      if (this.state === 'paused' && packet.type === 'noop') continue;
+      if (packet.type === 'close') {
+        this.onClose({ description: 'transport closed by the server' });
+        return false;
+      }
+      if (packet.data !== undefined && typeof packet.data !== 'string') packet.data = userBinary(packet.data);
+      this.emit('packet', packet);
+      if (this.state === 'closed') return false;
+    }
+    return true;
+  }
+}
+
+/** HTTP long-polling: a GET that the server holds until it has packets, then the next GET. */
+export class Polling extends HttpTransport {
+  readonly name = 'polling';
+
+  open(): void {
+    this.#poll();
+  }
+
+  async #poll(): Promise<void> {
+    this.reading = true;
+    const response = await this.request('GET');
+    const body = response && (await response.text().catch(() => undefined));
+    if (body === undefined || !this.deliver(body)) return;
+    this.reading = false;
+    if (this.state === 'open') this.#poll();
+    else this.checkPause();
+  }
+}

@@ -1,0 +1,319 @@
+/**
+ * The Engine.IO client session: handshake, heartbeat watchdog, write buffer, upgrade from an
+ * HTTP transport to WebSocket (probe, pause, switch), and close. Knows nothing of namespaces.
+ */
+import type { EnginePacketType } from '@parley/protocol';
+import { LocalEmitter } from '../emitter.js';
+import { TransportError } from '../errors.js';
+import { systemTimers, type Timers } from '../timers.js';
+import { Polling } from './http.js';
+import { type EngineOptions, type ResolvedEngineOptions, resolveEngineOptions } from './options.js';
+import { Sse } from './sse.js';
+import type { CloseDetails, IncomingPacket, OutgoingPacket, Transport, TransportName } from './transport.js';
+import { Watchdog } from './watchdog.js';
+import { WebSocketTransport } from './websocket.js';
+
+export type EngineState = 'opening' | 'open' | 'closing' | 'closed';
+
+/** The server's open packet. */
+export interface HandshakeData {
+  sid: string;
+  upgrades: string[];
+  pingInterval: number;
+  pingTimeout: number;
+  maxPayload: number;
+}
+
+export type EngineEvents = {
+  open: () => void;
+  packet: (packet: IncomingPacket) => void;
+  /** An Engine.IO message. */
+  message: (data: string | Uint8Array | ArrayBuffer) => void;
+  ping: () => void;
+  drain: () => void;
+  flush: () => void;
+  upgrading: (transport: Transport) => void;
+  upgrade: (transport: Transport) => void;
+  upgradeError: (error: Error) => void;
+  error: (error: Error) => void;
+  close: (reason: string, details?: CloseDetails | Error) => void;
+};
+
+const TRANSPORTS = { polling: Polling, websocket: WebSocketTransport, sse: Sse };
+const encoder = new TextEncoder();
+
+/** Whether a WebSocket opened in this page/process before (for `rememberUpgrade`). */
+let priorWebsocketSuccess = false;
+
+/**
+ * One Engine.IO connection. Opens at construction.
+ *
+ * @example
+ * const engine = new Engine('http://localhost:3000', { path: '/engine.io' });
+ * engine.on('open', () => engine.send('hello'));
+ */
+export class Engine extends LocalEmitter<EngineEvents> {
+  id: string | null = null;
+  readyState: EngineState = 'opening';
+  declare transport: Transport;
+  upgrades: string[] = [];
+  pingInterval = 0;
+  pingTimeout = 0;
+  maxPayload = 0;
+  declare readonly opts: ResolvedEngineOptions;
+  readonly #timers: Timers;
+  readonly #watchdog: Watchdog;
+  #writeBuffer: OutgoingPacket[] = [];
+  #inFlight = 0;
+  #upgrading = false;
+  #transports: TransportName[];
+  #removeWindowListeners: (() => void) | undefined;
+
+  constructor(uri?: string | EngineOptions, opts: EngineOptions = {}) {
+    super();
+    if (uri && typeof uri === 'object') [uri, opts] = [undefined, uri];
+    this.opts = resolveEngineOptions(uri, opts);
+    this.#timers = opts.timers ?? systemTimers;
+    this.#watchdog = new Watchdog(this.#timers, () => this.#onClose('ping timeout'));
+    this.#transports = this.opts.transports;
+    this.#listenToWindow();
+    this.#open();
+  }
+
+  /** Queues an Engine.IO message; `callback` runs once it has been handed to the transport. */
+  send(data: string | Uint8Array, options?: OutgoingPacket['options'], callback?: () => void): this {
+    this.#sendPacket('message', data, options, callback);
+    return this;
+  }
+
+  /** Alias of {@link send}. */
+  write(data: string | Uint8Array, options?: OutgoingPacket['options'], callback?: () => void): this {
+    return this.send(data, options, callback);
+  }
+
+  /** Closes the session once queued packets are sent (a running upgrade probe is abandoned). */
+  close(): this {
+    if (this.readyState !== 'opening' && this.readyState !== 'open') return this;
+    this.readyState = 'closing';
+    const finish = () => this.#onClose('forced close');
+    if (this.#writeBuffer.length && !this.#upgrading) this.once('drain', finish);
+    else finish();
+    return this;
+  }
+
+  /**
+   * True if no ping arrived in time although the watchdog timer has not fired, which happens
+   * when a background tab's timers are throttled; the session is then closed on the next turn.
+   */
+  hasPingExpired(): boolean {
+    if (!this.#watchdog.expired) return false;
+    this.#watchdog.stop();
+    this.#timers.setTimeout(() => this.#onClose('ping timeout'), 0);
+    return true;
+  }
+
+  #open(): void {
+    const name =
+      this.opts.rememberUpgrade && priorWebsocketSuccess && this.#transports.includes('websocket')
+        ? 'websocket'
+        : this.#transports[0];
+    this.readyState = 'opening';
+    const transport = this.#createTransport(name);
+    this.#setTransport(transport);
+    transport.open();
+  }
+
+  #createTransport(name: TransportName): Transport {
+    const { opts } = this;
+    const query = { ...opts.query };
+    if (this.id) query.sid = this.id;
+    return new TRANSPORTS[name]({ ...opts, query, ...opts.transportOptions?.[name] });
+  }
+
+  #setTransport(transport: Transport): void {
+    const previous = this.transport;
+    // After an upgrade, packets the server sent on the old transport before it switched (an SSE
+    // stream is read until the server ends it) still count: keep only its packet listener.
+    previous?.off('drain').off('error').off('close');
+    this.transport = transport;
+    transport
+      .on('drain', () => this.#onDrain())
+      .on('packet', (packet) => this.#onPacket(packet))
+      .on('error', (error) => this.#onError(error))
+      .on('close', (details) => this.#onClose('transport close', details));
+  }
+
+  #onPacket(packet: IncomingPacket): void {
+    if (this.readyState === 'closed') return;
+    this.emit('packet', packet);
+    switch (packet.type) {
+      case 'open':
+        this.#onHandshake(packet.data);
+        return;
+      case 'ping':
+        this.#watchdog.arm(this.pingInterval + this.pingTimeout);
+        this.#sendPacket('pong');
+        this.emit('ping');
+        return;
+      case 'message':
+        this.emit('message', packet.data!);
+        return;
+    }
+  }
+
+  #onHandshake(data: IncomingPacket['data']): void {
+    let handshake: HandshakeData;
+    try {
+      handshake = JSON.parse(data as string);
+      if (typeof handshake.sid !== 'string') throw new TypeError('no sid');
+    } catch (error) {
+      this.#onError(new TransportError('invalid handshake', error, 'HANDSHAKE_ERROR'));
+      return;
+    }
+    this.id = handshake.sid;
+    this.transport.opts.query.sid = handshake.sid;
+    this.upgrades = (handshake.upgrades ?? []).filter((name) => this.#transports.includes(name as TransportName));
+    this.pingInterval = handshake.pingInterval;
+    this.pingTimeout = handshake.pingTimeout;
+    this.maxPayload = handshake.maxPayload;
+    this.readyState = 'open';
+    priorWebsocketSuccess = this.transport.name === 'websocket';
+    this.emit('open');
+    this.#flush();
+    if (this.readyState !== 'open') return;
+    this.#watchdog.arm(this.pingInterval + this.pingTimeout);
+    if (this.opts.upgrade !== false && this.transport.pause) {
+      for (const name of this.upgrades) this.#probe(name as TransportName);
+    }
+  }
+
+  #sendPacket(
+    type: EnginePacketType,
+    data?: string | Uint8Array,
+    options?: OutgoingPacket['options'],
+    callback?: () => void,
+  ): void {
+    if (this.readyState === 'closing' || this.readyState === 'closed') return;
+    this.#writeBuffer.push({ type, data, options });
+    if (callback) this.once('flush', callback);
+    this.#flush();
+  }
+
+  #flush(): void {
+    if (this.readyState === 'closed' || !this.transport.writable || this.#upgrading || !this.#writeBuffer.length)
+      return;
+    const packets = this.#writablePackets();
+    this.#inFlight = packets.length;
+    this.transport.send(packets);
+    this.emit('flush');
+  }
+
+  /** Polling bodies must stay under the server's maxPayload: take as many packets as fit. */
+  #writablePackets(): OutgoingPacket[] {
+    const buffer = this.#writeBuffer;
+    let i = 0;
+    if (this.transport.name !== 'websocket' && this.maxPayload) {
+      // each record: type digit + data (binary as base64) + separator
+      for (let size = 0; i < buffer.length; i++) {
+        const { data } = buffer[i];
+        size += 2 + (typeof data === 'string' ? encoder.encode(data).length : data ? (data.byteLength * 4) / 3 + 4 : 0);
+        if (i > 0 && size > this.maxPayload) break;
+      }
+    }
+    return buffer.slice(0, i || buffer.length);
+  }
+
+  #onDrain(): void {
+    this.#writeBuffer.splice(0, this.#inFlight);
+    this.#inFlight = 0;
+    if (this.#writeBuffer.length) this.#flush();
+    else this.emit('drain');
+  }
+
+  /** Opens `name` beside the current transport, checks it with a ping probe, then switches. */
+  #probe(name: TransportName): void {
+    const probe = this.#createTransport(name);
+    let failed = false;
+    priorWebsocketSuccess = false;
+    const fail = (error: Error) => {
+      if (failed) return;
+      failed = true;
+      cleanup();
+      probe.close();
+      this.emit('upgradeError', error);
+    };
+    const onSessionClose = () => fail(new TransportError('socket closed', undefined, 'PROBE_ERROR'));
+    const cleanup = () => {
+      probe.off();
+      this.off('close', onSessionClose);
+    };
+    this.once('close', onSessionClose);
+    probe.once('error', (error) => fail(new TransportError('probe error', error, 'PROBE_ERROR')));
+    probe.once('close', () => fail(new TransportError('probe error: transport closed', undefined, 'PROBE_ERROR')));
+    probe.once('open', () => {
+      probe.send([{ type: 'ping', data: 'probe' }]);
+      probe.once('packet', (packet) => {
+        if (failed) return;
+        if (packet.type !== 'pong' || packet.data !== 'probe') {
+          return fail(new TransportError('probe error', packet, 'PROBE_ERROR'));
+        }
+        this.#upgrading = true;
+        this.emit('upgrading', probe);
+        priorWebsocketSuccess = probe.name === 'websocket';
+        this.transport.pause!(() => {
+          if (failed || this.readyState === 'closed') return;
+          cleanup();
+          this.#setTransport(probe);
+          probe.send([{ type: 'upgrade' }]);
+          this.#upgrading = false;
+          this.emit('upgrade', probe);
+          this.#flush();
+        });
+      });
+    });
+    probe.open();
+  }
+
+  #onError(error: Error): void {
+    priorWebsocketSuccess = false;
+    if (this.opts.tryAllTransports && this.#transports.length > 1 && this.readyState === 'opening') {
+      this.transport.off('packet');
+      this.transport.close();
+      this.#transports = this.#transports.slice(1);
+      this.#open();
+      return;
+    }
+    this.emit('error', error);
+    this.#onClose('transport error', error);
+  }
+
+  #onClose(reason: string, details?: CloseDetails | Error): void {
+    if (this.readyState === 'closed') return;
+    this.#watchdog.stop();
+    this.#removeWindowListeners?.();
+    this.transport.off();
+    this.transport.close();
+    this.readyState = 'closed';
+    this.id = null;
+    this.#upgrading = false;
+    this.emit('close', reason, details);
+    this.#writeBuffer = [];
+    this.#inFlight = 0;
+  }
+
+  /** Browsers: optionally close before the page unloads, and close at once when the network goes. */
+  #listenToWindow(): void {
+    if (typeof addEventListener !== 'function' || typeof removeEventListener !== 'function') return;
+    const beforeUnload = () => {
+      this.transport.off();
+      this.transport.close();
+    };
+    const offline = () => this.#onClose('transport close', { description: 'network connection lost' });
+    if (this.opts.closeOnBeforeunload) addEventListener('beforeunload', beforeUnload, false);
+    if (this.opts.hostname !== 'localhost') addEventListener('offline', offline, false);
+    this.#removeWindowListeners = () => {
+      removeEventListener('beforeunload', beforeUnload, false);
+      removeEventListener('offline', offline, false);
+    };
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The narrow interface the Engine.IO session drives: open, send a batch of packets, close,
+ * and (for HTTP transports) pause before an upgrade; events open, packet, drain, error, close.
+ */
+import type { EnginePacket } from '@parley/protocol';
+import { LocalEmitter } from '../emitter.js';
+import { TransportError } from '../errors.js';
+
+export type TransportName = 'polling' | 'websocket' | 'sse';
+type TransportState = 'opening' | 'open' | 'pausing' | 'paused' | 'closed';
+
+/** A packet on its way out, with the per-message options of the Socket.IO layer. */
+export interface OutgoingPacket extends EnginePacket {
+  options?: { compress?: boolean };
+}
+
+/** An incoming packet; binary messages are Buffers in Node and ArrayBuffers in browsers. */
+export interface IncomingPacket {
+  type: EnginePacket['type'];
+  data?: string | Uint8Array | ArrayBuffer;
+}
+
+/** Why a transport closed, as socket.io-client reports it (`disconnect`'s second argument). */
+export interface CloseDetails {
+  description: string;
+  context?: unknown;
+}
+
+export type TransportEvents = {
+  open: () => void;
+  packet: (packet: IncomingPacket) => void;
+  drain: () => void;
+  error: (error: TransportError) => void;
+  close: (details?: CloseDetails) => void;
+};
+
+export interface TransportOptions {
+  secure: boolean;
+  hostname: string;
+  port: string;
+  /** Engine.IO path, with its trailing slash. */
+  path: string;
+  /** Query parameters; the session adds `sid` once it has one. */
+  query: Record<string, string>;
+  extraHeaders?: Record<string, string>;
+  withCredentials?: boolean;
+  timestampRequests?: boolean;
+  timestampParam: string;
+  protocols?: string | string[];
+}
+
+let stampCounter = 0;
+
+export abstract class Transport extends LocalEmitter<TransportEvents> {
+  abstract readonly name: TransportName;
+  /** True when `send` may be called (the previous batch has drained). */
+  writable = false;
+  protected state: TransportState = 'opening';
+  declare readonly opts: TransportOptions;
+
+  constructor(opts: TransportOptions) {
+    super();
+    this.opts = opts;
+  }
+
+  abstract open(): void;
+  abstract send(packets: OutgoingPacket[]): void;
+  abstract close(): void;
+
+  /** HTTP transports: stop reading and writing, then call `onPause` (before an upgrade). */
+  pause?(onPause: () => void): void;
+
+  /** The endpoint URL for this transport: `http(s)` or `ws(s)`, with the Engine.IO query. */
+  protected url(scheme: 'http' | 'ws', timestamp: boolean | undefined): string {
+    const { secure, hostname, port, path } = this.opts;
+    const query: Record<string, string> = { ...this.opts.query, EIO: '4', transport: this.name };
+    if (timestamp) query[this.opts.timestampParam] = Date.now().toString(36) + (stampCounter++).toString(36);
+    const defaultPort = port === (secure ? '443' : '80');
+    const search = new URLSearchParams(query).toString();
+    return `${scheme}${secure ? 's' : ''}://${hostname}${defaultPort ? '' : `:${port}`}${path}?${search}`;
+  }
+
+  protected onOpen(): void {
+    this.state = 'open';
+    this.writable = true;
+    this.emit('open');
+  }
+
+  protected onError(message: string, description?: unknown): void {
+    if (this.state !== 'closed') this.emit('error', new TransportError(message, description));
+  }
+
+  protected onClose(details?: CloseDetails): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.emit('close', details);
+  }
+}

@@ -1,0 +1,40 @@
+/** `io(url, opts)`: finds or creates the Manager for a URL and returns the namespace's socket. */
+import { Manager, type ManagerOptions } from './manager.js';
+import type { Socket } from './socket.js';
+import type { SocketOptions } from './socket-types.js';
+import type { DefaultEventsMap, EventsMap } from './types.js';
+
+const managers: Record<string, Manager> = {};
+
+/**
+ * Connects to a namespace. Sockets to different namespaces of the same server share one
+ * connection unless `forceNew` or `multiplex: false` is given.
+ *
+ * @example
+ * const socket = io('https://example.com/admin', { auth: { token } });
+ */
+export function io<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents>(
+  uri?: string | (Partial<ManagerOptions> & SocketOptions),
+  opts?: Partial<ManagerOptions> & SocketOptions,
+): Socket<ListenEvents, EmitEvents> {
+  if (uri && typeof uri === 'object') [uri, opts] = [undefined, uri];
+  opts ??= {};
+  // Relative (`/admin`), protocol-relative and scheme-less (`host:3000`) URLs resolve against
+  // the page, as in socket.io-client; no URL at all means the page's origin.
+  const location = (globalThis as { location?: Location }).location;
+  uri ??= '/';
+  const url = new URL(/^(https?|wss?):\/\/|^\//.test(uri) ? uri : `//${uri}`, location?.href ?? 'https://localhost');
+  const source = url.href;
+  const port = url.port || (/s:$/.test(url.protocol) ? '443' : '80');
+  const id = `${url.protocol}//${url.hostname}:${port}${opts.path || '/socket.io'}`;
+  const nsp = decodeURIComponent(url.pathname) || '/';
+  const cached = managers[id];
+  let manager: Manager;
+  if (opts.forceNew || opts.multiplex === false || (cached && nsp in cached.nsps)) {
+    manager = new Manager(source, opts);
+  } else {
+    manager = cached ?? new Manager(source, opts);
+    managers[id] = manager;
+  }
+  return manager.socket(nsp, opts) as Socket<ListenEvents, EmitEvents>;
+}

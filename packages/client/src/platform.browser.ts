@@ -1,0 +1,12 @@
+/** The browser side of platform.ts: the global WebSocket, ArrayBuffers for binary. */
+
+export const isNode = false;
+
+export function createWebSocket(url: string, protocols?: string | string[]): WebSocket {
+  return new WebSocket(url, protocols);
+}
+
+export function userBinary(data: Uint8Array | ArrayBuffer): Uint8Array | ArrayBuffer {
+  if (data instanceof ArrayBuffer) return data;
+  return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+}

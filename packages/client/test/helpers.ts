@@ -1,0 +1,109 @@
+/**
+ * Test fixtures: the servers the client is tested against (a table, so the Parley server can
+ * be added beside the official one), the transport configurations, and bounded waits.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server, type ServerOptions } from 'socket.io';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from '../src/index.js';
+
+export interface TestServer {
+  readonly io: Server;
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface ServerFactory {
+  readonly name: string;
+  /** Starts a server on `port` (0: any free port). */
+  start(options?: Partial<ServerOptions>, port?: number): Promise<TestServer>;
+}
+
+function listen(http: HttpServer, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, '127.0.0.1', () => resolve((http.address() as AddressInfo).port));
+  });
+}
+
+export const socketIoServer: ServerFactory = {
+  name: 'socket.io',
+  async start(options = {}, port = 0) {
+    const http = createServer();
+    const server = new Server(http, { serveClient: false, ...options });
+    const actual = await listen(http, port);
+    return {
+      io: server,
+      port: actual,
+      url: `http://127.0.0.1:${actual}`,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          http.closeAllConnections();
+        }),
+    };
+  },
+};
+
+export const servers: ServerFactory[] = [socketIoServer];
+
+export const transportModes: { name: string; options: Partial<ManagerOptions> }[] = [
+  { name: 'websocket', options: { transports: ['websocket'] } },
+  { name: 'polling', options: { transports: ['polling'], upgrade: false } },
+  { name: 'polling+upgrade', options: { transports: ['polling', 'websocket'] } },
+];
+
+/** Resolves with the event's arguments, or fails after `ms`. */
+export function waitFor<T extends unknown[] = unknown[]>(
+  emitter: { once(event: string, listener: (...args: never[]) => void): unknown },
+  event: string,
+  ms = 8000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for "${event}"`)), ms);
+    emitter.once(event, (...args: never[]) => {
+      clearTimeout(timer);
+      resolve(args as unknown as T);
+    });
+  });
+}
+
+/** Polls `check` until it is true, or fails after `ms`. */
+export async function until(check: () => boolean, ms = 8000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Tracks what a test opens, so teardown closes all of it. */
+export class Fixture {
+  readonly #servers: TestServer[] = [];
+  readonly #sockets: Socket[] = [];
+
+  constructor(readonly factory: ServerFactory) {}
+
+  async server(options?: Partial<ServerOptions>, port?: number): Promise<TestServer> {
+    const server = await this.factory.start(options, port);
+    this.#servers.push(server);
+    return server;
+  }
+
+  /** The socket most recently created by {@link client}. */
+  get last(): Socket {
+    return this.#sockets[this.#sockets.length - 1];
+  }
+
+  client(url: string, options: Partial<ManagerOptions> & SocketOptions = {}): Socket {
+    const socket = io(url, { forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 200, ...options });
+    this.#sockets.push(socket);
+    return socket;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.io.disconnect();
+    await Promise.all(this.#servers.map((server) => server.close()));
+  }
+}

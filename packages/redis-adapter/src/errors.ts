@@ -1,0 +1,44 @@
+/** Errors the Redis adapter raises or reports, each with a stable `code`. */
+
+export type RedisAdapterErrorCode =
+  | 'BAD_MESSAGE'
+  | 'REQUEST_TIMEOUT'
+  | 'REDIS_UNAVAILABLE'
+  | 'REDIS_COMMAND_FAILED'
+  | 'HANDLER_FAILED'
+  | 'INVALID_OPTION';
+
+export class RedisAdapterError extends Error {
+  override name = 'RedisAdapterError';
+  readonly code: RedisAdapterErrorCode;
+
+  constructor(code: RedisAdapterErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** A message from Redis that is not a frame this adapter wrote (or is corrupt). */
+export class BadMessageError extends RedisAdapterError {
+  override name = 'BadMessageError';
+
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super('BAD_MESSAGE', `undecodable cluster message: ${reason}`, options);
+  }
+}
+
+/**
+ * Passed to a `serverSideEmit` acknowledgement when a node believed alive did not answer within
+ * `requestsTimeout`; the answers that did arrive are passed alongside it.
+ */
+export class RequestTimeoutError extends RedisAdapterError {
+  override name = 'RequestTimeoutError';
+  readonly received: number;
+  readonly expected: number;
+
+  constructor(received: number, expected: number) {
+    super('REQUEST_TIMEOUT', `timeout reached: only ${received} responses received out of ${expected}`);
+    this.received = received;
+    this.expected = expected;
+  }
+}

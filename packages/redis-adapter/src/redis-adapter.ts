@@ -1,0 +1,314 @@
+/**
+ * The cluster adapter: the in-memory adapter for this node's sockets, plus Redis pub/sub to
+ * reach the sockets of every other node serving the namespace.
+ */
+import { PacketType, type SocketPacket } from '@parley/protocol';
+import {
+  type BroadcastOptions,
+  InMemoryAdapter,
+  type Namespace,
+  type PrivateSessionId,
+  type RestoredSession,
+  type Room,
+  type Session,
+  type SocketDetails,
+  type SocketId,
+} from '@parley/server';
+import { hasOwnChannel, namesFor } from './channels.js';
+import { ClusterNode, type ClusterNodeState } from './cluster-node.js';
+import { RedisAdapterError, RequestTimeoutError } from './errors.js';
+import { MessageType, toWireOptions, type WireSocket } from './messages.js';
+import type { NodeId } from './node-registry.js';
+import { OffsetQueue } from './offset-queue.js';
+import type { ResolvedOptions } from './options.js';
+import type { RedisLink } from './redis-link.js';
+import type { LocalNode } from './remote-requests.js';
+import { RoomChannels } from './room-channels.js';
+import { SessionStore } from './session-store.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
+export type AnyNamespace = Namespace<any, any, any, any>;
+
+export type RedisAdapterState = ClusterNodeState;
+
+type ServerSideAck = (err: Error | null, responses: unknown[]) => void;
+
+/**
+ * Events (besides the in-memory adapter's room events):
+ * - `redis-down` (error?: Error): a Redis connection was lost. Local sockets stay connected;
+ *   broadcasts reach local sockets only and cluster requests answer with local results.
+ * - `redis-up`: both connections are back (node-redis resubscribed); the cluster reassembles.
+ * - `redis-error` (error: Error): any error a Redis client or command reported.
+ * - `node-up` / `node-down` (nodeId): another node appeared, or left / went silent.
+ * - `cluster-error` (error: RedisAdapterError): an undecodable message or a failing handler.
+ * None of them is `error`, so an application without listeners never crashes on an outage.
+ */
+export class RedisAdapter extends InMemoryAdapter {
+  /** This node's id (shared by the adapters of every namespace of one server). */
+  readonly uid: NodeId;
+  readonly #link: RedisLink;
+  readonly #opts: ResolvedOptions;
+  readonly #cluster: ClusterNode;
+  readonly #roomChannels: RoomChannels | undefined;
+  readonly #offsets = new OffsetQueue();
+  #store: SessionStore | null | undefined;
+
+  constructor(nsp: AnyNamespace, link: RedisLink, uid: NodeId, opts: ResolvedOptions) {
+    super(nsp);
+    this.uid = uid;
+    this.#link = link;
+    this.#opts = opts;
+    // What other nodes ask is carried out by the in-memory adapter, on this node's sockets only.
+    const local: LocalNode = {
+      uid,
+      nsp: nsp.name,
+      broadcast: (packet, o) => super.broadcast(packet, o),
+      broadcastWithAck: (packet, o, count, ack) => super.broadcastWithAck(packet, o, count, ack),
+      fetchSockets: (o) => super.fetchSockets(o),
+      sockets: (rooms) => super.sockets(rooms),
+      addSockets: (o, rooms) => super.addSockets(o, rooms),
+      delSockets: (o, rooms) => super.delSockets(o, rooms),
+      disconnectSockets: (o, close) => super.disconnectSockets(o, close),
+      serverSideEmit: (args) => nsp._onServerSideEmit(args),
+      reply: (to, message) => this.#cluster.publish(this.#cluster.names.responsesOf(to), message),
+    };
+    const emit = (event: string, ...args: unknown[]) => void this.emit(event, ...args);
+    this.#cluster = new ClusterNode(link, namesFor(opts.key, nsp.name, uid), uid, opts, local, emit);
+    if (opts.subscriptionMode !== 'static') {
+      const rooms = new RoomChannels(link, this.#cluster.names.room, this.#cluster.onFrame);
+      this.#roomChannels = rooms;
+      this.on('create-room', (room: Room) => void rooms.add(room));
+      this.on('delete-room', (room: Room) => void rooms.remove(room));
+    }
+  }
+
+  get state(): RedisAdapterState {
+    return this.#cluster.state;
+  }
+
+  /** Subscribes and starts the heartbeat. Idempotent: resolves once this node is listening. */
+  override init(): Promise<void> {
+    return this.#cluster.start();
+  }
+
+  /** Says goodbye, unsubscribes, and completes pending requests with what they have. */
+  override close(): Promise<void> {
+    return this.#cluster.stop(this.#roomChannels?.clear());
+  }
+
+  /** This node plus the live nodes it knows. */
+  override serverCount(): Promise<number> {
+    return Promise.resolve(1 + this.#cluster.size);
+  }
+
+  /** Ids of the other live nodes serving this namespace. */
+  nodes(): NodeId[] {
+    return this.#cluster.ids();
+  }
+
+  override broadcast(packet: SocketPacket, opts: BroadcastOptions): void {
+    packet.nsp = this.nsp.name;
+    if (opts.flags?.local === true) {
+      super.broadcast(packet, opts);
+      return;
+    }
+    const store = this.#recovery();
+    const logged =
+      store !== null &&
+      packet.type === PacketType.EVENT &&
+      packet.id === undefined &&
+      opts.flags?.volatile !== true &&
+      this.#link.state === 'up';
+    if (!logged && this.#offsets.idle) {
+      this.#send(packet, opts);
+      return;
+    }
+    const data = packet.data as unknown[];
+    const offset = logged ? store.append(data, opts).catch((error) => this.#commandFailed(error)) : undefined;
+    this.#offsets.enqueue(
+      offset,
+      (id) => {
+        if (id !== undefined) data.push(id);
+        this.#send(packet, opts);
+      },
+      (error) =>
+        this.emit('cluster-error', new RedisAdapterError('HANDLER_FAILED', 'broadcast failed', { cause: error })),
+    );
+  }
+
+  override broadcastWithAck(
+    packet: SocketPacket,
+    opts: BroadcastOptions,
+    clientCountCallback: (clientCount: number) => void,
+    ack: (response: unknown) => void,
+  ): void {
+    packet.nsp = this.nsp.name;
+    // Every node must report its client count, so this goes on the namespace channel.
+    const data = packet.data as unknown[];
+    this.#cluster.broadcastWithAck(this.#cluster.names.broadcast, data, toWireOptions(opts), clientCountCallback, ack);
+    super.broadcastWithAck(packet, opts, clientCountCallback, ack);
+  }
+
+  /** Socket ids in any of `rooms` (all when empty), on every node. */
+  override async sockets(rooms: Set<Room>): Promise<Set<SocketId>> {
+    const ids = await super.sockets(rooms);
+    const outcome = await this.#cluster.request<string[]>((r) => ({
+      t: MessageType.SOCKET_IDS,
+      n: this.uid,
+      r,
+      rooms: [...rooms],
+    }));
+    for (const list of outcome.responses) for (const id of list) ids.add(id);
+    return ids;
+  }
+
+  override async fetchSockets(opts: BroadcastOptions): Promise<SocketDetails[]> {
+    const sockets = await super.fetchSockets(opts);
+    if (!this.#reachesOthers(opts)) return sockets;
+    const outcome = await this.#cluster.request<WireSocket[]>((r) => ({
+      t: MessageType.FETCH_SOCKETS,
+      n: this.uid,
+      r,
+      opts: toWireOptions(opts),
+    }));
+    for (const list of outcome.responses) {
+      for (const s of list) sockets.push({ id: s.id, handshake: s.handshake, rooms: new Set(s.rooms), data: s.data });
+    }
+    return sockets;
+  }
+
+  override addSockets(opts: BroadcastOptions, rooms: Room[]): void {
+    if (this.#reachesOthers(opts)) {
+      const message = { t: MessageType.SOCKETS_JOIN, n: this.uid, opts: toWireOptions(opts), rooms } as const;
+      this.#cluster.publish(this.#cluster.names.requests, message);
+    }
+    super.addSockets(opts, rooms);
+  }
+
+  override delSockets(opts: BroadcastOptions, rooms: Room[]): void {
+    if (this.#reachesOthers(opts)) {
+      const message = { t: MessageType.SOCKETS_LEAVE, n: this.uid, opts: toWireOptions(opts), rooms } as const;
+      this.#cluster.publish(this.#cluster.names.requests, message);
+    }
+    super.delSockets(opts, rooms);
+  }
+
+  override disconnectSockets(opts: BroadcastOptions, close: boolean): void {
+    if (this.#reachesOthers(opts)) {
+      const message = { t: MessageType.DISCONNECT_SOCKETS, n: this.uid, opts: toWireOptions(opts), close } as const;
+      this.#cluster.publish(this.#cluster.names.requests, message);
+    }
+    super.disconnectSockets(opts, close);
+  }
+
+  /**
+   * Emits to the other nodes' `io.on(event)` listeners. With an acknowledgement, it receives
+   * one answer per node: `(null, answers)` once every live node answered, or
+   * `(RequestTimeoutError, answers so far)` when one believed alive stayed silent.
+   */
+  override serverSideEmit(packet: unknown[]): void {
+    const last = packet[packet.length - 1];
+    if (typeof last !== 'function') {
+      this.#cluster.publish(this.#cluster.names.requests, {
+        t: MessageType.SERVER_SIDE_EMIT,
+        n: this.uid,
+        data: packet,
+      });
+      return;
+    }
+    const ack = last as ServerSideAck;
+    const data = packet.slice(0, -1);
+    void this.#cluster
+      .request((r) => ({ t: MessageType.SERVER_SIDE_EMIT, n: this.uid, r, data }))
+      .then((outcome) => {
+        const { missing, expected, responses } = outcome;
+        try {
+          ack(missing > 0 ? new RequestTimeoutError(expected - missing, expected) : null, responses);
+        } catch (error) {
+          const cause = { cause: error };
+          this.emit(
+            'cluster-error',
+            new RedisAdapterError('HANDLER_FAILED', 'serverSideEmit acknowledgement threw', cause),
+          );
+        }
+      });
+  }
+
+  /** Keeps the session in Redis for `maxDisconnectionDuration` (never rejects). */
+  override persistSession(session: Session): Promise<void> {
+    const store = this.#recovery();
+    if (store === null) return Promise.resolve();
+    return store.save(session).catch((error) => {
+      this.#commandFailed(error);
+    });
+  }
+
+  /** Restores a session stored by any node, with the broadcasts it missed (null if impossible). */
+  override async restoreSession(pid: PrivateSessionId, offset: string): Promise<RestoredSession | null> {
+    const store = this.#recovery();
+    if (store === null || this.#link.state !== 'up') return null;
+    try {
+      return await store.restore(pid, offset);
+    } catch (error) {
+      this.#commandFailed(error);
+      return null;
+    }
+  }
+
+  #send(packet: SocketPacket, opts: BroadcastOptions): void {
+    if (!this.#targetsLocalSocket(opts)) {
+      const message = {
+        t: MessageType.BROADCAST,
+        n: this.uid,
+        data: packet.data as unknown[],
+        opts: toWireOptions(opts),
+      };
+      this.#cluster.publish(this.#channelFor(opts), message);
+    }
+    super.broadcast(packet, opts);
+  }
+
+  // A broadcast to one room goes on that room's channel (dynamic and sharded modes), so only
+  // the nodes with members get it.
+  #channelFor(opts: BroadcastOptions): string {
+    if (this.#roomChannels !== undefined && opts.rooms.size === 1) {
+      const [room] = opts.rooms;
+      if (hasOwnChannel(room)) return this.#cluster.names.room(room);
+    }
+    return this.#cluster.names.broadcast;
+  }
+
+  #reachesOthers(opts: BroadcastOptions): boolean {
+    return opts.flags?.local !== true && !this.#targetsLocalSocket(opts);
+  }
+
+  // `to(socket.id)` for a socket of this node (what RemoteSocket and socket.emit do): no other
+  // node has it.
+  #targetsLocalSocket(opts: BroadcastOptions): boolean {
+    if (opts.rooms.size !== 1) return false;
+    const [room] = opts.rooms;
+    return typeof room === 'string' && this.nsp.sockets.has(room);
+  }
+
+  // Decided on first use: the server sets its recovery options before sockets connect.
+  #recovery(): SessionStore | null {
+    if (this.#store === undefined) {
+      const duration = this.nsp.server._recovery?.maxDisconnectionDuration;
+      this.#store =
+        typeof duration !== 'number' || duration <= 0
+          ? null
+          : new SessionStore(this.#link, {
+              stream: this.#cluster.names.stream,
+              sessionKey: this.#cluster.names.session,
+              maxDisconnectionDuration: duration,
+              streamMaxLength: this.#opts.streamMaxLength,
+            });
+    }
+    return this.#store;
+  }
+
+  #commandFailed(error: unknown): undefined {
+    this.emit('redis-error', new RedisAdapterError('REDIS_COMMAND_FAILED', 'a Redis command failed', { cause: error }));
+    return undefined;
+  }
+}

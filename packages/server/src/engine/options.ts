@@ -1,0 +1,125 @@
+/**
+ * Engine options, with engine.io's names and defaults so existing configurations carry over.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { ZlibOptions } from 'node:zlib';
+import type { PerMessageDeflateOptions } from 'ws';
+import type { CookieOptions } from './http/cookie.js';
+import type { CorsOptions } from './http/cors.js';
+
+export type TransportName = 'polling' | 'websocket' | 'sse';
+
+/**
+ * Decides whether a handshake may proceed. Call `callback(null, true)` to accept,
+ * `callback('reason', false)` to refuse with 403 `{"code":4,"message":"reason"}`, or
+ * `callback({ code: 3, message: 'Bad token' }, false)` to pick the code (4 answers 403, others 400).
+ */
+export type AllowRequest = (
+  req: IncomingMessage,
+  callback: (err: string | { code?: number; message?: string } | null | undefined, success: boolean) => void,
+) => void;
+
+export interface HttpCompressionOptions extends ZlibOptions {
+  /** Responses smaller than this many bytes are sent uncompressed (default 1024). */
+  threshold?: number;
+}
+
+export interface ServerOptions {
+  /** Milliseconds between server pings (default 25000). */
+  pingInterval?: number;
+  /** Milliseconds the client has to answer a ping before the session closes (default 20000). */
+  pingTimeout?: number;
+  /** Milliseconds an upgrade may take before the probe transport is dropped (default 10000). */
+  upgradeTimeout?: number;
+  /** Largest polling body / WebSocket message accepted, in bytes (default 1e6). */
+  maxHttpBufferSize?: number;
+  /**
+   * Transports accepted (default `['polling', 'websocket', 'sse']`). `sse` is never listed in
+   * `upgrades`: only clients that ask for it with `transport=sse` get it.
+   */
+  transports?: TransportName[];
+  /** Whether polling sessions may upgrade to WebSocket (default true). */
+  allowUpgrades?: boolean;
+  /** WebSocket permessage-deflate (default false). */
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
+  /** gzip/deflate of polling responses (default `{ threshold: 1024 }`). */
+  httpCompression?: boolean | HttpCompressionOptions;
+  /** Session cookie set on the handshake response (default false; `true` means name `io`). */
+  cookie?: boolean | CookieOptions;
+  /** CORS, with the semantics of the `cors` package (default: no CORS headers). */
+  cors?: CorsOptions;
+  /** Accepts or refuses handshakes and upgrades. */
+  allowRequest?: AllowRequest;
+  /** Session id generator (default: 20 url-safe characters from 15 random bytes). */
+  generateId?: (req: IncomingMessage) => string | PromiseLike<string>;
+  /** Engine.IO v3 clients are not supported; `EIO=3` is always refused with code 5. */
+  allowEIO3?: boolean;
+  /** Endpoint path (default `/engine.io`; the Socket.IO layer uses `/socket.io`). */
+  path?: string;
+}
+
+export interface AttachOptions extends ServerOptions {
+  /** Destroy upgrade requests nobody answered (default true). */
+  destroyUpgrade?: boolean;
+  /** Milliseconds before an unanswered upgrade request is destroyed (default 1000). */
+  destroyUpgradeTimeout?: number;
+}
+
+export interface ResolvedOptions {
+  pingInterval: number;
+  pingTimeout: number;
+  upgradeTimeout: number;
+  maxHttpBufferSize: number;
+  transports: readonly TransportName[];
+  allowUpgrades: boolean;
+  perMessageDeflate: false | PerMessageDeflateOptions;
+  httpCompression: false | (HttpCompressionOptions & { threshold: number });
+  cookie: false | CookieOptions;
+  cors: CorsOptions | undefined;
+  allowRequest: AllowRequest | undefined;
+  generateId: ServerOptions['generateId'];
+  allowEIO3: boolean;
+  path: string;
+}
+
+const KNOWN_TRANSPORTS: readonly TransportName[] = ['polling', 'websocket', 'sse'];
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0)) throw new TypeError(`option ${name} must be a positive number`);
+  return value;
+}
+
+/** Normalizes a path to `/x` form without a trailing slash (`/` stays `/`). */
+export function normalizePath(path: string | undefined, fallback: string): string {
+  let result = path ?? fallback;
+  if (!result.startsWith('/')) result = `/${result}`;
+  while (result.length > 1 && result.endsWith('/')) result = result.slice(0, -1);
+  return result;
+}
+
+export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
+  const transports = options.transports ?? KNOWN_TRANSPORTS;
+  for (const name of transports) {
+    if (!KNOWN_TRANSPORTS.includes(name)) throw new TypeError(`unknown transport "${name}"`);
+  }
+  const compression = options.httpCompression ?? true;
+  const deflate = options.perMessageDeflate ?? false;
+  const cookie = options.cookie ?? false;
+  return {
+    pingInterval: positive('pingInterval', options.pingInterval, 25_000),
+    pingTimeout: positive('pingTimeout', options.pingTimeout, 20_000),
+    upgradeTimeout: positive('upgradeTimeout', options.upgradeTimeout, 10_000),
+    maxHttpBufferSize: positive('maxHttpBufferSize', options.maxHttpBufferSize, 1e6),
+    transports: [...transports],
+    allowUpgrades: options.allowUpgrades !== false,
+    perMessageDeflate: deflate === true ? { threshold: 1024 } : deflate,
+    httpCompression: compression === false ? false : { threshold: 1024, ...(compression === true ? {} : compression) },
+    cookie: cookie === true ? {} : cookie,
+    cors: options.cors,
+    allowRequest: options.allowRequest,
+    generateId: options.generateId,
+    allowEIO3: options.allowEIO3 === true,
+    path: normalizePath(options.path, '/engine.io'),
+  };
+}

@@ -1,0 +1,424 @@
+/**
+ * The engine server: checks each request against the protocol, runs HTTP middlewares and
+ * `allowRequest`, performs handshakes and hands session requests to their transport.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { type Server as HttpServer, type IncomingMessage, type OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { EngineServerLike } from './contract.js';
+import { createLogger } from './debug.js';
+import { REQUEST_ERROR_MESSAGES, RequestError, type RequestErrorNumber } from './errors.js';
+import { TimerWheel } from './heartbeat.js';
+import { serializeSessionCookie } from './http/cookie.js';
+import { createCorsMiddleware } from './http/cors.js';
+import { interceptRequests } from './http/intercept.js';
+import { type Middleware, runMiddlewares } from './http/middleware.js';
+import { refuseUpgrade, respondError } from './http/respond.js';
+import {
+  type AttachOptions,
+  normalizePath,
+  type ResolvedOptions,
+  resolveOptions,
+  type ServerOptions,
+} from './options.js';
+import { parseQuery, sessionRequest } from './request.js';
+import { type SessionHost, Socket } from './socket.js';
+import type { HttpTransport, HttpTransportContext } from './transports/http-transport.js';
+import { PollingTransport } from './transports/polling.js';
+import { SseTransport } from './transports/sse.js';
+import { DETACHED, type Transport } from './transports/transport.js';
+import { WebSocketTransport } from './transports/websocket.js';
+
+const debug = createLogger('parley:engine');
+
+/** What `connection_error` listeners receive (the shape engine.io uses). */
+export interface ConnectionErrorEvent {
+  req: IncomingMessage;
+  /** The Engine.IO error number (0-5). */
+  code: RequestErrorNumber;
+  message: string;
+  context: Record<string, unknown>;
+  error: RequestError;
+}
+
+type Query = Record<string, string>;
+// biome-ignore lint/suspicious/noExplicitAny: the catch-all signature of EventEmitter listeners
+type Listener = (...args: any[]) => void;
+
+/**
+ * An Engine.IO v4 server.
+ *
+ * @example
+ * const engine = new Server({ pingInterval: 10_000 });
+ * engine.attach(httpServer);
+ * engine.on('connection', (socket) => socket.send('welcome'));
+ */
+export class Server extends EventEmitter implements EngineServerLike {
+  readonly opts: ResolvedOptions;
+  readonly clients = new Map<string, Socket>();
+  /** The HTTP server `listen()` created (closed by {@link close}); undefined when attached. */
+  httpServer: HttpServer | undefined;
+  readonly #wheel: TimerWheel<Socket>;
+  readonly #host: SessionHost;
+  readonly #httpContext: HttpTransportContext;
+  readonly #middlewares: Middleware[] = [];
+  readonly #wss: WebSocketServer | undefined;
+  /** Handshake requests and the session id they create (for cookies and `initial_headers`). */
+  readonly #handshakeIds = new WeakMap<IncomingMessage, string>();
+  #detach: (() => void) | undefined;
+  /** Once closed, the engine keeps its path and answers every request there with an error. */
+  #state: 'open' | 'closed' = 'open';
+
+  constructor(options: ServerOptions = {}) {
+    super();
+    this.opts = resolveOptions(options);
+    const { pingInterval, pingTimeout } = this.opts;
+    // Deadlines fire up to one slot late: 1/20 of the shortest period, between 5 ms and 1 s.
+    this.#wheel = new TimerWheel(Math.min(1000, Math.max(5, Math.floor(Math.min(pingInterval, pingTimeout) / 20))));
+    this.#host = {
+      options: this.opts,
+      wheel: this.#wheel,
+      onSessionClosed: (socket) => {
+        if (this.clients.get(socket.id) === socket) this.clients.delete(socket.id);
+      },
+    };
+    this.#httpContext = {
+      maxHttpBufferSize: this.opts.maxHttpBufferSize,
+      httpCompression: this.opts.httpCompression,
+      decorateHeaders: (headers, req, initial) => this.#decorateHeaders(headers, req, initial),
+      isClosing: () => this.#state === 'closed',
+    };
+    if (this.opts.cors) this.#middlewares.push(createCorsMiddleware(this.opts.cors));
+    if (this.opts.transports.includes('websocket')) {
+      this.#wss = new WebSocketServer({
+        noServer: true,
+        clientTracking: false,
+        perMessageDeflate: this.opts.perMessageDeflate,
+        maxPayload: this.opts.maxHttpBufferSize,
+      });
+      this.#wss.on('headers', (lines: string[], req: IncomingMessage) => {
+        const headers: OutgoingHttpHeaders = {};
+        this.#decorateHeaders(headers, req, this.#handshakeIds.has(req));
+        for (const [name, value] of Object.entries(headers)) {
+          if (value === undefined) continue;
+          for (const item of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${item}`);
+        }
+      });
+    }
+  }
+
+  get clientsCount(): number {
+    return this.clients.size;
+  }
+
+  override on(event: 'connection', listener: (socket: Socket) => void): this;
+  override on(event: 'connection_error', listener: (error: ConnectionErrorEvent) => void): this;
+  override on(
+    event: 'initial_headers' | 'headers',
+    listener: (headers: OutgoingHttpHeaders, req: IncomingMessage) => void,
+  ): this;
+  override on(event: string | symbol, listener: Listener): this;
+  override on(event: string | symbol, listener: Listener): this {
+    return super.on(event, listener);
+  }
+
+  override once(event: 'connection', listener: (socket: Socket) => void): this;
+  override once(event: 'connection_error', listener: (error: ConnectionErrorEvent) => void): this;
+  override once(event: string | symbol, listener: Listener): this;
+  override once(event: string | symbol, listener: Listener): this {
+    return super.once(event, listener);
+  }
+
+  /** Adds a connect-style middleware, run before every engine request (CORS runs first). */
+  use(middleware: Middleware): this {
+    this.#middlewares.push(middleware);
+    return this;
+  }
+
+  /** The id of a new session: 20 url-safe characters from 15 random bytes, unless overridden. */
+  generateId(req: IncomingMessage): string | PromiseLike<string> {
+    return this.opts.generateId ? this.opts.generateId(req) : randomBytes(15).toString('base64url');
+  }
+
+  /** Handles an HTTP request for the engine path (polling, SSE, handshakes, CORS preflight). */
+  handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const query = parseQuery(req.url);
+    if (this.#state === 'closed') {
+      // The connection goes too, so that a closing HTTP server is not held open by keep-alive.
+      res.shouldKeepAlive = false;
+      return this.#refuseHttp(req, res, refusalAfterClose(query));
+    }
+    runMiddlewares(this.#middlewares, req, res, (err) => {
+      if (err !== undefined)
+        return this.#refuseHttp(req, res, new RequestError(3, { name: 'MIDDLEWARE_FAILURE', err }));
+      const error = this.#verify(req, query, false);
+      if (error) return this.#refuseHttp(req, res, error);
+      const session = query.sid === undefined ? undefined : this.clients.get(query.sid);
+      if (session !== undefined) {
+        (session.transport as HttpTransport).onRequest(req, res);
+        return;
+      }
+      this.#allowHandshake(req, (refusal) => {
+        if (refusal) return this.#refuseHttp(req, res, refusal);
+        this.#handshakeHttp(query.transport as 'polling' | 'sse', req, res);
+      });
+    });
+  }
+
+  /** Handles an HTTP upgrade for the engine path (WebSocket handshakes and upgrades). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Node removed its own error listener from an upgraded socket: a reset must not crash us.
+    socket.on('error', swallowSocketError);
+    const query = parseQuery(req.url);
+    if (this.#state === 'closed') return this.#refuseUpgrade(req, socket, refusalAfterClose(query));
+    this.#runUpgradeMiddlewares(req, socket, (err) => {
+      if (err !== undefined) {
+        return this.#refuseUpgrade(req, socket, new RequestError(3, { name: 'MIDDLEWARE_FAILURE', err }));
+      }
+      const error = this.#verify(req, query, true);
+      if (error || this.#wss === undefined) return this.#refuseUpgrade(req, socket, error ?? new RequestError(0));
+      const wss = this.#wss;
+      const sid = query.sid;
+      if (sid !== undefined) {
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          socket.off('error', swallowSocketError);
+          const probe = new WebSocketTransport(DETACHED, ws, socket, this.opts.maxHttpBufferSize);
+          const session = this.clients.get(sid);
+          if (session === undefined) probe.shutdown();
+          else session.startUpgrade(probe);
+        });
+        return;
+      }
+      this.#allowHandshake(req, (refusal) => {
+        if (refusal) return this.#refuseUpgrade(req, socket, refusal);
+        this.#createId(req, (idError, id) => {
+          if (idError) return this.#refuseUpgrade(req, socket, idError);
+          if (socket.destroyed) return;
+          this.#handshakeIds.set(req, id);
+          wss.handleUpgrade(req, socket, head, (ws) => {
+            socket.off('error', swallowSocketError);
+            const transport = new WebSocketTransport(DETACHED, ws, socket, this.opts.maxHttpBufferSize);
+            this.#startSession(id, transport, req, []);
+          });
+        });
+      });
+    });
+  }
+
+  /** Routes `httpServer`'s requests and upgrades under the engine path here; other routes are untouched. */
+  attach(httpServer: HttpServer | HttpsServer, options: AttachOptions = {}): this {
+    this.#detach?.();
+    this.#detach = interceptRequests(
+      httpServer,
+      {
+        request: (req, res) => this.handleRequest(req, res),
+        upgrade: (req, socket, head) => this.handleUpgrade(req, socket, head),
+      },
+      {
+        path: options.path === undefined ? this.opts.path : normalizePath(options.path, this.opts.path),
+        destroyUpgrade: options.destroyUpgrade,
+        destroyUpgradeTimeout: options.destroyUpgradeTimeout,
+      },
+    );
+    return this;
+  }
+
+  /**
+   * Closes every session at once (a pending poll gets the close packet, an SSE stream ends, a
+   * WebSocket gets a close frame) and stops heartbeats. The engine stays on its path: a request
+   * arriving later is answered with a 400 error rather than left for an application handler
+   * that may not exist, and every answer from now on closes its connection, so that the HTTP
+   * server's own `close()` is not held up by keep-alive connections.
+   */
+  close(): this {
+    if (this.#state === 'closed') return this;
+    this.#state = 'closed';
+    for (const session of [...this.clients.values()]) session.close(true);
+    this.#wheel.clear();
+    this.#wss?.close();
+    this.httpServer?.close();
+    return this;
+  }
+
+  #verify(req: IncomingMessage, query: Query, upgrade: boolean): RequestError | undefined {
+    const transport = query.transport;
+    if (transport === undefined || !(this.opts.transports as readonly string[]).includes(transport)) {
+      return new RequestError(0, { transport });
+    }
+    if (query.EIO !== '4') return new RequestError(5, { protocol: query.EIO });
+    const sid = query.sid;
+    if (sid !== undefined) {
+      const session = this.clients.get(sid);
+      if (session === undefined) return new RequestError(1, { sid });
+      const current = session.transport.name;
+      if (upgrade) {
+        const upgradable =
+          transport === 'websocket' &&
+          this.opts.allowUpgrades &&
+          current !== 'websocket' &&
+          session.readyState === 'open' &&
+          !session.upgrading &&
+          !session.upgraded;
+        return upgradable ? undefined : new RequestError(3, { name: 'UPGRADE_REFUSED', transport: current });
+      }
+      if (current !== transport) {
+        return new RequestError(3, { name: 'TRANSPORT_MISMATCH', transport, previousTransport: current });
+      }
+      if (transport === 'sse' && req.method !== 'POST') return new RequestError(3, { name: 'SSE_STREAM_BOUND' });
+      return undefined;
+    }
+    if (req.method !== 'GET') return new RequestError(2, { method: req.method });
+    if (upgrade !== (transport === 'websocket')) return new RequestError(3, { name: 'TRANSPORT_HANDSHAKE_ERROR' });
+    return undefined;
+  }
+
+  #allowHandshake(req: IncomingMessage, callback: (refusal?: RequestError) => void): void {
+    const allowRequest = this.opts.allowRequest;
+    if (allowRequest === undefined) {
+      callback();
+      return;
+    }
+    let settled = false;
+    const decide = (err: unknown, success: boolean): void => {
+      if (settled) return;
+      settled = true;
+      if (!err && success) {
+        callback();
+        return;
+      }
+      callback(refusalFrom(err));
+    };
+    try {
+      allowRequest(req, decide);
+    } catch (cause) {
+      // A bug in the application's check: refuse, without showing the client its message.
+      if (settled) return;
+      settled = true;
+      callback(new RequestError(4, { name: 'ALLOW_REQUEST_FAILED', cause }));
+    }
+  }
+
+  #createId(req: IncomingMessage, callback: (error: RequestError | null, id: string) => void): void {
+    const fail = (cause: unknown) => callback(new RequestError(3, { name: 'ID_GENERATION_ERROR', cause }), '');
+    const accept = (id: unknown) => {
+      if (typeof id !== 'string' || id === '' || this.clients.has(id)) fail(new Error(`unusable session id "${id}"`));
+      else callback(null, id);
+    };
+    let id: string | PromiseLike<string>;
+    try {
+      id = this.generateId(req);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    if (typeof id === 'string') accept(id);
+    else Promise.resolve(id).then(accept, fail);
+  }
+
+  #handshakeHttp(name: 'polling' | 'sse', req: IncomingMessage, res: ServerResponse): void {
+    this.#createId(req, (error, id) => {
+      if (error) return this.#refuseHttp(req, res, error);
+      if (res.writableEnded || req.socket.destroyed) return;
+      this.#handshakeIds.set(req, id);
+      const transport =
+        name === 'polling'
+          ? new PollingTransport(DETACHED, this.#httpContext)
+          : new SseTransport(DETACHED, this.#httpContext);
+      const upgrades = this.opts.allowUpgrades && this.opts.transports.includes('websocket') ? ['websocket'] : [];
+      this.#startSession(id, transport, req, upgrades, () => transport.onHandshake(req, res));
+    });
+  }
+
+  #startSession(
+    id: string,
+    transport: Transport,
+    req: IncomingMessage,
+    upgrades: readonly string[],
+    beforeConnection?: () => void,
+  ): void {
+    const session = new Socket(id, this.#host, transport, sessionRequest(req, this.#middlewares.length > 0));
+    this.clients.set(id, session);
+    session.open(upgrades);
+    beforeConnection?.();
+    debug('session %s opened over %s', id, transport.name);
+    this.emit('connection', session);
+  }
+
+  #decorateHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage, initial: boolean): void {
+    if (initial) {
+      const id = this.#handshakeIds.get(req);
+      if (this.opts.cookie && id !== undefined) headers['Set-Cookie'] = [serializeSessionCookie(id, this.opts.cookie)];
+      this.emit('initial_headers', headers, req);
+    }
+    this.emit('headers', headers, req);
+    if (this.#state === 'closed') headers.Connection = 'close';
+  }
+
+  #runUpgradeMiddlewares(req: IncomingMessage, socket: Duplex, done: (err?: unknown) => void): void {
+    if (this.#middlewares.length === 0) {
+      done();
+      return;
+    }
+    // Middlewares expect a response object; an upgrade has none, so they get one that is never sent.
+    // A middleware that ends it has answered the request: the upgrade is refused with its status.
+    const res = new ServerResponse(req);
+    res.end = ((..._args: unknown[]) => {
+      const status = Math.max(res.statusCode, 400);
+      refuseUpgrade(socket, status, status === 403 ? 4 : 3, status === 403 ? 'Forbidden' : 'Bad request');
+      return res;
+    }) as ServerResponse['end'];
+    runMiddlewares(this.#middlewares, req, res, done);
+  }
+
+  #reportRefusal(req: IncomingMessage, error: RequestError): void {
+    debug('refused %s %s: %s (%o)', req.method, req.url, error.message, error.context);
+    const event: ConnectionErrorEvent = {
+      req,
+      code: error.errorNumber,
+      message: error.message,
+      context: error.context,
+      error,
+    };
+    this.emit('connection_error', event);
+  }
+
+  #refuseHttp(req: IncomingMessage, res: ServerResponse, error: RequestError): void {
+    this.#reportRefusal(req, error);
+    respondError(res, error.status, error.errorNumber, error.message);
+  }
+
+  #refuseUpgrade(req: IncomingMessage, socket: Duplex, error: RequestError): void {
+    this.#reportRefusal(req, error);
+    refuseUpgrade(socket, error.status, error.errorNumber, error.message);
+  }
+}
+
+/**
+ * The error for an `allowRequest` refusal: a string is the message of a 403 `{"code":4}`; an
+ * object may also choose the code (`{ code: 3, message: 'Bad token' }` answers 400).
+ */
+function refusalFrom(err: unknown): RequestError {
+  if (typeof err === 'string' && err !== '') return new RequestError(4, { name: 'FORBIDDEN' }, err);
+  if (typeof err === 'object' && err !== null) {
+    const { code, message } = err as { code?: unknown; message?: unknown };
+    const number = typeof code === 'number' && code in REQUEST_ERROR_MESSAGES ? (code as RequestErrorNumber) : 4;
+    return new RequestError(
+      number,
+      { name: 'FORBIDDEN' },
+      typeof message === 'string' && message ? message : undefined,
+    );
+  }
+  return new RequestError(4, { name: 'FORBIDDEN' });
+}
+
+/** The refusal of a request that reaches a closed engine: its session, if it names one, is gone. */
+function refusalAfterClose(query: Query): RequestError {
+  return query.sid === undefined ? new RequestError(3, { name: 'SERVER_CLOSED' }) : new RequestError(1, { sid: query.sid });
+}
+
+function swallowSocketError(error: Error): void {
+  debug('socket error during upgrade: %s', error.message);
+}

@@ -1,0 +1,289 @@
+/**
+ * One Engine.IO session, whatever transport carries it: the write queue (flushed once per
+ * event-loop turn), heartbeats (on the server's shared timer wheel), upgrades and closing.
+ */
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import type { EnginePacket } from '@parley/protocol';
+import type { EngineReadyState, EngineSocketLike, PreparedMessage, SendOptions } from './contract.js';
+import { createLogger } from './debug.js';
+import { TransportError } from './errors.js';
+import { cancelFlush, type Flushable, scheduleFlush } from './flush.js';
+import type { TimerWheel, WheelTarget } from './heartbeat.js';
+import type { ResolvedOptions } from './options.js';
+import { NOOP, OutboundPacket, PING, toOutbound } from './packet.js';
+import { DETACHED, type Transport, type TransportFailure, type TransportOwner } from './transports/transport.js';
+import { UpgradeAttempt } from './upgrade.js';
+
+const debug = createLogger('parley:engine:socket');
+
+/** What a session needs from its server; one object shared by all sessions of a server. */
+export interface SessionHost {
+  readonly options: ResolvedOptions;
+  readonly wheel: TimerWheel<Socket>;
+  /** Called once, when the session has closed and before its `close` event. */
+  onSessionClosed(socket: Socket): void;
+}
+
+type SendCallback = () => void;
+
+/**
+ * A client session.
+ *
+ * @example
+ * server.on('connection', (socket) => {
+ *   socket.on('message', (data) => socket.send(data)); // echo
+ *   socket.on('close', (reason) => console.log(socket.id, reason));
+ * });
+ */
+export class Socket extends EventEmitter implements EngineSocketLike, Flushable, WheelTarget, TransportOwner {
+  readonly id: string;
+  readonly protocol = 4;
+  /** The handshake request (a lean snapshot unless HTTP middlewares are in use). */
+  readonly request: IncomingMessage;
+  readonly remoteAddress: string;
+  readonly #host: SessionHost;
+  #state: EngineReadyState = 'opening';
+  #transport: Transport;
+  #upgrade: UpgradeAttempt | null = null;
+  #upgraded = false;
+  #queue: OutboundPacket[] = [];
+  #queueCompress = false;
+  #callbacks: SendCallback[] | null = null;
+  #closeWhenFlushed = false;
+  #awaitingPong = false;
+
+  constructor(id: string, host: SessionHost, transport: Transport, request: IncomingMessage) {
+    super();
+    this.id = id;
+    this.#host = host;
+    this.#transport = transport;
+    transport.owner = this;
+    this.request = request;
+    this.remoteAddress = request.socket?.remoteAddress ?? '';
+  }
+
+  get readyState(): EngineReadyState {
+    return this.#state;
+  }
+
+  get transport(): Transport {
+    return this.#transport;
+  }
+
+  /** True while a WebSocket probe is in progress. */
+  get upgrading(): boolean {
+    return this.#upgrade !== null;
+  }
+
+  /** True once the session moved to WebSocket. */
+  get upgraded(): boolean {
+    return this.#upgraded;
+  }
+
+  /** @internal Sends the open packet and starts heartbeats. Called once by the server. */
+  open(upgrades: readonly string[]): void {
+    const { pingInterval, pingTimeout, maxHttpBufferSize } = this.#host.options;
+    const handshake = JSON.stringify({
+      sid: this.id,
+      upgrades,
+      pingInterval,
+      pingTimeout,
+      maxPayload: maxHttpBufferSize,
+    });
+    this.#state = 'open';
+    this.#enqueue(new OutboundPacket('open', handshake), true);
+    this.#host.wheel.schedule(this, pingInterval);
+    this.emit('open');
+  }
+
+  send(data: string | Uint8Array, options?: SendOptions | SendCallback, callback?: SendCallback): this {
+    if (typeof options === 'function') return this.send(data, undefined, options);
+    if (this.#state === 'open') this.#enqueue(new OutboundPacket('message', data), options?.compress, callback);
+    return this;
+  }
+
+  write(data: string | Uint8Array, options?: SendOptions | SendCallback, callback?: SendCallback): this {
+    return this.send(data, options, callback);
+  }
+
+  sendPrepared(message: PreparedMessage, options?: SendOptions): void {
+    if (this.#state === 'open') this.#enqueue(toOutbound(message), options?.compress);
+  }
+
+  close(discard = false): void {
+    if (this.#state === 'closed') return;
+    if (discard) {
+      // Without waiting for the queue or the client: a pending poll gets `1`, a WebSocket a close frame.
+      this.#onClose('forced close');
+      return;
+    }
+    if (this.#state !== 'open') return;
+    this.#state = 'closing';
+    if (this.#queue.length > 0) this.#closeWhenFlushed = true;
+    else this.#closeTransport();
+  }
+
+  /** @internal Part of the shared flush: writes the queue if the transport can take it. */
+  flushNow(): void {
+    if (this.#state === 'closed' || this.#queue.length === 0 || !this.#transport.writable) return;
+    const callbacks = this.#callbacks;
+    this.#callbacks = null;
+    const onWritten = callbacks === null ? undefined : () => runCallbacks(callbacks);
+    const queue = this.#queue;
+    const count = queue.length;
+    this.#transport.send(queue, this.#queueCompress, onWritten);
+    // The array is reused; a packet queued while the transport was writing stays queued.
+    if (queue.length === count) queue.length = 0;
+    else queue.splice(0, count);
+    this.#queueCompress = false;
+    this.emit('drain');
+    if (this.#closeWhenFlushed && this.#queue.length === 0) {
+      this.#closeWhenFlushed = false;
+      this.#closeTransport();
+    }
+  }
+
+  /** @internal The shared heartbeat wheel's deadline for this session. */
+  onTimer(): void {
+    if (this.#state === 'closed') return;
+    if (this.#awaitingPong) {
+      this.#onClose('ping timeout');
+      return;
+    }
+    this.#awaitingPong = true;
+    if (this.#state === 'open') this.#enqueue(PING, false);
+    this.#host.wheel.schedule(this, this.#host.options.pingTimeout);
+  }
+
+  /** @internal A packet from the current transport. */
+  onTransportPacket(packet: EnginePacket): void {
+    if (this.#state !== 'open') return;
+    this.emit('packet', packet);
+    switch (packet.type) {
+      case 'pong':
+        this.#awaitingPong = false;
+        this.#host.wheel.schedule(this, this.#host.options.pingInterval);
+        this.emit('heartbeat');
+        return;
+      case 'message': {
+        const data =
+          typeof packet.data === 'string' || packet.data === undefined ? (packet.data ?? '') : asBuffer(packet.data);
+        this.emit('data', data);
+        this.emit('message', data);
+        return;
+      }
+      case 'close':
+        this.#onClose('transport close');
+        return;
+      default:
+        this.#fail(
+          'parse error',
+          new TransportError('PARSE_ERROR', `unexpected "${packet.type}" packet from the client`),
+        );
+    }
+  }
+
+  /** @internal The current transport failed or the peer left. */
+  onTransportFailure(reason: TransportFailure, error?: Error): void {
+    this.#fail(reason, error);
+  }
+
+  /** @internal The current transport can take packets again. */
+  onTransportWritable(): void {
+    if (this.#state === 'closed') return;
+    if (this.#queue.length > 0) scheduleFlush(this);
+    else if (this.#upgrade?.probed) this.#transport.send([NOOP], false);
+  }
+
+  /**
+   * @internal Starts an upgrade to `probe` (a WebSocket with this session's id). The server has
+   * checked that the session is open, not upgraded and not upgrading.
+   */
+  startUpgrade(probe: Transport): void {
+    if (this.#state !== 'open' || this.#upgrade !== null || this.#upgraded) {
+      probe.shutdown();
+      return;
+    }
+    const attempt: UpgradeAttempt = new UpgradeAttempt(
+      probe,
+      {
+        onProbe: () => {
+          this.emit('upgrading', probe);
+          this.onTransportWritable();
+        },
+        onUpgrade: () => this.#completeUpgrade(attempt),
+        onFailed: () => {
+          if (this.#upgrade === attempt) this.#upgrade = null;
+        },
+      },
+      this.#host.options.upgradeTimeout,
+    );
+    this.#upgrade = attempt;
+  }
+
+  #completeUpgrade(attempt: UpgradeAttempt): void {
+    if (this.#upgrade !== attempt || this.#state === 'closed') {
+      attempt.transport.shutdown();
+      return;
+    }
+    const previous = this.#transport;
+    this.#upgrade = null;
+    this.#upgraded = true;
+    this.#transport = attempt.transport;
+    attempt.transport.owner = this;
+    previous.owner = DETACHED;
+    previous.discard();
+    debug('session %s upgraded from %s to %s', this.id, previous.name, attempt.transport.name);
+    this.emit('upgrade', attempt.transport);
+    if (this.#queue.length > 0) scheduleFlush(this);
+    if (this.#state === 'closing' && !this.#closeWhenFlushed) this.#closeTransport();
+  }
+
+  #enqueue(packet: OutboundPacket, compress: boolean | undefined, callback?: SendCallback): void {
+    this.emit('packetCreate', packet);
+    this.#queue.push(packet);
+    if (compress !== false) this.#queueCompress = true;
+    if (callback !== undefined) {
+      this.#callbacks ??= [];
+      this.#callbacks.push(callback);
+    }
+    scheduleFlush(this);
+  }
+
+  #closeTransport(): void {
+    // An upgrade in flight is left to finish: a client that has answered the probe has paused
+    // polling and will only hear about the close on the new transport (see #completeUpgrade).
+    this.#transport.close(() => this.#onClose('forced close'));
+  }
+
+  #fail(reason: TransportFailure, error?: Error): void {
+    if (this.#state === 'closed') return;
+    debug('session %s failed (%s): %s', this.id, reason, error?.message ?? '');
+    if (error !== undefined && this.listenerCount('error') > 0) this.emit('error', error);
+    this.#onClose(reason, error);
+  }
+
+  #onClose(reason: string, description?: Error): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.#host.wheel.cancel(this);
+    cancelFlush(this);
+    this.#upgrade?.cancel();
+    this.#upgrade = null;
+    this.#transport.shutdown();
+    this.#queue.length = 0;
+    this.#callbacks = null;
+    this.#host.onSessionClosed(this);
+    debug('session %s closed: %s', this.id, reason);
+    this.emit('close', reason, description);
+  }
+}
+
+function runCallbacks(callbacks: readonly SendCallback[]): void {
+  for (const callback of callbacks) callback();
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

@@ -1,0 +1,108 @@
+/**
+ * What the HTTP transports (long-polling and SSE) share: the upstream POST (a `\x1e`-joined
+ * payload answered `ok`), bounded bodies, and response headers open to `headers` listeners.
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { decodePayload, ProtocolError } from '@parley/protocol';
+import { type EngineError, PayloadTooLargeError, TransportError } from '../errors.js';
+import { readTextBody } from '../http/body.js';
+import { respondError } from '../http/respond.js';
+import type { ResolvedOptions } from '../options.js';
+import { Transport, type TransportOwner } from './transport.js';
+
+/** What HTTP transports need from their server. */
+export interface HttpTransportContext {
+  readonly maxHttpBufferSize: number;
+  readonly httpCompression: ResolvedOptions['httpCompression'];
+  /** Lets `initial_headers` (first response of a session) and `headers` listeners add headers. */
+  decorateHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage, initial: boolean): void;
+  /** True once the server is shutting down: connections are not kept alive past their answer. */
+  isClosing(): boolean;
+}
+
+export const TEXT_CONTENT_TYPE = 'text/plain; charset=UTF-8';
+
+export abstract class HttpTransport extends Transport {
+  protected readonly context: HttpTransportContext;
+  /** The response of the POST whose body is being read, if any. */
+  #pendingPost: ServerResponse | null = null;
+
+  constructor(owner: TransportOwner, context: HttpTransportContext) {
+    super(owner);
+    this.context = context;
+  }
+
+  /** Handles a request of this session (the server has checked sid and transport). */
+  abstract onRequest(req: IncomingMessage, res: ServerResponse): void;
+
+  /** Writes a complete response, with `headers` listeners applied. */
+  protected respond(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    headers: OutgoingHttpHeaders,
+    body: Buffer,
+    initial = false,
+    onWritten?: () => void,
+  ): void {
+    if (res.writableEnded || res.destroyed) return;
+    headers['Content-Length'] = body.length;
+    this.context.decorateHeaders(headers, req, initial);
+    res.writeHead(status, headers);
+    res.end(body, onWritten);
+  }
+
+  /** Upstream: decodes a POSTed payload and hands its packets to the owner. */
+  protected onPost(req: IncomingMessage, res: ServerResponse): void {
+    if (this.#pendingPost !== null) {
+      respondError(res, 400, 3, 'Bad request');
+      this.owner.onTransportFailure('transport error', new TransportError('POLL_OVERLAP', 'overlapping POST requests'));
+      return;
+    }
+    this.#pendingPost = res;
+    readTextBody(req, this.context.maxHttpBufferSize, (error, body) => {
+      if (this.#pendingPost === res) this.#pendingPost = null;
+      if (error) return this.#onBodyError(res, error);
+      let packets: ReturnType<typeof decodePayload>;
+      try {
+        packets = decodePayload(body);
+      } catch (cause) {
+        respondError(res, 400, 3, 'Bad request');
+        const reason = cause instanceof ProtocolError ? cause : new TransportError('PARSE_ERROR', String(cause));
+        this.owner.onTransportFailure('parse error', reason);
+        return;
+      }
+      for (const packet of packets) {
+        if (this.state === 'closed') break;
+        this.owner.onTransportPacket(packet);
+      }
+      this.respond(req, res, 200, { 'Content-Type': TEXT_CONTENT_TYPE }, OK);
+    });
+  }
+
+  /**
+   * The session is gone while a POST body is still arriving (a slow or stalled upload): answer
+   * it now rather than when, or if, the body ends, and drop its connection, whose unread rest
+   * of the body makes it unusable anyway.
+   */
+  protected abortPendingPost(): void {
+    const res = this.#pendingPost;
+    if (res === null) return;
+    this.#pendingPost = null;
+    res.shouldKeepAlive = false;
+    respondError(res, 400, 1, 'Session ID unknown');
+  }
+
+  #onBodyError(res: ServerResponse, error: EngineError): void {
+    if (error instanceof PayloadTooLargeError) {
+      // `Connection: close` stops Node from reading (and discarding) the rest of the upload.
+      res.shouldKeepAlive = false;
+      respondError(res, 413, 3, 'Payload too large');
+      this.owner.onTransportFailure('transport full', error);
+      return;
+    }
+    this.owner.onTransportFailure('transport close', error);
+  }
+}
+
+const OK = Buffer.from('ok');

@@ -1,0 +1,131 @@
+/**
+ * HTTP long-polling: the client keeps one GET pending to receive (answered with every queued
+ * packet, `\x1e`-joined, binary as `b`+base64) and POSTs to send. One GET and one POST may be in
+ * flight; a second concurrent GET is a protocol error that closes the session.
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { RECORD_SEPARATOR } from '@parley/protocol';
+import { TransportError } from '../errors.js';
+import { compressBody, negotiateEncoding } from '../http/compress.js';
+import { respondError } from '../http/respond.js';
+import { CLOSE, NOOP, type OutboundPacket } from '../packet.js';
+import { HttpTransport, TEXT_CONTENT_TYPE } from './http-transport.js';
+
+/** How long a gracefully closing session waits for the client's next GET to deliver `1`. */
+const CLOSE_TIMEOUT = 30_000;
+
+export class PollingTransport extends HttpTransport {
+  readonly name = 'polling';
+  #pendingGet: { req: IncomingMessage; res: ServerResponse; initial: boolean } | null = null;
+  #closeDone: (() => void) | undefined;
+  #closeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  get writable(): boolean {
+    return this.#pendingGet !== null && this.state === 'open';
+  }
+
+  /** Hands the handshake GET to the transport: it carries the open packet. */
+  onHandshake(req: IncomingMessage, res: ServerResponse): void {
+    this.#onGet(req, res, true);
+  }
+
+  onRequest(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method === 'GET') this.#onGet(req, res, false);
+    else if (req.method === 'POST') this.onPost(req, res);
+    else respondError(res, 400, 3, 'Bad request');
+  }
+
+  #onGet(req: IncomingMessage, res: ServerResponse, initial: boolean): void {
+    if (this.state === 'closed') {
+      respondError(res, 400, 1, 'Session ID unknown');
+      return;
+    }
+    if (this.#pendingGet !== null) {
+      respondError(res, 400, 3, 'Bad request');
+      this.owner.onTransportFailure('transport error', new TransportError('POLL_OVERLAP', 'overlapping GET requests'));
+      return;
+    }
+    const pending = { req, res, initial };
+    this.#pendingGet = pending;
+    res.once('close', () => {
+      if (this.#pendingGet !== pending) return;
+      this.#pendingGet = null;
+      if (this.state === 'open') {
+        this.owner.onTransportFailure(
+          'transport close',
+          new TransportError('POLL_ABORTED', 'poll request closed before it was answered'),
+        );
+      }
+    });
+    if (this.state === 'closing') this.#deliverClose();
+    else this.owner.onTransportWritable();
+  }
+
+  send(packets: readonly OutboundPacket[], compress: boolean, onWritten?: () => void): void {
+    const pending = this.#pendingGet;
+    if (pending === null || packets.length === 0) return;
+    this.#pendingGet = null;
+    let body = packets[0].textRecord();
+    for (let i = 1; i < packets.length; i++) body += RECORD_SEPARATOR + packets[i].textRecord();
+    const bytes = Buffer.from(body, 'utf8');
+    const { req, res, initial } = pending;
+    const headers: OutgoingHttpHeaders = { 'Content-Type': TEXT_CONTENT_TYPE };
+    const compression = this.context.httpCompression;
+    const encoding =
+      compression && compress && bytes.length >= compression.threshold ? negotiateEncoding(req) : undefined;
+    if (encoding === undefined || compression === false) {
+      this.respond(req, res, 200, headers, bytes, initial, onWritten);
+      return;
+    }
+    compressBody(encoding, bytes, compression, (error, compressed) => {
+      if (!error) {
+        headers['Content-Encoding'] = encoding;
+        headers.Vary = 'Accept-Encoding';
+      }
+      this.respond(req, res, 200, headers, error ? bytes : compressed, initial, onWritten);
+    });
+  }
+
+  close(done?: () => void): void {
+    if (this.state !== 'open') {
+      done?.();
+      return;
+    }
+    this.state = 'closing';
+    this.#closeDone = done;
+    if (this.#pendingGet !== null) {
+      this.#deliverClose();
+      return;
+    }
+    this.#closeTimer = setTimeout(() => this.#finishClose(), CLOSE_TIMEOUT);
+    this.#closeTimer.unref();
+  }
+
+  discard(): void {
+    if (this.state === 'closed') return;
+    // A GET still pending would hang until the client's timeout: release it with a noop.
+    if (this.#pendingGet !== null) this.send([NOOP], false);
+    this.#finishClose();
+  }
+
+  shutdown(): void {
+    this.abortPendingPost();
+    if (this.state === 'closed') return;
+    if (this.#pendingGet !== null) this.send([CLOSE], false);
+    this.#finishClose();
+  }
+
+  #deliverClose(): void {
+    this.send([CLOSE], false);
+    this.#finishClose();
+  }
+
+  #finishClose(): void {
+    this.state = 'closed';
+    if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
+    this.#closeTimer = undefined;
+    const done = this.#closeDone;
+    this.#closeDone = undefined;
+    done?.();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * What every transport offers a session, and what it reports back. A transport reports to one
+ * owner at a time: the session, or an upgrade attempt while it is being probed.
+ */
+import type { EnginePacket } from '@parley/protocol';
+import type { TransportName } from '../options.js';
+import type { OutboundPacket } from '../packet.js';
+
+/**
+ * Why a transport gave up: `'transport close'` (the peer went away), `'transport error'`,
+ * `'parse error'` (undecodable input), `'transport full'` (input over maxHttpBufferSize).
+ */
+export type TransportFailure = 'transport close' | 'transport error' | 'parse error' | 'transport full';
+
+export interface TransportOwner {
+  /** A decoded packet from the peer. */
+  onTransportPacket(packet: EnginePacket): void;
+  /** The transport is unusable; `error` says why (also for a peer that left). */
+  onTransportFailure(reason: TransportFailure, error?: Error): void;
+  /** The transport can take packets again (a GET arrived, a socket drained). */
+  onTransportWritable(): void;
+}
+
+export type TransportState = 'open' | 'closing' | 'closed';
+
+export abstract class Transport {
+  abstract readonly name: TransportName;
+  owner: TransportOwner;
+  protected state: TransportState = 'open';
+
+  constructor(owner: TransportOwner) {
+    this.owner = owner;
+  }
+
+  get readyState(): TransportState {
+    return this.state;
+  }
+
+  /** True when {@link send} would write now (rather than the session keeping packets queued). */
+  abstract get writable(): boolean;
+
+  /**
+   * Writes `packets` in one go. The array is read synchronously and not kept. `onWritten` is
+   * called once the bytes are handed to the network.
+   */
+  abstract send(packets: readonly OutboundPacket[], compress: boolean, onWritten?: () => void): void;
+
+  /** Closes gracefully (telling the peer when the transport has a way to); `done` once closed. */
+  abstract close(done?: () => void): void;
+
+  /** Drops the transport at once, e.g. after an upgrade made it stale. */
+  abstract discard(): void;
+
+  /**
+   * The session is gone: tell the peer right away if the transport can (a pending poll gets
+   * `1`, a WebSocket a close frame), then release everything. Idempotent.
+   */
+  abstract shutdown(): void;
+}
+
+/** The owner of a transport nobody listens to (not yet given to a session, or stale): reports are ignored. */
+export const DETACHED: TransportOwner = {
+  onTransportPacket() {},
+  onTransportFailure() {},
+  onTransportWritable() {},
+};

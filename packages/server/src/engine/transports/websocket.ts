@@ -1,0 +1,119 @@
+/**
+ * WebSocket transport over `ws`: one Engine.IO packet per frame, text packets as text frames,
+ * binary messages as binary frames without a type prefix.
+ *
+ * Without permessage-deflate, a flush writes pre-built frames (see `frame.ts`) straight to the
+ * socket inside one cork, so a batch goes out in one writev and a broadcast frame built once
+ * is shared by every recipient. This is safe beside ws's own sender (pings, pongs, close
+ * frames): without compression ws writes every frame synchronously and whole, so frames never
+ * interleave, and nothing is written once ws has begun closing. With permessage-deflate
+ * negotiated, frames must go through ws's compressor, so packets are sent with `ws.send()`.
+ */
+import type { Duplex } from 'node:stream';
+import { decodeEnginePacket, type EnginePacket, ProtocolError } from '@parley/protocol';
+import { WebSocket } from 'ws';
+import { PayloadTooLargeError, TransportError } from '../errors.js';
+import type { OutboundPacket } from '../packet.js';
+import { Transport, type TransportOwner } from './transport.js';
+
+export class WebSocketTransport extends Transport {
+  readonly name = 'websocket';
+  readonly #ws: WebSocket;
+  readonly #socket: Duplex;
+  readonly #directWrites: boolean;
+  readonly #maxPayload: number;
+
+  constructor(owner: TransportOwner, ws: WebSocket, socket: Duplex, maxPayload: number) {
+    super(owner);
+    this.#ws = ws;
+    this.#socket = socket;
+    this.#maxPayload = maxPayload;
+    this.#directWrites = ws.extensions === '';
+    ws.binaryType = 'nodebuffer';
+    ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
+    ws.on('error', (error) => this.#onError(error));
+    ws.on('close', () => this.#onClose());
+    socket.on('drain', () => this.owner.onTransportWritable());
+  }
+
+  get writable(): boolean {
+    return this.state === 'open' && this.#ws.readyState === WebSocket.OPEN && !this.#socket.writableNeedDrain;
+  }
+
+  send(packets: readonly OutboundPacket[], compress: boolean, onWritten?: () => void): void {
+    const ws = this.#ws;
+    if (ws.readyState !== WebSocket.OPEN || packets.length === 0) return;
+    const last = packets.length - 1;
+    if (this.#directWrites) {
+      const socket = this.#socket;
+      socket.cork();
+      for (let i = 0; i < last; i++) socket.write(packets[i].webSocketFrame());
+      socket.write(packets[last].webSocketFrame(), onWritten);
+      socket.uncork();
+      return;
+    }
+    for (let i = 0; i <= last; i++) {
+      const packet = packets[i];
+      ws.send(packet.webSocketPayload(), { binary: packet.binary, compress }, i === last ? onWritten : undefined);
+    }
+  }
+
+  close(done?: () => void): void {
+    if (this.state === 'open') {
+      this.state = 'closing';
+      this.#ws.close();
+    }
+    done?.();
+  }
+
+  discard(): void {
+    this.state = 'closed';
+    this.#ws.terminate();
+  }
+
+  shutdown(): void {
+    this.state = 'closed';
+    // A close frame when the connection still works; ws destroys the socket if the peer never
+    // answers it. After a failure ws is already closing the connection itself.
+    if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close();
+  }
+
+  #onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.state !== 'open') return;
+    if (isBinary) {
+      this.owner.onTransportPacket({ type: 'message', data });
+      return;
+    }
+    let packet: EnginePacket;
+    try {
+      packet = decodeEnginePacket(data.toString('utf8'));
+    } catch (error) {
+      // 1003 (unsupported data) before the session reacts, which would close with no code.
+      this.#ws.close(1003, 'invalid packet');
+      this.#fail(
+        'parse error',
+        error instanceof ProtocolError ? error : new TransportError('PARSE_ERROR', String(error)),
+      );
+      return;
+    }
+    this.owner.onTransportPacket(packet);
+  }
+
+  #onError(error: Error & { code?: string }): void {
+    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      this.#fail('transport full', new PayloadTooLargeError(this.#maxPayload));
+    } else {
+      this.#fail('transport error', new TransportError('TRANSPORT_ERROR', error.message, { cause: error }));
+    }
+  }
+
+  #onClose(): void {
+    this.#fail('transport close', new TransportError('TRANSPORT_ERROR', 'WebSocket closed by the peer'));
+  }
+
+  #fail(reason: 'transport close' | 'transport error' | 'parse error' | 'transport full', error: Error): void {
+    const wasOpen = this.state === 'open';
+    this.state = 'closed';
+    if (wasOpen) this.owner.onTransportFailure(reason, error);
+  }
+}

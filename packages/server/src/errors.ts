@@ -1,0 +1,59 @@
+/** Errors the socket layer raises, each with a stable `code`. */
+
+export type ParleyServerErrorCode = 'ACK_TIMEOUT' | 'RESERVED_EVENT' | 'INVALID_NAMESPACE' | 'ALREADY_ATTACHED';
+
+export class ParleyServerError extends Error {
+  override name = 'ParleyServerError';
+  readonly code: ParleyServerErrorCode;
+
+  constructor(code: ParleyServerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Passed to an acknowledgement callback whose `timeout(ms)` elapsed (message as in socket.io). */
+export class AckTimeoutError extends ParleyServerError {
+  override name = 'AckTimeoutError';
+
+  constructor() {
+    super('ACK_TIMEOUT', 'operation has timed out');
+  }
+}
+
+/** Thrown by `emit` for a name that belongs to the library (connect, disconnect, ...). */
+export class ReservedEventError extends ParleyServerError {
+  override name = 'ReservedEventError';
+
+  constructor(event: string) {
+    super('RESERVED_EVENT', `"${event}" is a reserved event name`);
+  }
+}
+
+/**
+ * The error a namespace middleware passes to `next(err)`: `message` and `data` reach the client
+ * in the CONNECT_ERROR packet.
+ */
+export interface ExtendedError extends Error {
+  data?: unknown;
+}
+
+/**
+ * Reports an exception thrown by user code (a handler, a middleware, an async listener) without
+ * letting it reach the process: to the emitter's `error` listeners if it has any, else to stderr.
+ */
+export function reportUserError(
+  emitter: { listenerCount(event: string): number; emit(event: string, ...args: unknown[]): unknown },
+  error: unknown,
+  where: string,
+): void {
+  if (emitter.listenerCount('error') > 0) {
+    try {
+      emitter.emit('error', error);
+      return;
+    } catch (nested) {
+      error = nested;
+    }
+  }
+  console.error(`[parley] uncaught exception in ${where}:`, error);
+}

@@ -1,0 +1,66 @@
+/**
+ * @parley/server: a drop-in replacement for the `socket.io` server package.
+ *
+ * @example
+ * import { Server } from '@parley/server';
+ * const io = new Server(3000);
+ * io.on('connection', (socket) => socket.emit('hello', 'world'));
+ */
+export type {
+  AdapterContract,
+  BroadcastFlags,
+  BroadcastOptions,
+  PrivateSessionId,
+  RestoredSession,
+  Room,
+  Session,
+  SocketDetails,
+  SocketId,
+} from './adapter-types.js';
+export type { AnyListener } from './any-listeners.js';
+export { BroadcastOperator, type BroadcastParams } from './broadcast-operator.js';
+export { Client } from './client.js';
+export {
+  AckTimeoutError,
+  type ExtendedError,
+  ParleyServerError,
+  type ParleyServerErrorCode,
+  ReservedEventError,
+} from './errors.js';
+export type { Handshake } from './handshake.js';
+export { Adapter, InMemoryAdapter } from './in-memory-adapter.js';
+export { Namespace, type NamespaceMiddleware, type NamespaceReservedEvents } from './namespace.js';
+export { ParentNamespace } from './parent-namespace.js';
+export { RemoteSocket } from './remote-socket.js';
+export { attachServe, ClientBundle, defaultBundleDirectory } from './serve-client.js';
+export { Server } from './server.js';
+export type {
+  AdapterConstructor,
+  ConnectionStateRecoveryOptions,
+  EngineOptions,
+  ServerOptions,
+  SocketServerOptions,
+} from './server-options.js';
+export { SessionAwareAdapter } from './session-aware-adapter.js';
+export {
+  type DisconnectReason,
+  type Event,
+  Socket,
+  type SocketMiddleware,
+  type SocketReservedEvents,
+} from './socket.js';
+export type {
+  AllButLast,
+  DecorateAcknowledgements,
+  DecorateAcknowledgementsWithMultipleResponses,
+  DefaultEventsMap,
+  EventNames,
+  EventNamesWithAck,
+  EventParams,
+  EventsMap,
+  FirstNonErrorArg,
+  Last,
+  ReservedOrUserEventNames,
+  ReservedOrUserListener,
+} from './typed-events.js';
+export { StrictEventEmitter } from './typed-events.js';

@@ -1,0 +1,217 @@
+/**
+ * The main namespace's API offered on the server itself, as socket.io does: `io.emit`,
+ * `io.to(room)`, `io.use`, `io.fetchSockets()`... and every listener method, so that
+ * `io.on('connection')` listens on `io.sockets`.
+ */
+import type { Room, SocketId } from './adapter-types.js';
+import type { BroadcastOperator, BroadcastParams } from './broadcast-operator.js';
+import type { Namespace, NamespaceMiddleware, NamespaceReservedEvents } from './namespace.js';
+import type { RemoteSocket } from './remote-socket.js';
+import {
+  type AllButLast,
+  type DefaultEventsMap,
+  type EventNames,
+  type EventNamesWithAck,
+  type EventParams,
+  type EventsMap,
+  type FirstNonErrorArg,
+  type Last,
+  type ReservedOrUserEventNames,
+  type ReservedOrUserListener,
+  StrictEventEmitter,
+} from './typed-events.js';
+
+export abstract class MainNamespaceFacade<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = DefaultEventsMap,
+  ServerSideEvents extends EventsMap = DefaultEventsMap,
+  // biome-ignore lint/suspicious/noExplicitAny: socket.io's default for untyped data
+  SocketData = any,
+> extends StrictEventEmitter<
+  ServerSideEvents,
+  EmitEvents,
+  NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>
+> {
+  /** The main namespace, `/`. */
+  abstract readonly sockets: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+
+  use(fn: NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): this {
+    this.sockets.use(fn);
+    return this;
+  }
+
+  to(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.sockets.to(room);
+  }
+
+  in(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.sockets.in(room);
+  }
+
+  except(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.sockets.except(room);
+  }
+
+  override emit<E extends EventNames<EmitEvents>>(event: E, ...args: BroadcastParams<EmitEvents, E>): boolean {
+    return this.sockets.emit(event, ...args);
+  }
+
+  emitWithAck<E extends EventNamesWithAck<EmitEvents>>(
+    event: E,
+    ...args: AllButLast<EventParams<EmitEvents, E>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, E>>>[]> {
+    return (this.sockets.emitWithAck as (...a: unknown[]) => Promise<never>)(event, ...args);
+  }
+
+  send(...args: EventParams<EmitEvents, 'message'>): this {
+    this.sockets.send(...args);
+    return this;
+  }
+
+  write(...args: EventParams<EmitEvents, 'message'>): this {
+    return this.send(...args);
+  }
+
+  serverSideEmit<E extends EventNames<ServerSideEvents>>(event: E, ...args: EventParams<ServerSideEvents, E>): boolean {
+    return this.sockets.serverSideEmit(event, ...args);
+  }
+
+  serverSideEmitWithAck<E extends EventNamesWithAck<ServerSideEvents>>(
+    event: E,
+    ...args: AllButLast<EventParams<ServerSideEvents, E>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<ServerSideEvents, E>>>[]> {
+    return (this.sockets.serverSideEmitWithAck as (...a: unknown[]) => Promise<never>)(event, ...args);
+  }
+
+  allSockets(): Promise<Set<SocketId>> {
+    return this.sockets.allSockets();
+  }
+
+  compress(compress: boolean): BroadcastOperator<EmitEvents, SocketData> {
+    return this.sockets.compress(compress);
+  }
+
+  get volatile(): BroadcastOperator<EmitEvents, SocketData> {
+    return this.sockets.volatile;
+  }
+
+  get local(): BroadcastOperator<EmitEvents, SocketData> {
+    return this.sockets.local;
+  }
+
+  timeout(ms: number): BroadcastOperator<EmitEvents, SocketData> {
+    return this.sockets.timeout(ms);
+  }
+
+  fetchSockets(): Promise<RemoteSocket<EmitEvents, SocketData>[]> {
+    return this.sockets.fetchSockets();
+  }
+
+  socketsJoin(room: Room | Room[]): void {
+    this.sockets.socketsJoin(room);
+  }
+
+  socketsLeave(room: Room | Room[]): void {
+    this.sockets.socketsLeave(room);
+  }
+
+  disconnectSockets(close = false): void {
+    this.sockets.disconnectSockets(close);
+  }
+
+  // Listeners registered on the server are the main namespace's (as in socket.io).
+
+  override on<
+    E extends ReservedOrUserEventNames<
+      NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+      ServerSideEvents
+    >,
+  >(
+    event: E,
+    listener: ReservedOrUserListener<
+      NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+      ServerSideEvents,
+      E
+    >,
+  ): this {
+    this.sockets.on(event, listener as never);
+    return this;
+  }
+
+  override once<
+    E extends ReservedOrUserEventNames<
+      NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+      ServerSideEvents
+    >,
+  >(
+    event: E,
+    listener: ReservedOrUserListener<
+      NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+      ServerSideEvents,
+      E
+    >,
+  ): this {
+    this.sockets.once(event, listener as never);
+    return this;
+  }
+
+  override off<
+    E extends ReservedOrUserEventNames<
+      NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+      ServerSideEvents
+    >,
+  >(
+    event: E,
+    listener: ReservedOrUserListener<
+      NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+      ServerSideEvents,
+      E
+    >,
+  ): this {
+    this.sockets.off(event, listener as never);
+    return this;
+  }
+
+  override addListener(event: string | symbol, listener: (...args: unknown[]) => void): this {
+    this.sockets.addListener(event, listener);
+    return this;
+  }
+
+  override removeListener(event: string | symbol, listener: (...args: unknown[]) => void): this {
+    this.sockets.removeListener(event, listener);
+    return this;
+  }
+
+  override prependListener(event: string | symbol, listener: (...args: unknown[]) => void): this {
+    this.sockets.prependListener(event, listener);
+    return this;
+  }
+
+  override removeAllListeners(event?: string | symbol): this {
+    this.sockets.removeAllListeners(event);
+    return this;
+  }
+
+  override listeners<
+    E extends ReservedOrUserEventNames<
+      NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+      ServerSideEvents
+    >,
+  >(
+    event: E,
+  ): ReservedOrUserListener<
+    NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    ServerSideEvents,
+    E
+  >[] {
+    return this.sockets.listeners(event);
+  }
+
+  override listenerCount(event: string | symbol): number {
+    return this.sockets.listenerCount(event);
+  }
+
+  override eventNames(): (string | symbol)[] {
+    return this.sockets.eventNames();
+  }
+}

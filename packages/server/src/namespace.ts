@@ -1,0 +1,286 @@
+/**
+ * A namespace (`io.of('/admin')`): its sockets, its connection middlewares, its adapter, and the
+ * broadcast shortcuts (`nsp.to(...)`, `nsp.emit(...)`).
+ */
+import { EventEmitter } from 'node:events';
+import { RESERVED_EVENTS } from '@parley/protocol';
+import type { AdapterContract, RestoredSession, Room, SocketId } from './adapter-types.js';
+import { BroadcastOperator, type BroadcastParams } from './broadcast-operator.js';
+import type { Client } from './client.js';
+import { type ExtendedError, ReservedEventError, reportUserError } from './errors.js';
+import { generateId } from './ids.js';
+import { runChain } from './middleware-chain.js';
+import type { RemoteSocket } from './remote-socket.js';
+import type { Server } from './server.js';
+import { Socket } from './socket.js';
+import {
+  type AllButLast,
+  type DefaultEventsMap,
+  type EventNames,
+  type EventNamesWithAck,
+  type EventParams,
+  type EventsMap,
+  type FirstNonErrorArg,
+  type Last,
+  StrictEventEmitter,
+} from './typed-events.js';
+
+export interface NamespaceReservedEvents<L extends EventsMap, E extends EventsMap, S extends EventsMap, D> {
+  connect: (socket: Socket<L, E, S, D>) => void;
+  connection: (socket: Socket<L, E, S, D>) => void;
+  /** On the main namespace (`io.on('new_namespace')`): a namespace was created. */
+  new_namespace: (namespace: Namespace<L, E, S, D>) => void;
+}
+
+export type NamespaceMiddleware<L extends EventsMap, E extends EventsMap, S extends EventsMap, D> = (
+  socket: Socket<L, E, S, D>,
+  next: (err?: ExtendedError) => void,
+) => void | Promise<void>;
+
+export class Namespace<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = DefaultEventsMap,
+  ServerSideEvents extends EventsMap = DefaultEventsMap,
+  // biome-ignore lint/suspicious/noExplicitAny: socket.io's default for untyped data
+  SocketData = any,
+> extends StrictEventEmitter<
+  ServerSideEvents,
+  EmitEvents,
+  NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>
+> {
+  readonly name: string;
+  /** Connected sockets by id. */
+  readonly sockets = new Map<SocketId, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
+  readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  adapter!: AdapterContract;
+  /** @internal connection middlewares, copied by dynamic child namespaces */
+  _middlewares: NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] = [];
+  #ackIds = 0;
+  // `nsp.emit()` and friends reuse one operator: operators are immutable (each modifier copies).
+  #all: BroadcastOperator<EmitEvents, SocketData> | undefined;
+
+  constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, name: string) {
+    super({ captureRejections: true });
+    this.server = server;
+    this.name = name;
+    this._initAdapter();
+  }
+
+  /** @internal (Re)creates the adapter, when the namespace is made or the server's adapter changes. */
+  _initAdapter(): void {
+    const previous = this.adapter as AdapterContract | undefined;
+    this.adapter = this.server._createAdapter(this);
+    this.#all = undefined;
+    void Promise.resolve(this.adapter.init()).catch((error) => reportUserError(this, error, 'adapter init'));
+    // The adapter being replaced may hold connections and subscriptions (a Redis adapter swapped
+    // in at startup): left open, it would linger as a ghost node that other nodes keep asking.
+    if (previous !== undefined) {
+      void Promise.resolve()
+        .then(() => previous.close())
+        .catch((error) => reportUserError(this, error, 'adapter close'));
+    }
+  }
+
+  /**
+   * Adds a connection middleware: `next()` accepts the socket, `next(err)` refuses it with a
+   * CONNECT_ERROR carrying `err.message` and `err.data`.
+   *
+   * @example
+   * io.use((socket, next) => socket.handshake.auth.token ? next() : next(new Error('unauthorized')));
+   */
+  use(fn: NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): this {
+    this._middlewares.push(fn);
+    return this;
+  }
+
+  to(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.#operator().to(room);
+  }
+
+  in(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.#operator().in(room);
+  }
+
+  except(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.#operator().except(room);
+  }
+
+  /** Emits to every socket of the namespace. */
+  override emit<E extends EventNames<EmitEvents>>(event: E, ...args: BroadcastParams<EmitEvents, E>): boolean {
+    return this.#operator().emit(event, ...args);
+  }
+
+  emitWithAck<E extends EventNamesWithAck<EmitEvents>>(
+    event: E,
+    ...args: AllButLast<EventParams<EmitEvents, E>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, E>>>[]> {
+    return (this.#operator().emitWithAck as (...a: unknown[]) => Promise<never>)(event, ...args);
+  }
+
+  send(...args: EventParams<EmitEvents, 'message'>): this {
+    (this.emit as (...a: unknown[]) => boolean)('message', ...args);
+    return this;
+  }
+
+  write(...args: EventParams<EmitEvents, 'message'>): this {
+    return this.send(...args);
+  }
+
+  /**
+   * Emits to the other servers of the cluster (their `io.on(event)` listeners). A function as
+   * last argument receives `(err, responses)`.
+   */
+  serverSideEmit<E extends EventNames<ServerSideEvents>>(event: E, ...args: EventParams<ServerSideEvents, E>): boolean {
+    if (RESERVED_EVENTS.has(event as string)) throw new ReservedEventError(String(event));
+    this.adapter.serverSideEmit([event, ...args]);
+    return true;
+  }
+
+  serverSideEmitWithAck<E extends EventNamesWithAck<ServerSideEvents>>(
+    event: E,
+    ...args: AllButLast<EventParams<ServerSideEvents, E>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<ServerSideEvents, E>>>[]> {
+    return new Promise((resolve, reject) => {
+      const ack = (err: Error | null, responses: never[]) => (err ? reject(err) : resolve(responses));
+      (this.serverSideEmit as (...a: unknown[]) => boolean)(event, ...args, ack);
+    });
+  }
+
+  /** @internal An event another server sent with serverSideEmit. */
+  _onServerSideEmit(args: unknown[]): void {
+    try {
+      this.emitUntyped(...(args as [string, ...unknown[]]));
+    } catch (error) {
+      reportUserError(this, error, `serverSideEmit listener of namespace ${this.name}`);
+    }
+  }
+
+  get volatile(): BroadcastOperator<EmitEvents, SocketData> {
+    return this.#operator().volatile;
+  }
+
+  get local(): BroadcastOperator<EmitEvents, SocketData> {
+    return this.#operator().local;
+  }
+
+  compress(compress: boolean): BroadcastOperator<EmitEvents, SocketData> {
+    return this.#operator().compress(compress);
+  }
+
+  timeout(ms: number): BroadcastOperator<EmitEvents, SocketData> {
+    return this.#operator().timeout(ms);
+  }
+
+  fetchSockets(): Promise<RemoteSocket<EmitEvents, SocketData>[]> {
+    return this.#operator().fetchSockets();
+  }
+
+  socketsJoin(room: Room | Room[]): void {
+    this.#operator().socketsJoin(room);
+  }
+
+  socketsLeave(room: Room | Room[]): void {
+    this.#operator().socketsLeave(room);
+  }
+
+  disconnectSockets(close = false): void {
+    this.#operator().disconnectSockets(close);
+  }
+
+  /** Ids of the connected sockets (of every server, with a cluster adapter). */
+  allSockets(): Promise<Set<SocketId>> {
+    return this.adapter.sockets(new Set());
+  }
+
+  /** @internal Ack ids are per namespace, so broadcast acks and per-socket acks never clash. */
+  _nextAckId(): number {
+    const id = this.#ackIds;
+    this.#ackIds = id === Number.MAX_SAFE_INTEGER ? 0 : id + 1;
+    return id;
+  }
+
+  /**
+   * @internal A client asked to join: restore its session if it presents one, run the
+   * middlewares, then accept (CONNECT) or refuse (CONNECT_ERROR). Settles once decided.
+   */
+  async _add(
+    client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    auth: Record<string, unknown>,
+    onConnect: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void,
+  ): Promise<void> {
+    const recovery = this.server._recovery;
+    const session = recovery !== undefined ? await this.#restoreSession(auth) : undefined;
+    const socket = new Socket(
+      this,
+      client,
+      auth,
+      generateId(),
+      recovery !== undefined ? generateId() : undefined,
+      session,
+    );
+    if (session !== undefined && recovery?.skipMiddlewares && client.conn.readyState === 'open') {
+      this.#accept(socket, onConnect, session);
+      return;
+    }
+    const err = await new Promise<ExtendedError | undefined>((done) => runChain(this._middlewares, socket, done));
+    if (client.conn.readyState !== 'open') return;
+    if (err) socket._error({ message: err.message, data: err.data });
+    else this.#accept(socket, onConnect, session);
+  }
+
+  /** @internal Set on dynamic children when empty ones are cleaned up. */
+  _onEmpty: (() => void) | undefined;
+
+  /** @internal */
+  _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+    if (this.sockets.get(socket.id) !== socket) return;
+    this.sockets.delete(socket.id);
+    if (this.sockets.size === 0) this._onEmpty?.();
+  }
+
+  /** @internal */
+  _emitNewNamespace(namespace: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+    try {
+      this.emitReserved('new_namespace', namespace);
+    } catch (error) {
+      reportUserError(this, error, 'new_namespace listener');
+    }
+  }
+
+  override [EventEmitter.captureRejectionSymbol](error: unknown): void {
+    reportUserError(this, error, `listener of namespace ${this.name}`);
+  }
+
+  #accept(
+    socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    onConnect: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void,
+    session: RestoredSession | undefined,
+  ): void {
+    this.sockets.set(socket.id, socket);
+    // Internal bookkeeping first, so a handler that disconnects at once finds a consistent state.
+    socket._onconnect(session);
+    onConnect(socket);
+    try {
+      this.emitReserved('connect', socket);
+      this.emitReserved('connection', socket);
+    } catch (error) {
+      reportUserError(this, error, `connection handler of namespace ${this.name}`);
+    }
+  }
+
+  async #restoreSession(auth: Record<string, unknown>): Promise<RestoredSession | undefined> {
+    const { pid, offset } = auth;
+    if (typeof pid !== 'string' || typeof offset !== 'string') return undefined;
+    try {
+      return (await this.adapter.restoreSession(pid, offset)) ?? undefined;
+    } catch (error) {
+      reportUserError(this, error, 'session restore');
+      return undefined;
+    }
+  }
+
+  #operator(): BroadcastOperator<EmitEvents, SocketData> {
+    this.#all ??= new BroadcastOperator(this.adapter);
+    return this.#all;
+  }
+}

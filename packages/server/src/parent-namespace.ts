@@ -1,0 +1,102 @@
+/**
+ * The parent of dynamic namespaces (`io.of(/^\/room-\d+$/)` or `io.of((name, auth, next) => ...)`):
+ * it creates a child namespace for each accepted name, hands it its middlewares and connection
+ * listeners, and broadcasts to all of its children at once.
+ */
+import type { SocketPacket } from '@parley/protocol';
+import type { BroadcastOptions, SocketDetails } from './adapter-types.js';
+import { InMemoryAdapter } from './in-memory-adapter.js';
+import { Namespace } from './namespace.js';
+import type { Server } from './server.js';
+import type { DefaultEventsMap, EventsMap } from './typed-events.js';
+
+let parentCount = 0;
+
+export class ParentNamespace<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = DefaultEventsMap,
+  ServerSideEvents extends EventsMap = DefaultEventsMap,
+  // biome-ignore lint/suspicious/noExplicitAny: socket.io's default for untyped data
+  SocketData = any,
+> extends Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
+  /** The child namespaces created so far. */
+  readonly children = new Set<Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
+
+  constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) {
+    super(server, `/_${parentCount++}`);
+  }
+
+  override _initAdapter(): void {
+    this.adapter = new ParentBroadcastAdapter(this);
+  }
+
+  /** @internal Creates the child namespace `name`. */
+  createChild(name: string): Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
+    const child = new Namespace(this.server, name);
+    child._middlewares = this._middlewares.slice();
+    for (const listener of this.listeners('connect')) child.on('connect', listener);
+    for (const listener of this.listeners('connection')) child.on('connection', listener);
+    this.children.add(child);
+    if (this.server._cleanupEmptyChildNamespaces) {
+      child._onEmpty = () => {
+        void Promise.resolve(child.adapter.close()).catch(() => {});
+        this.server._nsps.delete(child.name);
+        this.children.delete(child);
+      };
+    }
+    this.server._nsps.set(name, child);
+    this.server.sockets._emitNewNamespace(child);
+    return child;
+  }
+}
+
+/** Fans the parent's broadcasts and server-wide operations out to every child namespace. */
+class ParentBroadcastAdapter extends InMemoryAdapter {
+  // biome-ignore lint/suspicious/noExplicitAny: serves parents of any event types
+  readonly #parent: ParentNamespace<any, any, any, any>;
+
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  constructor(parent: ParentNamespace<any, any, any, any>) {
+    super(parent);
+    this.#parent = parent;
+  }
+
+  override broadcast(packet: SocketPacket, opts: BroadcastOptions): void {
+    // Each child encodes for its own namespace name (and may append its own offset).
+    for (const child of this.#parent.children) child.adapter.broadcast(copyPacket(packet), opts);
+  }
+
+  override broadcastWithAck(
+    packet: SocketPacket,
+    opts: BroadcastOptions,
+    clientCountCallback: (clientCount: number) => void,
+    ack: (response: unknown) => void,
+  ): void {
+    let total = 0;
+    for (const child of this.#parent.children) {
+      child.adapter.broadcastWithAck(copyPacket(packet), opts, (count) => (total += count), ack);
+    }
+    clientCountCallback(total);
+  }
+
+  override async fetchSockets(opts: BroadcastOptions): Promise<SocketDetails[]> {
+    const lists = await Promise.all([...this.#parent.children].map((child) => child.adapter.fetchSockets(opts)));
+    return lists.flat();
+  }
+
+  override addSockets(opts: BroadcastOptions, rooms: (string | number)[]): void {
+    for (const child of this.#parent.children) child.adapter.addSockets(opts, rooms);
+  }
+
+  override delSockets(opts: BroadcastOptions, rooms: (string | number)[]): void {
+    for (const child of this.#parent.children) child.adapter.delSockets(opts, rooms);
+  }
+
+  override disconnectSockets(opts: BroadcastOptions, close: boolean): void {
+    for (const child of this.#parent.children) child.adapter.disconnectSockets(opts, close);
+  }
+}
+
+function copyPacket(packet: SocketPacket): SocketPacket {
+  return { ...packet, data: Array.isArray(packet.data) ? [...packet.data] : packet.data };
+}

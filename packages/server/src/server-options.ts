@@ -1,0 +1,40 @@
+/** Options of the Socket.IO server (the engine's options are accepted alongside). */
+import type { AdapterContract } from './adapter-types.js';
+import type { EngineServer } from './engine-binding.js';
+import type { Namespace } from './namespace.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
+export type AdapterConstructor = new (nsp: Namespace<any, any, any, any>) => AdapterContract;
+
+export interface ConnectionStateRecoveryOptions {
+  /** How long a dropped client may take to come back and still recover (default 2 minutes). */
+  maxDisconnectionDuration?: number;
+  /** Skip the connection middlewares for a recovered socket (default true). */
+  skipMiddlewares?: boolean;
+}
+
+/** The options of the engine (pingInterval, transports, cors, allowRequest, maxHttpBufferSize, ...). */
+export type EngineOptions = NonNullable<ConstructorParameters<typeof EngineServer>[0]>;
+
+export interface SocketServerOptions {
+  /** The endpoint path (default `/socket.io`). */
+  path: string;
+  /** Serve the browser client bundle at `<path>/socket.io.js` and friends (default true). */
+  serveClient: boolean;
+  /** The adapter class, e.g. a cluster adapter (default: in memory). */
+  adapter: AdapterConstructor;
+  /** Close a connection that joins no namespace within this many ms (default 45000). */
+  connectTimeout: number;
+  /** Let clients that drop recover their id, rooms, data and missed events. Off by default. */
+  connectionStateRecovery: ConnectionStateRecoveryOptions;
+  /** Delete dynamic child namespaces when their last socket leaves (default false). */
+  cleanupEmptyChildNamespaces: boolean;
+  /** Most binary attachments one packet may carry (default 10). */
+  maxAttachments: number;
+}
+
+export type ServerOptions = SocketServerOptions & EngineOptions;
+
+export const DEFAULT_PATH = '/socket.io';
+export const DEFAULT_CONNECT_TIMEOUT = 45_000;
+export const DEFAULT_MAX_DISCONNECTION_DURATION = 2 * 60 * 1000;

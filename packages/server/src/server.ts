@@ -1,0 +1,284 @@
+/**
+ * The Socket.IO server: wraps the engine, owns the namespaces, and offers the main namespace's
+ * API (`io.on('connection')`, `io.emit`, `io.to(room)`, ...) directly.
+ *
+ * @example
+ * const io = new Server(httpServer);
+ * io.on('connection', (socket) => socket.on('chat message', (msg) => io.emit('chat message', msg)));
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { Http2SecureServer } from 'node:http2';
+import type { AdapterContract } from './adapter-types.js';
+import { Client } from './client.js';
+import type { EngineSocketLike } from './engine/contract.js';
+import { EngineServer } from './engine-binding.js';
+import { reportUserError } from './errors.js';
+import { InMemoryAdapter } from './in-memory-adapter.js';
+import { MainNamespaceFacade } from './main-namespace-facade.js';
+import { Namespace } from './namespace.js';
+import { ParentNamespace } from './parent-namespace.js';
+import { attachServe } from './serve-client.js';
+import {
+  type AdapterConstructor,
+  type ConnectionStateRecoveryOptions,
+  DEFAULT_CONNECT_TIMEOUT,
+  DEFAULT_MAX_DISCONNECTION_DURATION,
+  DEFAULT_PATH,
+  type ServerOptions,
+} from './server-options.js';
+import { SessionAwareAdapter } from './session-aware-adapter.js';
+import type { Socket } from './socket.js';
+import type { DefaultEventsMap, EventsMap } from './typed-events.js';
+
+type HttpLikeServer = HttpServer | Http2SecureServer;
+type NamespaceCheck = (
+  name: string,
+  auth: Record<string, unknown>,
+  next: (err: Error | null, allow: boolean) => void,
+) => void;
+
+export class Server<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = DefaultEventsMap,
+  ServerSideEvents extends EventsMap = DefaultEventsMap,
+  // biome-ignore lint/suspicious/noExplicitAny: socket.io's default for untyped data
+  SocketData = any,
+> extends MainNamespaceFacade<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
+  /** The main namespace, `/`. */
+  readonly sockets: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  /** The engine (Engine.IO server); set once attached. `io.engine.use(...)` adds HTTP middleware. */
+  engine!: InstanceType<typeof EngineServer>;
+  /** The HTTP server attached to, if any. */
+  httpServer: HttpLikeServer | undefined;
+  /** @internal namespaces by name */
+  readonly _nsps = new Map<string, Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
+  /** @internal */
+  _connectTimeout: number;
+  /** @internal */
+  readonly _recovery: Required<ConnectionStateRecoveryOptions> | undefined;
+  /** @internal */
+  readonly _cleanupEmptyChildNamespaces: boolean;
+  /** @internal */
+  readonly _maxAttachments: number | undefined;
+
+  readonly #opts: Partial<ServerOptions>;
+  readonly #parents = new Map<
+    NamespaceCheck,
+    ParentNamespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>
+  >();
+  readonly #regexParents = new Map<RegExp, ParentNamespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
+  #path = DEFAULT_PATH;
+  #serveClient = true;
+  #adapter: AdapterConstructor | undefined;
+  #detachServe: (() => void) | undefined;
+
+  constructor(opts?: Partial<ServerOptions>);
+  constructor(srv: HttpLikeServer | number | undefined, opts?: Partial<ServerOptions>);
+  constructor(srv?: HttpLikeServer | number | Partial<ServerOptions>, opts: Partial<ServerOptions> = {}) {
+    super();
+    if (srv !== undefined && typeof srv === 'object' && !isHttpServer(srv)) {
+      opts = srv;
+      srv = undefined;
+    }
+    this.#opts = { ...opts };
+    this.#path = normalizePath(opts.path ?? DEFAULT_PATH);
+    this.#serveClient = opts.serveClient !== false;
+    this.#adapter = opts.adapter;
+    this._connectTimeout = opts.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
+    this._cleanupEmptyChildNamespaces = opts.cleanupEmptyChildNamespaces === true;
+    this._maxAttachments = opts.maxAttachments;
+    if (opts.connectionStateRecovery) {
+      this._recovery = {
+        maxDisconnectionDuration: DEFAULT_MAX_DISCONNECTION_DURATION,
+        skipMiddlewares: true,
+        ...opts.connectionStateRecovery,
+      };
+    }
+    this.sockets = this.of('/');
+    if (srv !== undefined) this.attach(srv as HttpLikeServer | number);
+  }
+
+  /** @internal */
+  get _recoveryEnabled(): boolean {
+    return this._recovery !== undefined;
+  }
+
+  /** Attaches to an HTTP server, or creates one listening on `port`. */
+  attach(srv: HttpLikeServer | number | string, opts: Partial<ServerOptions> = {}): this {
+    if (this.httpServer !== undefined) throw new Error('the server is already attached to an HTTP server');
+    let httpServer: HttpLikeServer;
+    if (typeof srv === 'number' || typeof srv === 'string') {
+      httpServer = createServer();
+      httpServer.listen(Number(srv));
+    } else {
+      httpServer = srv;
+    }
+    Object.assign(this.#opts, opts);
+    if (opts.path !== undefined) this.#path = normalizePath(opts.path);
+    const engineOptions = { ...this.#opts, path: this.#path } as ServerOptions;
+    const engine = new EngineServer(engineOptions);
+    engine.attach(httpServer as HttpServer, engineOptions);
+    this.bind(engine);
+    // In front of the engine's listener, which would answer the bundle's URLs with a 400.
+    if (this.#serveClient) this.#detachServe = attachServe(httpServer as HttpServer, this.#path);
+    this.httpServer = httpServer;
+    return this;
+  }
+
+  /** Alias of {@link attach}. */
+  listen(srv: HttpLikeServer | number | string, opts: Partial<ServerOptions> = {}): this {
+    return this.attach(srv, opts);
+  }
+
+  /** Uses an engine created elsewhere. */
+  bind(engine: InstanceType<typeof EngineServer>): this {
+    this.engine = engine;
+    engine.on('connection', (conn: EngineSocketLike) => this.#onconnection(conn));
+    return this;
+  }
+
+  /** Gets or sets whether the client bundle is served (set before attaching). */
+  serveClient(): boolean;
+  serveClient(value: boolean): this;
+  serveClient(value?: boolean): this | boolean {
+    if (value === undefined) return this.#serveClient;
+    this.#serveClient = value;
+    return this;
+  }
+
+  /** Gets or sets the endpoint path (set before attaching). */
+  path(): string;
+  path(value: string): this;
+  path(value?: string): this | string {
+    if (value === undefined) return this.#path;
+    this.#path = normalizePath(value);
+    return this;
+  }
+
+  connectTimeout(): number;
+  connectTimeout(value: number): this;
+  connectTimeout(value?: number): this | number {
+    if (value === undefined) return this._connectTimeout;
+    this._connectTimeout = value;
+    return this;
+  }
+
+  /** Gets or sets the adapter class; setting it re-creates every namespace's adapter. */
+  adapter(): AdapterConstructor | undefined;
+  adapter(value: AdapterConstructor): this;
+  adapter(value?: AdapterConstructor): this | AdapterConstructor | undefined {
+    if (value === undefined) return this.#adapter;
+    this.#adapter = value;
+    for (const nsp of this._nsps.values()) nsp._initAdapter();
+    return this;
+  }
+
+  /** @internal */
+  // biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
+  _createAdapter(nsp: Namespace<any, any, any, any>): AdapterContract {
+    if (this.#adapter !== undefined) return new this.#adapter(nsp);
+    if (this._recovery !== undefined) return new SessionAwareAdapter(nsp, this._recovery.maxDisconnectionDuration);
+    return new InMemoryAdapter(nsp);
+  }
+
+  /**
+   * Looks up or creates a namespace. A RegExp or a function creates a parent of dynamic
+   * namespaces: a child is created for each name it accepts.
+   *
+   * @example
+   * io.of(/^\/team-\d+$/).on('connection', (socket) => socket.nsp.name);
+   */
+  of(
+    name: string | RegExp | NamespaceCheck,
+    fn?: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void,
+  ): Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
+    if (typeof name === 'function' || name instanceof RegExp) {
+      const parent = new ParentNamespace(this);
+      if (typeof name === 'function') {
+        this.#parents.set(name, parent);
+      } else {
+        this.#parents.set((nsp, _auth, next) => next(null, name.test(nsp)), parent);
+        this.#regexParents.set(name, parent);
+      }
+      if (fn) parent.on('connect', fn);
+      return parent;
+    }
+    const nspName = name.startsWith('/') ? name : `/${name}`;
+    let nsp = this._nsps.get(nspName);
+    if (nsp === undefined) {
+      for (const [regex, parent] of this.#regexParents) if (regex.test(nspName)) return parent.createChild(nspName);
+      nsp = new Namespace(this, nspName);
+      this._nsps.set(nspName, nsp);
+      if (nspName !== '/') this.sockets._emitNewNamespace(nsp);
+    }
+    if (fn) nsp.on('connect', fn);
+    return nsp;
+  }
+
+  /** @internal Asks the dynamic-namespace parents, in order, whether `name` may exist. */
+  _checkNamespace(
+    name: string,
+    auth: Record<string, unknown>,
+    done: (nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> | false) => void,
+  ): void {
+    const parents = [...this.#parents];
+    const tryNext = (index: number): void => {
+      if (index >= parents.length) {
+        done(false);
+        return;
+      }
+      const [check, parent] = parents[index];
+      let answered = false;
+      const next = (err: Error | null, allow: boolean) => {
+        if (answered) return;
+        answered = true;
+        if (err || !allow) tryNext(index + 1);
+        else done(this._nsps.get(name) ?? parent.createChild(name));
+      };
+      try {
+        check(name, auth, next);
+      } catch (error) {
+        reportUserError(this.sockets, error, 'dynamic namespace check');
+        next(error instanceof Error ? error : new Error(String(error)), false);
+      }
+    };
+    tryNext(0);
+  }
+
+  /**
+   * Disconnects every socket ('server shutting down'), closes the adapters, the engine and the
+   * HTTP server.
+   */
+  async close(fn?: (err?: Error) => void): Promise<void> {
+    for (const nsp of this._nsps.values()) {
+      for (const socket of [...nsp.sockets.values()]) socket._onclose('server shutting down');
+    }
+    await Promise.allSettled([...this._nsps.values()].map((nsp) => nsp.adapter.close()));
+    this.engine?.close();
+    this.#detachServe?.();
+    this.#detachServe = undefined;
+    const httpServer = this.httpServer;
+    if (httpServer === undefined || !httpServer.listening) {
+      fn?.();
+      return;
+    }
+    await new Promise<void>((resolve) =>
+      httpServer.close((err?: Error) => {
+        fn?.(err);
+        resolve();
+      }),
+    );
+  }
+
+  #onconnection(conn: EngineSocketLike): void {
+    new Client(this, conn);
+  }
+}
+
+function isHttpServer(value: object): value is HttpLikeServer {
+  return typeof (value as { listen?: unknown }).listen === 'function';
+}
+
+function normalizePath(path: string): string {
+  return path.endsWith('/') ? path.slice(0, -1) : path;
+}

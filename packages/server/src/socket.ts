@@ -1,0 +1,387 @@
+/**
+ * A client's connection to one namespace: the `socket` of `io.on('connection', socket => ...)`.
+ */
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import { PacketType, RESERVED_EVENTS, type SocketPacket } from '@parley/protocol';
+import { type AckCallback, PendingAcks } from './acks.js';
+import type { BroadcastFlags, PrivateSessionId, RestoredSession, Room, SocketId } from './adapter-types.js';
+import { BroadcastOperator } from './broadcast-operator.js';
+import { CatchAllEmitter } from './catch-all-emitter.js';
+import type { Client } from './client.js';
+import type { EngineSocketLike } from './engine/contract.js';
+import { ReservedEventError, reportUserError } from './errors.js';
+import { buildHandshake, type Handshake } from './handshake.js';
+import { runChain } from './middleware-chain.js';
+import type { Namespace } from './namespace.js';
+import type { PreparedPacket } from './prepared-packet.js';
+import type { Server } from './server.js';
+import { type DisconnectReason, RECOVERABLE_DISCONNECT_REASONS } from './socket-reasons.js';
+import type {
+  AllButLast,
+  DecorateAcknowledgements,
+  DefaultEventsMap,
+  EventNames,
+  EventNamesWithAck,
+  EventParams,
+  EventsMap,
+  FirstNonErrorArg,
+  Last,
+} from './typed-events.js';
+
+export type { DisconnectReason } from './socket-reasons.js';
+
+export interface SocketReservedEvents {
+  disconnect: (reason: DisconnectReason, description?: unknown) => void;
+  disconnecting: (reason: DisconnectReason, description?: unknown) => void;
+  error: (err: Error) => void;
+}
+
+/** A packet as `socket.use` middlewares see it: `[event, ...args]`. */
+// biome-ignore lint/suspicious/noExplicitAny: packets carry arbitrary arguments
+export type Event = [string, ...any[]];
+export type SocketMiddleware = (event: Event, next: (err?: Error) => void) => void;
+
+export class Socket<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = DefaultEventsMap,
+  ServerSideEvents extends EventsMap = DefaultEventsMap,
+  // biome-ignore lint/suspicious/noExplicitAny: socket.io's default for untyped data
+  SocketData = any,
+> extends CatchAllEmitter<ListenEvents, EmitEvents, SocketReservedEvents> {
+  /** The socket id, shared with the client (`socket.id` there). */
+  readonly id: SocketId;
+  readonly nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  readonly client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  /** Application data, kept across a recovered connection and visible through fetchSockets(). */
+  data: SocketData = {} as SocketData;
+  /** Whether the socket is connected to its namespace. */
+  connected = false;
+  /** Whether this connection restored a previous session (connection state recovery). */
+  readonly recovered: boolean = false;
+  /** @internal private session id, only with connection state recovery */
+  readonly _pid: PrivateSessionId | undefined;
+
+  readonly #auth: Record<string, unknown>;
+  readonly #issued = Date.now();
+  #handshake: Handshake | undefined;
+  // Everything below is created on first use: most sockets never need it.
+  #flags: BroadcastFlags | undefined;
+  #acks: PendingAcks | undefined;
+  #middlewares: SocketMiddleware[] | undefined;
+
+  constructor(
+    nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    auth: Record<string, unknown>,
+    id: SocketId,
+    pid: PrivateSessionId | undefined,
+    session?: RestoredSession,
+  ) {
+    super({ captureRejections: true });
+    this.nsp = nsp;
+    this.client = client;
+    this.#auth = auth;
+    this.id = session?.sid ?? id;
+    this._pid = session?.pid ?? pid;
+    if (session !== undefined) {
+      this.recovered = true;
+      this.data = session.data as SocketData;
+    }
+  }
+
+  get server(): Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
+    return this.nsp.server;
+  }
+
+  get adapter(): Namespace['adapter'] {
+    return this.nsp.adapter;
+  }
+
+  /** The Engine.IO session under this socket (shared by its sockets in other namespaces). */
+  get conn(): EngineSocketLike {
+    return this.client.conn;
+  }
+
+  /** The handshake request, as `socket.request` in socket.io. */
+  get request(): IncomingMessage {
+    return this.client.conn.request;
+  }
+
+  /** Built on first access: most applications never read it. */
+  get handshake(): Handshake {
+    this.#handshake ??= buildHandshake(this.client.conn, this.#issued, this.#auth);
+    return this.#handshake;
+  }
+
+  get disconnected(): boolean {
+    return !this.connected;
+  }
+
+  /** The rooms the socket is in, its own id included. */
+  get rooms(): Set<Room> {
+    return this.adapter.socketRooms(this.id) ?? new Set();
+  }
+
+  /**
+   * Sends an event to this client; a function as last argument receives its acknowledgement.
+   *
+   * @example
+   * socket.emit('hello', 'world', (answer) => console.log(answer));
+   */
+  override emit<E extends EventNames<EmitEvents>>(event: E, ...args: EventParams<EmitEvents, E>): boolean {
+    if (RESERVED_EVENTS.has(event as string)) throw new ReservedEventError(String(event));
+    const data: unknown[] = [event, ...args];
+    const packet: SocketPacket = { type: PacketType.EVENT, nsp: this.nsp.name, data };
+    const flags = this.#flags;
+    this.#flags = undefined;
+    if (typeof data[data.length - 1] === 'function') {
+      const id = this.nsp._nextAckId();
+      this.#pendingAcks().expect(this, id, data.pop() as AckCallback, flags?.timeout);
+      packet.id = id;
+    }
+    if (this.nsp.server._recoveryEnabled) {
+      // Through the adapter, so the packet gets an offset and is logged for a later recovery.
+      this.adapter.broadcast(packet, { rooms: new Set([this.id]), except: new Set(), flags: flags ?? {} });
+    } else {
+      this.notifyOutgoing(data);
+      this.client._writePacket(packet, flags?.volatile === true, flags?.compress !== false);
+    }
+    return true;
+  }
+
+  /**
+   * Emits and resolves with the acknowledgement (rejects on `timeout(ms)`).
+   *
+   * @example
+   * const answer = await socket.timeout(1000).emitWithAck('question', 42);
+   */
+  emitWithAck<E extends EventNamesWithAck<EmitEvents>>(
+    event: E,
+    ...args: AllButLast<EventParams<EmitEvents, E>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, E>>>> {
+    const withError = this.#flags?.timeout !== undefined;
+    return new Promise((resolve, reject) => {
+      const ack = (first: unknown, second: unknown) => {
+        if (!withError) resolve(first as never);
+        else if (first) reject(first);
+        else resolve(second as never);
+      };
+      (this.emit as (...a: unknown[]) => boolean)(event, ...args, ack);
+    });
+  }
+
+  /** Sends a `message` event (socket.io's `send`). */
+  send(...args: EventParams<EmitEvents, 'message'>): this {
+    (this.emit as (...a: unknown[]) => boolean)('message', ...args);
+    return this;
+  }
+
+  /** Alias of {@link send}. */
+  write(...args: EventParams<EmitEvents, 'message'>): this {
+    return this.send(...args);
+  }
+
+  /** The next emit's acknowledgement fails with an error after `ms` without answer. */
+  timeout(ms: number): Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData> {
+    this.#setFlag('timeout', ms);
+    return this as unknown as Socket<ListenEvents, DecorateAcknowledgements<EmitEvents>, ServerSideEvents, SocketData>;
+  }
+
+  /** The next emit may be dropped if the client cannot take it right now. */
+  get volatile(): this {
+    return this.#setFlag('volatile', true);
+  }
+
+  compress(compress: boolean): this {
+    return this.#setFlag('compress', compress);
+  }
+
+  /** Broadcast to every other socket of the namespace. */
+  get broadcast(): BroadcastOperator<EmitEvents, SocketData> {
+    return this.#broadcastOperator();
+  }
+
+  /** Broadcast only to this server's sockets (matters with a cluster adapter). */
+  get local(): BroadcastOperator<EmitEvents, SocketData> {
+    return this.#broadcastOperator().local;
+  }
+
+  /** Broadcast to the sockets in `room` (this socket excluded). */
+  to(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.#broadcastOperator().to(room);
+  }
+
+  in(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.to(room);
+  }
+
+  except(room: Room | Room[]): BroadcastOperator<EmitEvents, SocketData> {
+    return this.#broadcastOperator().except(room);
+  }
+
+  join(rooms: Room | Room[]): Promise<void> | void {
+    return this.adapter.addAll(this.id, Array.isArray(rooms) ? rooms : [rooms]);
+  }
+
+  leave(room: Room): Promise<void> | void {
+    return this.adapter.del(this.id, room);
+  }
+
+  /**
+   * Disconnects from this namespace (the client gets a DISCONNECT packet and does not reconnect);
+   * with `close`, closes the whole underlying connection.
+   */
+  disconnect(close = false): this {
+    if (!this.connected) return this;
+    if (close) {
+      this.client._disconnect();
+    } else {
+      this.#packet({ type: PacketType.DISCONNECT, nsp: this.nsp.name });
+      this._onclose('server namespace disconnect');
+    }
+    return this;
+  }
+
+  /** Adds a middleware run for every incoming event packet. */
+  use(fn: SocketMiddleware): this {
+    this.#middlewares ??= [];
+    this.#middlewares.push(fn);
+    return this;
+  }
+
+  /** @internal Called once the namespace accepted the socket. */
+  _onconnect(session?: RestoredSession): void {
+    this.connected = true;
+    this.join(session !== undefined ? [this.id, ...session.rooms] : this.id);
+    this.#packet({ type: PacketType.CONNECT, nsp: this.nsp.name, data: { sid: this.id, pid: this._pid } });
+    if (session === undefined) return;
+    for (const data of session.missedPackets) this.#packet({ type: PacketType.EVENT, nsp: this.nsp.name, data });
+  }
+
+  /** @internal Refuses the connection with a CONNECT_ERROR packet. */
+  _error(data: { message: string; data?: unknown }): void {
+    this.#packet({ type: PacketType.CONNECT_ERROR, nsp: this.nsp.name, data });
+  }
+
+  /** @internal A packet from the client for this namespace. */
+  _onpacket(packet: SocketPacket): void {
+    if (!this.connected) return;
+    switch (packet.type) {
+      case PacketType.EVENT:
+      case PacketType.BINARY_EVENT:
+        this.#onevent(packet);
+        return;
+      case PacketType.ACK:
+      case PacketType.BINARY_ACK:
+        this.#onack(packet);
+        return;
+      case PacketType.DISCONNECT:
+        this._onclose('client namespace disconnect');
+        return;
+    }
+  }
+
+  /** @internal Hands a broadcast's prepared parts to the connection. */
+  _deliver(parts: PreparedPacket, packet: SocketPacket, volatile: boolean, compress: boolean): void {
+    this.notifyOutgoing(packet.data as unknown[]);
+    this.client._writePrepared(parts, volatile, compress);
+  }
+
+  /** @internal A broadcast with acknowledgement waits for this socket's answer under `id`. */
+  _awaitBroadcastAck(id: number, ack: (response: unknown) => void): void {
+    this.#pendingAcks().expect(this, id, ack, undefined);
+  }
+
+  /** @internal The socket leaves its namespace: `disconnecting`, cleanup, then `disconnect`. */
+  _onclose(reason: DisconnectReason, description?: unknown): void {
+    if (!this.connected) return;
+    this.emitReserved('disconnecting', reason, description);
+    if (this._pid !== undefined && RECOVERABLE_DISCONNECT_REASONS.has(reason)) {
+      this.adapter.persistSession({ sid: this.id, pid: this._pid, rooms: [...this.rooms], data: this.data });
+    }
+    this._cleanup();
+    this.client._remove(this);
+    this.connected = false;
+    this.emitReserved('disconnect', reason, description);
+  }
+
+  /** @internal Leaves every room and the namespace. */
+  _cleanup(): void {
+    this.adapter.delAll(this.id);
+    this.nsp._remove(this);
+  }
+
+  override [EventEmitter.captureRejectionSymbol](error: unknown): void {
+    this.handleUserError(error);
+  }
+
+  #onevent(packet: SocketPacket): void {
+    const args = packet.data as Event;
+    if (packet.id !== undefined) args.push(this.#answerWith(packet.id));
+    this.notifyIncoming(args);
+    if (this.#middlewares === undefined) this.#dispatch(args);
+    else
+      runChain(this.#middlewares.slice(), args, (err) => {
+        if (err) this.handleUserError(err);
+        else this.#dispatch(args);
+      });
+  }
+
+  #dispatch(args: Event): void {
+    if (!this.connected) return;
+    try {
+      this.emitUntyped(...args);
+    } catch (error) {
+      this.handleUserError(error);
+    }
+  }
+
+  // One closure per incoming event that asks for an answer: it must be callable once, later.
+  #answerWith(id: number): AckCallback {
+    let sent = false;
+    return (...args: unknown[]) => {
+      if (sent) return;
+      sent = true;
+      this.#packet({ type: PacketType.ACK, nsp: this.nsp.name, id, data: args });
+    };
+  }
+
+  #onack(packet: SocketPacket): void {
+    try {
+      this.#acks?.settle(this, packet.id as number, packet.data as unknown[]);
+    } catch (error) {
+      this.handleUserError(error);
+    }
+  }
+
+  #packet(packet: SocketPacket): void {
+    this.client._writePacket(packet, false, true);
+  }
+
+  #setFlag<K extends keyof BroadcastFlags>(flag: K, value: BroadcastFlags[K]): this {
+    this.#flags ??= {};
+    this.#flags[flag] = value;
+    return this;
+  }
+
+  // Lazily created: most sockets never need them.
+  #pendingAcks(): PendingAcks {
+    this.#acks ??= new PendingAcks();
+    return this.#acks;
+  }
+
+  #broadcastOperator(): BroadcastOperator<EmitEvents, SocketData> {
+    const flags = this.#flags ?? {};
+    this.#flags = undefined;
+    return new BroadcastOperator(this.adapter, new Set(), new Set([this.id]), flags);
+  }
+
+  protected override handleUserError(error: unknown): void {
+    reportUserError(
+      { listenerCount: (e) => this.listenerCount(e), emit: (e, ...a) => this.emitUntyped(e, ...a) },
+      error,
+      `socket ${this.id} of namespace ${this.nsp.name}`,
+    );
+  }
+}

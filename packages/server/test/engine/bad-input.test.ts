@@ -1,0 +1,269 @@
+/**
+ * Bad input never crashes the server: each offender gets its error (HTTP status, WebSocket close
+ * code, session close reason) and a healthy client in the same test keeps working.
+ */
+import { request as httpRequest } from 'node:http';
+import { type Socket as NetSocket, connect as netConnect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { Socket } from '../../src/engine/index.js';
+import {
+  cleanup,
+  http,
+  nextConnection,
+  onCleanup,
+  once,
+  pollingHandshake,
+  rawWebSocket,
+  startEngine,
+  type TestEngine,
+} from './helpers.js';
+
+afterEach(cleanup);
+
+/** A healthy WebSocket session: proves the server still serves everyone else. */
+async function healthyClient(test: TestEngine) {
+  const connection = nextConnection(test.engine);
+  const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
+  await client.next();
+  const socket = await connection;
+  return {
+    async check() {
+      const echoed = once<[string]>(socket, 'message');
+      client.ws.send('4still here');
+      expect((await echoed)[0]).toBe('still here');
+      socket.send('pong');
+      expect(await client.next()).toBe('4pong');
+      expect(socket.readyState).toBe('open');
+    },
+  };
+}
+
+async function pollingSession(test: TestEngine): Promise<{ sid: string; socket: Socket; url: string }> {
+  const connection = nextConnection(test.engine);
+  const { sid } = await pollingHandshake(test);
+  return { sid, socket: await connection, url: test.url({ EIO: '4', transport: 'polling', sid }) };
+}
+
+function socketOf(ws: WebSocket): NetSocket {
+  return (ws as unknown as { _socket: NetSocket })._socket;
+}
+
+describe('bad input over polling', () => {
+  it('garbage and empty bodies: 400 and "parse error"', async () => {
+    const test = await startEngine();
+    const healthy = await healthyClient(test);
+    for (const body of ['\u0000\u00ffgarbage', '', '4ok\x1e', 'bnot*base64', '9']) {
+      const { socket, url } = await pollingSession(test);
+      const closed = once<[string, Error]>(socket, 'close');
+      const res = await http(url, { method: 'POST', body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(JSON.parse(res.body)).toEqual({ code: 3, message: 'Bad request' });
+      const [reason, description] = await closed;
+      expect(reason).toBe('parse error');
+      expect(description).toBeInstanceOf(Error);
+    }
+    await healthy.check();
+  });
+
+  it('oversized bodies: 413 and "transport full", declared or streamed', async () => {
+    const test = await startEngine({ maxHttpBufferSize: 100 });
+    const healthy = await healthyClient(test);
+
+    const declared = await pollingSession(test);
+    const closedDeclared = once<[string, Error & { code?: string }]>(declared.socket, 'close');
+    const res = await http(declared.url, { method: 'POST', body: `4${'x'.repeat(200)}` });
+    expect(res.status).toBe(413);
+    const [reason, error] = await closedDeclared;
+    expect(reason).toBe('transport full');
+    expect(error.code).toBe('PAYLOAD_TOO_LARGE');
+
+    const streamed = await pollingSession(test);
+    const closedStreamed = once<[string]>(streamed.socket, 'close');
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = streamedPost(streamed.url, resolve, reject);
+      req.write(`4${'y'.repeat(60)}`);
+      req.write('z'.repeat(60));
+      req.end();
+    });
+    expect(chunked).toBe(413);
+    expect((await closedStreamed)[0]).toBe('transport full');
+
+    // Exactly at the limit is fine.
+    const fits = await pollingSession(test);
+    const message = once<[string]>(fits.socket, 'message');
+    expect((await http(fits.url, { method: 'POST', body: `4${'a'.repeat(99)}` })).status).toBe(200);
+    expect((await message)[0]).toHaveLength(99);
+    await healthy.check();
+  });
+
+  it('unknown sids and bad methods on a session', async () => {
+    const test = await startEngine();
+    const healthy = await healthyClient(test);
+    const { url, socket } = await pollingSession(test);
+    for (const method of ['GET', 'POST']) {
+      const res = await http(test.url({ EIO: '4', transport: 'polling', sid: 'unknown-sid' }), {
+        method,
+        body: method === 'POST' ? '4x' : undefined,
+      });
+      expect(JSON.parse(res.body)).toEqual({ code: 1, message: 'Session ID unknown' });
+    }
+    const put = await http(url, { method: 'PUT', body: '4x' });
+    expect(put.status).toBe(400);
+    expect(socket.readyState).toBe('open');
+    await healthy.check();
+  });
+
+  it('concurrent GETs: the second is refused and the session closes with "transport error"', async () => {
+    const test = await startEngine();
+    const healthy = await healthyClient(test);
+    const { socket, url } = await pollingSession(test);
+    const closed = once<[string]>(socket, 'close');
+    const first = http(url);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = await http(url);
+    expect(second.status).toBe(400);
+    expect((await closed)[0]).toBe('transport error');
+    expect((await first).body).toBe('1');
+    await healthy.check();
+  });
+
+  it('concurrent POSTs: the second is refused and the session closes', async () => {
+    const test = await startEngine();
+    const { socket, url } = await pollingSession(test);
+    const closed = once<[string]>(socket, 'close');
+    const slow = new Promise<number>((resolve, reject) => {
+      const req = streamedPost(url, resolve, reject);
+      req.write('4part');
+      onCleanup(() => req.destroy());
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = await http(url, { method: 'POST', body: '4x' });
+    expect(second.status).toBe(400);
+    expect((await closed)[0]).toBe('transport error');
+    void slow.catch(() => {});
+  });
+
+  it('half-open connections: an abandoned poll closes its session; a stalled request harms nobody', async () => {
+    const test = await startEngine();
+    const healthy = await healthyClient(test);
+
+    // A client whose pending GET connection vanishes.
+    const { socket, sid } = await pollingSession(test);
+    const closed = once<[string]>(socket, 'close');
+    const raw = netConnect(test.port, '127.0.0.1');
+    onCleanup(() => raw.destroy());
+    await once(raw, 'connect');
+    raw.write(`GET /engine.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    raw.destroy();
+    expect((await closed)[0]).toBe('transport close');
+
+    // Requests that never finish their headers or body.
+    const stalled = netConnect(test.port, '127.0.0.1');
+    onCleanup(() => stalled.destroy());
+    await once(stalled, 'connect');
+    stalled.write('GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n');
+    const stalledUpgrade = netConnect(test.port, '127.0.0.1');
+    onCleanup(() => stalledUpgrade.destroy());
+    await once(stalledUpgrade, 'connect');
+    stalledUpgrade.write(
+      'GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
+    );
+    await healthy.check();
+    const other = await pollingSession(test);
+    expect(other.socket.readyState).toBe('open');
+  });
+});
+
+describe('bad input over WebSocket', () => {
+  it('an undecodable packet: "parse error" and close 1003', async () => {
+    const test = await startEngine();
+    const healthy = await healthyClient(test);
+    for (const bad of ['', '9nine', 'x']) {
+      const connection = nextConnection(test.engine);
+      const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
+      const socket = await connection;
+      const closed = once<[string]>(socket, 'close');
+      const wsClosed = once<[number]>(client.ws, 'close');
+      client.ws.send(bad);
+      expect((await closed)[0]).toBe('parse error');
+      expect((await wsClosed)[0]).toBe(1003);
+    }
+    await healthy.check();
+  });
+
+  it('unexpected packet types from the client: "parse error"', async () => {
+    const test = await startEngine();
+    const connection = nextConnection(test.engine);
+    const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
+    const socket = await connection;
+    const closed = once<[string]>(socket, 'close');
+    client.ws.send('0{}');
+    expect((await closed)[0]).toBe('parse error');
+  });
+
+  it('an oversized message: close 1009 and "transport full"', async () => {
+    const test = await startEngine({ maxHttpBufferSize: 1000 });
+    const healthy = await healthyClient(test);
+    const connection = nextConnection(test.engine);
+    const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
+    const socket = await connection;
+    const closed = once<[string, Error & { code?: string }]>(socket, 'close');
+    const wsClosed = once<[number]>(client.ws, 'close');
+    client.ws.send(`4${'x'.repeat(2000)}`);
+    const [reason, error] = await closed;
+    expect(reason).toBe('transport full');
+    expect(error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await wsClosed)[0]).toBe(1009);
+    await healthy.check();
+  });
+
+  it('invalid frames (unmasked frame, invalid UTF-8): "transport error"', async () => {
+    const test = await startEngine();
+    const healthy = await healthyClient(test);
+    const frames = [
+      Buffer.from([0x81, 0x02, 0x34, 0x78]), // unmasked text frame from a client
+      Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0x34, 0xff]), // masked, but invalid UTF-8
+      Buffer.from([0x83, 0x80, 0, 0, 0, 0]), // reserved opcode
+    ];
+    for (const frame of frames) {
+      const connection = nextConnection(test.engine);
+      const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
+      const socket = await connection;
+      const closed = once<[string]>(socket, 'close');
+      socketOf(client.ws).write(frame);
+      expect((await closed)[0]).toBe('transport error');
+    }
+    await healthy.check();
+  });
+
+  it('malformed upgrade requests are refused', async () => {
+    const test = await startEngine();
+    const healthy = await healthyClient(test);
+    const raw = netConnect(test.port, '127.0.0.1');
+    onCleanup(() => raw.destroy());
+    await once(raw, 'connect');
+    let answer = '';
+    raw.on('data', (chunk: Buffer) => {
+      answer += chunk.toString();
+    });
+    raw.write(
+      'GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    await once(raw, 'close');
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    await healthy.check();
+    expect(WebSocket.OPEN).toBe(1);
+  });
+});
+
+/** A POST whose body the test writes piece by piece (chunked, no Content-Length). */
+function streamedPost(url: string, resolve: (status: number) => void, reject: (error: Error) => void) {
+  const req = httpRequest(url, { method: 'POST', agent: false }, (res) => {
+    res.resume();
+    resolve(res.statusCode ?? 0);
+  });
+  req.on('error', reject);
+  return req;
+}

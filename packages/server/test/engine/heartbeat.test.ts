@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Socket } from '../../src/engine/index.js';
+import { cleanup, http, nextConnection, once, pollingHandshake, rawWebSocket, startEngine } from './helpers.js';
+
+afterEach(cleanup);
+
+describe('heartbeat', () => {
+  it('pings every pingInterval and stays open while the client answers (WebSocket)', async () => {
+    const test = await startEngine({ pingInterval: 50, pingTimeout: 100 });
+    const connection = nextConnection(test.engine);
+    const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
+    await client.next();
+    const socket = await connection;
+    let heartbeats = 0;
+    socket.on('heartbeat', () => heartbeats++);
+    for (let i = 0; i < 3; i++) {
+      expect(await client.next()).toBe('2');
+      client.ws.send('3');
+    }
+    await once(socket, 'heartbeat');
+    expect(heartbeats).toBeGreaterThanOrEqual(3);
+    expect(socket.readyState).toBe('open');
+  });
+
+  it('closes with "ping timeout" when the client does not answer (WebSocket)', async () => {
+    const test = await startEngine({ pingInterval: 50, pingTimeout: 100 });
+    const connection = nextConnection(test.engine);
+    const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
+    await client.next();
+    const socket = await connection;
+    const [reason] = await once<[string]>(socket, 'close');
+    expect(reason).toBe('ping timeout');
+    expect(test.engine.clientsCount).toBe(0);
+    await once(client.ws, 'close');
+  });
+
+  it('pings over polling and times out a silent polling client', async () => {
+    const test = await startEngine({ pingInterval: 50, pingTimeout: 100 });
+    const connection = nextConnection(test.engine);
+    const { sid } = await pollingHandshake(test);
+    const socket: Socket = await connection;
+    const url = test.url({ EIO: '4', transport: 'polling', sid });
+    expect((await http(url)).body).toBe('2');
+    await http(url, { method: 'POST', body: '3' });
+    expect((await http(url)).body).toBe('2');
+    const [reason] = await once<[string]>(socket, 'close');
+    expect(reason).toBe('ping timeout');
+  });
+
+  it('shares one timer across many sessions and times out only the silent one', async () => {
+    const test = await startEngine({ pingInterval: 40, pingTimeout: 150 });
+    const sessions: Socket[] = [];
+    test.engine.on('connection', (socket: Socket) => sessions.push(socket));
+    const answering = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
+        client.ws.on('message', (data: Buffer) => {
+          if (data.toString() === '2') client.ws.send('3');
+        });
+        return client;
+      }),
+    );
+    const silent = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
+    await silent.next();
+    const silentSession = sessions[3];
+    const [reason] = await once<[string]>(silentSession, 'close');
+    expect(reason).toBe('ping timeout');
+    expect(sessions.slice(0, 3).every((s) => s.readyState === 'open')).toBe(true);
+    expect(answering).toHaveLength(3);
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * The engine on an https.Server: polling and WebSocket over TLS, and `socket.request` reports
+ * the connection as encrypted.
+ */
+import { createServer, request } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { afterEach, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { attach, type Socket } from '../../src/engine/index.js';
+import { cleanup, nextConnection, onCleanup, once } from './helpers.js';
+
+afterEach(cleanup);
+
+// A self-signed test certificate for 127.0.0.1 (clients below do not verify it).
+const key = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg303ZapEvgmO0xeaW
+z9X4KfKSihczBVz69hvmwAYzJPihRANCAARPERjDG0XW/6jqWwY+3QQcwAJqKDaM
+7O7M0Av2z4pfXi2obI1GuJkbkJHotOhHmVTKjkeE0sPnJCcVfVIIvvax
+-----END PRIVATE KEY-----`;
+const cert = `-----BEGIN CERTIFICATE-----
+MIIBnDCCAUGgAwIBAgIUULNlPhPHH9YcHQNt0owmgzFa2pswCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyNTE3NTYyMFoYDzIxMjYxMTAx
+MTc1NjIwWjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAARPERjDG0XW/6jqWwY+3QQcwAJqKDaM7O7M0Av2z4pfXi2obI1GuJkb
+kJHotOhHmVTKjkeE0sPnJCcVfVIIvvaxo28wbTAdBgNVHQ4EFgQUcTm7sE9gi0MA
+2TjR8uwK/SMp8D8wHwYDVR0jBBgwFoAUcTm7sE9gi0MA2TjR8uwK/SMp8D8wDwYD
+VR0TAQH/BAUwAwEB/zAaBgNVHREEEzARhwR/AAABgglsb2NhbGhvc3QwCgYIKoZI
+zj0EAwIDSQAwRgIhAPXCnPDGidmME3jv6EyJ2zKDV0IWJnE0Ax+3UjdAo2Q7AiEA
+9dD/qv7+cz96UPvBzFqpNOdISX20MBWtmJwvdS69yJQ=
+-----END CERTIFICATE-----`;
+
+it('serves polling and WebSocket sessions on an https.Server beside its own routes', async () => {
+  const httpsServer = createServer({ key, cert }, (_req, res) => {
+    res.end('app over tls');
+  });
+  const engine = attach(httpsServer);
+  await new Promise<void>((resolve) => httpsServer.listen(0, '127.0.0.1', resolve));
+  onCleanup(async () => {
+    engine.close();
+    httpsServer.closeAllConnections();
+    await new Promise((resolve) => httpsServer.close(resolve));
+  });
+  const port = (httpsServer.address() as AddressInfo).port;
+  const get = (path: string) =>
+    new Promise<string>((resolve, reject) => {
+      request(`https://127.0.0.1:${port}${path}`, { rejectUnauthorized: false, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve(body));
+      })
+        .on('error', reject)
+        .end();
+    });
+
+  expect(await get('/')).toBe('app over tls');
+  const polling = nextConnection(engine);
+  const handshake = await get('/engine.io/?EIO=4&transport=polling');
+  expect(handshake[0]).toBe('0');
+  const pollingSession: Socket = await polling;
+  expect((pollingSession.request.socket as { encrypted?: boolean }).encrypted).toBe(true);
+
+  const websocket = nextConnection(engine);
+  const ws = new WebSocket(`wss://127.0.0.1:${port}/engine.io/?EIO=4&transport=websocket`, {
+    rejectUnauthorized: false,
+  });
+  ws.on('error', () => {});
+  onCleanup(() => ws.terminate());
+  const [open] = await once<[Buffer]>(ws, 'message');
+  expect(open.toString()[0]).toBe('0');
+  const wsSession: Socket = await websocket;
+  expect((wsSession.request.connection as { encrypted?: boolean }).encrypted).toBe(true);
+  const echoed = once<[string]>(wsSession, 'message');
+  ws.send('4over tls');
+  expect((await echoed)[0]).toBe('over tls');
+});

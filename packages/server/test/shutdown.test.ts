@@ -1,0 +1,89 @@
+/**
+ * `io.close()` with clients connected, on an HTTP server that has no request handler of its
+ * own: it must resolve, whatever the clients' transports are doing at that moment.
+ */
+import { once } from 'node:events';
+import { Agent, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { io as ioc, type Socket as ClientSocket } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Socket as EngineSocket } from '../src/engine/index.js';
+import { Server } from '../src/index.js';
+import { TRANSPORT_MODES, type TransportMode, until, waitFor, within } from './support/harness.js';
+
+const transportsFor: Record<TransportMode, string[]> = {
+  polling: ['polling'],
+  websocket: ['websocket'],
+  upgrade: ['polling', 'websocket'],
+};
+
+const teardown: Array<() => void> = [];
+afterEach(() => {
+  for (const step of teardown.splice(0)) step();
+});
+
+async function start(): Promise<{ io: Server; url: string }> {
+  const http = createServer();
+  // Far longer than the bounds below: an idle keep-alive connection timing out must not be what
+  // lets the server close.
+  http.keepAliveTimeout = 120_000;
+  const io = new Server(http);
+  teardown.push(() => {
+    http.closeAllConnections();
+    http.close();
+  });
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  return { io, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
+}
+
+function connect(url: string, mode: TransportMode, reconnection: boolean): ClientSocket {
+  // Keep-alive connections, as browsers use for polling (the Node client's default is one per request).
+  const agent = new Agent({ keepAlive: true });
+  const socket = ioc(url, {
+    transports: transportsFor[mode],
+    forceNew: true,
+    reconnection,
+    reconnectionDelay: 50,
+    agent: agent as unknown as string,
+  });
+  teardown.push(() => {
+    socket.disconnect();
+    agent.destroy();
+  });
+  return socket;
+}
+
+describe('io.close() without a fallback HTTP handler', () => {
+  for (const mode of TRANSPORT_MODES) {
+    for (const reconnection of [false, true]) {
+      it(`resolves with a ${mode} client connected (reconnection ${reconnection ? 'on' : 'off'})`, async () => {
+        const { io, url } = await start();
+        const socket = connect(url, mode, reconnection);
+        await waitFor(socket, 'connect');
+        if (mode === 'upgrade' && socket.io.engine.transport.name !== 'websocket') {
+          await waitFor(socket.io.engine, 'upgrade');
+        }
+        if (mode === 'polling') {
+          // The moment that used to hang: the client's long-poll GET is waiting at the server.
+          const session = io.engine.clients.get(socket.io.engine.id) as EngineSocket;
+          await until(() => session.transport.writable);
+        }
+        const disconnected = waitFor<[string]>(socket, 'disconnect');
+        await within(io.close(), 10_000, 'io.close()');
+        expect((await disconnected)[0]).toBe('transport close');
+      });
+    }
+  }
+
+  it('resolves while a polling client keeps sending', async () => {
+    const { io, url } = await start();
+    const socket = connect(url, 'polling', true);
+    await waitFor(socket, 'connect');
+    const timer = setInterval(() => socket.emit('tick', 'x'.repeat(100)), 1);
+    teardown.push(() => clearInterval(timer));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await within(io.close(), 10_000, 'io.close()');
+    expect(io.engine.clientsCount).toBe(0);
+  });
+});

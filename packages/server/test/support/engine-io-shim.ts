@@ -1,0 +1,23 @@
+/**
+ * Test-only stand-in for Parley's engine while it is being built: the official engine.io
+ * server, given the two things the socket layer needs beyond it (`sendPrepared`,
+ * `prepareMessage`). Used through `vi.mock('../src/engine-binding.js', ...)`.
+ */
+import { Server, Socket } from 'engine.io';
+
+interface Prepared {
+  readonly data: string | Uint8Array;
+}
+
+const proto = Socket.prototype as unknown as {
+  sendPrepared?: (message: Prepared, options?: { compress?: boolean }) => void;
+  send(data: unknown, options?: unknown): unknown;
+};
+proto.sendPrepared = function sendPrepared(message, options) {
+  this.send(message.data, { ...options });
+};
+
+export const EngineServer = Server;
+export function prepareMessage(data: string | Uint8Array): Prepared {
+  return { data };
+}
