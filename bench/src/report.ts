@@ -134,8 +134,11 @@ export function renderMarkdown(result: SuiteResult): string {
   }
   lines.push(
     '',
-    `${LOAD_BOUND_MARK} load-bound: in at least one repetition the load generator used more than ` +
-      `${Math.round(result.loadBoundThreshold * 100)}% of its core, so the figure understates that server.`,
+    `${LOAD_BOUND_MARK} load-bound: in at least one repetition the load generator's core was more than ` +
+      `${Math.round(result.loadBoundThreshold * 100)}% busy (by the load generator alone, or together with other ` +
+      'processes), so the load could not go faster and the figure understates that server. The per server ' +
+      'CPU-second rows divide each throughput by the CPU the server actually got, which stays comparable when ' +
+      'other processes share the machine.',
     '',
     'CPU use during the measured window (median, % of one core): server / load generator; the last column is what ' +
       'other processes on the machine used meanwhile (anything well above zero means the figures were disturbed).',

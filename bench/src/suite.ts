@@ -129,6 +129,7 @@ class SuiteRunner {
       loadCpu: null,
       serverCpu: null,
       otherCpu: null,
+      loadCoreBusy: null,
       loadBound: false,
     };
     let server: ServerProcess | undefined;
@@ -147,7 +148,11 @@ class SuiteRunner {
       if (result.machineCpu !== null && result.serverCpu !== null) {
         record.otherCpu = Math.max(0, result.machineCpu - result.serverCpu - result.loadCpu);
       }
-      record.loadBound = spec.kind !== 'idle-memory' && result.loadCpu > this.#config.loadBoundThreshold;
+      const loadCore = this.#placement.loadCore;
+      record.loadCoreBusy = loadCore === undefined ? null : (result.coreBusy?.[loadCore] ?? null);
+      record.loadBound =
+        spec.kind !== 'idle-memory' &&
+        Math.max(result.loadCpu, record.loadCoreBusy ?? 0) > this.#config.loadBoundThreshold;
       addPerServerCore(spec, record);
       if (baseline) await this.#measureMemory(server, baseline, result.connected, record);
     } catch (error) {
@@ -212,7 +217,8 @@ function describeRun(spec: WorkloadSpec, record: RunRecord): string {
   const bound = record.loadBound ? ' LOAD-BOUND' : '';
   return (
     `${formatFigure(record.metrics[headline.key])} ${headline.label} (CPU: server ${percent(record.serverCpu)}, ` +
-    `load ${percent(record.loadCpu)}, other processes ${percent(record.otherCpu)}${bound})`
+    `load ${percent(record.loadCpu)}, other processes ${percent(record.otherCpu)}; ` +
+    `load core busy ${percent(record.loadCoreBusy)}${bound})`
   );
 }
 

@@ -68,6 +68,8 @@ export interface LoadResult {
   serverCpu: number | null;
   /** Cores the whole machine kept busy over the window (null when unreadable). */
   machineCpu: number | null;
+  /** How busy each core was over the window, by anyone, as a fraction (null when unreadable). */
+  coreBusy: number[] | null;
 }
 
 /** process.memoryUsage() of a server after a full garbage collection. */
@@ -94,7 +96,12 @@ export interface RunRecord {
   serverCpu: number | null;
   /** CPU used by everything else on the machine during the window, in cores (other work skews figures). */
   otherCpu: number | null;
-  /** The load generator used more than the threshold of its core: the figure understates the server. */
+  /** How busy the load generator's core was, by anyone (null when unpinned or unreadable). */
+  loadCoreBusy: number | null;
+  /**
+   * The load generator used more than the threshold of a core, or its core was that busy with it
+   * and other processes together: either way it could not go faster, and the figure understates the server.
+   */
   loadBound: boolean;
   error?: string;
 }

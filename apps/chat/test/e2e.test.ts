@@ -199,6 +199,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('chat in a real browser', { tim
     await shown(ada, 'Back online');
     await send(ada, 'Great');
     await shown(bob, 'Great');
+    // Ada's own copy moves from the pending list into the history once the server acknowledges it.
+    await ada.locator('#message-list .msg[data-status="delivered"]', { hasText: 'Great' }).waitFor(WAIT);
     const expected = ['Hello from Ada', 'Hi Ada, Bob here', 'Sent while the server was down', 'Back online', 'Great'];
     expect(await visibleTexts(bob)).toEqual(expected);
     expect(await visibleTexts(ada)).toEqual(expected);

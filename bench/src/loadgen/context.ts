@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { LoadOptions, LoadResult, LoadTarget, WorkloadSpec } from '../types.js';
 import type { HeldConnections } from './held.js';
+import { type FrameHandler, RawSocketIoClient, upgradeRequest } from './raw-client.js';
 import { connectMany, connectSocketIo } from './websocket-client.js';
 import { webSocketUrl } from './wire.js';
 
@@ -40,6 +41,31 @@ export function connectClients(
       attach: attachFor(firstIndex + index),
     }),
   );
+}
+
+/** Connects `count` raw TCP Socket.IO clients; `onFrameFor(index)` handles each one's frames. */
+export function connectRawClients(
+  context: RunContext,
+  count: number,
+  onFrameFor: (index: number) => FrameHandler,
+  firstIndex = 0,
+): Promise<RawSocketIoClient[]> {
+  const { target, options, held } = context;
+  const request = upgradeRequest(target.host, target.port);
+  const onClose = (client: RawSocketIoClient) => held.onUnexpectedClose(client);
+  return connectMany(count, options.connectConcurrency, options.connectTimeoutMs, async (index) => {
+    const client = await RawSocketIoClient.connect({
+      host: target.host,
+      port: target.port,
+      localAddress: sourceAddress(options, firstIndex + index),
+      timeoutMs: HANDSHAKE_TIMEOUT_MS,
+      request,
+      onFrame: onFrameFor(firstIndex + index),
+      onClose,
+    });
+    held.add(client);
+    return client;
+  });
 }
 
 /** Resolves when `done()` holds or the bound passes; polls rarely, the condition is cheap. */

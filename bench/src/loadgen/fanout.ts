@@ -2,14 +2,15 @@
  * Fan-out: N connected clients, one of which (connected last) keeps `inFlight` `chat message`
  * events outstanding, sending a new one whenever its own copy of the broadcast comes back.
  * Every client counts deliveries; about 100 evenly spread clients also record the delivery
- * latency from the send timestamp embedded in the message.
+ * latency from the send timestamp embedded in the message. Clients are the lean TCP clients of
+ * raw-client.ts: a delivery costs the load generator a few byte comparisons, not a `ws` event.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { WebSocket } from 'ws';
 import type { LoadResult } from '../types.js';
-import { connectClients, type RunContext, waitUntil } from './context.js';
+import { connectRawClients, type RunContext, waitUntil } from './context.js';
 import { LatencyRecorder, MeasureWindow } from './measure.js';
-import { embeddedTimestamp, isEvent, isPing } from './wire.js';
+import type { RawSocketIoClient } from './raw-client.js';
+import { CHAR_2, CHAR_4, embeddedTimestamp } from './wire.js';
 
 const LATENCY_SAMPLED_CLIENTS = 100;
 const MESSAGE_TEXT = 'the quick brown fox jumps over the lazy dog';
@@ -19,44 +20,38 @@ export async function runFanout(context: RunContext): Promise<LoadResult> {
   const latency = new LatencyRecorder();
   let deliveries = 0;
 
-  function onDelivery(this: WebSocket, data: Buffer): void {
-    if (isEvent(data)) deliveries++;
-    else if (isPing(data)) this.send('3');
-  }
-  function onSampledDelivery(this: WebSocket, data: Buffer): void {
-    if (isEvent(data)) {
+  // Pings are answered by the client itself; every other frame here is a broadcast `42[…]`.
+  const onDelivery = (_client: RawSocketIoClient, data: Buffer, start: number): void => {
+    if (data[start] === CHAR_4 && data[start + 1] === CHAR_2) deliveries++;
+  };
+  const onSampledDelivery = (_client: RawSocketIoClient, data: Buffer, start: number, end: number): void => {
+    if (data[start] === CHAR_4 && data[start + 1] === CHAR_2) {
       deliveries++;
-      latency.record(performance.now() - embeddedTimestamp(data));
-    } else if (isPing(data)) {
-      this.send('3');
+      latency.record(performance.now() - embeddedTimestamp(data, start, end));
     }
-  }
+  };
 
   const receivers = spec.clients - 1;
   const sampleEvery = Math.max(1, Math.floor(receivers / LATENCY_SAMPLED_CLIENTS));
-  await connectClients(context, receivers, (index) => (ws) => {
-    ws.on('message', index % sampleEvery === 0 ? onSampledDelivery : onDelivery);
-  });
+  await connectRawClients(context, receivers, (index) => (index % sampleEvery === 0 ? onSampledDelivery : onDelivery));
 
   let sending = true;
   let inFlight = 0;
   let sent = 0;
-  let sender: WebSocket | undefined;
+  let sender: RawSocketIoClient | undefined;
   const send = () => {
     inFlight++;
     sent++;
-    sender?.send(`42["chat message",{"t":${performance.now()},"text":"${MESSAGE_TEXT}"}]`);
+    sender?.sendText(`42["chat message",{"t":${performance.now()},"text":"${MESSAGE_TEXT}"}]`);
   };
-  function onOwnCopy(this: WebSocket, data: Buffer): void {
-    if (isEvent(data)) {
+  const onOwnCopy = (_client: RawSocketIoClient, data: Buffer, start: number): void => {
+    if (data[start] === CHAR_4 && data[start + 1] === CHAR_2) {
       deliveries++;
       inFlight--;
       if (sending) send();
-    } else if (isPing(data)) {
-      this.send('3');
     }
-  }
-  [sender] = await connectClients(context, 1, () => (ws) => ws.on('message', onOwnCopy), receivers);
+  };
+  [sender] = await connectRawClients(context, 1, () => onOwnCopy, receivers);
   for (let i = 0; i < spec.inFlight; i++) send();
 
   await delay(spec.warmupMs);

@@ -2,14 +2,14 @@
  * Handshakes: a fixed number of full Socket.IO connections in flight (WebSocket open ->
  * `0{…}` -> `40` -> `40{sid}`); each completed one is dropped at once and replaced by a new
  * one. Connections per second and the time each handshake took. Connections are made with
- * the lean TCP client of raw-handshake.ts rather than `ws`, whose per-connection cost would
+ * the lean TCP client of raw-client.ts rather than `ws`, whose per-connection cost would
  * otherwise cap the figure near the floor server's rate.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { LoadResult } from '../types.js';
 import { HANDSHAKE_TIMEOUT_MS, type RunContext, sourceAddress, waitUntil } from './context.js';
 import { LatencyRecorder, MeasureWindow } from './measure.js';
-import { rawHandshake, upgradeRequest } from './raw-handshake.js';
+import { RawSocketIoClient, upgradeRequest } from './raw-client.js';
 
 /** Pause before replacing a failed attempt, so a refusing server is not hammered in a tight loop. */
 const RETRY_PAUSE_MS = 10;
@@ -28,12 +28,13 @@ export async function runHandshakes(context: RunContext): Promise<LoadResult> {
   const startOne = (): void => {
     active++;
     const startedAt = performance.now();
-    rawHandshake({
+    RawSocketIoClient.connect({
       host: target.host,
       port: target.port,
       localAddress: sourceAddress(options, attempts++),
       timeoutMs: HANDSHAKE_TIMEOUT_MS,
       request,
+      onFrame: undefined, // dropped as soon as it is connected
     }).then(
       () => {
         completed++;

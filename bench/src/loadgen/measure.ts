@@ -57,14 +57,22 @@ function processCpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-/** Busy CPU seconds of the whole machine (all cores), from /proc/stat; undefined elsewhere. */
-function machineBusySeconds(): number | undefined {
+/**
+ * Busy CPU seconds from /proc/stat: the whole machine first, then each core (`cpu0`, `cpu1`, …);
+ * undefined where there is no /proc.
+ */
+function busySeconds(): number[] | undefined {
   try {
-    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
-    const [, ...ticks] = line.trim().split(/\s+/).map(Number);
-    // user nice system idle iowait irq softirq steal (guest time is already inside user).
-    const busy = ticks.slice(0, 8).reduce((sum, value) => sum + value, 0) - ticks[3] - ticks[4];
-    return busy / ticksPerSecond();
+    const perTick = 1 / ticksPerSecond();
+    return readFileSync('/proc/stat', 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('cpu'))
+      .map((line) => {
+        const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+        // user nice system idle iowait irq softirq steal (guest time is already inside user).
+        const busy = ticks.slice(0, 8).reduce((sum, value) => sum + value, 0) - ticks[3] - ticks[4];
+        return busy * perTick;
+      });
   } catch {
     return undefined;
   }
@@ -78,6 +86,8 @@ export interface WindowResult {
   serverCpu: number | null;
   /** Cores the whole machine kept busy, server and load generator included (null when unreadable). */
   machineCpu: number | null;
+  /** How busy each core was, by anyone, as a fraction (null when unreadable). */
+  coreBusy: number[] | null;
 }
 
 /** Wall time, own CPU and the server's CPU between start() and stop(). */
@@ -86,7 +96,7 @@ export class MeasureWindow {
   #startedAt = 0;
   #ownCpu: NodeJS.CpuUsage = { user: 0, system: 0 };
   #serverCpu: number | undefined;
-  #machineCpu: number | undefined;
+  #busy: number[] | undefined;
 
   constructor(serverPid: number | undefined) {
     this.#serverPid = serverPid;
@@ -96,22 +106,27 @@ export class MeasureWindow {
     this.#startedAt = performance.now();
     this.#ownCpu = process.cpuUsage();
     this.#serverCpu = processCpuSeconds(this.#serverPid);
-    this.#machineCpu = machineBusySeconds();
+    this.#busy = busySeconds();
   }
 
   stop(): WindowResult {
     const elapsedMs = performance.now() - this.#startedAt;
     const own = process.cpuUsage(this.#ownCpu);
     const serverNow = processCpuSeconds(this.#serverPid);
-    const machineNow = machineBusySeconds();
+    const busyNow = busySeconds();
+    const busyBefore = this.#busy;
+    const busy =
+      busyNow && busyBefore && busyNow.length === busyBefore.length
+        ? busyNow.map((value, index) => (value - busyBefore[index]) / (elapsedMs / 1000))
+        : undefined;
     const seconds = elapsedMs / 1000;
     return {
       elapsedMs,
       loadCpu: (own.user + own.system) / 1e6 / seconds,
       serverCpu:
         serverNow !== undefined && this.#serverCpu !== undefined ? (serverNow - this.#serverCpu) / seconds : null,
-      machineCpu:
-        machineNow !== undefined && this.#machineCpu !== undefined ? (machineNow - this.#machineCpu) / seconds : null,
+      machineCpu: busy ? busy[0] : null,
+      coreBusy: busy ? busy.slice(1) : null,
     };
   }
 }

@@ -83,13 +83,13 @@ export function connectSocketIo(options: ConnectOptions): Promise<WebSocket> {
 }
 
 /** Opens `count` connections with at most `concurrency` handshakes in flight; retries a failed one twice. */
-export async function connectMany(
+export async function connectMany<Connection>(
   count: number,
   concurrency: number,
   deadlineMs: number,
-  connectOne: (index: number) => Promise<WebSocket>,
-): Promise<WebSocket[]> {
-  const sockets: WebSocket[] = new Array(count);
+  connectOne: (index: number) => Promise<Connection>,
+): Promise<Connection[]> {
+  const sockets: Connection[] = new Array(count);
   const deadline = performance.now() + deadlineMs;
   let next = 0;
   const worker = async () => {

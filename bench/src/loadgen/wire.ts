@@ -19,11 +19,6 @@ export function pollingPath(sid?: string): string {
     : `/socket.io/?EIO=4&transport=polling&sid=${encodeURIComponent(sid)}`;
 }
 
-/** A Socket.IO EVENT (`42…`) frame. */
-export function isEvent(data: Buffer): boolean {
-  return data[0] === CHAR_4 && data[1] === CHAR_2;
-}
-
 /** A Socket.IO ACK (`43…`) frame. */
 export function isAck(data: Buffer): boolean {
   return data[0] === CHAR_4 && data[1] === CHAR_3;
@@ -36,12 +31,12 @@ export function isPing(data: Buffer): boolean {
 
 const TIMESTAMP_KEY = Buffer.from('"t":');
 
-/** The `t` field (sender's performance.now()) embedded in a fan-out message, or NaN. */
-export function embeddedTimestamp(data: Buffer): number {
-  const keyAt = data.indexOf(TIMESTAMP_KEY);
-  if (keyAt === -1) return Number.NaN;
-  const start = keyAt + TIMESTAMP_KEY.length;
-  let end = start;
-  while (end < data.length && data[end] !== 0x2c && data[end] !== 0x7d) end++; // up to ',' or '}'
-  return Number(data.toString('latin1', start, end));
+/** The `t` field (sender's performance.now()) embedded in a fan-out message in `data[start..end)`, or NaN. */
+export function embeddedTimestamp(data: Buffer, start = 0, end = data.length): number {
+  const keyAt = data.indexOf(TIMESTAMP_KEY, start);
+  if (keyAt === -1 || keyAt >= end) return Number.NaN;
+  const numberStart = keyAt + TIMESTAMP_KEY.length;
+  let numberEnd = numberStart;
+  while (numberEnd < end && data[numberEnd] !== 0x2c && data[numberEnd] !== 0x7d) numberEnd++; // up to ',' or '}'
+  return Number(data.toString('latin1', numberStart, numberEnd));
 }

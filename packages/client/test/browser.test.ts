@@ -1,8 +1,8 @@
 /**
  * The IIFE bundle in a real browser: headless Chromium (Debian's package, driven by
  * playwright-core) loads a page that takes `io` from /socket.io/socket.io.js, served beside an
- * official socket.io server; it connects, emits, receives (text and binary), and survives a
- * server restart on the same port.
+ * official socket.io server, then beside a Parley server; it connects, emits, receives (text
+ * and binary), and survives a server restart on the same port.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,9 +12,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { Server as ParleyServer } from '@parley/server';
 import { type Browser, chromium } from 'playwright-core';
 import { Server } from 'socket.io';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -38,24 +39,53 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>parley</title>
   socket.on('disconnect', (reason) => events.push('disconnect:' + reason));
 </script>`;
 
-/** One http server: the page, the bundle at /socket.io/socket.io.js, and a socket.io server. */
-async function startSite(bundleDir: string, port = 0): Promise<{ http: HttpServer; io: Server; port: number }> {
+type ServerKind = 'socket.io' | 'parley';
+
+/** The socket.io API both servers offer, as far as the page needs it. */
+interface SiteServer {
+  on(event: 'connection', listener: (socket: import('socket.io').Socket) => void): unknown;
+  close(callback?: (err?: Error) => void): unknown;
+}
+
+interface Site {
+  http: HttpServer;
+  io: SiteServer;
+  kind: ServerKind;
+  port: number;
+}
+
+/** One http server: the page, the bundle at /socket.io/socket.io.js, and a socket.io or Parley server. */
+async function startSite(kind: ServerKind, bundleDir: string, port = 0): Promise<Site> {
   const bundle = await readFile(join(bundleDir, 'socket.io.js'));
-  const http = createServer();
-  const io = new Server(http, { serveClient: false });
-  // The engine claims every request under /socket.io/; serve the bundle before it sees them.
-  const engineListeners = http.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-  http.removeAllListeners('request');
-  http.on('request', (req, res) => {
+  const serveSite = (req: IncomingMessage, res: ServerResponse): boolean => {
     const path = req.url?.split('?')[0];
     if (path === '/socket.io/socket.io.js') {
       res.writeHead(200, { 'content-type': 'application/javascript' }).end(bundle);
     } else if (path === '/') {
       res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
     } else {
-      for (const listener of engineListeners) listener.call(http, req, res);
+      return false;
     }
-  });
+    return true;
+  };
+  let http: HttpServer;
+  let io: SiteServer;
+  if (kind === 'parley') {
+    // The Parley engine takes only its own path; the application's handler sees every other URL.
+    http = createServer((req, res) => {
+      if (!serveSite(req, res)) res.writeHead(404).end();
+    });
+    io = new ParleyServer(http, { serveClient: false }) as unknown as SiteServer;
+  } else {
+    http = createServer();
+    io = new Server(http, { serveClient: false });
+    // The engine claims every request under /socket.io/; serve the bundle before it sees them.
+    const engineListeners = http.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+    http.removeAllListeners('request');
+    http.on('request', (req, res) => {
+      if (!serveSite(req, res)) for (const listener of engineListeners) listener.call(http, req, res);
+    });
+  }
   io.on('connection', (socket) => {
     socket.on('hello', (text: string, bytes: Buffer, ack: (answer: string) => void) => {
       ack(`${text}:${[...bytes].join(',')}`);
@@ -63,20 +93,21 @@ async function startSite(bundleDir: string, port = 0): Promise<{ http: HttpServe
     });
   });
   await new Promise<void>((done) => http.listen(port, '127.0.0.1', done));
-  return { http, io, port: (http.address() as AddressInfo).port };
+  return { http, io, kind, port: (http.address() as AddressInfo).port };
 }
 
-function stopSite(site: { http: HttpServer; io: Server }): Promise<void> {
+function stopSite(site: Site): Promise<void> {
   return new Promise((done) => {
     site.io.close(() => done());
-    site.http.closeAllConnections();
+    // Parley's close() must finish by itself, with the browser's keep-alive connections open.
+    if (site.kind === 'socket.io') site.http.closeAllConnections();
   });
 }
 
 describe.skipIf(skip)('browser bundle in headless Chromium', () => {
   let bundleDir: string;
   let browser: Browser | undefined;
-  let site: Awaited<ReturnType<typeof startSite>> | undefined;
+  let site: Site | undefined;
 
   beforeAll(async () => {
     bundleDir = await mkdtemp(join(tmpdir(), 'parley-browser-'));
@@ -95,50 +126,59 @@ describe.skipIf(skip)('browser bundle in headless Chromium', () => {
     await rm(bundleDir, { recursive: true, force: true });
   });
 
-  it('connects, emits, receives and survives a server restart', { timeout: 60_000 }, async () => {
-    site = await startSite(bundleDir);
-    const page = await browser!.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    const events = () => page.evaluate(() => (window as unknown as { events: string[] }).events);
-    const waitForEvent = (event: string, count = 1) =>
-      page.waitForFunction(
-        ([name, n]) => (window as unknown as { events: string[] }).events.filter((e) => e === name).length >= n,
-        [event, count] as const,
-        { timeout: 15_000 },
-      );
+  afterEach(async () => {
+    if (site) await stopSite(site);
+    site = undefined;
+  });
 
-    for (const transports of ['', 'websocket']) {
-      await page.goto(`http://127.0.0.1:${site.port}/${transports ? `?transports=${transports}` : ''}`);
-      await waitForEvent('ack:from the browser:1,2,3');
-      await waitForEvent('welcome:from the server:true:9,8,7');
-      expect(await page.evaluate(() => typeof (window as unknown as { io: unknown }).io)).toBe('function');
-      // by default the session starts on polling and upgrades to WebSocket
+  it.each(['socket.io', 'parley'] as const)(
+    'connects, emits, receives and survives a restart of a %s server',
+    { timeout: 60_000 },
+    async (kind) => {
+      site = await startSite(kind, bundleDir);
+      const page = await browser!.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      const events = () => page.evaluate(() => (window as unknown as { events: string[] }).events);
+      const waitForEvent = (event: string, count = 1) =>
+        page.waitForFunction(
+          ([name, n]) => (window as unknown as { events: string[] }).events.filter((e) => e === name).length >= n,
+          [event, count] as const,
+          { timeout: 15_000 },
+        );
+
+      for (const transports of ['', 'websocket']) {
+        await page.goto(`http://127.0.0.1:${site.port}/${transports ? `?transports=${transports}` : ''}`);
+        await waitForEvent('ack:from the browser:1,2,3');
+        await waitForEvent('welcome:from the server:true:9,8,7');
+        expect(await page.evaluate(() => typeof (window as unknown as { io: unknown }).io)).toBe('function');
+        // by default the session starts on polling and upgrades to WebSocket
+        await page.waitForFunction(
+          () =>
+            (window as unknown as { socket: { io: { engine: { transport: { name: string } } } } }).socket.io.engine
+              .transport.name === 'websocket',
+          undefined,
+          { timeout: 15_000 },
+        );
+      }
+      // the last page (WebSocket only) keeps running across a restart
+      const { port } = site;
+      await stopSite(site);
+      site = undefined;
       await page.waitForFunction(
-        () =>
-          (window as unknown as { socket: { io: { engine: { transport: { name: string } } } } }).socket.io.engine
-            .transport.name === 'websocket',
+        () => (window as unknown as { events: string[] }).events.some((e) => e.startsWith('disconnect:')),
         undefined,
         { timeout: 15_000 },
       );
-    }
-    // the last page (WebSocket only) keeps running across a restart
-    const { port } = site;
-    await stopSite(site);
-    site = undefined;
-    await page.waitForFunction(
-      () => (window as unknown as { events: string[] }).events.some((e) => e.startsWith('disconnect:')),
-      undefined,
-      { timeout: 15_000 },
-    );
-    site = await startSite(bundleDir, port);
-    await waitForEvent('connect', 2);
-    await waitForEvent('ack:from the browser:1,2,3', 2);
-    await waitForEvent('welcome:from the server:true:9,8,7', 2);
-    const disconnects = (await events()).filter((e) => e.startsWith('disconnect:'));
-    expect(disconnects).toHaveLength(1);
-    expect(disconnects[0]).toMatch(/^disconnect:transport (close|error)$/);
-    expect(errors).toEqual([]);
-    await page.close();
-  });
+      site = await startSite(kind, bundleDir, port);
+      await waitForEvent('connect', 2);
+      await waitForEvent('ack:from the browser:1,2,3', 2);
+      await waitForEvent('welcome:from the server:true:9,8,7', 2);
+      const disconnects = (await events()).filter((e) => e.startsWith('disconnect:'));
+      expect(disconnects).toHaveLength(1);
+      expect(disconnects[0]).toMatch(/^disconnect:transport (close|error)$/);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+  );
 });

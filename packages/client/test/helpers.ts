@@ -1,9 +1,11 @@
 /**
- * Test fixtures: the servers the client is tested against (a table, so the Parley server can
- * be added beside the official one), the transport configurations, and bounded waits.
+ * Test fixtures: the servers the client is tested against (the official socket.io server and
+ * the Parley server, each integration test runs against both), the transport configurations,
+ * and bounded waits.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Server as ParleyServer, type ServerOptions as ParleyServerOptions } from '@parley/server';
 import { Server, type ServerOptions } from 'socket.io';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from '../src/index.js';
 
@@ -46,7 +48,27 @@ export const socketIoServer: ServerFactory = {
   },
 };
 
-export const servers: ServerFactory[] = [socketIoServer];
+/**
+ * The Parley server, a drop-in replacement: the tests drive it through socket.io's API, which is
+ * why it is typed as socket.io's `Server` here.
+ */
+export const parleyServer: ServerFactory = {
+  name: 'parley',
+  async start(options = {}, port = 0) {
+    const http = createServer();
+    const server = new ParleyServer(http, { serveClient: false, ...(options as Partial<ParleyServerOptions>) });
+    const actual = await listen(http, port);
+    return {
+      io: server as unknown as Server,
+      port: actual,
+      url: `http://127.0.0.1:${actual}`,
+      // No closeAllConnections(): io.close() must finish on its own, keep-alive clients included.
+      close: () => server.close(),
+    };
+  },
+};
+
+export const servers: ServerFactory[] = [socketIoServer, parleyServer];
 
 export const transportModes: { name: string; options: Partial<ManagerOptions> }[] = [
   { name: 'websocket', options: { transports: ['websocket'] } },

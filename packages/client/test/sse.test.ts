@@ -1,44 +1,32 @@
 /**
  * The SSE transport, against the Parley server (the only server that offers it): handshake on
  * the event stream, messages both ways (text with line breaks, binary), acks, and an upgrade
- * from SSE to WebSocket. Skipped while the Parley server package cannot be loaded.
+ * from SSE to WebSocket.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Server as ParleyServer } from '@parley/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { io, type Socket } from '../src/index.js';
 import { until, waitFor } from './helpers.js';
 
-type ParleyServer = {
-  on(event: 'connection', listener: (socket: ParleySocket) => void): void;
-  close(callback?: () => void): void;
-};
-type ParleySocket = {
-  id: string;
-  emit(event: string, ...args: unknown[]): void;
-  on(event: string, listener: (...args: never[]) => void): void;
-  conn: { transport: { name: string } };
-};
-
-const parley = await import('@parley/server').catch(() => undefined);
-if (!parley) console.warn('SSE test skipped: @parley/server could not be loaded');
-
-describe.skipIf(!parley)('SSE transport [parley]', () => {
+describe('SSE transport [parley]', () => {
   let http: HttpServer | undefined;
   let server: ParleyServer | undefined;
   let socket: Socket | undefined;
   afterEach(async () => {
     socket?.io.disconnect();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    http?.closeAllConnections();
+    // io.close() ends the event streams and closes the HTTP server (keep-alive connections too).
+    await server?.close();
+    server = undefined;
+    http = undefined;
   });
 
   const start = async () => {
     http = createServer();
-    const Server = (parley as unknown as { Server: new (http: HttpServer, opts: object) => ParleyServer }).Server;
-    server = new Server(http, { serveClient: false });
+    server = new ParleyServer(http, { serveClient: false });
     server.on('connection', (s) => {
-      s.on('echo', ((value: unknown, ack: (v: unknown) => void) => ack(value)) as (...args: never[]) => void);
+      s.on('echo', (value: unknown, ack: (v: unknown) => void) => ack(value));
       s.emit('hello', 'multi\nline\r\ntext', Buffer.from([1, 2, 3]));
     });
     await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));

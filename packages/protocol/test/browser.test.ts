@@ -43,7 +43,8 @@ describe('@parley/protocol in a browser-like context', () => {
     const decoder = new protocol.Decoder();
     expect(decoder.add(encoded.text)).toBeUndefined();
     const packet = decoder.add(encoded.attachments[0]);
-    expect(Array.from((packet?.data as [string, Uint8Array])[1])).toEqual([5, 6]);
+    const [, bytesBack] = (packet?.data ?? []) as [string, Uint8Array];
+    expect(Array.from(bytesBack)).toEqual([5, 6]);
   });
 
   it('throws ProtocolError with a code for bad input', () => {

@@ -1,4 +1,5 @@
 /** Errors the socket layer raises, each with a stable `code`. */
+import { EventEmitter } from 'node:events';
 
 export type ParleyServerErrorCode = 'ACK_TIMEOUT' | 'RESERVED_EVENT' | 'INVALID_NAMESPACE' | 'ALREADY_ATTACHED';
 
@@ -49,7 +50,10 @@ export function reportUserError(
 ): void {
   if (emitter.listenerCount('error') > 0) {
     try {
-      emitter.emit('error', error);
+      // Namespaces and sockets override `emit` to send to clients: the report goes to the local
+      // listeners through EventEmitter's own `emit`, never over the network.
+      if (emitter instanceof EventEmitter) EventEmitter.prototype.emit.call(emitter, 'error', error);
+      else emitter.emit('error', error);
       return;
     } catch (nested) {
       error = nested;

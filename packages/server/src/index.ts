@@ -31,7 +31,7 @@ export type { Handshake } from './handshake.js';
 export { Adapter, InMemoryAdapter } from './in-memory-adapter.js';
 export { Namespace, type NamespaceMiddleware, type NamespaceReservedEvents } from './namespace.js';
 export { ParentNamespace } from './parent-namespace.js';
-export { RemoteSocket } from './remote-socket.js';
+export { RemoteSocket, type RemoteSocketWithTimeout } from './remote-socket.js';
 export { attachServe, ClientBundle, defaultBundleDirectory } from './serve-client.js';
 export { Server } from './server.js';
 export type {

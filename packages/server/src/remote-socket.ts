@@ -5,7 +5,36 @@
 import type { AdapterContract, Room, SocketDetails, SocketId } from './adapter-types.js';
 import { BroadcastOperator } from './broadcast-operator.js';
 import type { Handshake } from './handshake.js';
-import type { DecorateAcknowledgements, DefaultEventsMap, EventNames, EventParams, EventsMap } from './typed-events.js';
+import type {
+  AllButLast,
+  DecorateAcknowledgements,
+  DefaultEventsMap,
+  EventNames,
+  EventNamesWithAck,
+  EventParams,
+  EventsMap,
+  FirstNonErrorArg,
+  Last,
+} from './typed-events.js';
+
+/**
+ * `remoteSocket.timeout(ms)`: one socket, so an acknowledgement gets `(err, response)` with that
+ * socket's single response (not a list, as a broadcast's would), and `emitWithAck` resolves with it.
+ *
+ * @example
+ * const [remote] = await io.in(id).fetchSockets();
+ * remote.timeout(1000).emit('ask', 'ready?', (err, answer) => {});
+ */
+export interface RemoteSocketWithTimeout<EmitEvents extends EventsMap> {
+  emit<E extends EventNames<EmitEvents>>(
+    event: E,
+    ...args: EventParams<DecorateAcknowledgements<EmitEvents>, E>
+  ): boolean;
+  emitWithAck<E extends EventNamesWithAck<EmitEvents>>(
+    event: E,
+    ...args: AllButLast<EventParams<EmitEvents, E>>
+  ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, E>>>>;
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: socket.io's default for untyped data
 export class RemoteSocket<EmitEvents extends EventsMap = DefaultEventsMap, SocketData = any> {
@@ -29,8 +58,10 @@ export class RemoteSocket<EmitEvents extends EventsMap = DefaultEventsMap, Socke
     return (this.#operator.emit as (...a: unknown[]) => boolean)(event, ...args);
   }
 
-  timeout(ms: number): BroadcastOperator<DecorateAcknowledgements<EmitEvents>, SocketData> {
-    return this.#operator.timeout(ms) as unknown as BroadcastOperator<DecorateAcknowledgements<EmitEvents>, SocketData>;
+  /** Acknowledgements are awaited at most `ms`; the callback gets `(err, response)`. */
+  timeout(ms: number): RemoteSocketWithTimeout<EmitEvents> {
+    // The operator carries `expectSingleResponse`, so at runtime its ack already gets one response.
+    return this.#operator.timeout(ms) as unknown as RemoteSocketWithTimeout<EmitEvents>;
   }
 
   join(room: Room | Room[]): void {

@@ -247,7 +247,9 @@ export class Server<
 
   /**
    * Disconnects every socket ('server shutting down'), closes the adapters, the engine and the
-   * HTTP server.
+   * HTTP server. It resolves without help from the application: the closed engine answers every
+   * request under its path (pending polls get the close packet, later ones a 400) and marks those
+   * answers `Connection: close`, and `httpServer.close()` drops the idle keep-alive connections.
    */
   async close(fn?: (err?: Error) => void): Promise<void> {
     for (const nsp of this._nsps.values()) {

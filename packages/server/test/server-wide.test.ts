@@ -107,5 +107,11 @@ describe('server-wide operations', () => {
     remote?.emit('direct', 'via remote socket');
     expect(await direct).toEqual(['via remote socket']);
     expect(remote?.constructor.name).toBe('RemoteSocket');
+    // One remote socket, one response: the ack gets `(err, response)`, not a list.
+    const single = await new Promise<unknown[]>((resolve) =>
+      remote?.timeout(5000).emit('q', (err: Error | null, response: unknown) => resolve([err, response])),
+    );
+    expect(single).toEqual([null, 'b']);
+    expect(await remote?.timeout(5000).emitWithAck('q')).toBe('b');
   });
 });

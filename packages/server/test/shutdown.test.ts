@@ -3,9 +3,9 @@
  * own: it must resolve, whatever the clients' transports are doing at that moment.
  */
 import { once } from 'node:events';
-import { Agent, createServer } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { io as ioc, type Socket as ClientSocket } from 'socket.io-client';
+import { type Socket as ClientSocket, io as ioc } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket as EngineSocket } from '../src/engine/index.js';
 import { Server } from '../src/index.js';
@@ -75,6 +75,32 @@ describe('io.close() without a fallback HTTP handler', () => {
       });
     }
   }
+
+  it('resolves while a long-poll waits on a kept-alive connection, answering it with the close packet', async () => {
+    const { io, url } = await start();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    teardown.push(() => agent.destroy());
+    const get = (query: string) =>
+      new Promise<{ body: string; connection: string | undefined }>((resolve, reject) => {
+        const req = request(`${url}/socket.io/?EIO=4&transport=polling${query}`, { agent }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ body, connection: res.headers.connection }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const { sid } = JSON.parse((await get('')).body.slice(1)) as { sid: string };
+    const poll = get(`&sid=${sid}`);
+    const session = io.engine.clients.get(sid) as EngineSocket;
+    await until(() => session.transport.writable);
+    const closing = within(io.close(), 10_000, 'io.close()');
+    expect(await within(poll, 10_000, 'the long-poll answer')).toEqual({ body: '1', connection: 'close' });
+    await closing;
+  });
 
   it('resolves while a polling client keeps sending', async () => {
     const { io, url } = await start();

@@ -86,6 +86,14 @@ describe('typed events', () => {
       const sockets = await io.fetchSockets();
       expectTypeOf(sockets).toEqualTypeOf<RemoteSocket<ServerToClient, SocketData>[]>();
       expectTypeOf(sockets[0].data).toEqualTypeOf<SocketData>();
+      // One remote socket, one response: `(err, response)`, as socket.io delivers it at runtime.
+      sockets[0].timeout(1000).emit('ask', 'you?', (err, answer) => {
+        expectTypeOf(err).toEqualTypeOf<Error>();
+        expectTypeOf(answer).toEqualTypeOf<boolean>();
+      });
+      expectTypeOf(sockets[0].timeout(1000).emitWithAck('ask', 'q')).toEqualTypeOf<Promise<boolean>>();
+      // @ts-expect-error wrong argument type
+      sockets[0].timeout(1000).emit('greet', 1);
       io.of('/admin').on('connection', (socket) => expectTypeOf(socket).toEqualTypeOf<TypedSocket>());
     };
     expectTypeOf(check).toBeFunction();

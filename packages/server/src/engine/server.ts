@@ -149,7 +149,8 @@ export class Server extends EventEmitter implements EngineServerLike {
     if (this.#state === 'closed') {
       // The connection goes too, so that a closing HTTP server is not held open by keep-alive.
       res.shouldKeepAlive = false;
-      return this.#refuseHttp(req, res, refusalAfterClose(query));
+      this.#refuseHttp(req, res, refusalAfterClose(query));
+      return;
     }
     runMiddlewares(this.#middlewares, req, res, (err) => {
       if (err !== undefined)
@@ -173,7 +174,10 @@ export class Server extends EventEmitter implements EngineServerLike {
     // Node removed its own error listener from an upgraded socket: a reset must not crash us.
     socket.on('error', swallowSocketError);
     const query = parseQuery(req.url);
-    if (this.#state === 'closed') return this.#refuseUpgrade(req, socket, refusalAfterClose(query));
+    if (this.#state === 'closed') {
+      this.#refuseUpgrade(req, socket, refusalAfterClose(query));
+      return;
+    }
     this.#runUpgradeMiddlewares(req, socket, (err) => {
       if (err !== undefined) {
         return this.#refuseUpgrade(req, socket, new RequestError(3, { name: 'MIDDLEWARE_FAILURE', err }));
@@ -416,7 +420,9 @@ function refusalFrom(err: unknown): RequestError {
 
 /** The refusal of a request that reaches a closed engine: its session, if it names one, is gone. */
 function refusalAfterClose(query: Query): RequestError {
-  return query.sid === undefined ? new RequestError(3, { name: 'SERVER_CLOSED' }) : new RequestError(1, { sid: query.sid });
+  return query.sid === undefined
+    ? new RequestError(3, { name: 'SERVER_CLOSED' })
+    : new RequestError(1, { sid: query.sid });
 }
 
 function swallowSocketError(error: Error): void {

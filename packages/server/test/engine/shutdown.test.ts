@@ -3,10 +3,10 @@
  * route), with clients on keep-alive connections. Every request in flight, and every request
  * that arrives afterwards, must be answered, and the HTTP server must then be able to close.
  */
-import { Agent, createServer, type IncomingMessage, type Server as HttpServer, request } from 'node:http';
+import { Agent, createServer, type Server as HttpServer, type IncomingMessage, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { attach, type Server } from '../../src/engine/index.js';
 import { cleanup, onCleanup, refusedWebSocket, until, withTimeout } from './helpers.js';
 
