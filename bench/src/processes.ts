@@ -50,10 +50,17 @@ function firstMessage<T>(child: ChildProcess, stderr: () => string, what: string
   });
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+/**
+ * Extra Node options for the servers under test, e.g. `BENCH_SERVER_NODE_ARGS='--cpu-prof
+ * --cpu-prof-dir=/tmp/prof'` to profile them. With any set, servers are stopped with SIGTERM
+ * (the server exits cleanly on it, so a profile gets written) instead of SIGKILL.
+ */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== '');
+
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
-  child.kill('SIGKILL');
+  child.kill(signal);
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS))]);
 }
 
@@ -79,7 +86,13 @@ export class ServerProcess {
 
   /** Starts a server; rejects with ServerUnavailableError when its package cannot be imported. */
   static async start(kind: ServerKind, placement: Placement): Promise<ServerProcess> {
-    const child = spawnNode(SERVER_ENTRY, [kind], ['--expose-gc'], placement.serverCore, placement);
+    const child = spawnNode(
+      SERVER_ENTRY,
+      [kind],
+      ['--expose-gc', ...SERVER_NODE_ARGS],
+      placement.serverCore,
+      placement,
+    );
     const stderr = captureStderr(child);
     const ipc = new IpcClient(child, stderr);
     try {
@@ -99,7 +112,7 @@ export class ServerProcess {
   }
 
   stop(): Promise<void> {
-    return stopChild(this.#child);
+    return stopChild(this.#child, SERVER_NODE_ARGS.length > 0 ? 'SIGTERM' : 'SIGKILL');
   }
 }
 

@@ -1,13 +1,15 @@
 /**
  * Echo: N clients, each with one acknowledged `echo` event in flight; a client sends the next
- * one when the ack arrives. Acks per second and the round-trip latency of every ack.
+ * one when the ack arrives. Acks per second and the round-trip latency of every ack. Clients
+ * are the lean TCP clients of raw-client.ts: with a `ws` client per connection the load
+ * generator's core saturated before a fast server's did, so the figure measured the client.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { WebSocket } from 'ws';
 import type { LoadResult } from '../types.js';
-import { connectClients, type RunContext, waitUntil } from './context.js';
+import { connectRawClients, type RunContext, waitUntil } from './context.js';
 import { LatencyRecorder, MeasureWindow } from './measure.js';
-import { isAck, isPing } from './wire.js';
+import type { RawSocketIoClient } from './raw-client.js';
+import { CHAR_3, CHAR_4 } from './wire.js';
 
 export const ECHO_PAYLOAD = '"hello, echo"';
 
@@ -21,45 +23,47 @@ export class EchoTally {
   dropped = 0;
 }
 
+/** One client's side of the echo: its next ack id and when its request left. */
 class EchoClient {
-  #ws: WebSocket;
-  #tally: EchoTally;
+  readonly #tally: EchoTally;
+  #client: RawSocketIoClient | undefined;
   #nextAckId = 0;
   #sentAt = 0;
 
-  constructor(ws: WebSocket, tally: EchoTally) {
-    this.#ws = ws;
+  constructor(tally: EchoTally) {
     this.#tally = tally;
-    ws.on('message', (data: Buffer) => this.#onFrame(data));
+  }
+
+  readonly onFrame = (_client: RawSocketIoClient, data: Buffer, start: number): void => {
+    if (data[start] !== CHAR_4 || data[start + 1] !== CHAR_3) return;
+    const tally = this.#tally;
+    tally.acks++;
+    tally.inFlight--;
+    tally.latency.record(performance.now() - this.#sentAt);
+    if (tally.running) this.send();
+  };
+
+  attach(client: RawSocketIoClient): void {
+    this.#client = client;
   }
 
   send(): void {
     this.#tally.inFlight++;
     this.#sentAt = performance.now();
-    this.#ws.send(`42${this.#nextAckId++}["echo",${ECHO_PAYLOAD}]`);
-  }
-
-  #onFrame(data: Buffer): void {
-    if (isAck(data)) {
-      const tally = this.#tally;
-      tally.acks++;
-      tally.inFlight--;
-      tally.latency.record(performance.now() - this.#sentAt);
-      if (tally.running) this.send();
-    } else if (isPing(data)) {
-      this.#ws.send('3');
-    }
+    this.#client?.sendText(`42${this.#nextAckId++}["echo",${ECHO_PAYLOAD}]`);
   }
 }
 
 export async function runEcho(context: RunContext): Promise<LoadResult> {
   const { spec } = context;
   const tally = new EchoTally();
-  const clients: EchoClient[] = [];
-  await connectClients(context, spec.clients, () => (ws) => {
-    clients.push(new EchoClient(ws, tally));
+  const echoes: EchoClient[] = [];
+  const clients = await connectRawClients(context, spec.clients, (index) => {
+    echoes[index] = new EchoClient(tally);
+    return echoes[index].onFrame;
   });
-  for (const client of clients) client.send();
+  for (let i = 0; i < clients.length; i++) echoes[i].attach(clients[i]);
+  for (const echo of echoes) echo.send();
   return measureEcho(context, tally);
 }
 

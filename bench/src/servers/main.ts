@@ -71,6 +71,8 @@ if (kind !== 'socket.io' && kind !== 'parley' && kind !== 'ws') {
   process.exit(2);
 }
 serveIpc({ memory: () => memorySnapshot() });
+// A clean exit on SIGTERM lets `--cpu-prof` and similar options write their output.
+process.on('SIGTERM', () => process.exit(0));
 const message = await start(kind).catch(
   (error: unknown): ServerStartMessage => ({ type: 'failed', reason: 'error', message: describeError(error) }),
 );

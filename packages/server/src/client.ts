@@ -3,7 +3,7 @@
  * namespace sockets, writes packets out, and closes it when nothing joins within connectTimeout.
  */
 import { Decoder, encodePacket, PacketType, type SocketPacket } from '@parley/protocol';
-import type { EngineSocketLike, SendOptions } from './engine/contract.js';
+import type { EngineSocketLike, SendOptions, SessionReceiver } from './engine/contract.js';
 import { reportUserError } from './errors.js';
 import type { PreparedPacket } from './prepared-packet.js';
 import type { Server } from './server.js';
@@ -21,18 +21,42 @@ type ClientState = 'open' | 'closed';
 // One shared function rather than a closure per connection.
 function ignoreTransportError(): void {}
 
+/** The client of an engine connection, for the shared listeners below (no closures per client). */
+const CLIENT = Symbol('parley.client');
+// biome-ignore lint/suspicious/noExplicitAny: any client, whatever its event maps
+type AnyClient = Client<any, any, any, any>;
+type TaggedConnection = EngineSocketLike & { [CLIENT]: AnyClient };
+
+function onConnectionMessage(this: EngineSocketLike, data: string | Uint8Array): void {
+  (this as TaggedConnection)[CLIENT]._onmessage(data);
+}
+
+function onConnectionClose(this: EngineSocketLike, reason: DisconnectReason, description?: unknown): void {
+  (this as TaggedConnection)[CLIENT]._onclose(reason, description);
+}
+
+function onConnectTimeout(client: AnyClient): void {
+  client._onConnectTimeout();
+}
+
 export class Client<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = DefaultEventsMap,
   ServerSideEvents extends EventsMap = DefaultEventsMap,
   // biome-ignore lint/suspicious/noExplicitAny: socket.io's default for untyped data
   SocketData = any,
-> {
+> implements SessionReceiver
+{
   readonly conn: EngineSocketLike;
   readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
-  readonly #decoder: Decoder;
-  /** Connected sockets by namespace name (a client has at most one per namespace). */
-  readonly #sockets = new Map<string, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
+  /** Created for the first binary packet; text-only clients use the server's shared decoder. */
+  #decoder: Decoder | undefined;
+  /**
+   * Connected sockets by namespace name (a client has at most one per namespace). Nearly every
+   * client joins one namespace: the first socket is a field, the map exists only for others.
+   */
+  #first: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData> | undefined;
+  #others: Map<string, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> | undefined;
   /** Namespaces whose CONNECT is being processed (middlewares running); created on first use. */
   #joining: Set<string> | undefined;
   #state: ClientState = 'open';
@@ -41,14 +65,32 @@ export class Client<
   constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, conn: EngineSocketLike) {
     this.server = server;
     this.conn = conn;
-    this.#decoder = new Decoder({ maxAttachments: server._maxAttachments });
-    conn.on('message', (data: string | Uint8Array) => this.#onmessage(data));
-    conn.on('error', ignoreTransportError);
-    conn.on('close', (reason: DisconnectReason, description?: unknown) => this.#onclose(reason, description));
-    this.#connectTimer = setTimeout(() => {
-      this.#connectTimer = undefined;
-      if (this.#sockets.size === 0) this.#close();
-    }, server._connectTimeout);
+    if (conn.setReceiver !== undefined) {
+      // Parley's engine: called directly, no listeners on the session.
+      conn.setReceiver(this);
+    } else {
+      (conn as TaggedConnection)[CLIENT] = this;
+      conn.on('message', onConnectionMessage);
+      conn.on('error', ignoreTransportError);
+      conn.on('close', onConnectionClose);
+    }
+    this.#connectTimer = setTimeout(onConnectTimeout, server._connectTimeout, this);
+  }
+
+  /** @internal {@link SessionReceiver}: a message from the engine session. */
+  onSessionMessage(data: string | Buffer): void {
+    this._onmessage(data);
+  }
+
+  /** @internal {@link SessionReceiver}: the engine session closed. */
+  onSessionClose(reason: string, description?: Error): void {
+    this._onclose(reason as DisconnectReason, description);
+  }
+
+  /** @internal Nothing joined within connectTimeout. */
+  _onConnectTimeout(): void {
+    this.#connectTimer = undefined;
+    if (this.#first === undefined) this.#close();
   }
 
   /** The engine session id (never shared with other clients). */
@@ -74,14 +116,40 @@ export class Client<
 
   /** @internal A socket left its namespace. */
   _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
-    if (this.#sockets.get(socket.nsp.name) === socket) this.#sockets.delete(socket.nsp.name);
+    const name = socket.nsp.name;
+    if (this.#first === socket) {
+      // Another namespace's socket (if any) takes the field.
+      this.#first = undefined;
+      const others = this.#others;
+      if (others !== undefined && others.size > 0) {
+        const [nextName, next] = others.entries().next().value as [string, typeof socket];
+        others.delete(nextName);
+        this.#first = next;
+      }
+    } else if (this.#others?.get(name) === socket) {
+      this.#others.delete(name);
+    }
   }
 
   /** @internal Disconnects every socket of this client, then closes the connection. */
   _disconnect(): void {
-    for (const socket of [...this.#sockets.values()]) socket.disconnect();
-    this.#sockets.clear();
+    for (const socket of this.#takeSockets()) socket.disconnect();
     this.#close();
+  }
+
+  #socketOf(name: string): Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData> | undefined {
+    const first = this.#first;
+    if (first !== undefined && first.nsp.name === name) return first;
+    return this.#others?.get(name);
+  }
+
+  /** Forgets every socket of this client and returns them. */
+  #takeSockets(): Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] {
+    const sockets = this.#first === undefined ? [] : [this.#first];
+    if (this.#others !== undefined) sockets.push(...this.#others.values());
+    this.#first = undefined;
+    this.#others = undefined;
+    return sockets;
   }
 
   #writable(volatile: boolean): boolean {
@@ -90,24 +158,40 @@ export class Client<
     return !volatile || (this.conn.transport as { writable?: boolean }).writable !== false;
   }
 
-  #onmessage(data: string | Uint8Array): void {
+  /** @internal A message from the engine connection. */
+  _onmessage(data: string | Uint8Array): void {
     if (this.#state === 'closed') return;
     let packet: SocketPacket | undefined;
     try {
-      packet = this.#decoder.add(data);
+      packet = this.#decoderFor(data).add(data);
     } catch (error) {
       // Bad input ends this connection only.
-      this.#onclose('parse error', error);
+      this._onclose('parse error', error);
       this.conn.close();
       return;
     }
     if (packet !== undefined) this.#route(packet);
   }
 
+  /**
+   * A text packet that is not BINARY_EVENT (`5`) or BINARY_ACK (`6`) decodes without state, in
+   * the shared decoder. Anything else (a binary packet, its attachments, or every message once
+   * this client has had one) goes to the client's own decoder.
+   */
+  #decoderFor(data: string | Uint8Array): Decoder {
+    if (this.#decoder !== undefined) return this.#decoder;
+    if (typeof data === 'string') {
+      const type = data.charCodeAt(0);
+      if (type !== 0x35 && type !== 0x36) return this.server._textDecoder;
+    }
+    this.#decoder = new Decoder({ maxAttachments: this.server._maxAttachments });
+    return this.#decoder;
+  }
+
   #route(packet: SocketPacket): void {
-    const socket = this.#sockets.get(packet.nsp);
+    const socket = this.#socketOf(packet.nsp);
     if (socket === undefined && packet.type === PacketType.CONNECT) {
-      this.#connect(packet.nsp, (packet.data as Record<string, unknown> | undefined) ?? {});
+      this.#connect(packet.nsp, packet.data as Record<string, unknown> | undefined);
     } else if (socket !== undefined && packet.type !== PacketType.CONNECT && packet.type !== PacketType.CONNECT_ERROR) {
       socket._onpacket(packet);
     } else if (packet.type !== PacketType.DISCONNECT) {
@@ -116,7 +200,8 @@ export class Client<
     }
   }
 
-  #connect(name: string, auth: Record<string, unknown>): void {
+  /** `auth` is undefined when the CONNECT carried none (no empty object kept per socket). */
+  #connect(name: string, auth: Record<string, unknown> | undefined): void {
     // A repeated CONNECT while the first is still in its middlewares would make a second socket
     // for the namespace, one this client could never close: ignore it.
     if (this.#joining?.has(name)) return;
@@ -124,9 +209,11 @@ export class Client<
       this.#join(name, auth);
       return;
     }
-    this.server._checkNamespace(name, auth, (found) => {
+    // The namespace check and the socket see the same auth object.
+    const checkedAuth = auth ?? {};
+    this.server._checkNamespace(name, checkedAuth, (found) => {
       if (this.#state === 'closed') return;
-      if (found) this.#join(name, auth);
+      if (found) this.#join(name, checkedAuth);
       else
         this._writePacket(
           { type: PacketType.CONNECT_ERROR, nsp: name, data: { message: 'Invalid namespace' } },
@@ -136,38 +223,53 @@ export class Client<
     });
   }
 
-  #join(name: string, auth: Record<string, unknown>): void {
+  #join(name: string, auth: Record<string, unknown> | undefined): void {
     const nsp = this.server.of(name);
+    let pending: Promise<void> | undefined;
+    try {
+      pending = nsp._add(this, auth);
+    } catch (error) {
+      reportUserError(nsp, error, `connection to namespace ${nsp.name}`);
+      return;
+    }
+    if (pending === undefined) return;
     this.#joining ??= new Set();
     this.#joining.add(name);
-    nsp
-      ._add(this, auth, (socket) => {
-        this.#sockets.set(nsp.name, socket);
-        if (this.#connectTimer !== undefined) {
-          clearTimeout(this.#connectTimer);
-          this.#connectTimer = undefined;
-        }
-      })
+    pending
       .catch((error: unknown) => reportUserError(nsp, error, `connection to namespace ${nsp.name}`))
       .finally(() => this.#joining?.delete(name));
+  }
+
+  /** @internal The namespace accepted `socket` for this client. */
+  _onSocketConnected(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+    if (this.#first === undefined) {
+      this.#first = socket;
+    } else {
+      this.#others ??= new Map();
+      this.#others.set(socket.nsp.name, socket);
+    }
+    if (this.#connectTimer !== undefined) {
+      clearTimeout(this.#connectTimer);
+      this.#connectTimer = undefined;
+    }
   }
 
   // Sockets learn the reason first; the engine then flushes what is queued (DISCONNECT packets)
   // and closes.
   #close(): void {
-    this.#onclose('forced server close');
+    this._onclose('forced server close');
     if (this.conn.readyState === 'open') this.conn.close();
   }
 
-  #onclose(reason: DisconnectReason, description?: unknown): void {
+  /** @internal The engine connection closed (or this client closes it). */
+  _onclose(reason: DisconnectReason, description?: unknown): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     if (this.#connectTimer !== undefined) {
       clearTimeout(this.#connectTimer);
       this.#connectTimer = undefined;
     }
-    for (const socket of [...this.#sockets.values()]) socket._onclose(reason, description);
-    this.#sockets.clear();
-    this.#decoder.reset();
+    for (const socket of this.#takeSockets()) socket._onclose(reason, description);
+    this.#decoder?.reset();
   }
 }

@@ -1,20 +1,2 @@
-/**
- * Random ids for sockets and private sessions: 20 URL-safe characters (120 random bits), cut
- * from a pooled buffer so that a connection storm does not mean one crypto call per socket.
- */
-import { randomFillSync } from 'node:crypto';
-
-const ID_BYTES = 15;
-const POOL_SIZE = ID_BYTES * 256;
-const pool = Buffer.allocUnsafe(POOL_SIZE);
-let offset = POOL_SIZE;
-
-export function generateId(): string {
-  if (offset + ID_BYTES > POOL_SIZE) {
-    randomFillSync(pool);
-    offset = 0;
-  }
-  const id = pool.toString('base64url', offset, offset + ID_BYTES);
-  offset += ID_BYTES;
-  return id;
-}
+/** Random ids for sockets and private sessions: the engine's pooled generator. */
+export { generateId } from './engine/ids.js';

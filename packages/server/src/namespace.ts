@@ -203,13 +203,28 @@ export class Namespace<
    * @internal A client asked to join: restore its session if it presents one, run the
    * middlewares, then accept (CONNECT) or refuse (CONNECT_ERROR). Settles once decided.
    */
-  async _add(
+  /**
+   * @internal Creates the socket of `client` in this namespace, then runs the middlewares and
+   * accepts or refuses it. Synchronous (returns undefined) when there is nothing to wait for: no
+   * middleware and no session to restore, the common case that every handshake goes through.
+   */
+  _add(
     client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-    auth: Record<string, unknown>,
-    onConnect: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void,
+    auth: Record<string, unknown> | undefined,
+  ): Promise<void> | undefined {
+    if (this.server._recovery === undefined && this._middlewares.length === 0) {
+      this.#accept(new Socket(this, client, auth, generateId(), undefined), client, undefined);
+      return undefined;
+    }
+    return this.#addAsync(client, auth);
+  }
+
+  async #addAsync(
+    client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    auth: Record<string, unknown> | undefined,
   ): Promise<void> {
     const recovery = this.server._recovery;
-    const session = recovery !== undefined ? await this.#restoreSession(auth) : undefined;
+    const session = recovery !== undefined ? await this.#restoreSession(auth ?? {}) : undefined;
     const socket = new Socket(
       this,
       client,
@@ -219,13 +234,13 @@ export class Namespace<
       session,
     );
     if (session !== undefined && recovery?.skipMiddlewares && client.conn.readyState === 'open') {
-      this.#accept(socket, onConnect, session);
+      this.#accept(socket, client, session);
       return;
     }
     const err = await new Promise<ExtendedError | undefined>((done) => runChain(this._middlewares, socket, done));
     if (client.conn.readyState !== 'open') return;
     if (err) socket._error({ message: err.message, data: err.data });
-    else this.#accept(socket, onConnect, session);
+    else this.#accept(socket, client, session);
   }
 
   /** @internal Set on dynamic children when empty ones are cleaned up. */
@@ -253,13 +268,13 @@ export class Namespace<
 
   #accept(
     socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-    onConnect: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void,
+    client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     session: RestoredSession | undefined,
   ): void {
     this.sockets.set(socket.id, socket);
     // Internal bookkeeping first, so a handler that disconnects at once finds a consistent state.
     socket._onconnect(session);
-    onConnect(socket);
+    client._onSocketConnected(socket);
     try {
       this.emitReserved('connect', socket);
       this.emitReserved('connection', socket);

@@ -8,6 +8,7 @@
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { Http2SecureServer } from 'node:http2';
+import { Decoder } from '@parley/protocol';
 import type { AdapterContract } from './adapter-types.js';
 import { Client } from './client.js';
 import type { EngineSocketLike } from './engine/contract.js';
@@ -60,6 +61,7 @@ export class Server<
   readonly _cleanupEmptyChildNamespaces: boolean;
   /** @internal */
   readonly _maxAttachments: number | undefined;
+  #textDecoder: Decoder | undefined;
 
   readonly #opts: Partial<ServerOptions>;
   readonly #parents = new Map<
@@ -128,6 +130,15 @@ export class Server<
   /** Alias of {@link attach}. */
   listen(srv: HttpLikeServer | number | string, opts: Partial<ServerOptions> = {}): this {
     return this.attach(srv, opts);
+  }
+
+  /**
+   * @internal The decoder clients share for text packets without attachments: decoding those
+   * keeps no state, so a client needs a decoder of its own only once it sends a binary packet.
+   */
+  get _textDecoder(): Decoder {
+    this.#textDecoder ??= new Decoder({ maxAttachments: this._maxAttachments });
+    return this.#textDecoder;
   }
 
   /** Uses an engine created elsewhere. */

@@ -53,8 +53,8 @@ export class Socket<
   readonly id: SocketId;
   readonly nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   readonly client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
-  /** Application data, kept across a recovered connection and visible through fetchSockets(). */
-  data: SocketData = {} as SocketData;
+  /** Created on first use: most sockets never carry application data. */
+  #data: SocketData | undefined;
   /** Whether the socket is connected to its namespace. */
   connected = false;
   /** Whether this connection restored a previous session (connection state recovery). */
@@ -62,7 +62,8 @@ export class Socket<
   /** @internal private session id, only with connection state recovery */
   readonly _pid: PrivateSessionId | undefined;
 
-  readonly #auth: Record<string, unknown>;
+  /** Undefined when the client sent no auth payload (`handshake.auth` is then `{}`). */
+  readonly #auth: Record<string, unknown> | undefined;
   readonly #issued = Date.now();
   #handshake: Handshake | undefined;
   // Everything below is created on first use: most sockets never need it.
@@ -73,7 +74,7 @@ export class Socket<
   constructor(
     nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-    auth: Record<string, unknown>,
+    auth: Record<string, unknown> | undefined,
     id: SocketId,
     pid: PrivateSessionId | undefined,
     session?: RestoredSession,
@@ -86,8 +87,18 @@ export class Socket<
     this._pid = session?.pid ?? pid;
     if (session !== undefined) {
       this.recovered = true;
-      this.data = session.data as SocketData;
+      this.#data = session.data as SocketData;
     }
+  }
+
+  /** Application data, kept across a recovered connection and visible through fetchSockets(). */
+  get data(): SocketData {
+    this.#data ??= {} as SocketData;
+    return this.#data;
+  }
+
+  set data(value: SocketData) {
+    this.#data = value;
   }
 
   get server(): Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
@@ -110,7 +121,7 @@ export class Socket<
 
   /** Built on first access: most applications never read it. */
   get handshake(): Handshake {
-    this.#handshake ??= buildHandshake(this.client.conn, this.#issued, this.#auth);
+    this.#handshake ??= buildHandshake(this.client.conn, this.#issued, this.#auth ?? {});
     return this.#handshake;
   }
 

@@ -69,6 +69,30 @@ describe.each(TRANSPORT_MODES)('core over %s', (mode) => {
     expect(echoed.b).toBe('text');
   });
 
+  it('decodes text and binary packets of several clients interleaved', async () => {
+    const { io, url } = await startServer();
+    io.on('connection', (s: Socket) => {
+      s.on('echo', (payload: unknown, ack: (p: unknown) => void) => ack(payload));
+    });
+    const [a, b] = [client(url, mode), client(url, mode)];
+    const rounds = await Promise.all(
+      [0, 1, 2].flatMap((i) => [
+        a.emitWithAck('echo', { bin: Uint8Array.from([i, 1]) }),
+        b.emitWithAck('echo', `text ${i}`),
+        a.emitWithAck('echo', `after binary ${i}`),
+        b.emitWithAck('echo', Uint8Array.from([i, 2])),
+      ]),
+    );
+    const bytes = (value: unknown) => [...new Uint8Array(value as Uint8Array)];
+    for (let i = 0; i < 3; i++) {
+      const [first, second, third, fourth] = rounds.slice(i * 4, i * 4 + 4);
+      expect(bytes((first as { bin: Uint8Array }).bin)).toEqual([i, 1]);
+      expect(second).toBe(`text ${i}`);
+      expect(third).toBe(`after binary ${i}`);
+      expect(bytes(fourth)).toEqual([i, 2]);
+    }
+  });
+
   it('broadcasts to rooms, to the namespace, and from a socket to the others', async () => {
     const { io, url } = await startServer();
     io.on('connection', (s: Socket) => {

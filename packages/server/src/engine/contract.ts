@@ -31,6 +31,16 @@ export interface PreparedMessage {
   readonly data: string | Uint8Array;
 }
 
+/**
+ * A session's one direct consumer (the socket layer's client): called like the `message` and
+ * `close` listeners, but without an event emitter entry, a listener closure or an `emit` per
+ * message. Listeners still get every event; the receiver is called first.
+ */
+export interface SessionReceiver {
+  onSessionMessage(data: string | Buffer): void;
+  onSessionClose(reason: EngineCloseReason, description?: Error): void;
+}
+
 /** One client session, whatever transport it is on. Shaped like engine.io's Socket. */
 export interface EngineSocketLike extends EventEmitter {
   readonly id: string;
@@ -51,6 +61,11 @@ export interface EngineSocketLike extends EventEmitter {
   sendPrepared(message: PreparedMessage, options?: SendOptions): void;
   /** Closes the session (after flushing queued messages unless `discard` is true). */
   close(discard?: boolean): void;
+  /**
+   * Sets the session's {@link SessionReceiver} (Parley's engine has it; other engines, e.g.
+   * engine.io bound with `io.bind()`, do not, and are used through their events).
+   */
+  setReceiver?(receiver: SessionReceiver): void;
   // Events: 'message' (data: string | Buffer), 'data' (alias), 'close' (reason, description),
   // 'upgrade' (transport), 'upgrading', 'error' (err), 'packet', 'packetCreate', 'drain', 'heartbeat'.
 }

@@ -17,6 +17,7 @@ export type {
   EngineSocketLike,
   PreparedMessage,
   SendOptions,
+  SessionReceiver,
 } from './contract.js';
 export {
   EngineError,

@@ -17,6 +17,35 @@ export interface HandshakeConnection {
   readonly encrypted: boolean;
 }
 
+type TcpSocket = IncomingMessage['socket'] & { encrypted?: boolean };
+
+/**
+ * The connection of a session that keeps it (WebSocket). The peer's address is copied at once
+ * (it is what `handshake.address` shows, also after the connection is gone); the local one is
+ * asked of the socket when read.
+ */
+class LiveConnection implements HandshakeConnection {
+  readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
+  readonly encrypted: boolean;
+  readonly #socket: TcpSocket;
+
+  constructor(socket: TcpSocket) {
+    this.#socket = socket;
+    this.remoteAddress = socket.remoteAddress;
+    this.remotePort = socket.remotePort;
+    this.encrypted = socket.encrypted === true;
+  }
+
+  get localAddress(): string | undefined {
+    return this.#socket.localAddress;
+  }
+
+  get localPort(): number | undefined {
+    return this.#socket.localPort;
+  }
+}
+
 export class HandshakeRequest {
   readonly headers: IncomingHttpHeaders;
   readonly url: string;
@@ -24,19 +53,26 @@ export class HandshakeRequest {
   readonly httpVersion: string;
   readonly socket: HandshakeConnection;
 
-  constructor(req: IncomingMessage) {
+  /**
+   * @param live the connection lives as long as the session (WebSocket): its local address is
+   *   read from it when asked for rather than copied (a syscall and two objects per handshake).
+   */
+  constructor(req: IncomingMessage, live = false) {
     this.headers = req.headers;
     this.url = req.url ?? '/';
-    this.method = req.method ?? 'GET';
-    this.httpVersion = req.httpVersion;
-    const socket = req.socket as IncomingMessage['socket'] & { encrypted?: boolean };
-    this.socket = {
-      remoteAddress: socket.remoteAddress,
-      remotePort: socket.remotePort,
-      localAddress: socket.localAddress,
-      localPort: socket.localPort,
-      encrypted: socket.encrypted === true,
-    };
+    // The parser makes fresh strings per request; the common values are shared constants.
+    this.method = req.method === 'GET' ? 'GET' : req.method === 'POST' ? 'POST' : (req.method ?? 'GET');
+    this.httpVersion = req.httpVersion === '1.1' ? '1.1' : req.httpVersion;
+    const socket = req.socket as TcpSocket;
+    this.socket = live
+      ? new LiveConnection(socket)
+      : {
+          remoteAddress: socket.remoteAddress,
+          remotePort: socket.remotePort,
+          localAddress: socket.localAddress,
+          localPort: socket.localPort,
+          encrypted: socket.encrypted === true,
+        };
   }
 
   /** Alias of {@link socket}, as on IncomingMessage. */
@@ -54,19 +90,40 @@ export class HandshakeRequest {
  * The request object a session exposes: the snapshot, typed as the IncomingMessage the
  * contract promises (it carries every field the socket layer reads from one).
  */
-export function sessionRequest(req: IncomingMessage, keepOriginal: boolean): IncomingMessage {
-  return keepOriginal ? req : (new HandshakeRequest(req) as unknown as IncomingMessage);
+export function sessionRequest(req: IncomingMessage, keepOriginal: boolean, live = false): IncomingMessage {
+  return keepOriginal ? req : (new HandshakeRequest(req, live) as unknown as IncomingMessage);
 }
 
-/** The query parameters of a request URL (first value wins for repeated keys). */
+/**
+ * The query parameters of a request URL (first value wins for repeated keys). Every engine
+ * request is parsed, so plain queries (no `%` or `+`, as clients send them) are split by hand;
+ * anything encoded goes through URLSearchParams for its exact decoding rules.
+ */
 export function parseQuery(url: string | undefined): Record<string, string> {
   // No prototype: a parameter named `constructor` or `__proto__` is just a parameter.
   const query: Record<string, string> = Object.create(null);
   if (url === undefined) return query;
   const start = url.indexOf('?');
   if (start === -1) return query;
-  for (const [key, value] of new URLSearchParams(url.slice(start + 1))) {
-    if (!Object.hasOwn(query, key)) query[key] = value;
+  // As URLSearchParams does, one more leading `?` is not part of the first key.
+  const search = url.charCodeAt(start + 1) === 0x3f ? url.slice(start + 2) : url.slice(start + 1);
+  if (search.includes('%') || search.includes('+')) {
+    for (const [key, value] of new URLSearchParams(url.slice(start + 1))) {
+      if (!Object.hasOwn(query, key)) query[key] = value;
+    }
+    return query;
+  }
+  let position = 0;
+  while (position <= search.length) {
+    let end = search.indexOf('&', position);
+    if (end === -1) end = search.length;
+    if (end > position) {
+      const equals = search.indexOf('=', position);
+      const split = equals === -1 || equals > end ? end : equals;
+      const key = search.slice(position, split);
+      if (!Object.hasOwn(query, key)) query[key] = split === end ? '' : search.slice(split + 1, end);
+    }
+    position = end + 1;
   }
   return query;
 }

@@ -2,7 +2,6 @@
  * The engine server: checks each request against the protocol, runs HTTP middlewares and
  * `allowRequest`, performs handshakes and hands session requests to their transport.
  */
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type Server as HttpServer, type IncomingMessage, type OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
@@ -17,6 +16,7 @@ import { createCorsMiddleware } from './http/cors.js';
 import { interceptRequests } from './http/intercept.js';
 import { type Middleware, runMiddlewares } from './http/middleware.js';
 import { refuseUpgrade, respondError } from './http/respond.js';
+import { generateId } from './ids.js';
 import {
   type AttachOptions,
   normalizePath,
@@ -66,8 +66,13 @@ export class Server extends EventEmitter implements EngineServerLike {
   readonly #httpContext: HttpTransportContext;
   readonly #middlewares: Middleware[] = [];
   readonly #wss: WebSocketServer | undefined;
-  /** Handshake requests and the session id they create (for cookies and `initial_headers`). */
+  /** Polling/SSE handshake requests and the session id they create (for cookies and `initial_headers`). */
   readonly #handshakeIds = new WeakMap<IncomingMessage, string>();
+  /**
+   * The id of the WebSocket handshake whose 101 response `ws` is writing: its `headers` event
+   * fires synchronously inside `handleUpgrade`, so a field is enough (no per-request map entry).
+   */
+  #upgradingId: string | undefined;
   #detach: (() => void) | undefined;
   /** Once closed, the engine keeps its path and answers every request there with an error. */
   #state: 'open' | 'closed' = 'open';
@@ -88,7 +93,9 @@ export class Server extends EventEmitter implements EngineServerLike {
     this.#httpContext = {
       maxHttpBufferSize: this.opts.maxHttpBufferSize,
       httpCompression: this.opts.httpCompression,
-      decorateHeaders: (headers, req, initial) => this.#decorateHeaders(headers, req, initial),
+      decorateHeaders: (headers, req, initial) => {
+        if (this.#decoratesHeaders(initial)) this.#decorateHeaders(headers, req, initial);
+      },
       isClosing: () => this.#state === 'closed',
     };
     if (this.opts.cors) this.#middlewares.push(createCorsMiddleware(this.opts.cors));
@@ -100,8 +107,10 @@ export class Server extends EventEmitter implements EngineServerLike {
         maxPayload: this.opts.maxHttpBufferSize,
       });
       this.#wss.on('headers', (lines: string[], req: IncomingMessage) => {
+        const initial = this.#upgradingId !== undefined;
+        if (!this.#decoratesHeaders(initial)) return;
         const headers: OutgoingHttpHeaders = {};
-        this.#decorateHeaders(headers, req, this.#handshakeIds.has(req));
+        this.#decorateHeaders(headers, req, initial, this.#upgradingId);
         for (const [name, value] of Object.entries(headers)) {
           if (value === undefined) continue;
           for (const item of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${item}`);
@@ -140,7 +149,7 @@ export class Server extends EventEmitter implements EngineServerLike {
 
   /** The id of a new session: 20 url-safe characters from 15 random bytes, unless overridden. */
   generateId(req: IncomingMessage): string | PromiseLike<string> {
-    return this.opts.generateId ? this.opts.generateId(req) : randomBytes(15).toString('base64url');
+    return this.opts.generateId ? this.opts.generateId(req) : generateId();
   }
 
   /** Handles an HTTP request for the engine path (polling, SSE, handshakes, CORS preflight). */
@@ -152,20 +161,32 @@ export class Server extends EventEmitter implements EngineServerLike {
       this.#refuseHttp(req, res, refusalAfterClose(query));
       return;
     }
+    // The common case (no middlewares) goes straight on, without a continuation closure.
+    if (this.#middlewares.length === 0) {
+      this.#requestVerified(req, res, query);
+      return;
+    }
     runMiddlewares(this.#middlewares, req, res, (err) => {
       if (err !== undefined)
         return this.#refuseHttp(req, res, new RequestError(3, { name: 'MIDDLEWARE_FAILURE', err }));
-      const error = this.#verify(req, query, false);
-      if (error) return this.#refuseHttp(req, res, error);
-      const session = query.sid === undefined ? undefined : this.clients.get(query.sid);
-      if (session !== undefined) {
-        (session.transport as HttpTransport).onRequest(req, res);
-        return;
-      }
-      this.#allowHandshake(req, (refusal) => {
-        if (refusal) return this.#refuseHttp(req, res, refusal);
-        this.#handshakeHttp(query.transport as 'polling' | 'sse', req, res);
-      });
+      this.#requestVerified(req, res, query);
+    });
+  }
+
+  #requestVerified(req: IncomingMessage, res: ServerResponse, query: Query): void {
+    const error = this.#verify(req, query, false);
+    if (error) {
+      this.#refuseHttp(req, res, error);
+      return;
+    }
+    const session = query.sid === undefined ? undefined : this.clients.get(query.sid);
+    if (session !== undefined) {
+      (session.transport as HttpTransport).onRequest(req, res);
+      return;
+    }
+    this.#allowHandshake(req, (refusal) => {
+      if (refusal) return this.#refuseHttp(req, res, refusal);
+      this.#handshakeHttp(query.transport as 'polling' | 'sse', req, res);
     });
   }
 
@@ -178,38 +199,76 @@ export class Server extends EventEmitter implements EngineServerLike {
       this.#refuseUpgrade(req, socket, refusalAfterClose(query));
       return;
     }
+    // The common case (no middlewares) goes straight on, without a continuation closure.
+    if (this.#middlewares.length === 0) {
+      this.#upgradeVerified(req, socket, head, query);
+      return;
+    }
     this.#runUpgradeMiddlewares(req, socket, (err) => {
       if (err !== undefined) {
         return this.#refuseUpgrade(req, socket, new RequestError(3, { name: 'MIDDLEWARE_FAILURE', err }));
       }
-      const error = this.#verify(req, query, true);
-      if (error || this.#wss === undefined) return this.#refuseUpgrade(req, socket, error ?? new RequestError(0));
-      const wss = this.#wss;
-      const sid = query.sid;
-      if (sid !== undefined) {
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          socket.off('error', swallowSocketError);
-          const probe = new WebSocketTransport(DETACHED, ws, socket, this.opts.maxHttpBufferSize);
-          const session = this.clients.get(sid);
-          if (session === undefined) probe.shutdown();
-          else session.startUpgrade(probe);
-        });
-        return;
-      }
-      this.#allowHandshake(req, (refusal) => {
-        if (refusal) return this.#refuseUpgrade(req, socket, refusal);
-        this.#createId(req, (idError, id) => {
-          if (idError) return this.#refuseUpgrade(req, socket, idError);
-          if (socket.destroyed) return;
-          this.#handshakeIds.set(req, id);
-          wss.handleUpgrade(req, socket, head, (ws) => {
-            socket.off('error', swallowSocketError);
-            const transport = new WebSocketTransport(DETACHED, ws, socket, this.opts.maxHttpBufferSize);
-            this.#startSession(id, transport, req, []);
-          });
-        });
+      this.#upgradeVerified(req, socket, head, query);
+    });
+  }
+
+  #upgradeVerified(req: IncomingMessage, socket: Duplex, head: Buffer, query: Query): void {
+    const error = this.#verify(req, query, true);
+    if (error || this.#wss === undefined) {
+      this.#refuseUpgrade(req, socket, error ?? new RequestError(0));
+      return;
+    }
+    const sid = query.sid;
+    if (sid !== undefined) {
+      this.#wss.handleUpgrade(req, socket, head, (ws) => {
+        socket.off('error', swallowSocketError);
+        const probe = new WebSocketTransport(DETACHED, ws, socket, this.opts.maxHttpBufferSize);
+        const session = this.clients.get(sid);
+        if (session === undefined) probe.shutdown();
+        else session.startUpgrade(probe);
+      });
+      return;
+    }
+    if (
+      this.opts.allowRequest === undefined &&
+      this.opts.generateId === undefined &&
+      this.generateId === Server.prototype.generateId
+    ) {
+      // Synchronous fast path: no application hook to wait for (`generateId` may also be
+      // replaced on the instance, as engine.io applications do).
+      this.#acceptWebSocket(req, socket, head, generateId());
+      return;
+    }
+    this.#allowHandshake(req, (refusal) => {
+      if (refusal) return this.#refuseUpgrade(req, socket, refusal);
+      this.#createId(req, (idError, id) => {
+        if (idError) return this.#refuseUpgrade(req, socket, idError);
+        if (socket.destroyed) return;
+        this.#acceptWebSocket(req, socket, head, id);
       });
     });
+  }
+
+  /**
+   * Completes a WebSocket handshake. The socket is corked around it so that the 101 response,
+   * the open packet (flushed at once rather than at the end of the turn) and whatever the
+   * `connection` listeners sent leave in one write.
+   */
+  #acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, id: string): void {
+    const wss = this.#wss as WebSocketServer;
+    socket.cork();
+    this.#upgradingId = id;
+    try {
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        this.#upgradingId = undefined;
+        socket.off('error', swallowSocketError);
+        const transport = new WebSocketTransport(DETACHED, ws, socket, this.opts.maxHttpBufferSize);
+        this.#startSession(id, transport, req, []).flushNow();
+      });
+    } finally {
+      this.#upgradingId = undefined;
+      socket.uncork();
+    }
   }
 
   /** Routes `httpServer`'s requests and upgrades under the engine path here; other routes are untouched. */
@@ -342,18 +401,33 @@ export class Server extends EventEmitter implements EngineServerLike {
     req: IncomingMessage,
     upgrades: readonly string[],
     beforeConnection?: () => void,
-  ): void {
-    const session = new Socket(id, this.#host, transport, sessionRequest(req, this.#middlewares.length > 0));
+  ): Socket {
+    const request = sessionRequest(req, this.#middlewares.length > 0, transport.name === 'websocket');
+    const session = new Socket(id, this.#host, transport, request);
     this.clients.set(id, session);
     session.open(upgrades);
     beforeConnection?.();
     debug('session %s opened over %s', id, transport.name);
     this.emit('connection', session);
+    return session;
   }
 
-  #decorateHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage, initial: boolean): void {
+  /** Whether a response needs {@link #decorateHeaders} at all (usually not: no cookie, no listener). */
+  #decoratesHeaders(initial: boolean): boolean {
+    return (
+      this.#state === 'closed' ||
+      this.listenerCount('headers') > 0 ||
+      (initial && (this.opts.cookie !== false || this.listenerCount('initial_headers') > 0))
+    );
+  }
+
+  #decorateHeaders(
+    headers: OutgoingHttpHeaders,
+    req: IncomingMessage,
+    initial: boolean,
+    id = initial ? this.#handshakeIds.get(req) : undefined,
+  ): void {
     if (initial) {
-      const id = this.#handshakeIds.get(req);
       if (this.opts.cookie && id !== undefined) headers['Set-Cookie'] = [serializeSessionCookie(id, this.opts.cookie)];
       this.emit('initial_headers', headers, req);
     }

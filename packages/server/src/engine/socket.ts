@@ -5,11 +5,11 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { EnginePacket } from '@parley/protocol';
-import type { EngineReadyState, EngineSocketLike, PreparedMessage, SendOptions } from './contract.js';
+import type { EngineReadyState, EngineSocketLike, PreparedMessage, SendOptions, SessionReceiver } from './contract.js';
 import { createLogger } from './debug.js';
 import { TransportError } from './errors.js';
 import { cancelFlush, type Flushable, scheduleFlush } from './flush.js';
-import type { TimerWheel, WheelTarget } from './heartbeat.js';
+import { type TimerWheel, WHEEL_INDEX, WHEEL_SLOT, type WheelTarget } from './heartbeat.js';
 import type { ResolvedOptions } from './options.js';
 import { NOOP, OutboundPacket, PING, toOutbound } from './packet.js';
 import { DETACHED, type Transport, type TransportFailure, type TransportOwner } from './transports/transport.js';
@@ -52,9 +52,18 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   #callbacks: SendCallback[] | null = null;
   #closeWhenFlushed = false;
   #awaitingPong = false;
+  #receiver: SessionReceiver | undefined;
+  /** @internal The heartbeat wheel's bookkeeping (declared so every session has one shape). */
+  [WHEEL_SLOT] = -1;
+  /** @internal */
+  [WHEEL_INDEX] = 0;
 
   constructor(id: string, host: SessionHost, transport: Transport, request: IncomingMessage) {
     super();
+    // EventEmitter gives every instance a dictionary for its listeners (about 200 bytes), and
+    // most sessions never get a listener: the socket layer uses setReceiver(). Node's emitter
+    // accepts an undefined table everywhere and creates it on the first `on()`.
+    (this as unknown as { _events: object | undefined })._events = undefined;
     this.id = id;
     this.#host = host;
     this.#transport = transport;
@@ -97,6 +106,11 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     this.emit('open');
   }
 
+  /** Sets the session's direct consumer (see {@link SessionReceiver}); called before listeners. */
+  setReceiver(receiver: SessionReceiver): void {
+    this.#receiver = receiver;
+  }
+
   send(data: string | Uint8Array, options?: SendOptions | SendCallback, callback?: SendCallback): this {
     if (typeof options === 'function') return this.send(data, undefined, options);
     if (this.#state === 'open') this.#enqueue(new OutboundPacket('message', data), options?.compress, callback);
@@ -137,7 +151,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     if (queue.length === count) queue.length = 0;
     else queue.splice(0, count);
     this.#queueCompress = false;
-    this.emit('drain');
+    if (this.listenerCount('drain') > 0) this.emit('drain');
     if (this.#closeWhenFlushed && this.#queue.length === 0) {
       this.#closeWhenFlushed = false;
       this.#closeTransport();
@@ -159,7 +173,8 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   /** @internal A packet from the current transport. */
   onTransportPacket(packet: EnginePacket): void {
     if (this.#state !== 'open') return;
-    this.emit('packet', packet);
+    // Per-message events are emitted only when listened to: `emit` allocates its rest arguments.
+    if (this.listenerCount('packet') > 0) this.emit('packet', packet);
     switch (packet.type) {
       case 'pong':
         this.#awaitingPong = false;
@@ -169,8 +184,9 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
       case 'message': {
         const data =
           typeof packet.data === 'string' || packet.data === undefined ? (packet.data ?? '') : asBuffer(packet.data);
-        this.emit('data', data);
-        this.emit('message', data);
+        this.#receiver?.onSessionMessage(data);
+        if (this.listenerCount('data') > 0) this.emit('data', data);
+        if (this.listenerCount('message') > 0) this.emit('message', data);
         return;
       }
       case 'close':
@@ -241,7 +257,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   }
 
   #enqueue(packet: OutboundPacket, compress: boolean | undefined, callback?: SendCallback): void {
-    this.emit('packetCreate', packet);
+    if (this.listenerCount('packetCreate') > 0) this.emit('packetCreate', packet);
     this.#queue.push(packet);
     if (compress !== false) this.#queueCompress = true;
     if (callback !== undefined) {
@@ -276,6 +292,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     this.#callbacks = null;
     this.#host.onSessionClosed(this);
     debug('session %s closed: %s', this.id, reason);
+    this.#receiver?.onSessionClose(reason, description);
     this.emit('close', reason, description);
   }
 }

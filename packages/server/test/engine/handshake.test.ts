@@ -66,6 +66,21 @@ describe('handshake', () => {
     expect(ids.size).toBe(5);
   });
 
+  it('honours generateId replaced on the instance, over WebSocket, and keeps the handshake request', async () => {
+    const test = await startEngine();
+    test.engine.generateId = () => 'instance-id';
+    const connection = nextConnection(test.engine);
+    const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
+    const open = JSON.parse(((await client.next()) as string).slice(1));
+    expect(open.sid).toBe('instance-id');
+    const socket = await connection;
+    expect(socket.id).toBe('instance-id');
+    expect(socket.request.url).toContain('transport=websocket');
+    expect(socket.request.socket.remoteAddress).toBe('127.0.0.1');
+    expect(socket.request.socket.localAddress).toBe('127.0.0.1');
+    expect(socket.request.socket.localPort).toBe(Number(new URL(test.url({})).port));
+  });
+
   it('refuses bad requests with the protocol error codes', async () => {
     const test = await startEngine();
     const errors: Array<{ code: number }> = [];

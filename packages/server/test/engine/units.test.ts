@@ -81,6 +81,27 @@ describe('TimerWheel', () => {
     expect(wheel.size).toBe(0);
   });
 
+  it('skips a target cancelled or rescheduled by an earlier target of the same slot', () => {
+    const wheel = new TimerWheel<{ onTimer(): void; fired?: number }>(10);
+    const [b, c, d] = [target(), target(), target()];
+    const start = Date.now();
+    const a = {
+      onTimer() {
+        wheel.cancel(b);
+        wheel.schedule(c, 1000);
+      },
+    };
+    for (const each of [a, b, c, d]) wheel.schedule(each, 10);
+    expect(wheel.size).toBe(4);
+    wheel.tick(start + 100);
+    expect([b.fired, c.fired, d.fired]).toEqual([0, 0, 1]);
+    expect(wheel.size).toBe(1);
+    wheel.tick(start + 2000);
+    expect(c.fired).toBe(1);
+    expect(wheel.size).toBe(0);
+    wheel.clear();
+  });
+
   it('keeps firing the rest of a slot when one target throws, then rethrows', () => {
     const wheel = new TimerWheel<{ onTimer(): void }>(10);
     const ok = target();
@@ -134,6 +155,35 @@ describe('logger', () => {
       if (saved === undefined) delete process.env.DEBUG;
       else process.env.DEBUG = saved;
     }
+  });
+});
+
+describe('session emitter', () => {
+  it('works as an EventEmitter from no listener table at all, and feeds its receiver first', async () => {
+    const test = await startEngine();
+    const connection = nextConnection(test.engine);
+    const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
+    await client.next();
+    const socket: Socket = await connection;
+    expect(socket.eventNames()).toEqual([]);
+    expect(socket.listenerCount('message')).toBe(0);
+    expect(socket.listeners('message')).toEqual([]);
+    socket.removeAllListeners('message');
+    const order: string[] = [];
+    socket.setReceiver({
+      onSessionMessage: (data) => order.push(`receiver ${data}`),
+      onSessionClose: () => {},
+    });
+    const message = new Promise<void>((resolve) =>
+      socket.on('message', (data) => {
+        order.push(`listener ${data}`);
+        resolve();
+      }),
+    );
+    client.ws.send('4hi');
+    await message;
+    expect(order).toEqual(['receiver hi', 'listener hi']);
+    expect(socket.eventNames()).toContain('message');
   });
 });
 

@@ -35,18 +35,22 @@ export abstract class HttpTransport extends Transport {
   /** Handles a request of this session (the server has checked sid and transport). */
   abstract onRequest(req: IncomingMessage, res: ServerResponse): void;
 
-  /** Writes a complete response, with `headers` listeners applied. */
+  /**
+   * Writes a complete response, with `headers` listeners applied. A string body is written
+   * together with the head in one socket write (Node joins them only for strings; a Buffer
+   * body makes a second chunk and a writev).
+   */
   protected respond(
     req: IncomingMessage,
     res: ServerResponse,
     status: number,
     headers: OutgoingHttpHeaders,
-    body: Buffer,
+    body: string | Buffer,
     initial = false,
     onWritten?: () => void,
   ): void {
     if (res.writableEnded || res.destroyed) return;
-    headers['Content-Length'] = body.length;
+    headers['Content-Length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     this.context.decorateHeaders(headers, req, initial);
     res.writeHead(status, headers);
     res.end(body, onWritten);
@@ -76,7 +80,7 @@ export abstract class HttpTransport extends Transport {
         if (this.state === 'closed') break;
         this.owner.onTransportPacket(packet);
       }
-      this.respond(req, res, 200, { 'Content-Type': TEXT_CONTENT_TYPE }, OK);
+      this.respond(req, res, 200, { 'Content-Type': TEXT_CONTENT_TYPE }, 'ok');
     });
   }
 
@@ -104,5 +108,3 @@ export abstract class HttpTransport extends Transport {
     this.owner.onTransportFailure('transport close', error);
   }
 }
-
-const OK = Buffer.from('ok');

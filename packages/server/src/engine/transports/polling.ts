@@ -67,16 +67,23 @@ export class PollingTransport extends HttpTransport {
     this.#pendingGet = null;
     let body = packets[0].textRecord();
     for (let i = 1; i < packets.length; i++) body += RECORD_SEPARATOR + packets[i].textRecord();
-    const bytes = Buffer.from(body, 'utf8');
     const { req, res, initial } = pending;
     const headers: OutgoingHttpHeaders = { 'Content-Type': TEXT_CONTENT_TYPE };
     const compression = this.context.httpCompression;
+    // UTF-8 takes at most three bytes per UTF-16 unit: a body under a third of the threshold in
+    // units needs no byte count.
     const encoding =
-      compression && compress && bytes.length >= compression.threshold ? negotiateEncoding(req) : undefined;
+      compression &&
+      compress &&
+      body.length * 3 >= compression.threshold &&
+      Buffer.byteLength(body) >= compression.threshold
+        ? negotiateEncoding(req)
+        : undefined;
     if (encoding === undefined || compression === false) {
-      this.respond(req, res, 200, headers, bytes, initial, onWritten);
+      this.respond(req, res, 200, headers, body, initial, onWritten);
       return;
     }
+    const bytes = Buffer.from(body, 'utf8');
     compressBody(encoding, bytes, compression, (error, compressed) => {
       if (!error) {
         headers['Content-Encoding'] = encoding;

@@ -16,12 +16,35 @@ import { PayloadTooLargeError, TransportError } from '../errors.js';
 import type { OutboundPacket } from '../packet.js';
 import { Transport, type TransportOwner } from './transport.js';
 
+/** The transport of a `ws` WebSocket or of its TCP socket, for the shared listeners below. */
+const TRANSPORT = Symbol('parley.webSocketTransport');
+type Tagged<T> = T & { [TRANSPORT]: WebSocketTransport };
+
+function transportOf(emitter: WebSocket | Duplex): WebSocketTransport {
+  return (emitter as Tagged<WebSocket | Duplex>)[TRANSPORT];
+}
+
 export class WebSocketTransport extends Transport {
   readonly name = 'websocket';
   readonly #ws: WebSocket;
   readonly #socket: Duplex;
   readonly #directWrites: boolean;
   readonly #maxPayload: number;
+
+  // Listeners shared by every transport (each finds its transport through the emitter), rather
+  // than four closures per connection kept for its whole life.
+  static readonly #onWsMessage = function (this: WebSocket, data: Buffer, isBinary: boolean): void {
+    transportOf(this).#onMessage(data, isBinary);
+  };
+  static readonly #onWsError = function (this: WebSocket, error: Error): void {
+    transportOf(this).#onError(error);
+  };
+  static readonly #onWsClose = function (this: WebSocket): void {
+    transportOf(this).#onClose();
+  };
+  static readonly #onSocketDrain = function (this: Duplex): void {
+    transportOf(this).owner.onTransportWritable();
+  };
 
   constructor(owner: TransportOwner, ws: WebSocket, socket: Duplex, maxPayload: number) {
     super(owner);
@@ -30,10 +53,12 @@ export class WebSocketTransport extends Transport {
     this.#maxPayload = maxPayload;
     this.#directWrites = ws.extensions === '';
     ws.binaryType = 'nodebuffer';
-    ws.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
-    ws.on('error', (error) => this.#onError(error));
-    ws.on('close', () => this.#onClose());
-    socket.on('drain', () => this.owner.onTransportWritable());
+    (ws as Tagged<WebSocket>)[TRANSPORT] = this;
+    (socket as Tagged<Duplex>)[TRANSPORT] = this;
+    ws.on('message', WebSocketTransport.#onWsMessage);
+    ws.on('error', WebSocketTransport.#onWsError);
+    ws.on('close', WebSocketTransport.#onWsClose);
+    socket.on('drain', WebSocketTransport.#onSocketDrain);
   }
 
   get writable(): boolean {
@@ -46,6 +71,12 @@ export class WebSocketTransport extends Transport {
     const last = packets.length - 1;
     if (this.#directWrites) {
       const socket = this.#socket;
+      // One packet (an ack, a broadcast to an idle client) is one plain write: corking would
+      // only route it through the stream's buffer.
+      if (last === 0) {
+        socket.write(packets[0].webSocketFrame(), onWritten);
+        return;
+      }
       socket.cork();
       for (let i = 0; i < last; i++) socket.write(packets[i].webSocketFrame());
       socket.write(packets[last].webSocketFrame(), onWritten);
@@ -107,11 +138,13 @@ export class WebSocketTransport extends Transport {
     }
   }
 
+  // A peer leaving is the normal end of a session, not an error: no Error object (and no stack
+  // trace captured) per closed connection, as with engine.io's "transport close".
   #onClose(): void {
-    this.#fail('transport close', new TransportError('TRANSPORT_ERROR', 'WebSocket closed by the peer'));
+    this.#fail('transport close');
   }
 
-  #fail(reason: 'transport close' | 'transport error' | 'parse error' | 'transport full', error: Error): void {
+  #fail(reason: 'transport close' | 'transport error' | 'parse error' | 'transport full', error?: Error): void {
     const wasOpen = this.state === 'open';
     this.state = 'closed';
     if (wasOpen) this.owner.onTransportFailure(reason, error);
