@@ -6,17 +6,17 @@ import { request as httpRequest } from 'node:http';
 import { type Socket as NetSocket, connect as netConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Socket } from '../../src/engine/index.js';
 import {
   cleanup,
   http,
   nextConnection,
   onCleanup,
   once,
-  pollingHandshake,
+  pollingSession,
   rawWebSocket,
   startEngine,
   type TestEngine,
+  untilPollParked,
 } from './helpers.js';
 
 afterEach(cleanup);
@@ -37,12 +37,6 @@ async function healthyClient(test: TestEngine) {
       expect(socket.readyState).toBe('open');
     },
   };
-}
-
-async function pollingSession(test: TestEngine): Promise<{ sid: string; socket: Socket; url: string }> {
-  const connection = nextConnection(test.engine);
-  const { sid } = await pollingHandshake(test);
-  return { sid, socket: await connection, url: test.url({ EIO: '4', transport: 'polling', sid }) };
 }
 
 function socketOf(ws: WebSocket): NetSocket {
@@ -120,7 +114,7 @@ describe('bad input over polling', () => {
     const { socket, url } = await pollingSession(test);
     const closed = once<[string]>(socket, 'close');
     const first = http(url);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await untilPollParked(socket);
     const second = await http(url);
     expect(second.status).toBe(400);
     expect((await closed)[0]).toBe('transport error');
@@ -155,7 +149,7 @@ describe('bad input over polling', () => {
     onCleanup(() => raw.destroy());
     await once(raw, 'connect');
     raw.write(`GET /engine.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: x\r\n\r\n`);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await untilPollParked(socket);
     raw.destroy();
     expect((await closed)[0]).toBe('transport close');
 

@@ -1,14 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, http, nextConnection, once, pollingHandshake, rawWebSocket, startEngine } from './helpers.js';
+import {
+  cleanup,
+  http,
+  nextConnection,
+  once,
+  pollingHandshake,
+  pollingSession,
+  rawWebSocket,
+  startEngine,
+  untilPollParked,
+} from './helpers.js';
 
 afterEach(cleanup);
 
 describe('close', () => {
   it('client close packet over polling closes the session with "transport close"', async () => {
     const test = await startEngine();
-    const connection = nextConnection(test.engine);
-    const { sid } = await pollingHandshake(test);
-    const socket = await connection;
+    const { sid, socket } = await pollingSession(test);
     const closed = once<[string]>(socket, 'close');
     const res = await http(test.url({ EIO: '4', transport: 'polling', sid }), { method: 'POST', body: '1' });
     expect(res.body).toBe('ok');
@@ -19,9 +27,7 @@ describe('close', () => {
 
   it('server close over polling flushes queued messages, then sends the close packet', async () => {
     const test = await startEngine();
-    const connection = nextConnection(test.engine);
-    const { sid } = await pollingHandshake(test);
-    const socket = await connection;
+    const { sid, socket } = await pollingSession(test);
     const url = test.url({ EIO: '4', transport: 'polling', sid });
     socket.send('last words');
     socket.close();
@@ -73,7 +79,7 @@ describe('close', () => {
     const ws = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
     const { sid } = await pollingHandshake(test);
     const pending = http(test.url({ EIO: '4', transport: 'polling', sid }));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await untilPollParked(test.engine.clients.get(sid)!);
     test.engine.close();
     expect(reasons).toEqual(['forced close', 'forced close']);
     expect(test.engine.clientsCount).toBe(0);

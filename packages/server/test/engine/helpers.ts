@@ -126,6 +126,18 @@ export async function pollingHandshake(
 }
 
 /** Opens a raw WebSocket (no Engine.IO client logic) and collects its messages. */
+/** Waits until the server holds a long-poll GET of `socket`, ready to answer it with data. */
+export function untilPollParked(socket: Socket): Promise<void> {
+  return until(() => socket.transport.name === 'polling' && socket.transport.writable, 5000, 'a parked GET');
+}
+
+/** A polling session: its id, the server's session socket, and the URL of its requests. */
+export async function pollingSession(test: TestEngine): Promise<{ sid: string; socket: Socket; url: string }> {
+  const connection = nextConnection(test.engine);
+  const { sid } = await pollingHandshake(test);
+  return { sid, socket: await connection, url: test.url({ EIO: '4', transport: 'polling', sid }) };
+}
+
 export async function rawWebSocket(
   url: string,
 ): Promise<{ ws: WebSocket; messages: Array<string | Buffer>; next(): Promise<string | Buffer> }> {

@@ -6,9 +6,11 @@ import {
   nextConnection,
   once,
   pollingHandshake,
+  pollingSession,
   rawWebSocket,
   startEngine,
   until,
+  untilPollParked,
   withTimeout,
 } from './helpers.js';
 
@@ -17,9 +19,7 @@ afterEach(cleanup);
 describe('messages over polling', () => {
   it('delivers text and binary both ways, batched with the record separator', async () => {
     const test = await startEngine();
-    const connection = nextConnection(test.engine);
-    const { sid } = await pollingHandshake(test);
-    const socket = await connection;
+    const { sid, socket } = await pollingSession(test);
     const received: Array<string | Buffer> = [];
     const packets: string[] = [];
     socket.on('message', (data: string | Buffer) => received.push(data));
@@ -48,12 +48,10 @@ describe('messages over polling', () => {
 
   it('coalesces the sends of one event-loop turn into one response, and holds a GET until there is data', async () => {
     const test = await startEngine();
-    const connection = nextConnection(test.engine);
-    const { sid } = await pollingHandshake(test);
-    const socket = await connection;
+    const { sid, socket } = await pollingSession(test);
     const pending = http(test.url({ EIO: '4', transport: 'polling', sid }));
     // The GET is parked by the server until something is sent.
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await untilPollParked(socket);
     for (let i = 0; i < 5; i++) socket.send(`m${i}`);
     const res = await pending;
     expect(res.body).toBe('4m0\x1e4m1\x1e4m2\x1e4m3\x1e4m4');
@@ -68,9 +66,7 @@ describe('messages over polling', () => {
 
   it('calls send callbacks once the data is written and emits drain', async () => {
     const test = await startEngine();
-    const connection = nextConnection(test.engine);
-    const { sid } = await pollingHandshake(test);
-    const socket = await connection;
+    const { sid, socket } = await pollingSession(test);
     const written = new Promise<void>((resolve) => socket.send('x', {}, resolve));
     const drained = once(socket, 'drain');
     await http(test.url({ EIO: '4', transport: 'polling', sid }));
@@ -81,9 +77,7 @@ describe('messages over polling', () => {
 
   it('compresses large responses when the client accepts gzip, not small ones', async () => {
     const test = await startEngine();
-    const connection = nextConnection(test.engine);
-    const { sid } = await pollingHandshake(test);
-    const socket = await connection;
+    const { sid, socket } = await pollingSession(test);
     const url = test.url({ EIO: '4', transport: 'polling', sid });
     socket.send('a'.repeat(5000));
     const { request } = await import('node:http');

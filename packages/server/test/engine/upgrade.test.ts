@@ -5,9 +5,11 @@ import {
   nextConnection,
   once,
   pollingHandshake,
+  pollingSession,
   rawWebSocket,
   refusedWebSocket,
   startEngine,
+  untilPollParked,
   withTimeout,
 } from './helpers.js';
 
@@ -16,12 +18,10 @@ afterEach(cleanup);
 describe('upgrade from polling to WebSocket (raw protocol)', () => {
   it('runs the probe sequence, releases the pending GET with a noop, and switches', async () => {
     const test = await startEngine();
-    const connection = nextConnection(test.engine);
-    const { sid } = await pollingHandshake(test);
-    const socket = await connection;
+    const { sid, socket } = await pollingSession(test);
     const pollUrl = test.url({ EIO: '4', transport: 'polling', sid });
     const pendingGet = http(pollUrl);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await untilPollParked(socket);
 
     const upgrading = once(socket, 'upgrading');
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
@@ -72,9 +72,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
 
   it('drops the probe after upgradeTimeout and keeps the session on polling', async () => {
     const test = await startEngine({ upgradeTimeout: 50 });
-    const connection = nextConnection(test.engine);
-    const { sid } = await pollingHandshake(test);
-    const socket = await connection;
+    const { sid, socket } = await pollingSession(test);
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
     await once(client.ws, 'close');
     expect(socket.upgrading).toBe(false);
@@ -86,9 +84,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
 
   it('drops a probe that sends anything but the probe sequence', async () => {
     const test = await startEngine();
-    const connection = nextConnection(test.engine);
-    const { sid } = await pollingHandshake(test);
-    const socket = await connection;
+    const { sid, socket } = await pollingSession(test);
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
     client.ws.send('4not a probe');
     await once(client.ws, 'close');
@@ -134,9 +130,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
 
   it('a close during the upgrade lets the upgrade finish, then closes on the new transport', async () => {
     const test = await startEngine();
-    const connection = nextConnection(test.engine);
-    const { sid } = await pollingHandshake(test);
-    const socket = await connection;
+    const { sid, socket } = await pollingSession(test);
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
     client.ws.send('2probe');
     expect(await client.next()).toBe('3probe');
