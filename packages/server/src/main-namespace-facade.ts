@@ -21,6 +21,19 @@ import {
   StrictEventEmitter,
 } from './typed-events.js';
 
+/** Events a listener on the server can name: the main namespace's reserved ones and server-side ones. */
+type MainEventName<L extends EventsMap, E extends EventsMap, S extends EventsMap, D> = ReservedOrUserEventNames<
+  NamespaceReservedEvents<L, E, S, D>,
+  S
+>;
+type MainListener<
+  L extends EventsMap,
+  E extends EventsMap,
+  S extends EventsMap,
+  D,
+  Ev extends MainEventName<L, E, S, D>,
+> = ReservedOrUserListener<NamespaceReservedEvents<L, E, S, D>, S, Ev>;
+
 export abstract class MainNamespaceFacade<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = DefaultEventsMap,
@@ -121,52 +134,25 @@ export abstract class MainNamespaceFacade<
 
   // Listeners registered on the server are the main namespace's (as in socket.io).
 
-  override on<
-    E extends ReservedOrUserEventNames<
-      NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-      ServerSideEvents
-    >,
-  >(
+  override on<E extends MainEventName<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>(
     event: E,
-    listener: ReservedOrUserListener<
-      NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-      ServerSideEvents,
-      E
-    >,
+    listener: MainListener<ListenEvents, EmitEvents, ServerSideEvents, SocketData, E>,
   ): this {
     this.sockets.on(event, listener as never);
     return this;
   }
 
-  override once<
-    E extends ReservedOrUserEventNames<
-      NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-      ServerSideEvents
-    >,
-  >(
+  override once<E extends MainEventName<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>(
     event: E,
-    listener: ReservedOrUserListener<
-      NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-      ServerSideEvents,
-      E
-    >,
+    listener: MainListener<ListenEvents, EmitEvents, ServerSideEvents, SocketData, E>,
   ): this {
     this.sockets.once(event, listener as never);
     return this;
   }
 
-  override off<
-    E extends ReservedOrUserEventNames<
-      NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-      ServerSideEvents
-    >,
-  >(
+  override off<E extends MainEventName<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>(
     event: E,
-    listener: ReservedOrUserListener<
-      NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-      ServerSideEvents,
-      E
-    >,
+    listener: MainListener<ListenEvents, EmitEvents, ServerSideEvents, SocketData, E>,
   ): this {
     this.sockets.off(event, listener as never);
     return this;
@@ -192,18 +178,9 @@ export abstract class MainNamespaceFacade<
     return this;
   }
 
-  override listeners<
-    E extends ReservedOrUserEventNames<
-      NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-      ServerSideEvents
-    >,
-  >(
+  override listeners<E extends MainEventName<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>(
     event: E,
-  ): ReservedOrUserListener<
-    NamespaceReservedEvents<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-    ServerSideEvents,
-    E
-  >[] {
+  ): MainListener<ListenEvents, EmitEvents, ServerSideEvents, SocketData, E>[] {
     return this.sockets.listeners(event);
   }
 
