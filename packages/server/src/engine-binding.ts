@@ -1,5 +1,6 @@
 /**
- * The one place the socket layer imports the engine: its server class and `prepareMessage`.
+ * The one place the socket layer imports the engine: its server class, `prepareMessage`, and
+ * the CORS middleware that the client bundle route shares with the engine's requests.
  * Everything else codes against the interfaces in `./engine/contract.js`.
  */
-export { prepareMessage, Server as EngineServer } from './engine/index.js';
+export { createCorsMiddleware, type Middleware, prepareMessage, Server as EngineServer } from './engine/index.js';

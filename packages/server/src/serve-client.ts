@@ -1,46 +1,53 @@
 /**
  * Serves the browser client bundle (`<path>/socket.io.js`, `socket.io.min.js`,
- * `socket.io.esm.min.js` and their source maps) from the installed `@parley/client` package,
- * with an ETag, `304 Not Modified` and caching headers.
+ * `socket.io.esm.min.js`, `socket.io.msgpack.min.js` and their source maps) from the installed
+ * `@parley/client` package, as socket.io serves its own: the ETag is the quoted version of this
+ * package, a matching `If-None-Match` (strong or weak) gets a 304, the body is compressed with
+ * brotli, gzip or deflate as `Accept-Encoding` asks, and the `cors` option applies.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Server as HttpServer, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import type { Middleware } from './engine-binding.js';
+import { type BundleEncoding, compressBundleFile, negotiateBundleEncoding } from './serve-client-encoding.js';
 
 const BUNDLE_FILES = new Set([
   'socket.io.js',
   'socket.io.min.js',
   'socket.io.esm.min.js',
+  'socket.io.msgpack.min.js',
   'socket.io.js.map',
   'socket.io.min.js.map',
   'socket.io.esm.min.js.map',
+  'socket.io.msgpack.min.js.map',
 ]);
 
+/** A bundle file read once, with each compressed form made on first demand and kept. */
 interface CachedFile {
   body: Buffer;
-  etag: string;
-  /** The body gzipped once, for clients that accept it (an ETag of its own, as it differs). */
-  gzipped: Buffer;
-  gzipEtag: string;
+  encoded: Map<BundleEncoding, Promise<Buffer>>;
 }
 
-const gzipAsync = promisify(gzip);
+const requireHere = createRequire(import.meta.url);
 
 /** Locates `@parley/client`'s `dist/bundle` directory, or undefined when it is not installed. */
 export function defaultBundleDirectory(): string | undefined {
   try {
-    const require = createRequire(import.meta.url);
-    return join(dirname(require.resolve('@parley/client/package.json')), 'dist', 'bundle');
+    return join(dirname(requireHere.resolve('@parley/client/package.json')), 'dist', 'bundle');
   } catch {
     return undefined;
   }
 }
 
-/** The bundle files of one directory, read once and kept with their ETag. */
+/**
+ * The ETag of the bundle: this package's version, quoted, as socket.io uses its own version.
+ * The bundle ships with the server package, so the version changes whenever the bundle may.
+ */
+export const BUNDLE_ETAG = `"${(requireHere('@parley/server/package.json') as { version: string }).version}"`;
+const WEAK_BUNDLE_ETAG = `W/${BUNDLE_ETAG}`;
+
+/** The bundle files of one directory, read once. */
 export class ClientBundle {
   readonly #directory: string | undefined;
   readonly #cache = new Map<string, Promise<CachedFile | undefined>>();
@@ -49,44 +56,52 @@ export class ClientBundle {
     this.#directory = directory;
   }
 
-  /** The bundle file a request path asks for, e.g. `socket.io.min.js`, or undefined. */
+  /**
+   * The bundle file a request URL asks for, e.g. `socket.io.min.js`, or undefined. As in
+   * socket.io, the file name is what follows `<path>/`, up to the query.
+   */
   static fileFor(url: string | undefined, path: string): string | undefined {
-    if (url === undefined) return undefined;
-    const query = url.indexOf('?');
-    const pathname = query === -1 ? url : url.slice(0, query);
-    if (!pathname.startsWith(`${path}/`)) return undefined;
-    const file = pathname.slice(path.length + 1);
+    if (url === undefined || !url.startsWith(`${path}/`)) return undefined;
+    const rest = url.slice(path.length + 1);
+    const query = rest.indexOf('?');
+    const file = query === -1 ? rest : rest.slice(0, query);
     return BUNDLE_FILES.has(file) ? file : undefined;
   }
 
   /** Answers a request for `file` (one of the bundle files). */
   async serve(file: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const ifNoneMatch = req.headers['if-none-match'];
+    if (ifNoneMatch === BUNDLE_ETAG || ifNoneMatch === WEAK_BUNDLE_ETAG) {
+      res.writeHead(304);
+      res.end();
+      return;
+    }
     const cached = await this.#read(file);
     if (cached === undefined) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(`${file} not found: the @parley/client bundle is not built or not installed\n`);
       return;
     }
-    const useGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-    const etag = useGzip ? cached.gzipEtag : cached.etag;
-    const headers: OutgoingHttpHeaders = {
-      'Cache-Control': 'public, max-age=0',
-      ETag: etag,
-      Vary: 'Accept-Encoding',
-      'Content-Type': file.endsWith('.map')
-        ? 'application/json; charset=utf-8'
-        : 'application/javascript; charset=utf-8',
-    };
-    if (req.headers['if-none-match'] === etag) {
-      res.writeHead(304, headers);
-      res.end();
-      return;
-    }
-    const body = useGzip ? cached.gzipped : cached.body;
-    if (useGzip) headers['Content-Encoding'] = 'gzip';
-    headers['Content-Length'] = body.length;
-    res.writeHead(200, headers);
+    const encoding = negotiateBundleEncoding(req.headers['accept-encoding']);
+    const body = encoding === undefined ? cached.body : await this.#encoded(cached, encoding);
+    res.setHeader('Cache-Control', 'public, max-age=0');
+    res.setHeader('Content-Type', `application/${file.endsWith('.map') ? 'json' : 'javascript'}; charset=utf-8`);
+    res.setHeader('ETag', BUNDLE_ETAG);
+    // Not in socket.io's answer, but without it a shared cache could hand brotli to anyone.
+    res.setHeader('Vary', 'Accept-Encoding');
+    if (encoding !== undefined) res.setHeader('Content-Encoding', encoding);
+    res.setHeader('Content-Length', body.length);
+    res.writeHead(200);
     res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  #encoded(cached: CachedFile, encoding: BundleEncoding): Promise<Buffer> {
+    let encoded = cached.encoded.get(encoding);
+    if (encoded === undefined) {
+      encoded = compressBundleFile(encoding, cached.body);
+      cached.encoded.set(encoding, encoded);
+    }
+    return encoded;
   }
 
   #read(file: string): Promise<CachedFile | undefined> {
@@ -103,9 +118,7 @@ export class ClientBundle {
   async #load(file: string): Promise<CachedFile | undefined> {
     if (this.#directory === undefined) return undefined;
     try {
-      const body = await readFile(join(this.#directory, file));
-      const hash = createHash('sha1').update(body).digest('base64url');
-      return { body, etag: `"${hash}"`, gzipped: await gzipAsync(body), gzipEtag: `"${hash}-gz"` };
+      return { body: await readFile(join(this.#directory, file)), encoded: new Map() };
     } catch {
       return undefined;
     }
@@ -115,26 +128,33 @@ export class ClientBundle {
 type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
 
 /**
- * Answers the bundle's URLs before any of the HTTP server's request listeners see them (so an
- * application's catch-all route cannot answer them too); every other request passes through.
+ * Answers the bundle's URLs (whatever the method, as socket.io does) before any of the HTTP
+ * server's request listeners see them, so that an application's catch-all route cannot answer
+ * them too; every other request passes through, URLs under the path going on to the engine.
+ * `cors`, when given, runs first: it adds its headers and answers preflight requests.
  * Returns the function that detaches the route.
  */
 export function attachServe(
   httpServer: HttpServer,
   path: string,
   bundle: ClientBundle = new ClientBundle(),
+  cors?: Middleware,
 ): () => void {
   const originalEmit = httpServer.emit as Emit;
+  const serve = (file: string, req: IncomingMessage, res: ServerResponse): void => {
+    bundle.serve(file, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  };
   const patchedEmit: Emit = function (this: HttpServer, event, ...args) {
     if (event === 'request') {
       const req = args[0] as IncomingMessage;
-      const file = req.method === 'GET' || req.method === 'HEAD' ? ClientBundle.fileFor(req.url, path) : undefined;
+      const file = ClientBundle.fileFor(req.url, path);
       if (file !== undefined) {
         const res = args[1] as ServerResponse;
-        bundle.serve(file, req, res).catch(() => {
-          if (!res.headersSent) res.writeHead(500);
-          res.end();
-        });
+        if (cors === undefined) serve(file, req, res);
+        else cors(req, res, () => serve(file, req, res));
         return true;
       }
     }

@@ -13,8 +13,11 @@ export interface ConnectionStateRecoveryOptions {
   skipMiddlewares?: boolean;
 }
 
-/** The options of the engine (pingInterval, transports, cors, allowRequest, maxHttpBufferSize, ...). */
-export type EngineOptions = NonNullable<ConstructorParameters<typeof EngineServer>[0]>;
+/**
+ * The options of the engine (pingInterval, transports, cors, allowRequest, maxHttpBufferSize, ...)
+ * and of its attachment to the HTTP server (addTrailingSlash, destroyUpgrade, ...).
+ */
+export type EngineOptions = NonNullable<Parameters<InstanceType<typeof EngineServer>['attach']>[1]>;
 
 export interface SocketServerOptions {
   /** The endpoint path (default `/socket.io`). */

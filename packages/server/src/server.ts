@@ -12,7 +12,7 @@ import { Decoder } from '@parley/protocol';
 import type { AdapterContract } from './adapter-types.js';
 import { Client } from './client.js';
 import type { EngineSocketLike } from './engine/contract.js';
-import { EngineServer } from './engine-binding.js';
+import { createCorsMiddleware, EngineServer, type Middleware } from './engine-binding.js';
 import { reportUserError } from './errors.js';
 import { InMemoryAdapter } from './in-memory-adapter.js';
 import { MainNamespaceFacade } from './main-namespace-facade.js';
@@ -72,7 +72,8 @@ export class Server<
   #path = DEFAULT_PATH;
   #serveClient = true;
   #adapter: AdapterConstructor | undefined;
-  #detachServe: (() => void) | undefined;
+  /** Every engine started by {@link attach} since the last {@link close}, with its bundle route. */
+  #attachments: { engine: InstanceType<typeof EngineServer>; detachServe: (() => void) | undefined }[] = [];
 
   constructor(opts?: Partial<ServerOptions>);
   constructor(srv: HttpLikeServer | number | undefined, opts?: Partial<ServerOptions>);
@@ -105,24 +106,31 @@ export class Server<
     return this._recovery !== undefined;
   }
 
-  /** Attaches to an HTTP server, or creates one listening on `port`. */
+  /**
+   * Attaches to an HTTP server, or creates one listening on `port` (which answers 404 outside
+   * the engine path). As in socket.io, the constructor's options win over `opts`, and the path
+   * is `opts.path` only when the constructor named none. Attaching again (after `close()`, or
+   * to a second server) starts another engine; `close()` closes them all.
+   *
+   * @example
+   * const io = new Server({ cors: { origin: '*' } });
+   * io.attach(httpServer, { pingInterval: 10_000 });
+   */
   attach(srv: HttpLikeServer | number | string, opts: Partial<ServerOptions> = {}): this {
-    if (this.httpServer !== undefined) throw new Error('the server is already attached to an HTTP server');
-    let httpServer: HttpLikeServer;
-    if (typeof srv === 'number' || typeof srv === 'string') {
-      httpServer = createServer();
-      httpServer.listen(Number(srv));
-    } else {
-      httpServer = srv;
+    if (typeof srv === 'function') {
+      throw new TypeError('attach() needs an http.Server instance, not a request handler such as an Express app');
     }
-    Object.assign(this.#opts, opts);
-    if (opts.path !== undefined) this.#path = normalizePath(opts.path);
-    const engineOptions = { ...this.#opts, path: this.#path } as ServerOptions;
+    const httpServer = typeof srv === 'number' || typeof srv === 'string' ? listenOwnServer(Number(srv)) : srv;
+    const engineOptions = { ...opts, ...this.#opts } as ServerOptions;
+    engineOptions.path = engineOptions.path || this.#path;
     const engine = new EngineServer(engineOptions);
     engine.attach(httpServer as HttpServer, engineOptions);
     this.bind(engine);
     // In front of the engine's listener, which would answer the bundle's URLs with a 400.
-    if (this.#serveClient) this.#detachServe = attachServe(httpServer as HttpServer, this.#path);
+    const detachServe = this.#serveClient
+      ? attachServe(httpServer as HttpServer, this.#path, undefined, serveCors(engineOptions))
+      : undefined;
+    this.#attachments.push({ engine, detachServe });
     this.httpServer = httpServer;
     return this;
   }
@@ -268,13 +276,17 @@ export class Server<
     }
     await Promise.allSettled([...this._nsps.values()].map((nsp) => nsp.adapter.close()));
     this.engine?.close();
-    this.#detachServe?.();
-    this.#detachServe = undefined;
+    for (const { engine, detachServe } of this.#attachments.splice(0)) {
+      engine.close();
+      detachServe?.();
+    }
     const httpServer = this.httpServer;
-    if (httpServer === undefined || !httpServer.listening) {
+    if (httpServer === undefined) {
       fn?.();
       return;
     }
+    // As socket.io: the callback gets the HTTP server's answer (ERR_SERVER_NOT_RUNNING when it
+    // was not listening); the promise resolves either way.
     await new Promise<void>((resolve) =>
       httpServer.close((err?: Error) => {
         fn?.(err);
@@ -286,6 +298,21 @@ export class Server<
   #onconnection(conn: EngineSocketLike): void {
     new Client(this, conn);
   }
+}
+
+/** The HTTP server `new Server(port)` / `io.listen(port)` own: what is not the engine's gets a 404. */
+function listenOwnServer(port: number): HttpServer {
+  const httpServer = createServer((_req, res) => {
+    res.writeHead(404);
+    res.end();
+  });
+  httpServer.listen(port);
+  return httpServer;
+}
+
+/** The CORS middleware of the bundle route: the same `cors` option as the engine's requests. */
+function serveCors(options: ServerOptions): Middleware | undefined {
+  return options.cors ? createCorsMiddleware(options.cors) : undefined;
 }
 
 function isHttpServer(value: object): value is HttpLikeServer {

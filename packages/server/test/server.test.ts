@@ -31,7 +31,6 @@ describe('Server construction', () => {
     track(io, http);
     io.listen(http);
     expect(io.path()).toBe('/custom');
-    expect(() => io.attach(http)).toThrow('already attached');
     http.listen(0);
     await once(http, 'listening');
     echo(io);

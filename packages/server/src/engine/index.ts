@@ -30,7 +30,7 @@ export {
   TransportError,
 } from './errors.js';
 export type { CookieOptions } from './http/cookie.js';
-export type { CorsOptions } from './http/cors.js';
+export { type CorsOptions, createCorsMiddleware } from './http/cors.js';
 export type { Middleware } from './http/middleware.js';
 export type { AllowRequest, AttachOptions, HttpCompressionOptions, ServerOptions, TransportName } from './options.js';
 export { prepareMessage } from './packet.js';

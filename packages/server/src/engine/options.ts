@@ -59,13 +59,25 @@ export interface ServerOptions {
 }
 
 export interface AttachOptions extends ServerOptions {
+  /**
+   * Whether the path gets a trailing slash before matching (default true): every URL starting
+   * with `<path>/` is then an engine request, as in engine.io; with `false`, every URL starting
+   * with `<path>` is.
+   */
+  addTrailingSlash?: boolean;
   /** Destroy upgrade requests nobody answered (default true). */
   destroyUpgrade?: boolean;
   /** Milliseconds before an unanswered upgrade request is destroyed (default 1000). */
   destroyUpgradeTimeout?: number;
 }
 
+/**
+ * The effective options, as `engine.opts` shows them: what the application passed (other keys,
+ * such as the Socket.IO layer's, pass through untouched, as in engine.io) with every engine
+ * option resolved to its value or default.
+ */
 export interface ResolvedOptions {
+  readonly [option: string]: unknown;
   pingInterval: number;
   pingTimeout: number;
   upgradeTimeout: number;
@@ -74,8 +86,10 @@ export interface ResolvedOptions {
   allowUpgrades: boolean;
   perMessageDeflate: false | PerMessageDeflateOptions;
   httpCompression: false | (HttpCompressionOptions & { threshold: number });
-  cookie: false | CookieOptions;
-  cors: CorsOptions | undefined;
+  /** As given when off (undefined or false), as in engine.io; otherwise with engine.io's defaults. */
+  cookie: false | undefined | CookieOptions;
+  /** `false` when unset, as in engine.io. */
+  cors: CorsOptions | false;
   allowRequest: AllowRequest | undefined;
   generateId: ServerOptions['generateId'];
   allowEIO3: boolean;
@@ -98,6 +112,9 @@ export function normalizePath(path: string | undefined, fallback: string): strin
   return result;
 }
 
+/** engine.io's defaults for the session cookie, shown in `opts.cookie` and used to serialize it. */
+const COOKIE_DEFAULTS: CookieOptions = { name: 'io', path: '/', httpOnly: true, sameSite: 'lax' };
+
 export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   const transports = options.transports ?? KNOWN_TRANSPORTS;
   for (const name of transports) {
@@ -105,8 +122,8 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   }
   const compression = options.httpCompression ?? true;
   const deflate = options.perMessageDeflate ?? false;
-  const cookie = options.cookie ?? false;
   return {
+    ...options,
     pingInterval: positive('pingInterval', options.pingInterval, 25_000),
     pingTimeout: positive('pingTimeout', options.pingTimeout, 20_000),
     upgradeTimeout: positive('upgradeTimeout', options.upgradeTimeout, 10_000),
@@ -115,8 +132,10 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     allowUpgrades: options.allowUpgrades !== false,
     perMessageDeflate: deflate === true ? { threshold: 1024 } : deflate,
     httpCompression: compression === false ? false : { threshold: 1024, ...(compression === true ? {} : compression) },
-    cookie: cookie === true ? {} : cookie,
-    cors: options.cors,
+    cookie: options.cookie
+      ? { ...COOKIE_DEFAULTS, ...(options.cookie === true ? {} : options.cookie) }
+      : options.cookie,
+    cors: options.cors ?? false,
     allowRequest: options.allowRequest,
     generateId: options.generateId,
     allowEIO3: options.allowEIO3 === true,

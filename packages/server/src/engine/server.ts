@@ -282,6 +282,7 @@ export class Server extends EventEmitter implements EngineServerLike {
       },
       {
         path: options.path === undefined ? this.opts.path : normalizePath(options.path, this.opts.path),
+        addTrailingSlash: options.addTrailingSlash,
         destroyUpgrade: options.destroyUpgrade,
         destroyUpgradeTimeout: options.destroyUpgradeTimeout,
       },
@@ -417,7 +418,7 @@ export class Server extends EventEmitter implements EngineServerLike {
     return (
       this.#state === 'closed' ||
       this.listenerCount('headers') > 0 ||
-      (initial && (this.opts.cookie !== false || this.listenerCount('initial_headers') > 0))
+      (initial && (Boolean(this.opts.cookie) || this.listenerCount('initial_headers') > 0))
     );
   }
 

@@ -29,11 +29,15 @@ describe('attach', () => {
     });
     expect(test.httpServer.listeners('request')).toHaveLength(1);
     expect((await http(`http://127.0.0.1:${test.port}/hello`)).body).toBe('hello');
-    expect((await http(`http://127.0.0.1:${test.port}/engine.io/other/file.js`)).status).toBe(404);
+    // Every URL under `<path>/` is the engine's (as engine.io): an unknown one is an engine error.
+    const under = await http(`http://127.0.0.1:${test.port}/engine.io/other/file.js`);
+    expect(under.status).toBe(400);
+    expect(JSON.parse(under.body)).toEqual({ code: 0, message: 'Transport unknown' });
     const { open } = await pollingHandshake(test);
     expect(open.sid).toBeTypeOf('string');
+    // Without the slash it is not (engine.io's default `addTrailingSlash: true`): the app answers.
     const noSlash = await http(`http://127.0.0.1:${test.port}/engine.io?EIO=4&transport=polling`);
-    expect(noSlash.body[0]).toBe('0');
+    expect(noSlash.body).toBe('not found');
     expect((await http(`http://127.0.0.1:${test.port}/hello`)).body).toBe('hello');
   });
 
@@ -102,6 +106,17 @@ describe('attach', () => {
     const elsewhere = await http(test.url({ EIO: '4', transport: 'polling' }, '/engine.io'));
     expect(elsewhere.status).toBe(404); // the app's answer, not the engine's
     expect(elsewhere.body).toBe('app');
+  });
+
+  it("with addTrailingSlash: false, every URL starting with the path is the engine's", async () => {
+    const test = await startEngine({ addTrailingSlash: false }, (_req, res) => {
+      res.writeHead(404);
+      res.end('app');
+    });
+    const noSlash = await http(`http://127.0.0.1:${test.port}/engine.io?EIO=4&transport=polling`);
+    expect(noSlash.body[0]).toBe('0');
+    expect((await http(`http://127.0.0.1:${test.port}/engine.iox`)).status).toBe(400);
+    expect((await http(`http://127.0.0.1:${test.port}/other`)).body).toBe('app');
   });
 
   it('listen() creates a server that answers 501 elsewhere and closes with the engine', async () => {

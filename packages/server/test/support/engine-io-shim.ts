@@ -17,6 +17,7 @@ proto.sendPrepared = function sendPrepared(message, options) {
   this.send(message.data, { ...options });
 };
 
+export { createCorsMiddleware } from '../../src/engine/http/cors.js';
 export const EngineServer = Server;
 export function prepareMessage(data: string | Uint8Array): Prepared {
   return { data };

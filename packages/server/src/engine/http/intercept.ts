@@ -10,7 +10,6 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { pathOf } from '../request.js';
 
 export interface InterceptHandlers {
   request(req: IncomingMessage, res: ServerResponse): void;
@@ -18,8 +17,14 @@ export interface InterceptHandlers {
 }
 
 export interface InterceptOptions {
-  /** Normalized path (`/engine.io`): `/engine.io` and `/engine.io/` match, with any query. */
+  /** Normalized path (`/engine.io`). */
   path: string;
+  /**
+   * As engine.io's option of that name (default true): the prefix that makes a URL an engine
+   * request is `<path>/`, so `/engine.io/anything?...` is one and `/engine.io?...` is not; with
+   * `false` the prefix is `<path>` itself.
+   */
+  addTrailingSlash?: boolean;
   /** Destroy upgrade requests for other paths that nobody answered (default true). */
   destroyUpgrade?: boolean;
   destroyUpgradeTimeout?: number;
@@ -33,12 +38,9 @@ export function interceptRequests(
   handlers: InterceptHandlers,
   options: InterceptOptions,
 ): () => void {
-  const { path } = options;
-  const withSlash = `${path === '/' ? '' : path}/`;
-  const matches = (req: IncomingMessage): boolean => {
-    const pathname = pathOf(req.url);
-    return pathname === path || pathname === withSlash;
-  };
+  const prefix = enginePrefix(options.path, options.addTrailingSlash !== false);
+  // A prefix of the raw URL, as engine.io compares it: every URL under the path is the engine's.
+  const matches = (req: IncomingMessage): boolean => req.url?.startsWith(prefix) === true;
   let active = true;
   const originalEmit = httpServer.emit as Emit;
   const patchedEmit: Emit = function (this: HttpServer, event, ...args) {
@@ -75,6 +77,12 @@ export function interceptRequests(
     if (httpServer.emit === patchedEmit) (httpServer as { emit: Emit }).emit = originalEmit;
     httpServer.off('upgrade', onForeignUpgrade);
   };
+}
+
+/** The URL prefix of engine requests for a normalized path. */
+export function enginePrefix(path: string, addTrailingSlash: boolean): string {
+  if (!addTrailingSlash) return path;
+  return path.endsWith('/') ? path : `${path}/`;
 }
 
 function ignore(): void {}
