@@ -2,7 +2,7 @@
  * Error answers, on an HTTP response or on a raw socket (an upgrade request has no response
  * object): status, `Content-Type: application/json` and `{"code":N,"message":"..."}`.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 
@@ -10,12 +10,27 @@ export function errorBody(code: number, message: string): string {
   return JSON.stringify({ code, message });
 }
 
-/** Answers `res` with an Engine.IO error unless it is already answered. */
+/**
+ * Whether a request still has a body on its way that nobody will read. Node would drain it to
+ * keep the connection for the next request, however long it is; refusing with
+ * `Connection: close` ends the connection once the answer is out instead.
+ */
+function hasUnreadBody(req: IncomingMessage | undefined): boolean {
+  if (req === undefined || req.readableEnded) return false;
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * Answers `res` with an Engine.IO error unless it is already answered. A refused request whose
+ * body is still arriving (a POST to an unknown session, say) also loses its connection.
+ */
 export function respondError(res: ServerResponse, status: number, code: number, message: string): void {
   if (res.headersSent || res.writableEnded) {
     if (!res.writableEnded) res.end();
     return;
   }
+  if (hasUnreadBody(res.req)) res.shouldKeepAlive = false;
   const body = errorBody(code, message);
   res.writeHead(status, {
     'Content-Type': 'application/json',
