@@ -177,6 +177,9 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     if (this.listenerCount('packet') > 0) this.emit('packet', packet);
     switch (packet.type) {
       case 'pong':
+        // Only the answer to a ping counts: unsolicited pongs would otherwise put the next ping
+        // off forever and keep a session alive that never answers one.
+        if (!this.#awaitingPong) return;
         this.#awaitingPong = false;
         this.#host.wheel.schedule(this, this.#host.options.pingInterval);
         this.emit('heartbeat');
