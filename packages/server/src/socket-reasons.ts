@@ -8,7 +8,9 @@ export type DisconnectReason =
   | 'server shutting down'
   | 'forced server close'
   | 'client namespace disconnect'
-  | 'server namespace disconnect';
+  | 'server namespace disconnect'
+  /** Parley only: the client stopped reading and fell `maxBufferedBytes` behind (engine option). */
+  | 'send buffer full';
 
 /** Reasons after which a client may come back and recover its session. */
 export const RECOVERABLE_DISCONNECT_REASONS: ReadonlySet<string> = new Set([

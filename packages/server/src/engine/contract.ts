@@ -16,7 +16,8 @@ export interface SendOptions {
 /**
  * Why a session closed, as the `close` event reports it (the same strings engine.io uses):
  * 'transport close' | 'transport error' | 'ping timeout' | 'parse error' | 'forced close' |
- * 'server shutting down' | 'forced server close' | 'transport full' (payload over maxHttpBufferSize)
+ * 'server shutting down' | 'forced server close' | 'transport full' (payload over maxHttpBufferSize),
+ * and, Parley only, 'send buffer full' (the peer stopped reading; see the `maxBufferedBytes` option)
  */
 export type EngineCloseReason = string;
 

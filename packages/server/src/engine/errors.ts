@@ -30,7 +30,8 @@ export type EngineErrorCode =
   | 'POLL_OVERLAP'
   | 'POLL_ABORTED'
   | 'TRANSPORT_ERROR'
-  | 'UPGRADE_FAILED';
+  | 'UPGRADE_FAILED'
+  | 'SEND_BUFFER_FULL';
 
 /** Base class: every error the engine creates. */
 export class EngineError extends Error {
@@ -76,4 +77,21 @@ export class PayloadTooLargeError extends EngineError {
 /** A transport failed: bad frames, aborted requests, overlapping polls, socket errors. */
 export class TransportError extends EngineError {
   override readonly name = 'TransportError';
+}
+
+/**
+ * A peer fell more than `maxBufferedBytes` behind (it stopped reading): its session is closed
+ * with the reason `'send buffer full'`.
+ */
+export class SendBufferFullError extends EngineError {
+  override readonly name = 'SendBufferFullError';
+  readonly limit: number;
+
+  constructor(limit: number, buffered: number) {
+    super(
+      'SEND_BUFFER_FULL',
+      `${buffered} bytes waiting for a peer that does not read, over maxBufferedBytes (${limit})`,
+    );
+    this.limit = limit;
+  }
 }

@@ -6,6 +6,7 @@ import type { ZlibOptions } from 'node:zlib';
 import type { PerMessageDeflateOptions } from 'ws';
 import type { CookieOptions } from './http/cookie.js';
 import type { CorsOptions } from './http/cors.js';
+import { DEFAULT_MAX_BUFFERED_BYTES } from './send-buffer.js';
 
 export type TransportName = 'polling' | 'websocket' | 'sse';
 
@@ -33,6 +34,12 @@ export interface ServerOptions {
   upgradeTimeout?: number;
   /** Largest polling body / WebSocket message accepted, in bytes (default 1e6). */
   maxHttpBufferSize?: number;
+  /**
+   * Most bytes a session may hold for a peer that is not reading (default 4 MiB; `Infinity`
+   * for no bound, as in engine.io). Past it, the session closes with the reason
+   * `'send buffer full'` and its queue is freed. A Parley addition: engine.io has no bound.
+   */
+  maxBufferedBytes?: number;
   /**
    * Transports accepted (default `['polling', 'websocket', 'sse']`). `sse` is never listed in
    * `upgrades`: only clients that ask for it with `transport=sse` get it.
@@ -82,6 +89,7 @@ export interface ResolvedOptions {
   pingTimeout: number;
   upgradeTimeout: number;
   maxHttpBufferSize: number;
+  maxBufferedBytes: number;
   transports: readonly TransportName[];
   allowUpgrades: boolean;
   perMessageDeflate: false | PerMessageDeflateOptions;
@@ -128,6 +136,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     pingTimeout: positive('pingTimeout', options.pingTimeout, 20_000),
     upgradeTimeout: positive('upgradeTimeout', options.upgradeTimeout, 10_000),
     maxHttpBufferSize: positive('maxHttpBufferSize', options.maxHttpBufferSize, 1e6),
+    maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES),
     transports: [...transports],
     allowUpgrades: options.allowUpgrades !== false,
     perMessageDeflate: deflate === true ? { threshold: 1024 } : deflate,

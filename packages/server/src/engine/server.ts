@@ -89,6 +89,9 @@ export class Server extends EventEmitter implements EngineServerLike {
       onSessionClosed: (socket) => {
         if (this.clients.get(socket.id) === socket) this.clients.delete(socket.id);
       },
+      onSessionDrain: (socket) => {
+        if (this.listenerCount('drain') > 0) this.emit('drain', socket);
+      },
     };
     this.#httpContext = {
       maxHttpBufferSize: this.opts.maxHttpBufferSize,
@@ -125,6 +128,8 @@ export class Server extends EventEmitter implements EngineServerLike {
 
   override on(event: 'connection', listener: (socket: Socket) => void): this;
   override on(event: 'connection_error', listener: (error: ConnectionErrorEvent) => void): this;
+  /** After each flush of a session's queue, as engine.io's server-level `drain`. */
+  override on(event: 'drain', listener: (socket: Socket) => void): this;
   override on(
     event: 'initial_headers' | 'headers',
     listener: (headers: OutgoingHttpHeaders, req: IncomingMessage) => void,

@@ -7,11 +7,12 @@ import type { IncomingMessage } from 'node:http';
 import type { EnginePacket } from '@parley/protocol';
 import type { EngineReadyState, EngineSocketLike, PreparedMessage, SendOptions, SessionReceiver } from './contract.js';
 import { createLogger } from './debug.js';
-import { TransportError } from './errors.js';
+import { SendBufferFullError, TransportError } from './errors.js';
 import { cancelFlush, type Flushable, scheduleFlush } from './flush.js';
 import { type TimerWheel, WHEEL_INDEX, WHEEL_SLOT, type WheelTarget } from './heartbeat.js';
 import type { ResolvedOptions } from './options.js';
 import { NOOP, OutboundPacket, PING, toOutbound } from './packet.js';
+import { queuedSize, queuedSizeOf, SEND_BUFFER_FULL } from './send-buffer.js';
 import { DETACHED, type Transport, type TransportFailure, type TransportOwner } from './transports/transport.js';
 import { UpgradeAttempt } from './upgrade.js';
 
@@ -23,6 +24,8 @@ export interface SessionHost {
   readonly wheel: TimerWheel<Socket>;
   /** Called once, when the session has closed and before its `close` event. */
   onSessionClosed(socket: Socket): void;
+  /** Called after each flush (engine.io's server-level `drain` event). */
+  onSessionDrain(socket: Socket): void;
 }
 
 type SendCallback = () => void;
@@ -48,6 +51,8 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   #upgrade: UpgradeAttempt | null = null;
   #upgraded = false;
   #queue: OutboundPacket[] = [];
+  /** The {@link queuedSize} of the queue, for the `maxBufferedBytes` bound (see send-buffer.ts). */
+  #queuedBytes = 0;
   #queueCompress = false;
   #callbacks: SendCallback[] | null = null;
   #closeWhenFlushed = false;
@@ -78,6 +83,16 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
 
   get transport(): Transport {
     return this.#transport;
+  }
+
+  /**
+   * Bytes waiting to reach the network: queued in the session (not yet handed to the transport)
+   * plus what the transport holds (a WebSocket's or SSE stream's socket buffer). 0 once closed:
+   * nothing more will be sent.
+   */
+  get bufferedBytes(): number {
+    if (this.#state === 'closed') return 0;
+    return this.#queuedBytes + this.#transport.bufferedBytes;
   }
 
   /** True while a WebSocket probe is in progress. */
@@ -146,12 +161,20 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     const onWritten = callbacks === null ? undefined : () => runCallbacks(callbacks);
     const queue = this.#queue;
     const count = queue.length;
-    this.#transport.send(queue, this.#queueCompress, onWritten);
-    // The array is reused; a packet queued while the transport was writing stays queued.
-    if (queue.length === count) queue.length = 0;
-    else queue.splice(0, count);
-    this.#queueCompress = false;
+    const sent = this.#transport.send(queue, this.#queueCompress, onWritten);
+    // The array is reused; a packet queued while the transport was writing stays queued, and
+    // so does what did not fit one polling response (with the callbacks, which wait for it).
+    if (queue.length === sent) {
+      queue.length = 0;
+      this.#queuedBytes = 0;
+    } else {
+      this.#queuedBytes -= queuedSizeOf(queue, 0, sent);
+      queue.splice(0, sent);
+    }
+    if (sent < count && callbacks !== null) this.#callbacks = callbacks.concat(this.#callbacks ?? []);
+    if (sent >= count) this.#queueCompress = false;
     if (this.listenerCount('drain') > 0) this.emit('drain');
+    this.#host.onSessionDrain(this);
     if (this.#closeWhenFlushed && this.#queue.length === 0) {
       this.#closeWhenFlushed = false;
       this.#closeTransport();
@@ -262,12 +285,26 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   #enqueue(packet: OutboundPacket, compress: boolean | undefined, callback?: SendCallback): void {
     if (this.listenerCount('packetCreate') > 0) this.emit('packetCreate', packet);
     this.#queue.push(packet);
+    this.#queuedBytes += queuedSize(packet);
     if (compress !== false) this.#queueCompress = true;
     if (callback !== undefined) {
       this.#callbacks ??= [];
       this.#callbacks.push(callback);
     }
     scheduleFlush(this);
+    if (this.#queuedBytes > this.#host.options.maxBufferedBytes) this.#checkSendBuffer();
+  }
+
+  /** Closes the session if its peer is behind by more than `maxBufferedBytes` (see send-buffer.ts). */
+  #checkSendBuffer(): void {
+    if (this.#state === 'closed' || this.#queue.length < 2 || this.#transport.writable) return;
+    const error = new SendBufferFullError(this.#host.options.maxBufferedBytes, this.bufferedBytes);
+    // Freed first: the queue, then whatever the transport holds for a peer that does not read.
+    this.#queue.length = 0;
+    this.#queuedBytes = 0;
+    this.#transport.destroy();
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+    this.#onClose(SEND_BUFFER_FULL, error);
   }
 
   #closeTransport(): void {
@@ -292,6 +329,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     this.#upgrade = null;
     this.#transport.shutdown();
     this.#queue.length = 0;
+    this.#queuedBytes = 0;
     this.#callbacks = null;
     this.#host.onSessionClosed(this);
     debug('session %s closed: %s', this.id, reason);

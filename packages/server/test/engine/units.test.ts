@@ -199,7 +199,7 @@ describe('coalescing', () => {
     const batches: string[][] = [];
     vi.spyOn(transport, 'send').mockImplementation((packets, compress, onWritten) => {
       batches.push(packets.map((packet) => String(packet.data)));
-      original(packets, compress, onWritten);
+      return original(packets, compress, onWritten);
     });
     for (let i = 0; i < 5; i++) socket.send(`m${i}`);
     socket.sendPrepared(prepareMessage('shared'));
@@ -223,6 +223,7 @@ describe('coalescing', () => {
     for (const spy of spies)
       spy.mockImplementation(function (this: unknown, packets) {
         seen.push(packets[0]);
+        return packets.length;
       });
     for (const socket of sessions) socket.sendPrepared(message);
     await until(() => seen.length === 3);

@@ -1,22 +1,29 @@
 /**
  * HTTP long-polling: the client keeps one GET pending to receive (answered with every queued
  * packet, `\x1e`-joined, binary as `b`+base64) and POSTs to send. One GET and one POST may be in
- * flight; a second concurrent GET is a protocol error that closes the session.
+ * flight; a second concurrent GET is a protocol error that closes the session. A response
+ * carries at most about a megabyte (see `text-payload.ts`); the rest waits for the next GET.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { RECORD_SEPARATOR } from '@parley/protocol';
 import { TransportError } from '../errors.js';
 import { compressBody, negotiateEncoding } from '../http/compress.js';
 import { respondError } from '../http/respond.js';
 import { CLOSE, NOOP, type OutboundPacket } from '../packet.js';
 import { HttpTransport, TEXT_CONTENT_TYPE } from './http-transport.js';
+import { joinTextRecords } from './text-payload.js';
 
 /** How long a gracefully closing session waits for the client's next GET to deliver `1`. */
 const CLOSE_TIMEOUT = 30_000;
 
+interface PendingGet {
+  req: IncomingMessage;
+  res: ServerResponse;
+  initial: boolean;
+}
+
 export class PollingTransport extends HttpTransport {
   readonly name = 'polling';
-  #pendingGet: { req: IncomingMessage; res: ServerResponse; initial: boolean } | null = null;
+  #pendingGet: PendingGet | null = null;
   #closeDone: (() => void) | undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -61,12 +68,18 @@ export class PollingTransport extends HttpTransport {
     else this.owner.onTransportWritable();
   }
 
-  send(packets: readonly OutboundPacket[], compress: boolean, onWritten?: () => void): void {
+  send(packets: readonly OutboundPacket[], compress: boolean, onWritten?: () => void): number {
     const pending = this.#pendingGet;
-    if (pending === null || packets.length === 0) return;
+    if (pending === null || packets.length === 0) return 0;
     this.#pendingGet = null;
-    let body = packets[0].textRecord();
-    for (let i = 1; i < packets.length; i++) body += RECORD_SEPARATOR + packets[i].textRecord();
+    const { payload: body, end } = joinTextRecords(packets, 0);
+    // Callbacks wait for the response that carries the last of the packets.
+    if (end < packets.length) onWritten = undefined;
+    this.#respondWith(pending, body, compress, onWritten);
+    return end;
+  }
+
+  #respondWith(pending: PendingGet, body: string, compress: boolean, onWritten: (() => void) | undefined): void {
     const { req, res, initial } = pending;
     const headers: OutgoingHttpHeaders = { 'Content-Type': TEXT_CONTENT_TYPE };
     const compression = this.context.httpCompression;

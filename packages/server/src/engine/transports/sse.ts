@@ -20,11 +20,11 @@
  * An SSE session may upgrade to WebSocket with the usual probe (its `upgrades` lists `websocket`).
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { RECORD_SEPARATOR } from '@parley/protocol';
 import { TransportError } from '../errors.js';
 import { respondError } from '../http/respond.js';
 import { CLOSE, type OutboundPacket } from '../packet.js';
 import { HttpTransport } from './http-transport.js';
+import { joinTextRecords } from './text-payload.js';
 
 /** Encodes one flush as one SSE event. */
 export function encodeSseEvent(payload: string): string {
@@ -68,12 +68,29 @@ export class SseTransport extends HttpTransport {
     else respondError(res, 400, 3, 'Bad request');
   }
 
-  send(packets: readonly OutboundPacket[], _compress: boolean, onWritten?: () => void): void {
+  send(packets: readonly OutboundPacket[], _compress: boolean, onWritten?: () => void): number {
     const stream = this.#stream;
-    if (stream === null || packets.length === 0) return;
-    let payload = packets[0].textRecord();
-    for (let i = 1; i < packets.length; i++) payload += RECORD_SEPARATOR + packets[i].textRecord();
-    stream.write(encodeSseEvent(payload), onWritten);
+    if (stream === null || packets.length === 0) return 0;
+    // A large flush becomes several events of bounded size (see `text-payload.ts`).
+    let start = 0;
+    while (start < packets.length) {
+      const { payload, end } = joinTextRecords(packets, start);
+      start = end;
+      stream.write(encodeSseEvent(payload), start === packets.length ? onWritten : undefined);
+    }
+    return packets.length;
+  }
+
+  override get bufferedBytes(): number {
+    return this.#stream?.writableLength ?? 0;
+  }
+
+  /** Ends the stream without writing what it still holds for a peer that stopped reading. */
+  override destroy(): void {
+    const stream = this.#stream;
+    this.#stream = null;
+    this.state = 'closed';
+    stream?.destroy();
   }
 
   close(done?: () => void): void {

@@ -40,10 +40,25 @@ export abstract class Transport {
   abstract get writable(): boolean;
 
   /**
-   * Writes `packets` in one go. The array is read synchronously and not kept. `onWritten` is
-   * called once the bytes are handed to the network.
+   * Writes `packets`, or as many of them as one response may carry (polling bounds its
+   * response size), and returns how many it took; the session keeps the rest for the next time
+   * the transport is writable. The array is read synchronously and not kept. `onWritten` is
+   * called once the bytes are handed to the network, and only when every packet was taken.
    */
-  abstract send(packets: readonly OutboundPacket[], compress: boolean, onWritten?: () => void): void;
+  abstract send(packets: readonly OutboundPacket[], compress: boolean, onWritten?: () => void): number;
+
+  /** Bytes handed to the transport and not yet to the network (0 for a transport that keeps none). */
+  get bufferedBytes(): number {
+    return 0;
+  }
+
+  /**
+   * Drops the connection at once, buffered bytes included: the peer stopped reading. The
+   * default is {@link discard}, for transports that buffer nothing of their own.
+   */
+  destroy(): void {
+    this.discard();
+  }
 
   /** Closes gracefully (telling the peer when the transport has a way to); `done` once closed. */
   abstract close(done?: () => void): void;

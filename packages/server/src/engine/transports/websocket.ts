@@ -65,9 +65,9 @@ export class WebSocketTransport extends Transport {
     return this.state === 'open' && this.#ws.readyState === WebSocket.OPEN && !this.#socket.writableNeedDrain;
   }
 
-  send(packets: readonly OutboundPacket[], compress: boolean, onWritten?: () => void): void {
+  send(packets: readonly OutboundPacket[], compress: boolean, onWritten?: () => void): number {
     const ws = this.#ws;
-    if (ws.readyState !== WebSocket.OPEN || packets.length === 0) return;
+    if (ws.readyState !== WebSocket.OPEN || packets.length === 0) return packets.length;
     const last = packets.length - 1;
     if (this.#directWrites) {
       const socket = this.#socket;
@@ -75,18 +75,24 @@ export class WebSocketTransport extends Transport {
       // only route it through the stream's buffer.
       if (last === 0) {
         socket.write(packets[0].webSocketFrame(), onWritten);
-        return;
+        return 1;
       }
       socket.cork();
       for (let i = 0; i < last; i++) socket.write(packets[i].webSocketFrame());
       socket.write(packets[last].webSocketFrame(), onWritten);
       socket.uncork();
-      return;
+      return packets.length;
     }
     for (let i = 0; i <= last; i++) {
       const packet = packets[i];
       ws.send(packet.webSocketPayload(), { binary: packet.binary, compress }, i === last ? onWritten : undefined);
     }
+    return packets.length;
+  }
+
+  /** What the TCP socket holds, plus (with permessage-deflate) ws's queue of frames to compress. */
+  override get bufferedBytes(): number {
+    return this.#directWrites ? this.#socket.writableLength : this.#ws.bufferedAmount;
   }
 
   close(done?: () => void): void {
