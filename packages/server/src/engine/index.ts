@@ -27,6 +27,7 @@ export {
   RequestError,
   RequestErrorCode,
   type RequestErrorNumber,
+  SendBufferFullError,
   TransportError,
 } from './errors.js';
 export type { CookieOptions } from './http/cookie.js';
@@ -35,6 +36,7 @@ export type { Middleware } from './http/middleware.js';
 export type { AllowRequest, AttachOptions, HttpCompressionOptions, ServerOptions, TransportName } from './options.js';
 export { prepareMessage } from './packet.js';
 export { HandshakeRequest } from './request.js';
+export { DEFAULT_MAX_BUFFERED_BYTES, SEND_BUFFER_FULL } from './send-buffer.js';
 export { type ConnectionErrorEvent, Server } from './server.js';
 export { Socket } from './socket.js';
 export { encodeSseEvent } from './transports/sse.js';

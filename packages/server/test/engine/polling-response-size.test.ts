@@ -6,7 +6,16 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from '../../src/engine/index.js';
 import { MAX_PAYLOAD_UNITS } from '../../src/engine/transports/text-payload.js';
-import { cleanup, http, nextConnection, onCleanup, pollingSession, startEngine, withTimeout } from './helpers.js';
+import {
+  cleanup,
+  http,
+  nextConnection,
+  onCleanup,
+  pollingSession,
+  startEngine,
+  until,
+  withTimeout,
+} from './helpers.js';
 
 afterEach(cleanup);
 
@@ -36,13 +45,7 @@ describe('polling response size', () => {
     }
     expect(responses).toBeGreaterThanOrEqual(Math.ceil((MESSAGES * MESSAGE_UNITS) / MAX_PAYLOAD_UNITS));
     expect(received).toEqual(Array.from({ length: MESSAGES }, (_, i) => message(i)));
-    await withTimeout(
-      new Promise<void>((resolve) => {
-        const check = () => (callbacks === 1 ? resolve() : setTimeout(check, 5));
-        check();
-      }),
-      'the send callback',
-    );
+    await until(() => callbacks === 1, 5000, 'the send callback');
   });
 
   it('sends one packet larger than the bound alone, then the rest', async () => {

@@ -17,6 +17,7 @@ import {
   rawWebSocket,
   startEngine,
   type TestEngine,
+  until,
   withTimeout,
 } from './helpers.js';
 
@@ -73,7 +74,7 @@ describe('maxBufferedBytes', () => {
     const drains: Socket[] = [];
     test.engine.on('drain', (session: Socket) => drains.push(session));
 
-    const closed = once<[string, Error]>(stalled, 'close', 30_000);
+    const closed = once<[string, Error]>(stalled, 'close', 15_000);
     const before = heapAndBuffers();
     let highest = 0;
     const sampler = setInterval(() => {
@@ -92,14 +93,7 @@ describe('maxBufferedBytes', () => {
 
     // The broadcast goes on to the reading peer, which keeps up and stays open.
     const ticksAtClose = sender.ticks();
-    await withTimeout(
-      new Promise<void>((resolve) => {
-        const check = () => (sender.ticks() >= ticksAtClose + 50 ? resolve() : setTimeout(check, 10));
-        check();
-      }),
-      'more broadcasts',
-      15_000,
-    );
+    await until(() => sender.ticks() >= ticksAtClose + 50, 15_000, 'more broadcasts');
     sender.stop();
     expect(healthySession.readyState).toBe('open');
     expect(healthySession.bufferedBytes).toBeLessThan(CAP);
@@ -112,7 +106,7 @@ describe('maxBufferedBytes', () => {
   it('closes an SSE peer that never reads', async () => {
     const test = await startEngine({ maxBufferedBytes: CAP, pingInterval: 60_000, pingTimeout: 60_000 });
     const stalled = await stalledPeer(test, 'sse');
-    const closed = once<[string]>(stalled, 'close', 30_000);
+    const closed = once<[string]>(stalled, 'close', 15_000);
     broadcast(test.engine, 25_000);
     expect((await closed)[0]).toBe('send buffer full');
     expect(stalled.bufferedBytes).toBe(0);
@@ -131,18 +125,11 @@ describe('maxBufferedBytes', () => {
       }
     };
     const poller = poll();
-    const closed = once<[string]>(stopped.socket, 'close', 30_000);
+    const closed = once<[string]>(stopped.socket, 'close', 15_000);
     const sender = broadcast(test.engine, 25_000);
     expect((await closed)[0]).toBe('send buffer full');
     const ticksAtClose = sender.ticks();
-    await withTimeout(
-      new Promise<void>((resolve) => {
-        const check = () => (sender.ticks() >= ticksAtClose + 20 ? resolve() : setTimeout(check, 10));
-        check();
-      }),
-      'more broadcasts',
-      15_000,
-    );
+    await until(() => sender.ticks() >= ticksAtClose + 20, 15_000, 'more broadcasts');
     sender.stop();
     running = false;
     expect(polling.socket.readyState).toBe('open');
