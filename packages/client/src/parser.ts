@@ -14,7 +14,7 @@ import type { SocketPacket } from '@parley/protocol';
  * const socket = io('https://example.com', { parser: msgpackParser });
  */
 export interface Parser {
-  Encoder: new () => { encode(packet: SocketPacket): unknown[] };
+  Encoder: new () => { encode(packet: SocketPacket): unknown };
   Decoder: new () => {
     add(chunk: unknown): void;
     on(event: 'decoded', listener: (packet: SocketPacket) => void): unknown;
