@@ -10,3 +10,8 @@ export function userBinary(data: Uint8Array | ArrayBuffer): Uint8Array | ArrayBu
   if (data instanceof ArrayBuffer) return data;
   return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
 }
+
+/** Browsers have no process to keep alive: `autoUnref` changes nothing. */
+export function unrefWebSocket(_ws: WebSocket): void {}
+
+export const unrefFetch = (url: string, init: RequestInit): Promise<Response> => fetch(url, init);
