@@ -4,6 +4,7 @@
  */
 import { Decoder, encodePacket, type SocketPacket } from '@parley/protocol';
 import { Backoff } from './backoff.js';
+import { defaultParser } from './default-parser.js';
 import { LocalEmitter, subscribe } from './emitter.js';
 import type { EngineOptions } from './engine/options.js';
 import { Engine } from './engine/session.js';
@@ -88,7 +89,8 @@ export class Manager<
     this.#timers = resolveTimers(opts ?? {});
     this.opts = { ...opts, path: opts?.path || '/socket.io', timers: this.#timers };
     this.uri = uri;
-    this.#codec = this.opts.parser && new ParserCodec(this.opts.parser);
+    const parser = this.opts.parser ?? defaultParser;
+    this.#codec = parser && new ParserCodec(parser);
     this.#decoder = this.#codec ?? new Decoder();
     this.backoff = new Backoff(
       this.opts.reconnectionDelay || 1000,

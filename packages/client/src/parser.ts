@@ -36,12 +36,12 @@ export class ParserCodec {
     });
   }
 
-  /** The messages of one packet; per-message options and absent fields stay off the wire. */
+  /**
+   * The messages of one packet. Per-message options stay off the wire; absent fields are
+   * undefined, which parsers leave out (JSON and msgpack alike).
+   */
   encode({ type, nsp, data, id }: SocketPacket): (string | Uint8Array)[] {
-    const packet: SocketPacket = { type, nsp };
-    if (data !== undefined) packet.data = data;
-    if (id !== undefined) packet.id = id;
-    return this.#encoder.encode(packet) as (string | Uint8Array)[];
+    return this.#encoder.encode({ type, nsp, data, id }) as (string | Uint8Array)[];
   }
 
   /** The packet this message completes, if any; throws what the parser throws on bad input. */

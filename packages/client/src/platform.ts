@@ -3,6 +3,7 @@
  * platform.browser.ts (see scripts/bundle.mjs), which keeps `ws` out of it.
  */
 import { WebSocket as NodeWebSocket } from 'ws';
+import type { Timers } from './timers.js';
 
 /** True in Node; false in browsers and workers. */
 export const isNode =
@@ -58,4 +59,16 @@ export async function unrefFetch(url: string, init: RequestInit): Promise<Respon
     req.on('error', reject);
     req.end(init.body as string | undefined);
   });
+}
+
+/** `autoUnref`: timers that don't keep the process alive. */
+export function unrefTimers(timers: Timers): Timers {
+  return {
+    ...timers,
+    setTimeout(callback, ms) {
+      const handle = timers.setTimeout(callback, ms);
+      (handle as { unref?: () => void } | undefined)?.unref?.();
+      return handle;
+    },
+  };
 }

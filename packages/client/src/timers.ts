@@ -2,6 +2,8 @@
  * The clock seam: everything time-based (backoff, heartbeat watchdog, connect and ack timeouts)
  * goes through a `Timers`, so tests can drive it without sockets or real waiting.
  */
+import { unrefTimers } from './platform.js';
+
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
@@ -31,16 +33,4 @@ export const nativeTimers: Timers = {
 export function resolveTimers(opts: { timers?: Timers; useNativeTimers?: boolean; autoUnref?: boolean }): Timers {
   const timers = opts.timers ?? (opts.useNativeTimers ? nativeTimers : systemTimers);
   return opts.autoUnref ? unrefTimers(timers) : timers;
-}
-
-/** Node: timers that don't keep the process alive (`autoUnref`); elsewhere the same timers. */
-export function unrefTimers(timers: Timers): Timers {
-  return {
-    ...timers,
-    setTimeout(callback, ms) {
-      const handle = timers.setTimeout(callback, ms);
-      (handle as { unref?: () => void } | undefined)?.unref?.();
-      return handle;
-    },
-  };
 }

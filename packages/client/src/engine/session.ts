@@ -165,8 +165,9 @@ export class Engine extends LocalEmitter<EngineEvents> {
         return;
       case 'message': {
         const { data } = packet;
-        // Transports hand Node's Buffers over as they are; a copy only when ArrayBuffers are asked for.
-        if (this.binaryType === 'arraybuffer' && data instanceof Uint8Array) {
+        // Transports hand Node's Buffers over as they are; a copy only when ArrayBuffers are asked
+        // for. Browsers get ArrayBuffers from the transports already.
+        if (isNode && this.binaryType === 'arraybuffer' && data instanceof Uint8Array) {
           packet.data = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
         }
         this.emit('message', packet.data!);

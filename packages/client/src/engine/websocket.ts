@@ -18,7 +18,7 @@ export class WebSocketTransport extends Transport {
     }
     if (!isNode) ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
-      if (this.opts.autoUnref) unrefWebSocket(ws);
+      if (isNode && this.opts.autoUnref) unrefWebSocket(ws);
       this.onOpen();
     };
     ws.onclose = (event) => this.onClose({ description: 'websocket connection closed', context: event });
