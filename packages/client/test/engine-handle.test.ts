@@ -138,10 +138,15 @@ for (const factory of servers) {
         socket.emit('send');
         const [asBuffer] = await firstBytes;
         expect(Buffer.isBuffer(asBuffer)).toBe(true);
-        (socket.io.engine as Engine).binaryType = 'arraybuffer';
+        const engine = socket.io.engine as Engine;
+        engine.binaryType = 'arraybuffer';
+        const packets: unknown[] = [];
+        engine.on('packet', (packet) => packets.push(packet.data));
         const secondBytes = waitFor<[unknown]>(socket, 'bytes');
         socket.emit('send');
         const [asArrayBuffer] = await secondBytes;
+        // `packet` listeners see the ArrayBuffer too
+        expect(packets.at(-1)).toBe(asArrayBuffer);
         expect(asArrayBuffer).toBeInstanceOf(ArrayBuffer);
         expect([...new Uint8Array(asArrayBuffer as ArrayBuffer)]).toEqual([1, 2, 3]);
       });

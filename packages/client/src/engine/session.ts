@@ -153,6 +153,13 @@ export class Engine extends LocalEmitter<EngineEvents> {
 
   #onPacket(packet: IncomingPacket): void {
     if (this.readyState === 'closed') return;
+    const { data } = packet;
+    // Transports hand Node's Buffers over as they are; a copy only when ArrayBuffers are asked
+    // for (before `packet` listeners see it, as in engine.io-client). Browsers get ArrayBuffers
+    // from the transports already.
+    if (isNode && this.binaryType === 'arraybuffer' && data instanceof Uint8Array) {
+      packet.data = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+    }
     this.emit('packet', packet);
     switch (packet.type) {
       case 'open':
@@ -163,16 +170,9 @@ export class Engine extends LocalEmitter<EngineEvents> {
         this.#sendPacket('pong');
         this.emit('ping');
         return;
-      case 'message': {
-        const { data } = packet;
-        // Transports hand Node's Buffers over as they are; a copy only when ArrayBuffers are asked
-        // for. Browsers get ArrayBuffers from the transports already.
-        if (isNode && this.binaryType === 'arraybuffer' && data instanceof Uint8Array) {
-          packet.data = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
-        }
+      case 'message':
         this.emit('message', packet.data!);
         return;
-      }
     }
   }
 
