@@ -12,12 +12,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Engine, io, type Parser, type Socket } from '../src/index.js';
 import { transportModes, waitFor } from './helpers.js';
 
-const parsers: { name: string; parser: Parser; binaryFrames: boolean }[] = [
-  { name: 'socket.io-msgpack-parser', parser: msgpackParser, binaryFrames: true },
-  { name: 'socket.io-parser', parser: socketIoParser as unknown as Parser, binaryFrames: false },
+const parsers: { name: string; parser: Parser; binaryFrames: boolean; malformed: string | Buffer }[] = [
+  // 0xc1 is the one byte msgpack never uses
+  { name: 'socket.io-msgpack-parser', parser: msgpackParser, binaryFrames: true, malformed: Buffer.from([0xc1]) },
+  { name: 'socket.io-parser', parser: socketIoParser as unknown as Parser, binaryFrames: false, malformed: '9{}' },
 ];
 
-for (const { name, parser, binaryFrames } of parsers) {
+for (const { name, parser, binaryFrames, malformed } of parsers) {
   for (const mode of transportModes) {
     describe(`parser option: ${name} [${mode.name}]`, () => {
       let server: Server;
@@ -38,8 +39,8 @@ for (const { name, parser, binaryFrames } of parsers) {
         await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
         return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
       };
-      const client = (url: string) => {
-        const socket = io(url, { forceNew: true, parser, reconnection: false, ...mode.options });
+      const client = (url: string, reconnection = false) => {
+        const socket = io(url, { forceNew: true, parser, reconnection, reconnectionDelay: 50, ...mode.options });
         clients.push(socket);
         return socket;
       };
@@ -91,6 +92,20 @@ for (const { name, parser, binaryFrames } of parsers) {
         const [error] = await waitFor<[Error & { data?: unknown }]>(adminDenied, 'connect_error');
         expect(error.message).toBe('denied');
         expect(error.data).toEqual({ code: 7 });
+      });
+
+      it('a message the parser rejects closes the connection and the manager reconnects', async () => {
+        const url = await start();
+        let connections = 0;
+        server.on('connection', (s: ServerSocket) => {
+          if (++connections === 1) s.conn.send(malformed);
+        });
+        const socket = client(url, true);
+        const [reason] = await waitFor<[string]>(socket, 'disconnect');
+        expect(reason).toBe('parse error');
+        await waitFor(socket.io, 'reconnect');
+        await waitFor(socket, 'connect');
+        expect(connections).toBe(2);
       });
     });
   }
