@@ -1,5 +1,6 @@
 // Builds the browser bundles into dist/bundle: an IIFE exposing the global `io`
-// (socket.io.js, socket.io.min.js) and an ES module (socket.io.esm.min.js), with source maps.
+// (socket.io.js, socket.io.min.js), an ES module (socket.io.esm.min.js), and an IIFE whose
+// default parser is socket.io-msgpack-parser (socket.io.msgpack.min.js), with source maps.
 //
 // Browser-only build steps (the Node build from tsup is untouched):
 // - platform.js is swapped for platform.browser.ts, so `ws` never reaches the bundle;
@@ -42,6 +43,16 @@ const protocolMessagesToCodes = {
   },
 };
 
+/** The msgpack bundle: default-parser.js becomes default-parser.msgpack.ts, which brings the parser in. */
+const msgpackDefault = {
+  name: 'msgpack-default-parser',
+  setup(b) {
+    b.onResolve({ filter: /[/\\]default-parser\.js$/ }, () => ({
+      path: resolve(root, 'src/default-parser.msgpack.ts'),
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'browser',
@@ -66,6 +77,13 @@ export async function bundle(outdir = DEFAULT_OUTDIR) {
       minify: true,
       mangleProps: INTERNAL_MEMBERS,
       outfile: `${outdir}/socket.io.esm.min.js`,
+    }),
+    build({
+      ...global,
+      plugins: [...common.plugins, msgpackDefault],
+      minify: true,
+      mangleProps: INTERNAL_MEMBERS,
+      outfile: `${outdir}/socket.io.msgpack.min.js`,
     }),
   ]);
 }

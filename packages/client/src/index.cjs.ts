@@ -12,6 +12,7 @@ import * as parley from './index.js';
 import {
   AckError,
   Backoff,
+  type BinaryType,
   ClientError,
   type ClientErrorCode,
   type CloseDetails,
@@ -33,6 +34,7 @@ import {
   type ManagerOptions,
   type ManagerState,
   type OutgoingSocketPacket,
+  type Parser,
   protocol,
   Socket,
   type SocketOptions,
@@ -56,6 +58,7 @@ declare namespace lookup {
   export {
     AckError,
     Backoff,
+    type BinaryType,
     ClientError,
     type ClientErrorCode,
     type CloseDetails,
@@ -79,6 +82,7 @@ declare namespace lookup {
     type ManagerOptions,
     type ManagerState,
     type OutgoingSocketPacket,
+    type Parser,
     protocol,
     Socket,
     type SocketOptions,

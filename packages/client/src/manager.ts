@@ -4,14 +4,16 @@
  */
 import { Decoder, encodePacket, type SocketPacket } from '@parley/protocol';
 import { Backoff } from './backoff.js';
+import { defaultParser } from './default-parser.js';
 import { LocalEmitter, subscribe } from './emitter.js';
 import type { EngineOptions } from './engine/options.js';
 import { Engine } from './engine/session.js';
 import type { CloseDetails } from './engine/transport.js';
 import { ClientError } from './errors.js';
+import { type Parser, ParserCodec } from './parser.js';
 import { Socket } from './socket.js';
 import type { SocketOptions } from './socket-types.js';
-import { systemTimers, type Timers, unrefTimers } from './timers.js';
+import { resolveTimers, type Timers } from './timers.js';
 import type { DefaultEventsMap, EventsMap } from './types.js';
 
 export interface ManagerOptions extends EngineOptions {
@@ -33,6 +35,8 @@ export interface ManagerOptions extends EngineOptions {
   timeout?: number | false;
   /** Connect at construction (default true). */
   autoConnect?: boolean;
+  /** A custom Socket.IO codec with socket.io-parser's interface (e.g. socket.io-msgpack-parser); the server must use the same. */
+  parser?: Parser;
 }
 
 export type ManagerState = 'opening' | 'open' | 'closed';
@@ -74,17 +78,20 @@ export class Manager<
   #timeout: number | false = 20000;
   readonly #autoConnect: boolean;
   readonly #timers: Timers;
-  readonly #decoder = new Decoder();
+  readonly #decoder: Decoder | ParserCodec;
+  readonly #codec: ParserCodec | undefined;
   #subs: (() => void)[] = [];
 
   constructor(uri?: string | ManagerOptions, opts?: ManagerOptions) {
     super();
     if (uri && typeof uri === 'object') [uri, opts] = [undefined, uri];
-    const timers = opts?.timers ?? systemTimers;
     // The same clock for this Manager, its engine sessions and its sockets' ack timeouts.
-    this.#timers = opts?.autoUnref ? unrefTimers(timers) : timers;
+    this.#timers = resolveTimers(opts ?? {});
     this.opts = { ...opts, path: opts?.path || '/socket.io', timers: this.#timers };
     this.uri = uri;
+    const parser = this.opts.parser ?? defaultParser;
+    this.#codec = parser && new ParserCodec(parser);
+    this.#decoder = this.#codec ?? new Decoder();
     this.backoff = new Backoff(
       this.opts.reconnectionDelay || 1000,
       this.opts.reconnectionDelayMax || 5000,
@@ -237,6 +244,10 @@ export class Manager<
   writePacket(packet: SocketPacket, options?: { compress?: boolean }): void {
     const engine = this.engine;
     if (!engine) return;
+    if (this.#codec) {
+      for (const message of this.#codec.encode(packet)) engine.write(message, options);
+      return;
+    }
     const { text, attachments } = encodePacket(packet);
     engine.write(text, options);
     for (const attachment of attachments) engine.write(attachment, options);

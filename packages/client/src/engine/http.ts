@@ -4,7 +4,7 @@
  * flight, so `writable` is false until it is answered.
  */
 import { decodePayload, encodePayload } from '@parley/protocol';
-import { userBinary } from '../platform.js';
+import { isNode, unrefFetch, userBinary } from '../platform.js';
 import { type IncomingPacket, type OutgoingPacket, Transport } from './transport.js';
 
 export abstract class HttpTransport extends Transport {
@@ -52,7 +52,8 @@ export abstract class HttpTransport extends Transport {
       signal = this.#reader.signal;
     }
     try {
-      const response = await fetch(this.url('http', this.opts.timestampRequests !== false), {
+      const send = isNode && this.opts.autoUnref ? unrefFetch : fetch;
+      const response = await send(this.url('http', this.opts.timestampRequests !== false), {
         method,
         body,
         headers,

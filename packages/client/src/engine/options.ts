@@ -38,6 +38,8 @@ export interface EngineOptions {
   transportOptions?: Partial<Record<TransportName, Partial<TransportOptions>>>;
   /** Node: don't let this client's timers keep the process alive. */
   autoUnref?: boolean;
+  /** Use the timer functions as they were when the client was loaded, so fake timers installed later don't drive it. */
+  useNativeTimers?: boolean;
   /** Parley: the clock used for heartbeats and timeouts (tests inject a fake one). */
   timers?: Timers;
 }

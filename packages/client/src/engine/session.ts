@@ -5,7 +5,8 @@
 import type { EnginePacketType } from '@parley/protocol';
 import { LocalEmitter } from '../emitter.js';
 import { TransportError } from '../errors.js';
-import { systemTimers, type Timers } from '../timers.js';
+import { isNode } from '../platform.js';
+import { resolveTimers, type Timers } from '../timers.js';
 import { Polling } from './http.js';
 import { type EngineOptions, type ResolvedEngineOptions, resolveEngineOptions } from './options.js';
 import { Sse } from './sse.js';
@@ -27,6 +28,8 @@ export interface HandshakeData {
 export type EngineEvents = {
   open: () => void;
   packet: (packet: IncomingPacket) => void;
+  /** A packet queued for sending (the object in the write buffer, `options.compress` set). */
+  packetCreate: (packet: OutgoingPacket) => void;
   /** An Engine.IO message. */
   message: (data: string | Uint8Array | ArrayBuffer) => void;
   ping: () => void;
@@ -40,6 +43,9 @@ export type EngineEvents = {
 };
 
 const TRANSPORTS = { polling: Polling, websocket: WebSocketTransport, sse: Sse };
+
+/** How received binary is handed over: Buffers (Node's default) or ArrayBuffers (browsers'). */
+export type BinaryType = 'nodebuffer' | 'arraybuffer';
 const encoder = new TextEncoder();
 
 /** Whether a WebSocket opened in this page/process before (for `rememberUpgrade`). */
@@ -60,6 +66,8 @@ export class Engine extends LocalEmitter<EngineEvents> {
   pingInterval = 0;
   pingTimeout = 0;
   maxPayload = 0;
+  /** Set to `'arraybuffer'` to receive ArrayBuffers in Node too. */
+  binaryType: BinaryType = isNode ? 'nodebuffer' : 'arraybuffer';
   declare readonly opts: ResolvedEngineOptions;
   readonly #timers: Timers;
   readonly #watchdog: Watchdog;
@@ -73,7 +81,7 @@ export class Engine extends LocalEmitter<EngineEvents> {
     super();
     if (uri && typeof uri === 'object') [uri, opts] = [undefined, uri];
     this.opts = resolveEngineOptions(uri, opts);
-    this.#timers = opts.timers ?? systemTimers;
+    this.#timers = opts.timers ?? resolveTimers(opts);
     this.#watchdog = new Watchdog(this.#timers, () => this.#onClose('ping timeout'));
     this.#transports = this.opts.transports;
     this.#listenToWindow();
@@ -145,6 +153,13 @@ export class Engine extends LocalEmitter<EngineEvents> {
 
   #onPacket(packet: IncomingPacket): void {
     if (this.readyState === 'closed') return;
+    const { data } = packet;
+    // Transports hand Node's Buffers over as they are; a copy only when ArrayBuffers are asked
+    // for (before `packet` listeners see it, as in engine.io-client). Browsers get ArrayBuffers
+    // from the transports already.
+    if (isNode && this.binaryType === 'arraybuffer' && data instanceof Uint8Array) {
+      packet.data = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+    }
     this.emit('packet', packet);
     switch (packet.type) {
       case 'open':
@@ -194,7 +209,10 @@ export class Engine extends LocalEmitter<EngineEvents> {
     callback?: () => void,
   ): void {
     if (this.readyState === 'closing' || this.readyState === 'closed') return;
-    this.#writeBuffer.push({ type, data, options });
+    if (options?.compress === undefined) options = { ...options, compress: true };
+    const packet: OutgoingPacket = { type, data, options };
+    this.emit('packetCreate', packet);
+    this.#writeBuffer.push(packet);
     if (callback) this.once('flush', callback);
     this.#flush();
   }

@@ -47,6 +47,8 @@ export interface TransportOptions {
   timestampRequests?: boolean;
   timestampParam: string;
   protocols?: string | string[];
+  /** Node: this transport's connections don't keep the process alive. */
+  autoUnref?: boolean;
 }
 
 let stampCounter = 0;

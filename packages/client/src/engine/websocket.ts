@@ -1,6 +1,6 @@
 /** WebSocket transport: one Engine.IO packet per frame, binary messages as binary frames. */
 import { decodeEnginePacket, encodeEnginePacket } from '@parley/protocol';
-import { createWebSocket, isNode, userBinary } from '../platform.js';
+import { createWebSocket, isNode, unrefWebSocket, userBinary } from '../platform.js';
 import { type IncomingPacket, type OutgoingPacket, Transport } from './transport.js';
 
 export class WebSocketTransport extends Transport {
@@ -17,7 +17,10 @@ export class WebSocketTransport extends Transport {
       return;
     }
     if (!isNode) ws.binaryType = 'arraybuffer';
-    ws.onopen = () => this.onOpen();
+    ws.onopen = () => {
+      if (isNode && this.opts.autoUnref) unrefWebSocket(ws);
+      this.onOpen();
+    };
     ws.onclose = (event) => this.onClose({ description: 'websocket connection closed', context: event });
     ws.onerror = (event) => this.onError('websocket error', event);
     ws.onmessage = (event) => this.#onFrame(event.data);

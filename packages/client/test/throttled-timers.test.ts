@@ -1,0 +1,56 @@
+/**
+ * Throttled timers (a background tab): the heartbeat deadline has passed but the watchdog timer
+ * has not run yet. An emit then finds the connection dead, as socket.io-client does on write: the
+ * packet is buffered, the engine closes with `ping timeout`, and the packet goes out once the
+ * manager has reconnected. The clock's `now()` is pushed forward while its timers stay real.
+ */
+import type { Socket as ServerSocket } from 'socket.io';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Timers } from '../src/index.js';
+import { Fixture, servers, transportModes, waitFor } from './helpers.js';
+
+/** Real timers whose `now()` can jump ahead, as a throttled tab's clock does relative to its timers. */
+function skewedClock(): Timers & { skew: number } {
+  return {
+    skew: 0,
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    now() {
+      return Date.now() + this.skew;
+    },
+  };
+}
+
+for (const factory of servers) {
+  for (const mode of transportModes.filter((m) => m.name !== 'polling+upgrade')) {
+    describe(`throttled heartbeat [${factory.name}, ${mode.name}]`, () => {
+      let fixture: Fixture;
+      afterEach(() => fixture.close());
+
+      it('buffers an emit made after the heartbeat expired, reconnects, then sends it', async () => {
+        fixture = new Fixture(factory);
+        const server = await fixture.server({ pingInterval: 20000, pingTimeout: 10000 });
+        const received: { connection: number; value: unknown }[] = [];
+        let connections = 0;
+        server.io.on('connection', (s: ServerSocket) => {
+          const connection = ++connections;
+          s.on('hello', (value: unknown, ack: (answer: string) => void) => {
+            received.push({ connection, value });
+            ack('got it');
+          });
+        });
+        const clock = skewedClock();
+        const socket = fixture.client(server.url, { ...mode.options, timers: clock });
+        await waitFor(socket, 'connect');
+        clock.skew = 60000; // past pingInterval + pingTimeout, with no timer having fired
+        const disconnected = waitFor<[string]>(socket, 'disconnect');
+        const acked = new Promise((resolve) => socket.emit('hello', 1, resolve));
+        expect(socket.sendBuffer).toHaveLength(1);
+        expect(await disconnected).toEqual(['ping timeout', undefined]);
+        await waitFor(socket.io, 'reconnect');
+        expect(await acked).toBe('got it');
+        expect(received).toEqual([{ connection: 2, value: 1 }]);
+      });
+    });
+  }
+}
