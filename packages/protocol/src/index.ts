@@ -14,6 +14,15 @@ export {
   encodeEnginePacketAsText,
 } from './engine/packet.js';
 export { decodePayload, encodePayload, joinPayload, RECORD_SEPARATOR } from './engine/payload.js';
+export {
+  decodeV3Packet,
+  decodeV3Payload,
+  encodeV3BinaryFrame,
+  encodeV3BinaryPayload,
+  encodeV3PacketAsText,
+  encodeV3TextPayload,
+  hasBinaryPacket,
+} from './engine/v3.js';
 export { ProtocolError, type ProtocolErrorCode } from './errors.js';
 export { extractAttachments, hasBinary, insertAttachments } from './socket/binary.js';
 export { DEFAULT_MAX_ATTACHMENTS, Decoder, type DecoderOptions, parseText } from './socket/decoder.js';

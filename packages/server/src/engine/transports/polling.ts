@@ -11,6 +11,8 @@ import { respondError } from '../http/respond.js';
 import { CLOSE, NOOP, type OutboundPacket } from '../packet.js';
 import { HttpTransport, TEXT_CONTENT_TYPE } from './http-transport.js';
 
+const BINARY_CONTENT_TYPE = 'application/octet-stream';
+
 /** How long a gracefully closing session waits for the client's next GET to deliver `1`. */
 const CLOSE_TIMEOUT = 30_000;
 
@@ -65,25 +67,26 @@ export class PollingTransport extends HttpTransport {
     const pending = this.#pendingGet;
     if (pending === null || packets.length === 0) return;
     this.#pendingGet = null;
-    let body = packets[0].textRecord();
-    for (let i = 1; i < packets.length; i++) body += RECORD_SEPARATOR + packets[i].textRecord();
+    const body = this.encodeBody(packets);
     const { req, res, initial } = pending;
-    const headers: OutgoingHttpHeaders = { 'Content-Type': TEXT_CONTENT_TYPE };
+    const text = typeof body === 'string';
+    const headers: OutgoingHttpHeaders = { 'Content-Type': text ? TEXT_CONTENT_TYPE : BINARY_CONTENT_TYPE };
     const compression = this.context.httpCompression;
     // UTF-8 takes at most three bytes per UTF-16 unit: a body under a third of the threshold in
     // units needs no byte count.
     const encoding =
       compression &&
       compress &&
-      body.length * 3 >= compression.threshold &&
-      Buffer.byteLength(body) >= compression.threshold
+      (text
+        ? body.length * 3 >= compression.threshold && Buffer.byteLength(body) >= compression.threshold
+        : body.length >= compression.threshold)
         ? negotiateEncoding(req)
         : undefined;
     if (encoding === undefined || compression === false) {
       this.respond(req, res, 200, headers, body, initial, onWritten);
       return;
     }
-    const bytes = Buffer.from(body, 'utf8');
+    const bytes = text ? Buffer.from(body, 'utf8') : body;
     compressBody(encoding, bytes, compression, (error, compressed) => {
       if (!error) {
         headers['Content-Encoding'] = encoding;
@@ -91,6 +94,13 @@ export class PollingTransport extends HttpTransport {
       }
       this.respond(req, res, 200, headers, error ? bytes : compressed, initial, onWritten);
     });
+  }
+
+  /** The body of a poll response carrying `packets` (at least one): `\x1e`-joined text records. */
+  protected encodeBody(packets: readonly OutboundPacket[]): string | Buffer {
+    let body = packets[0].textRecord();
+    for (let i = 1; i < packets.length; i++) body += RECORD_SEPARATOR + packets[i].textRecord();
+    return body;
   }
 
   close(done?: () => void): void {

@@ -3,6 +3,7 @@
  * owner at a time: the session, or an upgrade attempt while it is being probed.
  */
 import type { EnginePacket } from '@parley/protocol';
+import type { EngineProtocol } from '../eio3/revision.js';
 import type { TransportName } from '../options.js';
 import type { OutboundPacket } from '../packet.js';
 
@@ -25,6 +26,8 @@ export type TransportState = 'open' | 'closing' | 'closed';
 
 export abstract class Transport {
   abstract readonly name: TransportName;
+  /** The Engine.IO revision it frames packets for (3 only for `allowEIO3` clients). */
+  readonly protocol: EngineProtocol = 4;
   owner: TransportOwner;
   protected state: TransportState = 'open';
 
