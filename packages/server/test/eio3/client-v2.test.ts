@@ -152,6 +152,16 @@ describe.each(SERVER_KINDS)('socket.io-client 2.x on %s with allowEIO3', (kind) 
     });
   });
 
+  it.each(['polling', 'websocket'] as const)('cannot connect over %s without allowEIO3', async (mode) => {
+    const { io, url } = await startV2Server(kind, { allowEIO3: false });
+    const connections: unknown[] = [];
+    io.on('connection', (socket: unknown) => connections.push(socket));
+    const client = v2Client(url, mode);
+    await waitFor(client, 'connect_error');
+    expect(client.connected).toBe(false);
+    expect(connections).toEqual([]);
+  });
+
   it('keeps an idle client connected over heartbeats the client starts', async () => {
     const { io, url } = await startV2Server(kind, { pingInterval: 100, pingTimeout: 500 });
     const connection = nextConnection(io);
