@@ -1,5 +1,6 @@
 /**
- * @parley/protocol: the Engine.IO v4 and Socket.IO v5 codecs. Pure functions and one small
+ * @parley/protocol: the Engine.IO v4 and Socket.IO v5 codecs (and the Engine.IO v3 framing
+ * that servers need for socket.io-client 2.x). Pure functions and one small
  * decoder state machine; no runtime dependencies; runs in browsers and Node.
  */
 export { type BinaryData, decodeBase64, encodeBase64, isBinary, toPlatformBytes, toUint8Array } from './binary.js';

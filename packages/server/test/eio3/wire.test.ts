@@ -248,6 +248,15 @@ describe('Engine.IO v3 bad input on Parley', () => {
     await pollingSession(port, 'parley');
   });
 
+  it('offers v3 clients no SSE, a transport engine.io does not have', async () => {
+    const { port } = await withServer('parley');
+    const res = await send(port, 'EIO=3&transport=sse');
+    expect({ status: res.status, body: res.body.toString() }).toEqual({
+      status: 400,
+      body: '{"code":0,"message":"Transport unknown"}',
+    });
+  });
+
   it('refuses a binary POST larger than maxHttpBufferSize', async () => {
     const { port } = await withServer('parley', { maxHttpBufferSize: 100 });
     const { query } = await pollingSession(port, 'parley');
