@@ -149,6 +149,15 @@ describe.each(SERVER_KINDS)('socket.io-client 2.x on %s with allowEIO3', (kind) 
       other.close();
       const [reason] = await serverSide;
       expect(['client namespace disconnect', 'transport close']).toContain(reason);
+
+      connection = nextConnection(io);
+      const third = await v2Connected(url, mode);
+      socket = await connection;
+      const closed = waitFor(third, 'disconnect');
+      const engineClosed = waitFor(third.io.engine, 'close');
+      socket.disconnect(true);
+      expect(await closed).toEqual(['io server disconnect']);
+      await engineClosed;
     });
   });
 
@@ -160,6 +169,17 @@ describe.each(SERVER_KINDS)('socket.io-client 2.x on %s with allowEIO3', (kind) 
     await waitFor(client, 'connect_error');
     expect(client.connected).toBe(false);
     expect(connections).toEqual([]);
+  });
+
+  it('gives a dynamic namespace check the query as auth, and refuses an unknown namespace', async () => {
+    const { io, url } = await startV2Server(kind);
+    io.of((name: string, auth: Record<string, string>, next: (err: Error | null, ok: boolean) => void) =>
+      next(null, name.startsWith('/room-') && auth.token === 'x'),
+    );
+    const allowed = await v2Connected(`${url}/room-1?token=x`, 'websocket');
+    expect(allowed.id).toBe(`/room-1#${allowed.io.engine.id}`);
+    const refused = v2Client(`${url}/room-2?token=y`, 'websocket');
+    expect(await waitFor(refused, 'error')).toEqual([{ message: 'Invalid namespace' }]);
   });
 
   it('keeps an idle client connected over heartbeats the client starts', async () => {
