@@ -183,7 +183,7 @@ describe.each(SERVER_KINDS)('socket.io-client 2.x on %s with allowEIO3', (kind) 
   });
 
   it('keeps an idle client connected over heartbeats the client starts', async () => {
-    const { io, url } = await startV2Server(kind, { pingInterval: 100, pingTimeout: 500 });
+    const { io, url } = await startV2Server(kind, { pingInterval: 150, pingTimeout: 3000 });
     const connection = nextConnection(io);
     const client = await v2Connected(url, 'websocket');
     const socket = await connection;
