@@ -167,13 +167,14 @@ export class Client<
     let packet: SocketPacket | undefined;
     try {
       packet = this.#decoderFor(data).add(data);
+      if (packet !== undefined && isLegacyConnection(this.conn)) packet = fromLegacyPacket(packet);
     } catch (error) {
       // Bad input ends this connection only.
       this._onclose('parse error', error);
       this.conn.close();
       return;
     }
-    if (packet !== undefined) this.#route(isLegacyConnection(this.conn) ? fromLegacyPacket(packet) : packet);
+    if (packet !== undefined) this.#route(packet);
   }
 
   /**

@@ -9,7 +9,7 @@
  * - CONNECT carries no payload, and CONNECT_ERROR carries the middleware error's `data`, or its
  *   message, rather than `{ message, data }`.
  */
-import { PacketType, type SocketPacket } from '@parley/protocol';
+import { PacketType, ProtocolError, type SocketPacket } from '@parley/protocol';
 import type { EngineSocketLike } from './engine/contract.js';
 
 /** True for the session of a socket.io-client 2.x. */
@@ -19,11 +19,17 @@ export function isLegacyConnection(conn: EngineSocketLike): boolean {
 
 /**
  * Splits the namespace of a packet from a legacy client into its path and query, as socket.io
- * does (parsed as a URL path); a CONNECT's payload becomes the query's parameters.
+ * does (parsed as a URL path); a CONNECT's payload becomes the query's parameters. Updates
+ * `packet` in place; throws a ProtocolError for a namespace that is no URL path (`//[`).
  */
 export function fromLegacyPacket(packet: SocketPacket): SocketPacket {
   if (packet.nsp === '/' && packet.type !== PacketType.CONNECT) return packet;
-  const url = new URL(packet.nsp, 'https://socket.io');
+  let url: URL;
+  try {
+    url = new URL(packet.nsp, 'https://socket.io');
+  } catch (cause) {
+    throw new ProtocolError('INVALID_NAMESPACE', `invalid namespace "${packet.nsp.slice(0, 64)}"`, { cause });
+  }
   packet.nsp = url.pathname;
   if (packet.type === PacketType.CONNECT) {
     // Without a prototype, as socket.io builds it: a parameter named `__proto__` stays data.

@@ -258,7 +258,12 @@ describe('Engine.IO v3 bad input on Parley', () => {
     await once(ws, 'open', { signal: AbortSignal.timeout(5000) });
     ws.send(Buffer.from([12, 1]));
     await once(ws, 'close', { signal: AbortSignal.timeout(5000) });
-    expect(reasons).toEqual(['parse error', 'parse error', 'parse error', 'parse error']);
+    // A namespace that is no URL path (socket.io parses a v2 client's namespaces as URLs).
+    const ws2 = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=3&transport=websocket`);
+    await once(ws2, 'open', { signal: AbortSignal.timeout(5000) });
+    ws2.send('40//[,');
+    await once(ws2, 'close', { signal: AbortSignal.timeout(5000) });
+    expect(reasons).toEqual(['parse error', 'parse error', 'parse error', 'parse error', 'parse error']);
     // The server still serves v3 clients.
     await pollingSession(port, 'parley');
   });
