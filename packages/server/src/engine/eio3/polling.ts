@@ -19,7 +19,10 @@ import { PollingTransport } from '../transports/polling.js';
 import type { TransportOwner } from '../transports/transport.js';
 
 export class PollingTransportV3 extends PollingTransport {
-  override readonly protocol = 3;
+  override get protocol(): 3 {
+    return 3;
+  }
+
   /** False when the handshake asked for base64 (`b64=1`): binary then travels as `b4...` text. */
   readonly #supportsBinary: boolean;
 

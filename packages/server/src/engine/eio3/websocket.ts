@@ -7,7 +7,9 @@ import { OutboundPacket } from '../packet.js';
 import { WebSocketTransport } from '../transports/websocket.js';
 
 export class WebSocketTransportV3 extends WebSocketTransport {
-  override readonly protocol = 3;
+  override get protocol(): 3 {
+    return 3;
+  }
 
   override send(packets: readonly OutboundPacket[], compress: boolean, onWritten?: () => void): void {
     let binary = false;

@@ -26,10 +26,16 @@ export type TransportState = 'open' | 'closing' | 'closed';
 
 export abstract class Transport {
   abstract readonly name: TransportName;
-  /** The Engine.IO revision it frames packets for (3 only for `allowEIO3` clients). */
-  readonly protocol: EngineProtocol = 4;
   owner: TransportOwner;
   protected state: TransportState = 'open';
+
+  /**
+   * The Engine.IO revision it frames packets for (3 only for `allowEIO3` clients). A getter,
+   * not a field: sessions are many and this costs them no memory.
+   */
+  get protocol(): EngineProtocol {
+    return 4;
+  }
 
   constructor(owner: TransportOwner) {
     this.owner = owner;
