@@ -1,5 +1,6 @@
 /**
- * @parley/protocol: the Engine.IO v4 and Socket.IO v5 codecs. Pure functions and one small
+ * @parley/protocol: the Engine.IO v4 and Socket.IO v5 codecs (and the Engine.IO v3 framing
+ * that servers need for socket.io-client 2.x). Pure functions and one small
  * decoder state machine; no runtime dependencies; runs in browsers and Node.
  */
 export { type BinaryData, decodeBase64, encodeBase64, isBinary, toPlatformBytes, toUint8Array } from './binary.js';
@@ -14,6 +15,15 @@ export {
   encodeEnginePacketAsText,
 } from './engine/packet.js';
 export { decodePayload, encodePayload, joinPayload, RECORD_SEPARATOR } from './engine/payload.js';
+export {
+  decodeV3Packet,
+  decodeV3Payload,
+  encodeV3BinaryFrame,
+  encodeV3BinaryPayload,
+  encodeV3PacketAsText,
+  encodeV3TextPayload,
+  hasBinaryPacket,
+} from './engine/v3.js';
 export { ProtocolError, type ProtocolErrorCode } from './errors.js';
 export { extractAttachments, hasBinary, insertAttachments } from './socket/binary.js';
 export { DEFAULT_MAX_ATTACHMENTS, Decoder, type DecoderOptions, parseText } from './socket/decoder.js';

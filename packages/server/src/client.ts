@@ -5,6 +5,7 @@
 import { Decoder, encodePacket, PacketType, type SocketPacket } from '@parley/protocol';
 import type { EngineSocketLike, SendOptions, SessionReceiver } from './engine/contract.js';
 import { reportUserError } from './errors.js';
+import { fromLegacyPacket, isLegacyConnection } from './legacy-clients.js';
 import type { PreparedPacket } from './prepared-packet.js';
 import type { Server } from './server.js';
 import type { Socket } from './socket.js';
@@ -75,6 +76,8 @@ export class Client<
       conn.on('close', onConnectionClose);
     }
     this.#connectTimer = setTimeout(onConnectTimeout, server._connectTimeout, this);
+    // A socket.io-client 2.x never asks for the main namespace: it is joined at once.
+    if (isLegacyConnection(conn)) this.#connect('/', {});
   }
 
   /** @internal {@link SessionReceiver}: a message from the engine session. */
@@ -164,6 +167,7 @@ export class Client<
     let packet: SocketPacket | undefined;
     try {
       packet = this.#decoderFor(data).add(data);
+      if (packet !== undefined && isLegacyConnection(this.conn)) packet = fromLegacyPacket(packet);
     } catch (error) {
       // Bad input ends this connection only.
       this._onclose('parse error', error);

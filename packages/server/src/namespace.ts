@@ -9,6 +9,7 @@ import { BroadcastOperator, type BroadcastParams } from './broadcast-operator.js
 import type { Client } from './client.js';
 import { type ExtendedError, ReservedEventError, reportUserError } from './errors.js';
 import { generateId } from './ids.js';
+import { isLegacyConnection, legacyConnectError, legacySocketId } from './legacy-clients.js';
 import { runChain } from './middleware-chain.js';
 import type { RemoteSocket } from './remote-socket.js';
 import type { Server } from './server.js';
@@ -213,7 +214,7 @@ export class Namespace<
     auth: Record<string, unknown> | undefined,
   ): Promise<void> | undefined {
     if (this.server._recovery === undefined && this._middlewares.length === 0) {
-      this.#accept(new Socket(this, client, auth, generateId(), undefined), client, undefined);
+      this.#accept(new Socket(this, client, auth, this.#socketIdFor(client), undefined), client, undefined);
       return undefined;
     }
     return this.#addAsync(client, auth);
@@ -229,7 +230,7 @@ export class Namespace<
       this,
       client,
       auth,
-      generateId(),
+      this.#socketIdFor(client),
       recovery !== undefined ? generateId() : undefined,
       session,
     );
@@ -239,8 +240,10 @@ export class Namespace<
     }
     const err = await new Promise<ExtendedError | undefined>((done) => runChain(this._middlewares, socket, done));
     if (client.conn.readyState !== 'open') return;
-    if (err) socket._error({ message: err.message, data: err.data });
-    else this.#accept(socket, client, session);
+    if (err) {
+      const error = { message: err.message, data: err.data };
+      socket._error(isLegacyConnection(client.conn) ? legacyConnectError(error) : error);
+    } else this.#accept(socket, client, session);
   }
 
   /** @internal Set on dynamic children when empty ones are cleaned up. */
@@ -292,6 +295,11 @@ export class Namespace<
       reportUserError(this, error, 'session restore');
       return undefined;
     }
+  }
+
+  /** A fresh random id, except for a socket.io-client 2.x (see legacy-clients.ts). */
+  #socketIdFor(client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): string {
+    return isLegacyConnection(client.conn) ? legacySocketId(this.name, client.id) : generateId();
   }
 
   #operator(): BroadcastOperator<EmitEvents, SocketData> {

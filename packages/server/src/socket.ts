@@ -12,6 +12,7 @@ import type { Client } from './client.js';
 import type { EngineSocketLike } from './engine/contract.js';
 import { ReservedEventError, reportUserError } from './errors.js';
 import { buildHandshake, type Handshake } from './handshake.js';
+import { isLegacyConnection } from './legacy-clients.js';
 import { runChain } from './middleware-chain.js';
 import type { Namespace } from './namespace.js';
 import type { PreparedPacket } from './prepared-packet.js';
@@ -265,13 +266,15 @@ export class Socket<
   _onconnect(session?: RestoredSession): void {
     this.connected = true;
     this.join(session !== undefined ? [this.id, ...session.rooms] : this.id);
-    this.#packet({ type: PacketType.CONNECT, nsp: this.nsp.name, data: { sid: this.id, pid: this._pid } });
+    // A socket.io-client 2.x expects an empty CONNECT (see legacy-clients.ts).
+    const data = isLegacyConnection(this.client.conn) ? undefined : { sid: this.id, pid: this._pid };
+    this.#packet({ type: PacketType.CONNECT, nsp: this.nsp.name, data });
     if (session === undefined) return;
     for (const data of session.missedPackets) this.#packet({ type: PacketType.EVENT, nsp: this.nsp.name, data });
   }
 
   /** @internal Refuses the connection with a CONNECT_ERROR packet. */
-  _error(data: { message: string; data?: unknown }): void {
+  _error(data: { message: string; data?: unknown } | unknown): void {
     this.#packet({ type: PacketType.CONNECT_ERROR, nsp: this.nsp.name, data });
   }
 

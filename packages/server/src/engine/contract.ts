@@ -46,6 +46,7 @@ export interface SessionReceiver {
 export interface EngineSocketLike extends EventEmitter {
   readonly id: string;
   readonly readyState: EngineReadyState;
+  /** The Engine.IO revision: 4, or 3 for a socket.io-client 2.x (see `allowEIO3`). */
   readonly protocol: number;
   readonly transport: { readonly name: string };
   /** The handshake request (headers, url, socket address). */

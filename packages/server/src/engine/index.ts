@@ -19,6 +19,7 @@ export type {
   SendOptions,
   SessionReceiver,
 } from './contract.js';
+export type { EngineProtocol } from './eio3/revision.js';
 export {
   EngineError,
   type EngineErrorCode,

@@ -59,7 +59,10 @@ export interface ServerOptions {
   allowRequest?: AllowRequest;
   /** Session id generator (default: 20 url-safe characters from 15 random bytes). */
   generateId?: (req: IncomingMessage) => string | PromiseLike<string>;
-  /** Engine.IO v3 clients are not supported; `EIO=3` is always refused with code 5. */
+  /**
+   * Serve Engine.IO v3 clients (socket.io-client 2.x) besides v4 ones (default false). Without
+   * it, a v3 handshake (`EIO=3`, or no `EIO`) is refused with 400 `{"code":5}`, as engine.io does.
+   */
   allowEIO3?: boolean;
   /** Endpoint path (default `/engine.io`; the Socket.IO layer uses `/socket.io`). */
   path?: string;

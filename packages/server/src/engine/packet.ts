@@ -71,6 +71,8 @@ export function toOutbound(message: PreparedMessage): OutboundPacket {
 
 /** Shared control packets: their encodings are built once per process. */
 export const PING = new OutboundPacket('ping');
+/** The answer to an Engine.IO v3 client's ping. */
+export const PONG = new OutboundPacket('pong');
 export const NOOP = new OutboundPacket('noop');
 export const CLOSE = new OutboundPacket('close');
 export const PONG_PROBE = new OutboundPacket('pong', 'probe');

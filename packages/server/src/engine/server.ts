@@ -6,9 +6,12 @@ import { EventEmitter } from 'node:events';
 import { type Server as HttpServer, type IncomingMessage, type OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { EngineServerLike } from './contract.js';
 import { createLogger } from './debug.js';
+import { PollingTransportV3 } from './eio3/polling.js';
+import { type EngineProtocol, protocolOf } from './eio3/revision.js';
+import { WebSocketTransportV3 } from './eio3/websocket.js';
 import { REQUEST_ERROR_MESSAGES, RequestError, type RequestErrorNumber } from './errors.js';
 import { TimerWheel } from './heartbeat.js';
 import { serializeSessionCookie } from './http/cookie.js';
@@ -189,9 +192,9 @@ export class Server extends EventEmitter implements EngineServerLike {
       (session.transport as HttpTransport).onRequest(req, res);
       return;
     }
-    this.#allowHandshake(req, (refusal) => {
+    this.#allowHandshake(req, query, (refusal) => {
       if (refusal) return this.#refuseHttp(req, res, refusal);
-      this.#handshakeHttp(query.transport as 'polling' | 'sse', req, res);
+      this.#handshakeHttp(query, req, res);
     });
   }
 
@@ -227,7 +230,7 @@ export class Server extends EventEmitter implements EngineServerLike {
     if (sid !== undefined) {
       this.#wss.handleUpgrade(req, socket, head, (ws) => {
         socket.off('error', swallowSocketError);
-        const probe = new WebSocketTransport(DETACHED, ws, socket, this.opts.maxHttpBufferSize);
+        const probe = this.#webSocketTransport(protocolOf(query), ws, socket);
         const session = this.clients.get(sid);
         if (session === undefined) probe.shutdown();
         else session.startUpgrade(probe);
@@ -235,21 +238,22 @@ export class Server extends EventEmitter implements EngineServerLike {
       return;
     }
     if (
+      query.EIO === '4' &&
       this.opts.allowRequest === undefined &&
       this.opts.generateId === undefined &&
       this.generateId === Server.prototype.generateId
     ) {
       // Synchronous fast path: no application hook to wait for (`generateId` may also be
       // replaced on the instance, as engine.io applications do).
-      this.#acceptWebSocket(req, socket, head, generateId());
+      this.#acceptWebSocket(req, socket, head, generateId(), 4);
       return;
     }
-    this.#allowHandshake(req, (refusal) => {
+    this.#allowHandshake(req, query, (refusal) => {
       if (refusal) return this.#refuseUpgrade(req, socket, refusal);
       this.#createId(req, (idError, id) => {
         if (idError) return this.#refuseUpgrade(req, socket, idError);
         if (socket.destroyed) return;
-        this.#acceptWebSocket(req, socket, head, id);
+        this.#acceptWebSocket(req, socket, head, id, protocolOf(query));
       });
     });
   }
@@ -259,7 +263,7 @@ export class Server extends EventEmitter implements EngineServerLike {
    * the open packet (flushed at once rather than at the end of the turn) and whatever the
    * `connection` listeners sent leave in one write.
    */
-  #acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, id: string): void {
+  #acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, id: string, protocol: EngineProtocol): void {
     const wss = this.#wss as WebSocketServer;
     socket.cork();
     this.#upgradingId = id;
@@ -267,7 +271,7 @@ export class Server extends EventEmitter implements EngineServerLike {
       wss.handleUpgrade(req, socket, head, (ws) => {
         this.#upgradingId = undefined;
         socket.off('error', swallowSocketError);
-        const transport = new WebSocketTransport(DETACHED, ws, socket, this.opts.maxHttpBufferSize);
+        const transport = this.#webSocketTransport(protocol, ws, socket);
         this.#startSession(id, transport, req, []).flushNow();
       });
     } finally {
@@ -317,12 +321,15 @@ export class Server extends EventEmitter implements EngineServerLike {
     if (transport === undefined || !(this.opts.transports as readonly string[]).includes(transport)) {
       return new RequestError(0, { transport });
     }
-    if (query.EIO !== '4') return new RequestError(5, { protocol: query.EIO });
     const sid = query.sid;
     if (sid !== undefined) {
       const session = this.clients.get(sid);
       if (session === undefined) return new RequestError(1, { sid });
       const current = session.transport.name;
+      const protocol = protocolOf(query);
+      if (protocol !== session.protocol) {
+        return new RequestError(3, { name: 'PROTOCOL_MISMATCH', protocol, previousProtocol: session.protocol });
+      }
       if (upgrade) {
         const upgradable =
           transport === 'websocket' &&
@@ -341,13 +348,19 @@ export class Server extends EventEmitter implements EngineServerLike {
     }
     if (req.method !== 'GET') return new RequestError(2, { method: req.method });
     if (upgrade !== (transport === 'websocket')) return new RequestError(3, { name: 'TRANSPORT_HANDSHAKE_ERROR' });
+    // engine.io has no SSE: a v3 client asking for it asks for an unknown transport.
+    if (transport === 'sse' && protocolOf(query) === 3) return new RequestError(0, { transport });
     return undefined;
   }
 
-  #allowHandshake(req: IncomingMessage, callback: (refusal?: RequestError) => void): void {
+  /**
+   * Runs `allowRequest`, then refuses Engine.IO v3 unless `allowEIO3` (in that order, as
+   * engine.io does: an application's refusal wins over the protocol's).
+   */
+  #allowHandshake(req: IncomingMessage, query: Query, callback: (refusal?: RequestError) => void): void {
     const allowRequest = this.opts.allowRequest;
     if (allowRequest === undefined) {
-      callback();
+      callback(this.#refuseProtocol(query));
       return;
     }
     let settled = false;
@@ -355,7 +368,7 @@ export class Server extends EventEmitter implements EngineServerLike {
       if (settled) return;
       settled = true;
       if (!err && success) {
-        callback();
+        callback(this.#refuseProtocol(query));
         return;
       }
       callback(refusalFrom(err));
@@ -368,6 +381,18 @@ export class Server extends EventEmitter implements EngineServerLike {
       settled = true;
       callback(new RequestError(4, { name: 'ALLOW_REQUEST_FAILED', cause }));
     }
+  }
+
+  #refuseProtocol(query: Query): RequestError | undefined {
+    if (this.opts.allowEIO3 || protocolOf(query) === 4) return undefined;
+    return new RequestError(5, { protocol: 3 });
+  }
+
+  #webSocketTransport(protocol: EngineProtocol, ws: WebSocket, socket: Duplex): WebSocketTransport {
+    const maxPayload = this.opts.maxHttpBufferSize;
+    return protocol === 3
+      ? new WebSocketTransportV3(DETACHED, ws, socket, maxPayload)
+      : new WebSocketTransport(DETACHED, ws, socket, maxPayload);
   }
 
   #createId(req: IncomingMessage, callback: (error: RequestError | null, id: string) => void): void {
@@ -387,15 +412,18 @@ export class Server extends EventEmitter implements EngineServerLike {
     else Promise.resolve(id).then(accept, fail);
   }
 
-  #handshakeHttp(name: 'polling' | 'sse', req: IncomingMessage, res: ServerResponse): void {
+  #handshakeHttp(query: Query, req: IncomingMessage, res: ServerResponse): void {
     this.#createId(req, (error, id) => {
       if (error) return this.#refuseHttp(req, res, error);
       if (res.writableEnded || req.socket.destroyed) return;
       this.#handshakeIds.set(req, id);
       const transport =
-        name === 'polling'
-          ? new PollingTransport(DETACHED, this.#httpContext)
-          : new SseTransport(DETACHED, this.#httpContext);
+        query.transport === 'sse'
+          ? new SseTransport(DETACHED, this.#httpContext)
+          : protocolOf(query) === 3
+            ? // A v3 client that asks for base64 (`b64=1`) gets it for the whole session.
+              new PollingTransportV3(DETACHED, this.#httpContext, !query.b64)
+            : new PollingTransport(DETACHED, this.#httpContext);
       const upgrades = this.opts.allowUpgrades && this.opts.transports.includes('websocket') ? ['websocket'] : [];
       this.#startSession(id, transport, req, upgrades, () => transport.onHandshake(req, res));
     });

@@ -7,11 +7,12 @@ import type { IncomingMessage } from 'node:http';
 import type { EnginePacket } from '@parley/protocol';
 import type { EngineReadyState, EngineSocketLike, PreparedMessage, SendOptions, SessionReceiver } from './contract.js';
 import { createLogger } from './debug.js';
+import type { EngineProtocol } from './eio3/revision.js';
 import { SendBufferFullError, TransportError } from './errors.js';
 import { cancelFlush, type Flushable, scheduleFlush } from './flush.js';
 import { type TimerWheel, WHEEL_INDEX, WHEEL_SLOT, type WheelTarget } from './heartbeat.js';
 import type { ResolvedOptions } from './options.js';
-import { NOOP, OutboundPacket, PING, toOutbound } from './packet.js';
+import { NOOP, OutboundPacket, PING, PONG, toOutbound } from './packet.js';
 import { queuedSize, queuedSizeOf, SEND_BUFFER_FULL } from './send-buffer.js';
 import { DETACHED, type Transport, type TransportFailure, type TransportOwner } from './transports/transport.js';
 import { UpgradeAttempt } from './upgrade.js';
@@ -41,7 +42,8 @@ type SendCallback = () => void;
  */
 export class Socket extends EventEmitter implements EngineSocketLike, Flushable, WheelTarget, TransportOwner {
   readonly id: string;
-  readonly protocol = 4;
+  /** 4, or 3 for a v3 client (`allowEIO3`), which pings while the server answers. */
+  readonly protocol: EngineProtocol;
   /** The handshake request (a lean snapshot unless HTTP middlewares are in use). */
   readonly request: IncomingMessage;
   readonly remoteAddress: string;
@@ -72,6 +74,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     this.id = id;
     this.#host = host;
     this.#transport = transport;
+    this.protocol = transport.protocol;
     transport.owner = this;
     this.request = request;
     this.remoteAddress = request.socket?.remoteAddress ?? '';
@@ -117,7 +120,8 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     });
     this.#state = 'open';
     this.#enqueue(new OutboundPacket('open', handshake), true);
-    this.#host.wheel.schedule(this, pingInterval);
+    // A v3 client pings every pingInterval: silence past pingInterval + pingTimeout is a timeout.
+    this.#host.wheel.schedule(this, this.protocol === 3 ? pingInterval + pingTimeout : pingInterval);
     this.emit('open');
   }
 
@@ -184,7 +188,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   /** @internal The shared heartbeat wheel's deadline for this session. */
   onTimer(): void {
     if (this.#state === 'closed') return;
-    if (this.#awaitingPong) {
+    if (this.#awaitingPong || this.protocol === 3) {
       this.#onClose('ping timeout');
       return;
     }
@@ -200,6 +204,11 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     if (this.listenerCount('packet') > 0) this.emit('packet', packet);
     switch (packet.type) {
       case 'pong':
+        // A v3 client answers no pings: its pong would pass for the ping it owes.
+        if (this.protocol === 3) {
+          this.#unexpected(packet);
+          return;
+        }
         // Only the answer to a ping counts: unsolicited pongs would otherwise put the next ping
         // off forever and keep a session alive that never answers one.
         if (!this.#awaitingPong) return;
@@ -218,12 +227,25 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
       case 'close':
         this.#onClose('transport close');
         return;
+      case 'ping':
+        if (this.protocol === 3) this.#answerPing();
+        else this.#unexpected(packet);
+        return;
       default:
-        this.#fail(
-          'parse error',
-          new TransportError('PARSE_ERROR', `unexpected "${packet.type}" packet from the client`),
-        );
+        this.#unexpected(packet);
     }
+  }
+
+  /** Engine.IO v3: the client's ping proves it alive; the answer proves the server alive. */
+  #answerPing(): void {
+    const { pingInterval, pingTimeout } = this.#host.options;
+    this.#host.wheel.schedule(this, pingInterval + pingTimeout);
+    this.#enqueue(PONG, false);
+    this.emit('heartbeat');
+  }
+
+  #unexpected(packet: EnginePacket): void {
+    this.#fail('parse error', new TransportError('PARSE_ERROR', `unexpected "${packet.type}" packet from the client`));
   }
 
   /** @internal The current transport failed or the peer left. */

@@ -104,11 +104,18 @@ describe('handshake', () => {
     expect(test.engine.clientsCount).toBe(0);
   });
 
-  it('refuses EIO=3 even with allowEIO3', async () => {
-    const test = await startEngine({ allowEIO3: true });
-    const res = await http(test.url({ EIO: '3', transport: 'polling' }));
-    expect(res.status).toBe(400);
-    expect(JSON.parse(res.body).code).toBe(5);
+  it('refuses EIO=3 (or no EIO) unless allowEIO3, as engine.io does', async () => {
+    const test = await startEngine();
+    const queries: Record<string, string>[] = [{ EIO: '3', transport: 'polling' }, { transport: 'polling' }];
+    for (const query of queries) {
+      const res = await http(test.url(query));
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body)).toEqual({ code: 5, message: 'Unsupported protocol version' });
+    }
+    const allowed = await startEngine({ allowEIO3: true });
+    const res = await http(allowed.url({ EIO: '3', transport: 'polling' }));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatch(/^\d+:0\{"sid":/);
   });
 
   it('refuses transports that are not enabled', async () => {

@@ -10,38 +10,53 @@ import type { IncomingMessage } from 'node:http';
 import { type EngineError, PayloadTooLargeError, TransportError } from '../errors.js';
 
 export type BodyCallback = (error: EngineError | null, body: string) => void;
+/** A raw body (Engine.IO v3 binary polling payloads). */
+export type BinaryBodyCallback = (error: EngineError | null, body: Buffer) => void;
 
 const READER = Symbol('parley.bodyReader');
+const EMPTY = Buffer.alloc(0);
 
 class BodyReader {
   readonly limit: number;
-  readonly callback: BodyCallback;
+  readonly callback: (error: EngineError | null, body: string | Buffer) => void;
+  /** Whether the body is handed over as bytes rather than decoded as UTF-8. */
+  readonly binary: boolean;
   chunks: Buffer[] = [];
   size = 0;
   settled = false;
 
-  constructor(limit: number, callback: BodyCallback) {
+  constructor(limit: number, callback: BodyCallback | BinaryBodyCallback, binary: boolean) {
     this.limit = limit;
-    this.callback = callback;
+    this.callback = callback as BodyReader['callback'];
+    this.binary = binary;
   }
 }
 
 type ReadingRequest = IncomingMessage & { [READER]?: BodyReader };
 
 export function readTextBody(req: IncomingMessage, limit: number, callback: BodyCallback): void {
+  readBody(req, new BodyReader(limit, callback, false));
+}
+
+/** Reads a request body as bytes, with the same limits as {@link readTextBody}. */
+export function readBinaryBody(req: IncomingMessage, limit: number, callback: BinaryBodyCallback): void {
+  readBody(req, new BodyReader(limit, callback, true));
+}
+
+function readBody(req: IncomingMessage, reader: BodyReader): void {
   const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > limit) {
-    callback(new PayloadTooLargeError(limit), '');
+  if (declared !== undefined && Number(declared) > reader.limit) {
+    reader.callback(new PayloadTooLargeError(reader.limit), reader.binary ? EMPTY : '');
     return;
   }
-  (req as ReadingRequest)[READER] = new BodyReader(limit, callback);
+  (req as ReadingRequest)[READER] = reader;
   req.on('data', onData);
   req.on('end', onEnd);
   req.on('error', onError);
   req.on('close', onClose);
 }
 
-function finish(req: ReadingRequest, error: EngineError | null, body: string): void {
+function finish(req: ReadingRequest, error: EngineError | null, body: string | Buffer): void {
   const reader = req[READER];
   if (reader === undefined || reader.settled) return;
   reader.settled = true;
@@ -51,7 +66,7 @@ function finish(req: ReadingRequest, error: EngineError | null, body: string): v
   req.off('error', onError);
   req.off('close', onClose);
   if (error) req.on('error', ignore);
-  reader.callback(error, body);
+  reader.callback(error, error && reader.binary ? EMPTY : body);
 }
 
 function onData(this: ReadingRequest, chunk: Buffer): void {
@@ -66,8 +81,8 @@ function onEnd(this: ReadingRequest): void {
   const reader = this[READER];
   if (reader === undefined) return;
   const { chunks, size } = reader;
-  const body = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
-  finish(this, null, body);
+  const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+  finish(this, null, reader.binary ? bytes : bytes.toString('utf8'));
 }
 
 function onError(this: ReadingRequest, cause: Error): void {

@@ -3,9 +3,9 @@
  * payload answered `ok`), bounded bodies, and response headers open to `headers` listeners.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { decodePayload, ProtocolError } from '@parley/protocol';
+import { decodePayload, type EnginePacket, ProtocolError } from '@parley/protocol';
 import { type EngineError, PayloadTooLargeError, TransportError } from '../errors.js';
-import { readTextBody } from '../http/body.js';
+import { readBinaryBody, readTextBody } from '../http/body.js';
 import { respondError } from '../http/respond.js';
 import type { ResolvedOptions } from '../options.js';
 import { Transport, type TransportOwner } from './transport.js';
@@ -64,12 +64,15 @@ export abstract class HttpTransport extends Transport {
       return;
     }
     this.#pendingPost = res;
-    readTextBody(req, this.context.maxHttpBufferSize, (error, body) => {
+    const onBody = (error: EngineError | null, body: string | Buffer): void => {
       if (this.#pendingPost === res) this.#pendingPost = null;
-      if (error) return this.#onBodyError(res, error);
-      let packets: ReturnType<typeof decodePayload>;
+      if (error) {
+        this.#onBodyError(res, error);
+        return;
+      }
+      let packets: EnginePacket[];
       try {
-        packets = decodePayload(body);
+        packets = this.decodeBody(body);
       } catch (cause) {
         respondError(res, 400, 3, 'Bad request');
         const reason = cause instanceof ProtocolError ? cause : new TransportError('PARSE_ERROR', String(cause));
@@ -81,7 +84,19 @@ export abstract class HttpTransport extends Transport {
         this.owner.onTransportPacket(packet);
       }
       this.respond(req, res, 200, { 'Content-Type': TEXT_CONTENT_TYPE }, 'ok');
-    });
+    };
+    if (this.readsBinaryBody(req)) readBinaryBody(req, this.context.maxHttpBufferSize, onBody);
+    else readTextBody(req, this.context.maxHttpBufferSize, onBody);
+  }
+
+  /** Whether a POST body is read as bytes (Engine.IO v3 binary payloads) rather than text. */
+  protected readsBinaryBody(_req: IncomingMessage): boolean {
+    return false;
+  }
+
+  /** Splits a POSTed body into packets; throws a ProtocolError for a malformed one. */
+  protected decodeBody(body: string | Buffer): EnginePacket[] {
+    return decodePayload(body as string);
   }
 
   /**

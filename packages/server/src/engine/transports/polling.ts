@@ -12,6 +12,14 @@ import { CLOSE, NOOP, type OutboundPacket } from '../packet.js';
 import { HttpTransport, TEXT_CONTENT_TYPE } from './http-transport.js';
 import { joinTextRecords } from './text-payload.js';
 
+const BINARY_CONTENT_TYPE = 'application/octet-stream';
+
+/** A poll response body and how many of the queued packets it carries. */
+export interface PollBody {
+  body: string | Buffer;
+  end: number;
+}
+
 /** How long a gracefully closing session waits for the client's next GET to deliver `1`. */
 const CLOSE_TIMEOUT = 30_000;
 
@@ -72,31 +80,38 @@ export class PollingTransport extends HttpTransport {
     const pending = this.#pendingGet;
     if (pending === null || packets.length === 0) return 0;
     this.#pendingGet = null;
-    const { payload: body, end } = joinTextRecords(packets, 0);
+    const { body, end } = this.encodeBody(packets);
     // Callbacks wait for the response that carries the last of the packets.
     if (end < packets.length) onWritten = undefined;
     this.#respondWith(pending, body, compress, onWritten);
     return end;
   }
 
-  #respondWith(pending: PendingGet, body: string, compress: boolean, onWritten: (() => void) | undefined): void {
+  #respondWith(
+    pending: PendingGet,
+    body: string | Buffer,
+    compress: boolean,
+    onWritten: (() => void) | undefined,
+  ): void {
     const { req, res, initial } = pending;
-    const headers: OutgoingHttpHeaders = { 'Content-Type': TEXT_CONTENT_TYPE };
+    const text = typeof body === 'string';
+    const headers: OutgoingHttpHeaders = { 'Content-Type': text ? TEXT_CONTENT_TYPE : BINARY_CONTENT_TYPE };
     const compression = this.context.httpCompression;
     // UTF-8 takes at most three bytes per UTF-16 unit: a body under a third of the threshold in
     // units needs no byte count.
     const encoding =
       compression &&
       compress &&
-      body.length * 3 >= compression.threshold &&
-      Buffer.byteLength(body) >= compression.threshold
+      (text
+        ? body.length * 3 >= compression.threshold && Buffer.byteLength(body) >= compression.threshold
+        : body.length >= compression.threshold)
         ? negotiateEncoding(req)
         : undefined;
     if (encoding === undefined || compression === false) {
       this.respond(req, res, 200, headers, body, initial, onWritten);
       return;
     }
-    const bytes = Buffer.from(body, 'utf8');
+    const bytes = text ? Buffer.from(body, 'utf8') : body;
     compressBody(encoding, bytes, compression, (error, compressed) => {
       if (!error) {
         headers['Content-Encoding'] = encoding;
@@ -104,6 +119,15 @@ export class PollingTransport extends HttpTransport {
       }
       this.respond(req, res, 200, headers, error ? bytes : compressed, initial, onWritten);
     });
+  }
+
+  /**
+   * The body of a poll response carrying `packets` (at least one): `\x1e`-joined text records,
+   * up to the payload bound; `end` is the index after the last packet it carries.
+   */
+  protected encodeBody(packets: readonly OutboundPacket[]): PollBody {
+    const { payload, end } = joinTextRecords(packets, 0);
+    return { body: payload, end };
   }
 
   close(done?: () => void): void {

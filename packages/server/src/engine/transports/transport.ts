@@ -3,6 +3,7 @@
  * owner at a time: the session, or an upgrade attempt while it is being probed.
  */
 import type { EnginePacket } from '@parley/protocol';
+import type { EngineProtocol } from '../eio3/revision.js';
 import type { TransportName } from '../options.js';
 import type { OutboundPacket } from '../packet.js';
 
@@ -27,6 +28,14 @@ export abstract class Transport {
   abstract readonly name: TransportName;
   owner: TransportOwner;
   protected state: TransportState = 'open';
+
+  /**
+   * The Engine.IO revision it frames packets for (3 only for `allowEIO3` clients). A getter,
+   * not a field: sessions are many and this costs them no memory.
+   */
+  get protocol(): EngineProtocol {
+    return 4;
+  }
 
   constructor(owner: TransportOwner) {
     this.owner = owner;

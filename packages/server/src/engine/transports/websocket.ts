@@ -115,15 +115,16 @@ export class WebSocketTransport extends Transport {
     if (this.#ws.readyState === WebSocket.OPEN) this.#ws.close();
   }
 
+  /** Decodes one frame; throws a ProtocolError for a frame that is not a packet. */
+  protected decodeFrame(data: Buffer, isBinary: boolean): EnginePacket {
+    return isBinary ? { type: 'message', data } : decodeEnginePacket(data.toString('utf8'));
+  }
+
   #onMessage(data: Buffer, isBinary: boolean): void {
     if (this.state !== 'open') return;
-    if (isBinary) {
-      this.owner.onTransportPacket({ type: 'message', data });
-      return;
-    }
     let packet: EnginePacket;
     try {
-      packet = decodeEnginePacket(data.toString('utf8'));
+      packet = this.decodeFrame(data, isBinary);
     } catch (error) {
       // 1003 (unsupported data) before the session reacts, which would close with no code.
       this.#ws.close(1003, 'invalid packet');
