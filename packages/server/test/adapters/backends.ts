@@ -73,7 +73,8 @@ export async function streamsAdapterCluster(opts: Partial<ServerOptions>): Promi
       // Bounds how long a stream reader keeps its connection after the adapter closes.
       blockTimeInMs: 300,
     }) as unknown as AdapterConstructor;
-    nodes.push(await listen((http) => makeServer('parley', http, { ...opts, adapter })));
+    // Set after construction, the other documented form (`io.adapter(createAdapter(client))`).
+    nodes.push(await listen((http) => makeServer('parley', http, opts).adapter(adapter)));
   }
   return {
     nodes,

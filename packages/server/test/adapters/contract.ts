@@ -289,6 +289,30 @@ export function adapterContract(adapter: AdapterUnderTest): void {
     expect((await io.in('j').fetchSockets()).map((s) => s.id)).toEqual([a.id]);
   });
 
+  it('announces room changes with the adapter events', async () => {
+    const nodes = await start();
+    const adapter = first(nodes).io.of('/').adapter;
+    const events: unknown[][] = [];
+    for (const name of ['create-room', 'join-room', 'leave-room', 'delete-room']) {
+      adapter.on(name, (...args: unknown[]) => events.push([name, ...args]));
+    }
+    const a = await connect(first(nodes), 'a', { auth: { name: 'a', rooms: ['ev'] } });
+    const id = a.id as string;
+    a.disconnect();
+    await until(() => events.some(([name, room]) => name === 'delete-room' && room === 'ev'), 'delete-room');
+    // Probe clients of the cluster set-up may still be leaving: only this client's events count.
+    expect(events.filter((event) => event.includes(id) || event.includes('ev'))).toEqual([
+      ['create-room', id],
+      ['join-room', id, id],
+      ['create-room', 'ev'],
+      ['join-room', 'ev', id],
+      ['leave-room', id, id],
+      ['delete-room', id],
+      ['leave-room', 'ev', id],
+      ['delete-room', 'ev'],
+    ]);
+  });
+
   it('disconnects the sockets of every server', async () => {
     const nodes = await start();
     const a = await connect(first(nodes), 'a');
