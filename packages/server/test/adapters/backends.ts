@@ -45,7 +45,7 @@ export async function redisAdapterCluster(flavours: Flavour[], opts: Partial<Ser
     const pub = new Redis(REDIS_URL);
     const sub = pub.duplicate();
     redisClients.push(pub, sub);
-    const adapter = createRedisAdapter(pub, sub, { key, requestsTimeout: 5000 }) as unknown as AdapterConstructor;
+    const adapter = createRedisAdapter(pub, sub, { key, requestsTimeout: 5000 });
     nodes.push(await listen((http) => makeServer(flavour, http, { ...opts, adapter })));
   }
   return {
@@ -72,7 +72,7 @@ export async function streamsAdapterCluster(opts: Partial<ServerOptions>): Promi
       sessionKeyPrefix: `${key}:session:`,
       // Bounds how long a stream reader keeps its connection after the adapter closes.
       blockTimeInMs: 300,
-    }) as unknown as AdapterConstructor;
+    });
     // Set after construction, the other documented form (`io.adapter(createAdapter(client))`).
     nodes.push(await listen((http) => makeServer('parley', http, opts).adapter(adapter)));
   }
@@ -125,7 +125,7 @@ export async function postgresAdapterCluster(url: string, opts: Partial<ServerOp
       tableName: 'parley_adapter_attachments',
       heartbeatInterval: 500,
       heartbeatTimeout: 5000,
-    }) as unknown as AdapterConstructor;
+    });
     nodes.push(await listen((http) => makeServer('parley', http, { ...opts, adapter })));
   }
   return {

@@ -2,9 +2,8 @@
  * The adapter contract against Parley's in-memory adapters and the official adapters a socket.io
  * application may already use: they plug into Parley unchanged.
  */
-import { SessionAwareAdapter as OfficialSessionAwareAdapter } from 'socket.io-adapter';
+import { Adapter as OfficialAdapter, SessionAwareAdapter as OfficialSessionAwareAdapter } from 'socket.io-adapter';
 import { describe } from 'vitest';
-import type { AdapterConstructor } from '../../src/index.js';
 import {
   findDatabase,
   postgresAdapterCluster,
@@ -18,10 +17,14 @@ describe('in-memory adapter (Parley)', () => {
   adapterContract({ start: (opts) => singleNode(undefined, opts), recovery: true });
 });
 
+describe('socket.io-adapter Adapter (in memory)', () => {
+  adapterContract({ start: (opts) => singleNode(OfficialAdapter, opts), recovery: false });
+});
+
 describe('socket.io-adapter SessionAwareAdapter', () => {
   adapterContract({
     // It needs connectionStateRecovery on (it reads its options in its constructor).
-    start: (opts) => singleNode(OfficialSessionAwareAdapter as unknown as AdapterConstructor, opts),
+    start: (opts) => singleNode(OfficialSessionAwareAdapter, opts),
     recovery: true,
     recoveryOnly: true,
   });
