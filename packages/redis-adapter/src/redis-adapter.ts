@@ -69,7 +69,7 @@ export class RedisAdapter extends InMemoryAdapter {
       addSockets: (o, rooms) => super.addSockets(o, rooms),
       delSockets: (o, rooms) => super.delSockets(o, rooms),
       disconnectSockets: (o, close) => super.disconnectSockets(o, close),
-      serverSideEmit: (args) => nsp._onServerSideEmit(args),
+      serverSideEmit: (args) => this.host.receiveServerSideEmit(args),
       reply: (to, message) => this.#cluster.publish(this.#cluster.names.responsesOf(to), message),
     };
     const emit = (event: string, ...args: unknown[]) => void this.emit(event, ...args);
@@ -107,7 +107,7 @@ export class RedisAdapter extends InMemoryAdapter {
   }
 
   override broadcast(packet: SocketPacket, opts: BroadcastOptions): void {
-    packet.nsp = this.nsp.name;
+    packet.nsp = this.host.name;
     if (opts.flags?.local === true) {
       super.broadcast(packet, opts);
       return;
@@ -142,7 +142,7 @@ export class RedisAdapter extends InMemoryAdapter {
     clientCountCallback: (clientCount: number) => void,
     ack: (response: unknown) => void,
   ): void {
-    packet.nsp = this.nsp.name;
+    packet.nsp = this.host.name;
     // Every node must report its client count, so this goes on the namespace channel.
     const data = packet.data as unknown[];
     this.#cluster.broadcastWithAck(this.#cluster.names.broadcast, data, toWireOptions(opts), clientCountCallback, ack);
@@ -287,13 +287,13 @@ export class RedisAdapter extends InMemoryAdapter {
   #targetsLocalSocket(opts: BroadcastOptions): boolean {
     if (opts.rooms.size !== 1) return false;
     const [room] = opts.rooms;
-    return typeof room === 'string' && this.nsp.sockets.has(room);
+    return typeof room === 'string' && this.host.sockets.has(room);
   }
 
   // Decided on first use: the server sets its recovery options before sockets connect.
   #recovery(): SessionStore | null {
     if (this.#store === undefined) {
-      const duration = this.nsp.server._recovery?.maxDisconnectionDuration;
+      const duration = this.host.recovery?.maxDisconnectionDuration;
       this.#store =
         typeof duration !== 'number' || duration <= 0
           ? null

@@ -8,19 +8,20 @@ import { AckTimeoutError } from './errors.js';
 export type AckCallback = (...args: any[]) => void;
 
 export class PendingAcks {
-  readonly #callbacks = new Map<number, AckCallback>();
+  /** Exposed as `socket.acks`, where socket.io's adapters register broadcast acknowledgements. */
+  readonly callbacks = new Map<number, AckCallback>();
 
   /** Waits for the answer to `id`; with `timeout`, `ack` becomes error-first and may time out. */
   expect(self: unknown, id: number, ack: AckCallback, timeout: number | undefined): void {
     if (timeout === undefined) {
-      this.#callbacks.set(id, ack);
+      this.callbacks.set(id, ack);
       return;
     }
     const timer = setTimeout(() => {
-      this.#callbacks.delete(id);
+      this.callbacks.delete(id);
       ack.call(self, new AckTimeoutError());
     }, timeout);
-    this.#callbacks.set(id, (...args: unknown[]) => {
+    this.callbacks.set(id, (...args: unknown[]) => {
       clearTimeout(timer);
       ack.call(self, null, ...args);
     });
@@ -28,9 +29,9 @@ export class PendingAcks {
 
   /** Calls the callback waiting for `id` with the answer, once; unknown ids are ignored. */
   settle(self: unknown, id: number, args: unknown[]): void {
-    const ack = this.#callbacks.get(id);
+    const ack = this.callbacks.get(id);
     if (ack === undefined) return;
-    this.#callbacks.delete(id);
+    this.callbacks.delete(id);
     ack.apply(self, args);
   }
 }

@@ -117,6 +117,23 @@ export class Client<
     for (let i = 0; i < parts.length; i++) this.conn.sendPrepared(parts[i], options);
   }
 
+  /**
+   * socket.io compatibility surface (see `SocketIoAdapterClient`): writes messages that
+   * `socket.io-adapter` encoded once for a broadcast.
+   */
+  writeToEngine(
+    encodedPackets: string | Uint8Array | readonly (string | Uint8Array)[],
+    opts: { volatile?: boolean; compress?: boolean },
+  ): void {
+    if (!this.#writable(opts.volatile === true)) return;
+    const options = opts.compress === false ? NO_COMPRESS : COMPRESS;
+    if (typeof encodedPackets === 'string' || encodedPackets instanceof Uint8Array) {
+      this.conn.send(encodedPackets, options);
+      return;
+    }
+    for (const message of encodedPackets) this.conn.send(message, options);
+  }
+
   /** @internal A socket left its namespace. */
   _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
     const name = socket.nsp.name;

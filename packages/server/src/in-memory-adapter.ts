@@ -1,11 +1,14 @@
 /**
  * The in-memory adapter: rooms and broadcasts for the sockets of one namespace in this process.
- * It is the base class cluster adapters extend.
+ * It is the base class Parley's cluster adapters extend; it reaches the server only through the
+ * namespace's {@link AdapterHost}.
  */
 import { EventEmitter } from 'node:events';
 import type { SocketPacket } from '@parley/protocol';
+import { type AnySocket, adapterHostOf } from './adapter-host.js';
 import type {
   AdapterContract,
+  AdapterHost,
   BroadcastOptions,
   PrivateSessionId,
   RestoredSession,
@@ -16,14 +19,12 @@ import type {
 } from './adapter-types.js';
 import type { Namespace } from './namespace.js';
 import { type PreparedPacket, preparePacket } from './prepared-packet.js';
-import type { Socket } from './socket.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
-type AnySocket = Socket<any, any, any, any>;
-// biome-ignore lint/suspicious/noExplicitAny: as above
 type AnyNamespace = Namespace<any, any, any, any>;
 
 interface Delivery {
+  host: AdapterHost<AnySocket>;
   parts: PreparedPacket;
   packet: SocketPacket;
   volatile: boolean;
@@ -32,7 +33,7 @@ interface Delivery {
 
 // Module-level visitor: a broadcast allocates one small context object, never a closure per target.
 function deliver(socket: AnySocket, delivery: Delivery): void {
-  socket._deliver(delivery.parts, delivery.packet, delivery.volatile, delivery.compress);
+  delivery.host.deliver(socket, delivery.parts, delivery.packet, delivery.volatile, delivery.compress);
 }
 
 /**
@@ -41,12 +42,15 @@ function deliver(socket: AnySocket, delivery: Delivery): void {
  */
 export class InMemoryAdapter extends EventEmitter implements AdapterContract {
   readonly nsp: AnyNamespace;
+  /** What the server gives this adapter: sockets, encoder, recovery options, writing to a client. */
+  protected readonly host: AdapterHost<AnySocket>;
   readonly rooms = new Map<Room, Set<SocketId>>();
   readonly sids = new Map<SocketId, Set<Room>>();
 
   constructor(nsp: AnyNamespace) {
     super();
     this.nsp = nsp;
+    this.host = adapterHostOf(nsp);
   }
 
   init(): Promise<void> | void {}
@@ -100,8 +104,9 @@ export class InMemoryAdapter extends EventEmitter implements AdapterContract {
 
   /** Encodes the packet once and hands the same prepared parts to every target socket. */
   broadcast(packet: SocketPacket, opts: BroadcastOptions): void {
-    packet.nsp = this.nsp.name;
+    packet.nsp = this.host.name;
     const delivery: Delivery = {
+      host: this.host,
       parts: preparePacket(packet),
       packet,
       volatile: opts.flags?.volatile === true,
@@ -120,8 +125,9 @@ export class InMemoryAdapter extends EventEmitter implements AdapterContract {
     clientCountCallback: (clientCount: number) => void,
     ack: (response: unknown) => void,
   ): void {
-    packet.nsp = this.nsp.name;
-    const id = this.nsp._nextAckId();
+    packet.nsp = this.host.name;
+    const host = this.host;
+    const id = host.nextAckId();
     packet.id = id;
     const parts = preparePacket(packet);
     const volatile = opts.flags?.volatile === true;
@@ -129,8 +135,8 @@ export class InMemoryAdapter extends EventEmitter implements AdapterContract {
     let clientCount = 0;
     this.forEachTarget(opts, (socket) => {
       clientCount++;
-      socket._awaitBroadcastAck(id, ack);
-      socket._deliver(parts, packet, volatile, compress);
+      host.awaitAck(socket, id, ack);
+      host.deliver(socket, parts, packet, volatile, compress);
     });
     clientCountCallback(clientCount);
   }
@@ -182,7 +188,7 @@ export class InMemoryAdapter extends EventEmitter implements AdapterContract {
    * minus sockets in any of `except`. A socket in several rooms is visited once.
    */
   forEachTarget<C>(opts: BroadcastOptions, visit: (socket: AnySocket, context: C) => void, context?: C): void {
-    const sockets = this.nsp.sockets as Map<SocketId, AnySocket>;
+    const sockets = this.host.sockets;
     const except = this.#exceptSids(opts.except);
     const rooms = opts.rooms;
     if (rooms.size === 0) {

@@ -6,16 +6,26 @@
  * const io = new Server(3000);
  * io.on('connection', (socket) => socket.emit('hello', 'world'));
  */
+export { adapterHostOf } from './adapter-host.js';
 export type {
+  AdapterAck,
   AdapterContract,
+  AdapterHost,
   BroadcastFlags,
   BroadcastOptions,
+  HostedSocket,
+  PacketEncoder,
   PrivateSessionId,
+  RecoveryOptions,
   RestoredSession,
   Room,
   Session,
   SocketDetails,
   SocketId,
+  SocketIoAdapterClient,
+  SocketIoAdapterNamespace,
+  SocketIoAdapterServer,
+  SocketIoAdapterSocket,
 } from './adapter-types.js';
 export type { AnyListener } from './any-listeners.js';
 export { BroadcastOperator, type BroadcastParams } from './broadcast-operator.js';

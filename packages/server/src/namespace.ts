@@ -193,6 +193,19 @@ export class Namespace<
     return this.adapter.sockets(new Set());
   }
 
+  /**
+   * socket.io compatibility surface (see `SocketIoAdapterNamespace`): the ack id counter that
+   * `socket.io-adapter`'s `broadcastWithAck` reads and increments. Shares {@link _nextAckId}'s
+   * counter, so its ids never clash with Parley's.
+   */
+  get _ids(): number {
+    return this.#ackIds;
+  }
+
+  set _ids(value: number) {
+    this.#ackIds = value > Number.MAX_SAFE_INTEGER ? 0 : value;
+  }
+
   /** @internal Ack ids are per namespace, so broadcast acks and per-socket acks never clash. */
   _nextAckId(): number {
     const id = this.#ackIds;

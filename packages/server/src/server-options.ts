@@ -3,8 +3,17 @@ import type { AdapterContract } from './adapter-types.js';
 import type { EngineServer } from './engine-binding.js';
 import type { Namespace } from './namespace.js';
 
+/**
+ * An adapter class, or a factory function (what `createAdapter(...)` of the Redis, Postgres and
+ * cluster adapters returns). The server calls it with `new` for each namespace, as socket.io does.
+ * Official `socket.io-adapter` subclasses are accepted: their namespace parameter is typed
+ * against socket.io's classes, hence the loose parameter type.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
-export type AdapterConstructor = new (nsp: Namespace<any, any, any, any>) => AdapterContract;
+type AnyNamespace = Namespace<any, any, any, any>;
+
+// biome-ignore lint/suspicious/noExplicitAny: socket.io-typed adapters declare their own namespace type
+export type AdapterConstructor = (new (nsp: AnyNamespace) => AdapterContract) | ((nsp: any) => AdapterContract);
 
 export interface ConnectionStateRecoveryOptions {
   /** How long a dropped client may take to come back and still recover (default 2 minutes). */

@@ -9,7 +9,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { Http2SecureServer } from 'node:http2';
 import { Decoder } from '@parley/protocol';
-import type { AdapterContract } from './adapter-types.js';
+import type { AdapterContract, PacketEncoder } from './adapter-types.js';
 import { Client } from './client.js';
 import type { EngineSocketLike } from './engine/contract.js';
 import { createCorsMiddleware, EngineServer, type Middleware } from './engine-binding.js';
@@ -17,6 +17,7 @@ import { reportUserError } from './errors.js';
 import { InMemoryAdapter } from './in-memory-adapter.js';
 import { MainNamespaceFacade } from './main-namespace-facade.js';
 import { Namespace } from './namespace.js';
+import { defaultPacketEncoder } from './packet-encoder.js';
 import { ParentNamespace } from './parent-namespace.js';
 import { attachServe } from './serve-client.js';
 import {
@@ -96,9 +97,33 @@ export class Server<
         skipMiddlewares: true,
         ...opts.connectionStateRecovery,
       };
+      // As in socket.io, `opts.connectionStateRecovery` holds the resolved options: the official
+      // adapters read `maxDisconnectionDuration` there.
+      this.#opts.connectionStateRecovery = this._recovery;
     }
     this.sockets = this.of('/');
     if (srv !== undefined) this.attach(srv as HttpLikeServer | number);
+  }
+
+  /**
+   * socket.io compatibility surface (see `SocketIoAdapterServer`): the options the server was
+   * created with, `connectionStateRecovery` resolved. The official adapters read it.
+   */
+  get opts(): Partial<ServerOptions> {
+    return this.#opts;
+  }
+
+  /** socket.io compatibility surface: socket.io's older name of {@link opts}. */
+  get _opts(): Partial<ServerOptions> {
+    return this.#opts;
+  }
+
+  /**
+   * socket.io compatibility surface: the packet encoder, with socket.io-parser's `Encoder`
+   * shape. `socket.io-adapter`'s `Adapter` encodes each broadcast once with it.
+   */
+  get encoder(): PacketEncoder {
+    return defaultPacketEncoder;
   }
 
   /** @internal */
@@ -195,7 +220,9 @@ export class Server<
   /** @internal */
   // biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
   _createAdapter(nsp: Namespace<any, any, any, any>): AdapterContract {
-    if (this.#adapter !== undefined) return new this.#adapter(nsp);
+    // With `new`, as socket.io does: a factory function (createAdapter(...)) returning an object
+    // works too.
+    if (this.#adapter !== undefined) return new (this.#adapter as new (n: typeof nsp) => AdapterContract)(nsp);
     if (this._recovery !== undefined) return new SessionAwareAdapter(nsp, this._recovery.maxDisconnectionDuration);
     return new InMemoryAdapter(nsp);
   }

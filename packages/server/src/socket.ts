@@ -296,6 +296,22 @@ export class Socket<
     }
   }
 
+  /**
+   * socket.io compatibility surface (see `SocketIoAdapterSocket`): pending acknowledgements by
+   * id. `socket.io-adapter`'s `broadcastWithAck` registers its callback here.
+   */
+  get acks(): Map<number, AckCallback> {
+    return this.#pendingAcks().callbacks;
+  }
+
+  /**
+   * socket.io compatibility surface: `socket.io-adapter` calls it for each socket a broadcast
+   * reaches, so `onAnyOutgoing` listeners see the packet.
+   */
+  notifyOutgoingListeners(packet: SocketPacket): void {
+    this.notifyOutgoing(packet.data as unknown[]);
+  }
+
   /** @internal Hands a broadcast's prepared parts to the connection. */
   _deliver(parts: PreparedPacket, packet: SocketPacket, volatile: boolean, compress: boolean): void {
     this.notifyOutgoing(packet.data as unknown[]);

@@ -85,11 +85,15 @@ export function linkedAdapterGroup() {
       super.addSockets(opts, rooms);
     }
 
+    receiveServerSideEmit(args: unknown[]): void {
+      this.host.receiveServerSideEmit(args);
+    }
+
     override serverSideEmit(packet: unknown[]): void {
       const last = packet[packet.length - 1];
       const peers = this.#peers();
       if (typeof last !== 'function') {
-        for (const peer of peers) peer.nsp._onServerSideEmit([...packet]);
+        for (const peer of peers) peer.receiveServerSideEmit([...packet]);
         return;
       }
       const ack = last as (err: Error | null, responses: unknown[]) => void;
@@ -100,7 +104,7 @@ export function linkedAdapterGroup() {
         return;
       }
       for (const peer of peers) {
-        peer.nsp._onServerSideEmit([
+        peer.receiveServerSideEmit([
           ...args,
           (response: unknown) => {
             responses.push(response);

@@ -1,0 +1,77 @@
+/**
+ * The {@link AdapterHost} of a namespace: the one door through which Parley's adapters reach the
+ * server (they never call the namespace's or the sockets' internal members themselves).
+ *
+ * @example
+ * class MyAdapter extends InMemoryAdapter {
+ *   constructor(nsp) {
+ *     super(nsp);
+ *     const host = adapterHostOf(nsp);
+ *     this.on('message-from-peer', (args) => host.receiveServerSideEmit(args));
+ *   }
+ * }
+ */
+import type { SocketPacket } from '@parley/protocol';
+import type { AdapterHost, PacketEncoder, RecoveryOptions, SocketId } from './adapter-types.js';
+import type { Namespace } from './namespace.js';
+import type { PreparedPacket } from './prepared-packet.js';
+import type { Socket } from './socket.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
+type AnyNamespace = Namespace<any, any, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: as above
+export type AnySocket = Socket<any, any, any, any>;
+
+class NamespaceHost implements AdapterHost<AnySocket> {
+  readonly #nsp: AnyNamespace;
+
+  constructor(nsp: AnyNamespace) {
+    this.#nsp = nsp;
+  }
+
+  get name(): string {
+    return this.#nsp.name;
+  }
+
+  get sockets(): ReadonlyMap<SocketId, AnySocket> {
+    return this.#nsp.sockets;
+  }
+
+  get encoder(): PacketEncoder {
+    return this.#nsp.server.encoder;
+  }
+
+  // Read on each use: an adapter may be built before the application finished configuring.
+  get recovery(): RecoveryOptions | undefined {
+    return this.#nsp.server._recovery;
+  }
+
+  nextAckId(): number {
+    return this.#nsp._nextAckId();
+  }
+
+  receiveServerSideEmit(args: unknown[]): void {
+    this.#nsp._onServerSideEmit(args);
+  }
+
+  deliver(socket: AnySocket, parts: PreparedPacket, packet: SocketPacket, volatile: boolean, compress: boolean): void {
+    socket._deliver(parts, packet, volatile, compress);
+  }
+
+  awaitAck(socket: AnySocket, id: number, ack: (response: unknown) => void): void {
+    socket._awaitBroadcastAck(id, ack);
+  }
+}
+
+// One host per namespace, made when its first adapter asks.
+const hosts = new WeakMap<AnyNamespace, NamespaceHost>();
+
+/** The seam between `nsp` and its adapter; see {@link AdapterHost}. */
+export function adapterHostOf(nsp: AnyNamespace): AdapterHost<AnySocket> {
+  let host = hosts.get(nsp);
+  if (host === undefined) {
+    host = new NamespaceHost(nsp);
+    hosts.set(nsp, host);
+  }
+  return host;
+}
