@@ -68,24 +68,19 @@ async function startSite(kind: ServerKind, bundleDir: string, port = 0): Promise
     }
     return true;
   };
-  let http: HttpServer;
-  let io: SiteServer;
-  if (kind === 'parley') {
-    // The Parley engine takes only its own path; the application's handler sees every other URL.
-    http = createServer((req, res) => {
-      if (!serveSite(req, res)) res.writeHead(404).end();
-    });
-    io = new ParleyServer(http, { serveClient: false }) as unknown as SiteServer;
-  } else {
-    http = createServer();
-    io = new Server(http, { serveClient: false });
-    // The engine claims every request under /socket.io/; serve the bundle before it sees them.
-    const engineListeners = http.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-    http.removeAllListeners('request');
-    http.on('request', (req, res) => {
-      if (!serveSite(req, res)) for (const listener of engineListeners) listener.call(http, req, res);
-    });
-  }
+  const http = createServer();
+  const io: SiteServer =
+    kind === 'parley'
+      ? (new ParleyServer(http, { serveClient: false }) as unknown as SiteServer)
+      : new Server(http, { serveClient: false });
+  // Both engines claim every request under /socket.io/; serve the bundle before they see them.
+  const engineListeners = http.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  http.removeAllListeners('request');
+  http.on('request', (req, res) => {
+    if (serveSite(req, res)) return;
+    if (!req.url?.startsWith('/socket.io/')) res.writeHead(404).end();
+    else for (const listener of engineListeners) listener.call(http, req, res);
+  });
   io.on('connection', (socket) => {
     socket.on('hello', (text: string, bytes: Buffer, ack: (answer: string) => void) => {
       ack(`${text}:${[...bytes].join(',')}`);

@@ -1,11 +1,15 @@
 /**
  * Routes an http(s).Server's requests and upgrades under one path to the engine, leaving every
- * other request to the application's own listeners, which stay registered and untouched.
+ * other request to the application's own listeners.
  *
- * Why patch `emit` rather than add a 'request' listener: an EventEmitter calls every listener,
- * so an app listener (an Express app, say) would also answer engine requests, typically with a
- * 404. Intercepting the 'request' and 'upgrade' events at `emit` lets the engine take its own
- * requests first and pass the rest through, including to listeners added later.
+ * Requests: as engine.io does, the 'request' listeners present when the engine attaches are
+ * taken off and called by the engine's one listener for the URLs it does not claim. Apps observe
+ * this (`http.listeners('request')` is the engine's dispatcher, and an app may wrap it in turn to
+ * serve something under the engine path first), so it must be the same. A listener added later
+ * sees every request, as with engine.io.
+ *
+ * Upgrades: intercepted at `emit`, so that another 'upgrade' listener (a second WebSocket server
+ * on the same HTTP server) never also handles an engine upgrade.
  */
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
@@ -31,6 +35,7 @@ export interface InterceptOptions {
 }
 
 type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
+type RequestListener = (this: HttpServer, req: IncomingMessage, res: ServerResponse) => void;
 
 /** Starts intercepting; returns the function that stops it. */
 export function interceptRequests(
@@ -42,13 +47,22 @@ export function interceptRequests(
   // A prefix of the raw URL, as engine.io compares it: every URL under the path is the engine's.
   const matches = (req: IncomingMessage): boolean => req.url?.startsWith(prefix) === true;
   let active = true;
+  const appListeners = httpServer.listeners('request') as RequestListener[];
+  httpServer.removeAllListeners('request');
+  const dispatch: RequestListener = function (this: HttpServer, req, res) {
+    if (active && matches(req)) {
+      handlers.request(req, res);
+      return;
+    }
+    for (const listener of appListeners) listener.call(this, req, res);
+  };
+  httpServer.on('request', dispatch);
   const originalEmit = httpServer.emit as Emit;
   const patchedEmit: Emit = function (this: HttpServer, event, ...args) {
-    if (active && (event === 'request' || event === 'upgrade')) {
+    if (active && event === 'upgrade') {
       const req = args[0] as IncomingMessage;
       if (matches(req)) {
-        if (event === 'request') handlers.request(req, args[1] as ServerResponse);
-        else handlers.upgrade(req, args[1] as Duplex, args[2] as Buffer);
+        handlers.upgrade(req, args[1] as Duplex, args[2] as Buffer);
         return true;
       }
     }
@@ -75,6 +89,11 @@ export function interceptRequests(
   return () => {
     active = false;
     if (httpServer.emit === patchedEmit) (httpServer as { emit: Emit }).emit = originalEmit;
+    // Hand the requests back to the listeners the engine took them from.
+    if (httpServer.listeners('request').includes(dispatch)) {
+      httpServer.off('request', dispatch);
+      for (const listener of appListeners) httpServer.on('request', listener);
+    }
     httpServer.off('upgrade', onForeignUpgrade);
   };
 }
