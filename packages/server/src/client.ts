@@ -5,6 +5,8 @@
 import { Decoder, encodePacket, PacketType, type SocketPacket } from '@parley/protocol';
 import type { EngineSocketLike, SendOptions, SessionReceiver } from './engine/contract.js';
 import { reportUserError } from './errors.js';
+import { drainInbox } from './inbox.js';
+import { MalformedPacketError } from './malformed-packet.js';
 import type { PreparedPacket } from './prepared-packet.js';
 import type { Server } from './server.js';
 import type { Socket } from './socket.js';
@@ -39,6 +41,10 @@ function onConnectTimeout(client: AnyClient): void {
   client._onConnectTimeout();
 }
 
+function onInboxDue(client: AnyClient): void {
+  client._drainInbox();
+}
+
 export class Client<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = DefaultEventsMap,
@@ -61,6 +67,8 @@ export class Client<
   #joining: Set<string> | undefined;
   #state: ClientState = 'open';
   #connectTimer: NodeJS.Timeout | undefined;
+  /** Packets for this client's sockets not yet handled: flat `socket, packet` pairs (see inbox.ts). */
+  #inbox: unknown[] | undefined;
 
   constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, conn: EngineSocketLike) {
     this.server = server;
@@ -96,6 +104,11 @@ export class Client<
   /** The engine session id (never shared with other clients). */
   get id(): string {
     return this.conn.id;
+  }
+
+  /** The handshake request of the connection (as `client.request` in socket.io). */
+  get request(): EngineSocketLike['request'] {
+    return this.conn.request;
   }
 
   /** @internal Encodes and writes one packet for this connection only. */
@@ -145,17 +158,21 @@ export class Client<
 
   /** Forgets every socket of this client and returns them. */
   #takeSockets(): Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] {
-    const sockets = this.#first === undefined ? [] : [this.#first];
-    if (this.#others !== undefined) sockets.push(...this.#others.values());
+    const sockets = this.#connectedSockets();
     this.#first = undefined;
     this.#others = undefined;
     return sockets;
   }
 
   #writable(volatile: boolean): boolean {
-    if (this.conn.readyState !== 'open') return false;
-    // A volatile packet is dropped while the transport is busy (a long-poll with no GET pending).
-    return !volatile || (this.conn.transport as { writable?: boolean }).writable !== false;
+    const conn = this.conn;
+    if (conn.readyState !== 'open') return false;
+    if (!volatile) return true;
+    // A volatile packet is dropped unless it can leave at once: not behind queued packets (a
+    // write in flight, as engine.io sees it), not waiting for a long-poll GET. Engines without
+    // the query (engine.io through `io.bind()`) answer through their transport's flag.
+    const idle = conn.writableNow;
+    return idle !== undefined ? idle : (conn.transport as { writable?: boolean }).writable !== false;
   }
 
   /** @internal A message from the engine connection. */
@@ -165,12 +182,33 @@ export class Client<
     try {
       packet = this.#decoderFor(data).add(data);
     } catch (error) {
-      // Bad input ends this connection only.
-      this._onclose('parse error', error);
-      this.conn.close();
+      this.#onMalformedPacket(error, data);
       return;
     }
     if (packet !== undefined) this.#route(packet);
+  }
+
+  /**
+   * Bad input ends this connection only. As in socket.io, each of its sockets gets the error
+   * (socket.io's message, e.g. "Illegal attachments") before the connection closes.
+   */
+  #onMalformedPacket(cause: unknown, data: string | Uint8Array): void {
+    const error = new MalformedPacketError(cause, data);
+    for (const socket of this.#connectedSockets()) socket._onerror(error, 'malformed packet');
+    this.conn.close();
+  }
+
+  #connectedSockets(): Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] {
+    const sockets = this.#first === undefined ? [] : [this.#first];
+    if (this.#others !== undefined) sockets.push(...this.#others.values());
+    return sockets;
+  }
+
+  /** @internal The batch of packets that arrived together is due (see inbox.ts). */
+  _drainInbox(): void {
+    const inbox = this.#inbox;
+    this.#inbox = undefined;
+    if (inbox !== undefined) drainInbox(inbox);
   }
 
   /**
@@ -193,7 +231,12 @@ export class Client<
     if (socket === undefined && packet.type === PacketType.CONNECT) {
       this.#connect(packet.nsp, packet.data as Record<string, unknown> | undefined);
     } else if (socket !== undefined && packet.type !== PacketType.CONNECT && packet.type !== PacketType.CONNECT_ERROR) {
-      socket._onpacket(packet);
+      if (this.#inbox === undefined) {
+        this.#inbox = [socket, packet];
+        process.nextTick(onInboxDue, this);
+      } else {
+        this.#inbox.push(socket, packet);
+      }
     } else if (packet.type !== PacketType.DISCONNECT) {
       // An event for a namespace this client never joined, or a second CONNECT: a broken client.
       this.#close();

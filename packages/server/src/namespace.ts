@@ -238,18 +238,26 @@ export class Namespace<
       return;
     }
     const err = await new Promise<ExtendedError | undefined>((done) => runChain(this._middlewares, socket, done));
-    if (client.conn.readyState !== 'open') return;
-    if (err) socket._error({ message: err.message, data: err.data });
-    else this.#accept(socket, client, session);
+    // A refused socket (or one whose connection closed meanwhile) leaves the rooms its
+    // middlewares made it join, and its namespace may now be an empty child to clean up.
+    if (client.conn.readyState !== 'open') {
+      socket._cleanup();
+      return;
+    }
+    if (err) {
+      socket._cleanup();
+      socket._error({ message: err.message, data: err.data });
+    } else {
+      this.#accept(socket, client, session);
+    }
   }
 
   /** @internal Set on dynamic children when empty ones are cleaned up. */
   _onEmpty: (() => void) | undefined;
 
-  /** @internal */
+  /** @internal A socket left, or was refused (it was never in `sockets` then). */
   _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
-    if (this.sockets.get(socket.id) !== socket) return;
-    this.sockets.delete(socket.id);
+    if (this.sockets.get(socket.id) === socket) this.sockets.delete(socket.id);
     if (this.sockets.size === 0) this._onEmpty?.();
   }
 

@@ -18,6 +18,7 @@ import { InMemoryAdapter } from './in-memory-adapter.js';
 import { MainNamespaceFacade } from './main-namespace-facade.js';
 import { Namespace } from './namespace.js';
 import { ParentNamespace } from './parent-namespace.js';
+import { PeerLog } from './peer-log.js';
 import { attachServe } from './serve-client.js';
 import {
   type AdapterConstructor,
@@ -62,6 +63,8 @@ export class Server<
   /** @internal */
   readonly _maxAttachments: number | undefined;
   #textDecoder: Decoder | undefined;
+  /** @internal Log lines a peer can cause, rate-limited per peer and reason. */
+  readonly _peerLog = new PeerLog();
 
   readonly #opts: Partial<ServerOptions>;
   readonly #parents = new Map<
@@ -268,6 +271,7 @@ export class Server<
     }
     await Promise.allSettled([...this._nsps.values()].map((nsp) => nsp.adapter.close()));
     this.engine?.close();
+    this._peerLog.close();
     this.#detachServe?.();
     this.#detachServe = undefined;
     const httpServer = this.httpServer;
