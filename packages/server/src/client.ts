@@ -7,6 +7,7 @@ import type { EngineSocketLike, SendOptions, SessionReceiver } from './engine/co
 import { reportUserError } from './errors.js';
 import { drainInbox } from './inbox.js';
 import { MalformedPacketError } from './malformed-packet.js';
+import type { PacketDecoder } from './packet-codec.js';
 import type { PreparedPacket } from './prepared-packet.js';
 import type { Server } from './server.js';
 import type { Socket } from './socket.js';
@@ -67,6 +68,8 @@ export class Client<
   #joining: Set<string> | undefined;
   #state: ClientState = 'open';
   #connectTimer: NodeJS.Timeout | undefined;
+  /** The custom parser's decoder (`parser` option); the built-in codec needs none of its own. */
+  readonly #customDecoder: PacketDecoder | undefined;
   /** Packets for this client's sockets not yet handled: flat `socket, packet` pairs (see inbox.ts). */
   #inbox: unknown[] | undefined;
 
@@ -83,6 +86,10 @@ export class Client<
       conn.on('close', onConnectionClose);
     }
     this.#connectTimer = setTimeout(onConnectTimeout, server._connectTimeout, this);
+    if (server._parser !== undefined) {
+      this.#customDecoder = new server._parser.Decoder();
+      this.#customDecoder.on('decoded', (packet) => this.#route(packet));
+    }
   }
 
   /** @internal {@link SessionReceiver}: a message from the engine session. */
@@ -114,8 +121,12 @@ export class Client<
   /** @internal Encodes and writes one packet for this connection only. */
   _writePacket(packet: SocketPacket, volatile: boolean, compress: boolean): void {
     if (!this.#writable(volatile)) return;
-    const { text, attachments } = encodePacket(packet);
     const options = compress ? COMPRESS : NO_COMPRESS;
+    if (this.server._parser !== undefined) {
+      for (const part of this.server.encoder.encode(packet)) this.conn.send(part, options);
+      return;
+    }
+    const { text, attachments } = encodePacket(packet);
     this.conn.send(text, options);
     for (const attachment of attachments) this.conn.send(attachment, options);
   }
@@ -178,6 +189,10 @@ export class Client<
   /** @internal A message from the engine connection. */
   _onmessage(data: string | Uint8Array): void {
     if (this.#state === 'closed') return;
+    if (this.#customDecoder !== undefined) {
+      this.#addToCustomDecoder(this.#customDecoder, data);
+      return;
+    }
     let packet: SocketPacket | undefined;
     try {
       packet = this.#decoderFor(data).add(data);
@@ -186,6 +201,15 @@ export class Client<
       return;
     }
     if (packet !== undefined) this.#route(packet);
+  }
+
+  // The decoder emits `decoded` (routed at once) from inside `add`.
+  #addToCustomDecoder(decoder: PacketDecoder, data: string | Uint8Array): void {
+    try {
+      decoder.add(data);
+    } catch (error) {
+      this.#onMalformedPacket(error, data);
+    }
   }
 
   /**
@@ -314,5 +338,6 @@ export class Client<
     }
     for (const socket of this.#takeSockets()) socket._onclose(reason, description);
     this.#decoder?.reset();
+    this.#customDecoder?.destroy();
   }
 }

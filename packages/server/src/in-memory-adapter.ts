@@ -102,7 +102,7 @@ export class InMemoryAdapter extends EventEmitter implements AdapterContract {
   broadcast(packet: SocketPacket, opts: BroadcastOptions): void {
     packet.nsp = this.nsp.name;
     const delivery: Delivery = {
-      parts: preparePacket(packet),
+      parts: preparePacket(packet, this.nsp.server.encoder),
       packet,
       volatile: opts.flags?.volatile === true,
       compress: opts.flags?.compress !== false,
@@ -123,7 +123,7 @@ export class InMemoryAdapter extends EventEmitter implements AdapterContract {
     packet.nsp = this.nsp.name;
     const id = this.nsp._nextAckId();
     packet.id = id;
-    const parts = preparePacket(packet);
+    const parts = preparePacket(packet, this.nsp.server.encoder);
     const volatile = opts.flags?.volatile === true;
     const compress = opts.flags?.compress !== false;
     let clientCount = 0;

@@ -17,6 +17,7 @@ import { reportUserError } from './errors.js';
 import { InMemoryAdapter } from './in-memory-adapter.js';
 import { MainNamespaceFacade } from './main-namespace-facade.js';
 import { Namespace } from './namespace.js';
+import { BUILT_IN_ENCODER, type PacketEncoder, type PacketParser } from './packet-codec.js';
 import { ParentNamespace } from './parent-namespace.js';
 import { PeerLog } from './peer-log.js';
 import { attachServe } from './serve-client.js';
@@ -63,6 +64,10 @@ export class Server<
   /** @internal */
   readonly _maxAttachments: number | undefined;
   #textDecoder: Decoder | undefined;
+  /** The packet encoder (socket.io's `io.encoder`): a custom parser's, or the built-in codec's. */
+  readonly encoder: PacketEncoder;
+  /** @internal The custom parser from the `parser` option, if any. */
+  readonly _parser: PacketParser | undefined;
   /** @internal Log lines a peer can cause, rate-limited per peer and reason. */
   readonly _peerLog = new PeerLog();
 
@@ -92,6 +97,8 @@ export class Server<
     this._connectTimeout = opts.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
     this._cleanupEmptyChildNamespaces = opts.cleanupEmptyChildNamespaces === true;
     this._maxAttachments = opts.maxAttachments;
+    this._parser = opts.parser;
+    this.encoder = opts.parser !== undefined ? new opts.parser.Encoder() : BUILT_IN_ENCODER;
     if (opts.connectionStateRecovery) {
       this._recovery = {
         maxDisconnectionDuration: DEFAULT_MAX_DISCONNECTION_DURATION,
