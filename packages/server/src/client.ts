@@ -296,15 +296,22 @@ export class Client<
     try {
       pending = nsp._add(this, auth);
     } catch (error) {
-      reportUserError(nsp, error, `connection to namespace ${nsp.name}`);
+      reportUserError(nsp, error, `connection to namespace ${nsp.name}`, this.#peerFallback());
       return;
     }
     if (pending === undefined) return;
     this.#joining ??= new Set();
     this.#joining.add(name);
     pending
-      .catch((error: unknown) => reportUserError(nsp, error, `connection to namespace ${nsp.name}`))
+      .catch((error: unknown) =>
+        reportUserError(nsp, error, `connection to namespace ${nsp.name}`, this.#peerFallback()),
+      )
       .finally(() => this.#joining?.delete(name));
+  }
+
+  /** Unlistened errors this connection causes go to the server's rate-limited peer log. */
+  #peerFallback(): (where: string, error: unknown) => void {
+    return this.server._peerLog.fallbackFor(this.conn.remoteAddress);
   }
 
   /** @internal The namespace accepted `socket` for this client. */

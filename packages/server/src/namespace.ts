@@ -270,8 +270,9 @@ export class Namespace<
     }
   }
 
+  // Async connection handlers reject here, once per connection a peer makes: rate-limited.
   override [EventEmitter.captureRejectionSymbol](error: unknown): void {
-    reportUserError(this, error, `listener of namespace ${this.name}`);
+    reportUserError(this, error, `listener of namespace ${this.name}`, this.server._peerLog.fallbackFor('-'));
   }
 
   #accept(
@@ -287,7 +288,8 @@ export class Namespace<
       this.emitReserved('connect', socket);
       this.emitReserved('connection', socket);
     } catch (error) {
-      reportUserError(this, error, `connection handler of namespace ${this.name}`);
+      const fallback = this.server._peerLog.fallbackFor(client.conn.remoteAddress);
+      reportUserError(this, error, `connection handler of namespace ${this.name}`, fallback);
     }
   }
 

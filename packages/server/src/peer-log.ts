@@ -44,6 +44,20 @@ export class PeerLog {
     else this.#sink(`[parley] ${message} (peer ${peer}):`, detail);
   }
 
+  /**
+   * An exception from the application's code that a peer's input triggered: keyed by its
+   * message too, so that distinct bugs each get their line and one bug hit in a loop gets one.
+   */
+  reportException(peer: string, where: string, error: unknown): void {
+    const message = String((error as Error | undefined)?.message ?? error).slice(0, 100);
+    this.report(peer, `uncaught exception: ${message}`, `uncaught exception in ${where}`, error);
+  }
+
+  /** The fallback for `reportUserError` when the peer is `peer`. */
+  fallbackFor(peer: string): (where: string, error: unknown) => void {
+    return (where, error) => this.reportException(peer, where, error);
+  }
+
   /** Stops the summary timer (the server is closing); a pending count is written now. */
   close(): void {
     if (this.#summaryTimer !== undefined) {

@@ -259,7 +259,7 @@ export class Server<
       try {
         check(name, auth, next);
       } catch (error) {
-        reportUserError(this.sockets, error, 'dynamic namespace check');
+        reportUserError(this.sockets, error, 'dynamic namespace check', this._peerLog.fallbackFor('-'));
         next(error instanceof Error ? error : new Error(String(error)), false);
       }
     };

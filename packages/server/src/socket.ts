@@ -437,9 +437,7 @@ export class Socket<
         error = nested;
       }
     }
-    // Keyed by message too: distinct bugs each get their line, one bug hit in a loop gets one.
-    const reason = `uncaught exception: ${String((error as Error | undefined)?.message ?? error).slice(0, 100)}`;
-    const where = `uncaught exception in socket ${this.id} of namespace ${this.nsp.name}`;
-    this.server._peerLog.report(this.client.conn.remoteAddress, reason, where, error);
+    const where = `socket ${this.id} of namespace ${this.nsp.name}`;
+    this.server._peerLog.reportException(this.client.conn.remoteAddress, where, error);
   }
 }

@@ -94,4 +94,26 @@ describe('log lines a peer can trigger', () => {
     const refused = logged.find((line) => String(line[0]).includes('event refused by a middleware'));
     expect(String(refused?.[1])).toContain('refused');
   });
+
+  it('a connection handler that throws for every connection logs once, not per connection', async () => {
+    const logged: unknown[][] = [];
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      logged.push(args);
+    });
+    const { io, url } = await startServer();
+    io.on('connection', () => {
+      throw new Error('connection handler bug');
+    });
+    io.of('/async').on('connection', async () => {
+      throw new Error('async connection handler bug');
+    });
+    for (let i = 0; i < 20; i++) {
+      await connected(url);
+      await connected(`${url}/async`);
+    }
+    await vi.waitFor(() => expect(logged.length).toBe(2));
+    const messages = logged.map((line) => String(line[1])).sort();
+    expect(messages[0]).toContain('async connection handler bug');
+    expect(messages[1]).toContain('Error: connection handler bug');
+  });
 });
