@@ -22,7 +22,7 @@ describe.each(TRANSPORT_MODES)('io.timeout(ms) broadcast acknowledgements over %
   it('on timeout, gives an Error and the responses that did arrive', async () => {
     const { io, silentGotIt } = await audience(mode);
     const result = new Promise<[unknown, unknown]>((resolve) => {
-      io.timeout(300).emit('question', (err: unknown, responses: unknown) => resolve([err, responses]));
+      io.timeout(1000).emit('question', (err: unknown, responses: unknown) => resolve([err, responses]));
     });
     await silentGotIt;
     const [err, responses] = await within(result, 5000, 'the broadcast ack');
@@ -53,7 +53,7 @@ describe.each(TRANSPORT_MODES)('io.timeout(ms) broadcast acknowledgements over %
     const result = new Promise<[unknown, unknown[]]>((resolve) => {
       let count = 0;
       io.on('connection', () => {
-        if (++count === 3) io.timeout(300).emit('question', (err: unknown, r: unknown[]) => resolve([err, r]));
+        if (++count === 3) io.timeout(1000).emit('question', (err: unknown, r: unknown[]) => resolve([err, r]));
       });
     });
     for (let i = 0; i < 3; i++) {
