@@ -13,6 +13,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { SocketPacket } from '@parley/protocol';
+import type { PacketEncoder } from './packet-codec.js';
 import type { PreparedPacket } from './prepared-packet.js';
 
 export type SocketId = string;
@@ -99,9 +100,7 @@ export interface AdapterContract extends EventEmitter {
 }
 
 /** Encodes a packet into Engine.IO messages: a text part, then one message per binary attachment. */
-export interface PacketEncoder {
-  encode(packet: SocketPacket): (string | Uint8Array)[];
-}
+export type { PacketEncoder };
 
 /** The options of connection state recovery, as resolved by the server (defaults applied). */
 export interface RecoveryOptions {

@@ -3,7 +3,7 @@
  * returns a new operator, so a partly built one can be kept and reused.
  */
 import { PacketType, RESERVED_EVENTS } from '@parley/protocol';
-import type { AdapterContract, BroadcastFlags, Room, SocketDetails } from './adapter-types.js';
+import type { AdapterContract, BroadcastFlags, Room, SocketDetails, SocketId } from './adapter-types.js';
 import { AckTimeoutError, ReservedEventError } from './errors.js';
 import { RemoteSocket } from './remote-socket.js';
 import type {
@@ -128,6 +128,19 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
         ? (details as unknown as RemoteSocket<EmitEvents, SocketData>)
         : new RemoteSocket<EmitEvents, SocketData>(this.#adapter, details as SocketDetails),
     );
+  }
+
+  /**
+   * Ids of the sockets in the targeted rooms (all sockets without a room), here and on other
+   * servers with a cluster adapter. Rooms excluded with `except` are not subtracted, as in
+   * socket.io.
+   *
+   * @deprecated as in socket.io 4: use {@link fetchSockets}.
+   * @example
+   * const ids = await io.of('/chat').in('lobby').allSockets();
+   */
+  allSockets(): Promise<Set<SocketId>> {
+    return this.#adapter.sockets(this.#rooms);
   }
 
   /** Makes the matching sockets join `room`. */

@@ -5,7 +5,10 @@
 import { Decoder, encodePacket, PacketType, type SocketPacket } from '@parley/protocol';
 import type { EngineSocketLike, SendOptions, SessionReceiver } from './engine/contract.js';
 import { reportUserError } from './errors.js';
+import { drainInbox } from './inbox.js';
 import { fromLegacyPacket, isLegacyConnection } from './legacy-clients.js';
+import { MalformedPacketError } from './malformed-packet.js';
+import type { PacketDecoder } from './packet-codec.js';
 import type { PreparedPacket } from './prepared-packet.js';
 import type { Server } from './server.js';
 import type { Socket } from './socket.js';
@@ -40,6 +43,10 @@ function onConnectTimeout(client: AnyClient): void {
   client._onConnectTimeout();
 }
 
+function onInboxDue(client: AnyClient): void {
+  client._drainInbox();
+}
+
 export class Client<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = DefaultEventsMap,
@@ -62,6 +69,10 @@ export class Client<
   #joining: Set<string> | undefined;
   #state: ClientState = 'open';
   #connectTimer: NodeJS.Timeout | undefined;
+  /** The custom parser's decoder (`parser` option); the built-in codec needs none of its own. */
+  readonly #customDecoder: PacketDecoder | undefined;
+  /** Packets for this client's sockets not yet handled: flat `socket, packet` pairs (see inbox.ts). */
+  #inbox: unknown[] | undefined;
 
   constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, conn: EngineSocketLike) {
     this.server = server;
@@ -76,6 +87,10 @@ export class Client<
       conn.on('close', onConnectionClose);
     }
     this.#connectTimer = setTimeout(onConnectTimeout, server._connectTimeout, this);
+    if (server._parser !== undefined) {
+      this.#customDecoder = new server._parser.Decoder();
+      this.#customDecoder.on('decoded', (packet) => this.#route(packet));
+    }
     // A socket.io-client 2.x never asks for the main namespace: it is joined at once.
     if (isLegacyConnection(conn)) this.#connect('/', {});
   }
@@ -101,11 +116,20 @@ export class Client<
     return this.conn.id;
   }
 
+  /** The handshake request of the connection (as `client.request` in socket.io). */
+  get request(): EngineSocketLike['request'] {
+    return this.conn.request;
+  }
+
   /** @internal Encodes and writes one packet for this connection only. */
   _writePacket(packet: SocketPacket, volatile: boolean, compress: boolean): void {
     if (!this.#writable(volatile)) return;
-    const { text, attachments } = encodePacket(packet);
     const options = compress ? COMPRESS : NO_COMPRESS;
+    if (this.server._parser !== undefined) {
+      for (const part of this.server.encoder.encode(packet)) this.conn.send(part, options);
+      return;
+    }
+    const { text, attachments } = encodePacket(packet);
     this.conn.send(text, options);
     for (const attachment of attachments) this.conn.send(attachment, options);
   }
@@ -165,33 +189,71 @@ export class Client<
 
   /** Forgets every socket of this client and returns them. */
   #takeSockets(): Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] {
-    const sockets = this.#first === undefined ? [] : [this.#first];
-    if (this.#others !== undefined) sockets.push(...this.#others.values());
+    const sockets = this.#connectedSockets();
     this.#first = undefined;
     this.#others = undefined;
     return sockets;
   }
 
   #writable(volatile: boolean): boolean {
-    if (this.conn.readyState !== 'open') return false;
-    // A volatile packet is dropped while the transport is busy (a long-poll with no GET pending).
-    return !volatile || (this.conn.transport as { writable?: boolean }).writable !== false;
+    const conn = this.conn;
+    if (conn.readyState !== 'open') return false;
+    if (!volatile) return true;
+    // A volatile packet is dropped unless it can leave at once: not behind queued packets (a
+    // write in flight, as engine.io sees it), not waiting for a long-poll GET. Engines without
+    // the query (engine.io through `io.bind()`) answer through their transport's flag.
+    const idle = conn.writableNow;
+    return idle !== undefined ? idle : (conn.transport as { writable?: boolean }).writable !== false;
   }
 
   /** @internal A message from the engine connection. */
   _onmessage(data: string | Uint8Array): void {
     if (this.#state === 'closed') return;
+    if (this.#customDecoder !== undefined) {
+      this.#addToCustomDecoder(this.#customDecoder, data);
+      return;
+    }
     let packet: SocketPacket | undefined;
     try {
       packet = this.#decoderFor(data).add(data);
       if (packet !== undefined && isLegacyConnection(this.conn)) packet = fromLegacyPacket(packet);
     } catch (error) {
-      // Bad input ends this connection only.
-      this._onclose('parse error', error);
-      this.conn.close();
+      this.#onMalformedPacket(error, data);
       return;
     }
     if (packet !== undefined) this.#route(packet);
+  }
+
+  // The decoder emits `decoded` (routed at once) from inside `add`.
+  #addToCustomDecoder(decoder: PacketDecoder, data: string | Uint8Array): void {
+    try {
+      decoder.add(data);
+    } catch (error) {
+      this.#onMalformedPacket(error, data);
+    }
+  }
+
+  /**
+   * Bad input ends this connection only. As in socket.io, each of its sockets gets the error
+   * (socket.io's message, e.g. "Illegal attachments") before the connection closes.
+   */
+  #onMalformedPacket(cause: unknown, data: string | Uint8Array): void {
+    const error = new MalformedPacketError(cause, data);
+    for (const socket of this.#connectedSockets()) socket._onerror(error, 'malformed packet');
+    this.conn.close();
+  }
+
+  #connectedSockets(): Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] {
+    const sockets = this.#first === undefined ? [] : [this.#first];
+    if (this.#others !== undefined) sockets.push(...this.#others.values());
+    return sockets;
+  }
+
+  /** @internal The batch of packets that arrived together is due (see inbox.ts). */
+  _drainInbox(): void {
+    const inbox = this.#inbox;
+    this.#inbox = undefined;
+    if (inbox !== undefined) drainInbox(inbox);
   }
 
   /**
@@ -214,7 +276,12 @@ export class Client<
     if (socket === undefined && packet.type === PacketType.CONNECT) {
       this.#connect(packet.nsp, packet.data as Record<string, unknown> | undefined);
     } else if (socket !== undefined && packet.type !== PacketType.CONNECT && packet.type !== PacketType.CONNECT_ERROR) {
-      socket._onpacket(packet);
+      if (this.#inbox === undefined) {
+        this.#inbox = [socket, packet];
+        process.nextTick(onInboxDue, this);
+      } else {
+        this.#inbox.push(socket, packet);
+      }
     } else if (packet.type !== PacketType.DISCONNECT) {
       // An event for a namespace this client never joined, or a second CONNECT: a broken client.
       this.#close();
@@ -250,15 +317,22 @@ export class Client<
     try {
       pending = nsp._add(this, auth);
     } catch (error) {
-      reportUserError(nsp, error, `connection to namespace ${nsp.name}`);
+      reportUserError(nsp, error, `connection to namespace ${nsp.name}`, this.#peerFallback());
       return;
     }
     if (pending === undefined) return;
     this.#joining ??= new Set();
     this.#joining.add(name);
     pending
-      .catch((error: unknown) => reportUserError(nsp, error, `connection to namespace ${nsp.name}`))
+      .catch((error: unknown) =>
+        reportUserError(nsp, error, `connection to namespace ${nsp.name}`, this.#peerFallback()),
+      )
       .finally(() => this.#joining?.delete(name));
+  }
+
+  /** Unlistened errors this connection causes go to the server's rate-limited peer log. */
+  #peerFallback(): (where: string, error: unknown) => void {
+    return this.server._peerLog.fallbackFor(this.conn.remoteAddress);
   }
 
   /** @internal The namespace accepted `socket` for this client. */
@@ -292,5 +366,6 @@ export class Client<
     }
     for (const socket of this.#takeSockets()) socket._onclose(reason, description);
     this.#decoder?.reset();
+    this.#customDecoder?.destroy();
   }
 }

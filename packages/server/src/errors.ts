@@ -1,7 +1,12 @@
 /** Errors the socket layer raises, each with a stable `code`. */
 import { EventEmitter } from 'node:events';
 
-export type ParleyServerErrorCode = 'ACK_TIMEOUT' | 'RESERVED_EVENT' | 'INVALID_NAMESPACE' | 'ALREADY_ATTACHED';
+export type ParleyServerErrorCode =
+  | 'ACK_TIMEOUT'
+  | 'RESERVED_EVENT'
+  | 'INVALID_NAMESPACE'
+  | 'ALREADY_ATTACHED'
+  | 'MALFORMED_PACKET';
 
 export class ParleyServerError extends Error {
   override name = 'ParleyServerError';
@@ -39,14 +44,19 @@ export interface ExtendedError extends Error {
   data?: unknown;
 }
 
+/** Where an unlistened error goes instead of stderr (e.g. a rate-limited log, for peer-caused ones). */
+export type ErrorFallback = (where: string, error: unknown) => void;
+
 /**
  * Reports an exception thrown by user code (a handler, a middleware, an async listener) without
- * letting it reach the process: to the emitter's `error` listeners if it has any, else to stderr.
+ * letting it reach the process: to the emitter's `error` listeners if it has any, else to
+ * `fallback`, else to stderr.
  */
 export function reportUserError(
   emitter: { listenerCount(event: string): number; emit(event: string, ...args: unknown[]): unknown },
   error: unknown,
   where: string,
+  fallback?: ErrorFallback,
 ): void {
   if (emitter.listenerCount('error') > 0) {
     try {
@@ -59,5 +69,6 @@ export function reportUserError(
       error = nested;
     }
   }
-  console.error(`[parley] uncaught exception in ${where}:`, error);
+  if (fallback !== undefined) fallback(where, error);
+  else console.error(`[parley] uncaught exception in ${where}:`, error);
 }

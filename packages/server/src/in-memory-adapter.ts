@@ -107,7 +107,7 @@ export class InMemoryAdapter extends EventEmitter implements AdapterContract {
     packet.nsp = this.host.name;
     const delivery: Delivery = {
       host: this.host,
-      parts: preparePacket(packet),
+      parts: preparePacket(packet, this.host.encoder),
       packet,
       volatile: opts.flags?.volatile === true,
       compress: opts.flags?.compress !== false,
@@ -129,7 +129,7 @@ export class InMemoryAdapter extends EventEmitter implements AdapterContract {
     const host = this.host;
     const id = host.nextAckId();
     packet.id = id;
-    const parts = preparePacket(packet);
+    const parts = preparePacket(packet, host.encoder);
     const volatile = opts.flags?.volatile === true;
     const compress = opts.flags?.compress !== false;
     let clientCount = 0;

@@ -14,7 +14,6 @@ export type {
   BroadcastFlags,
   BroadcastOptions,
   HostedSocket,
-  PacketEncoder,
   PrivateSessionId,
   RecoveryOptions,
   RestoredSession,
@@ -39,7 +38,9 @@ export {
 } from './errors.js';
 export type { Handshake } from './handshake.js';
 export { Adapter, InMemoryAdapter } from './in-memory-adapter.js';
+export { MalformedPacketError } from './malformed-packet.js';
 export { Namespace, type NamespaceMiddleware, type NamespaceReservedEvents } from './namespace.js';
+export type { PacketDecoder, PacketEncoder, PacketParser } from './packet-codec.js';
 export { ParentNamespace } from './parent-namespace.js';
 export { RemoteSocket, type RemoteSocketWithTimeout } from './remote-socket.js';
 export { attachServe, ClientBundle, defaultBundleDirectory } from './serve-client.js';

@@ -252,20 +252,27 @@ export class Namespace<
       return;
     }
     const err = await new Promise<ExtendedError | undefined>((done) => runChain(this._middlewares, socket, done));
-    if (client.conn.readyState !== 'open') return;
+    // A refused socket (or one whose connection closed meanwhile) leaves the rooms its
+    // middlewares made it join, and its namespace may now be an empty child to clean up.
+    if (client.conn.readyState !== 'open') {
+      socket._cleanup();
+      return;
+    }
     if (err) {
+      socket._cleanup();
       const error = { message: err.message, data: err.data };
       socket._error(isLegacyConnection(client.conn) ? legacyConnectError(error) : error);
-    } else this.#accept(socket, client, session);
+    } else {
+      this.#accept(socket, client, session);
+    }
   }
 
   /** @internal Set on dynamic children when empty ones are cleaned up. */
   _onEmpty: (() => void) | undefined;
 
-  /** @internal */
+  /** @internal A socket left, or was refused (it was never in `sockets` then). */
   _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
-    if (this.sockets.get(socket.id) !== socket) return;
-    this.sockets.delete(socket.id);
+    if (this.sockets.get(socket.id) === socket) this.sockets.delete(socket.id);
     if (this.sockets.size === 0) this._onEmpty?.();
   }
 
@@ -278,8 +285,9 @@ export class Namespace<
     }
   }
 
+  // Async connection handlers reject here, once per connection a peer makes: rate-limited.
   override [EventEmitter.captureRejectionSymbol](error: unknown): void {
-    reportUserError(this, error, `listener of namespace ${this.name}`);
+    reportUserError(this, error, `listener of namespace ${this.name}`, this.server._peerLog.fallbackFor('-'));
   }
 
   #accept(
@@ -295,7 +303,8 @@ export class Namespace<
       this.emitReserved('connect', socket);
       this.emitReserved('connection', socket);
     } catch (error) {
-      reportUserError(this, error, `connection handler of namespace ${this.name}`);
+      const fallback = this.server._peerLog.fallbackFor(client.conn.remoteAddress);
+      reportUserError(this, error, `connection handler of namespace ${this.name}`, fallback);
     }
   }
 

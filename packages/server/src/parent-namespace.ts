@@ -39,8 +39,10 @@ export class ParentNamespace<
     this.children.add(child);
     if (this.server._cleanupEmptyChildNamespaces) {
       child._onEmpty = () => {
+        // Once only, and never removing a newer namespace that took the same name since.
+        child._onEmpty = undefined;
         void Promise.resolve(child.adapter.close()).catch(() => {});
-        this.server._nsps.delete(child.name);
+        if (this.server._nsps.get(child.name) === child) this.server._nsps.delete(child.name);
         this.children.delete(child);
       };
     }

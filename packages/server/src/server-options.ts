@@ -2,6 +2,7 @@
 import type { AdapterContract } from './adapter-types.js';
 import type { EngineServer } from './engine-binding.js';
 import type { Namespace } from './namespace.js';
+import type { PacketParser } from './packet-codec.js';
 
 /**
  * An adapter class, or a factory function (what `createAdapter(...)` of the Redis, Postgres and
@@ -43,6 +44,11 @@ export interface SocketServerOptions {
   cleanupEmptyChildNamespaces: boolean;
   /** Most binary attachments one packet may carry (default 10). */
   maxAttachments: number;
+  /**
+   * A packet codec with socket.io-parser's interface (e.g. `socket.io-msgpack-parser`); clients
+   * must use the same. Default: the built-in codec.
+   */
+  parser: PacketParser;
 }
 
 export type ServerOptions = SocketServerOptions & EngineOptions;

@@ -9,7 +9,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { Http2SecureServer } from 'node:http2';
 import { Decoder } from '@parley/protocol';
-import type { AdapterContract, PacketEncoder } from './adapter-types.js';
+import type { AdapterContract } from './adapter-types.js';
 import { Client } from './client.js';
 import type { EngineSocketLike } from './engine/contract.js';
 import { createCorsMiddleware, EngineServer, type Middleware } from './engine-binding.js';
@@ -17,8 +17,9 @@ import { reportUserError } from './errors.js';
 import { InMemoryAdapter } from './in-memory-adapter.js';
 import { MainNamespaceFacade } from './main-namespace-facade.js';
 import { Namespace } from './namespace.js';
-import { defaultPacketEncoder } from './packet-encoder.js';
+import { BUILT_IN_ENCODER, type PacketEncoder, type PacketParser } from './packet-codec.js';
 import { ParentNamespace } from './parent-namespace.js';
+import { PeerLog } from './peer-log.js';
 import { attachServe } from './serve-client.js';
 import {
   type AdapterConstructor,
@@ -63,6 +64,12 @@ export class Server<
   /** @internal */
   readonly _maxAttachments: number | undefined;
   #textDecoder: Decoder | undefined;
+  /** The packet encoder (socket.io's `io.encoder`): a custom parser's, or the built-in codec's. */
+  readonly encoder: PacketEncoder;
+  /** @internal The custom parser from the `parser` option, if any. */
+  readonly _parser: PacketParser | undefined;
+  /** @internal Log lines a peer can cause, rate-limited per peer and reason. */
+  readonly _peerLog = new PeerLog();
 
   readonly #opts: Partial<ServerOptions>;
   readonly #parents = new Map<
@@ -91,6 +98,8 @@ export class Server<
     this._connectTimeout = opts.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
     this._cleanupEmptyChildNamespaces = opts.cleanupEmptyChildNamespaces === true;
     this._maxAttachments = opts.maxAttachments;
+    this._parser = opts.parser;
+    this.encoder = opts.parser !== undefined ? new opts.parser.Encoder() : BUILT_IN_ENCODER;
     if (opts.connectionStateRecovery) {
       this._recovery = {
         maxDisconnectionDuration: DEFAULT_MAX_DISCONNECTION_DURATION,
@@ -116,14 +125,6 @@ export class Server<
   /** socket.io compatibility surface: socket.io's older name of {@link opts}. */
   get _opts(): Partial<ServerOptions> {
     return this.#opts;
-  }
-
-  /**
-   * socket.io compatibility surface: the packet encoder, with socket.io-parser's `Encoder`
-   * shape. `socket.io-adapter`'s `Adapter` encodes each broadcast once with it.
-   */
-  get encoder(): PacketEncoder {
-    return defaultPacketEncoder;
   }
 
   /** @internal */
@@ -284,7 +285,7 @@ export class Server<
       try {
         check(name, auth, next);
       } catch (error) {
-        reportUserError(this.sockets, error, 'dynamic namespace check');
+        reportUserError(this.sockets, error, 'dynamic namespace check', this._peerLog.fallbackFor('-'));
         next(error instanceof Error ? error : new Error(String(error)), false);
       }
     };
@@ -307,6 +308,7 @@ export class Server<
       engine.close();
       detachServe?.();
     }
+    this._peerLog.close();
     const httpServer = this.httpServer;
     if (httpServer === undefined) {
       fn?.();

@@ -10,8 +10,9 @@ import { BroadcastOperator } from './broadcast-operator.js';
 import { CatchAllEmitter } from './catch-all-emitter.js';
 import type { Client } from './client.js';
 import type { EngineSocketLike } from './engine/contract.js';
-import { ReservedEventError, reportUserError } from './errors.js';
+import { ReservedEventError } from './errors.js';
 import { buildHandshake, type Handshake } from './handshake.js';
+import type { ReadyEvents } from './inbox.js';
 import { isLegacyConnection } from './legacy-clients.js';
 import { runChain } from './middleware-chain.js';
 import type { Namespace } from './namespace.js';
@@ -71,6 +72,8 @@ export class Socket<
   #flags: BroadcastFlags | undefined;
   #acks: PendingAcks | undefined;
   #middlewares: SocketMiddleware[] | undefined;
+  /** Set once the socket has left its namespace (or was refused): `join()` is then a no-op. */
+  #left = false;
 
   constructor(
     nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
@@ -115,7 +118,7 @@ export class Socket<
     return this.client.conn;
   }
 
-  /** The handshake request, as `socket.request` in socket.io. */
+  /** The handshake request (its headers, url, address), as `socket.request` in socket.io. */
   get request(): IncomingMessage {
     return this.client.conn.request;
   }
@@ -232,7 +235,9 @@ export class Socket<
     return this.#broadcastOperator().except(room);
   }
 
+  /** Joins one or more rooms; once the socket has disconnected, this does nothing (as in socket.io). */
   join(rooms: Room | Room[]): Promise<void> | void {
+    if (this.#left) return;
     return this.adapter.addAll(this.id, Array.isArray(rooms) ? rooms : [rooms]);
   }
 
@@ -278,13 +283,16 @@ export class Socket<
     this.#packet({ type: PacketType.CONNECT_ERROR, nsp: this.nsp.name, data });
   }
 
-  /** @internal A packet from the client for this namespace. */
-  _onpacket(packet: SocketPacket): void {
+  /**
+   * @internal A packet from the client for this namespace (see `inbox.ts`): an event that
+   * passes the middlewares at once goes to `ready`, to be dispatched after the rest of its batch.
+   */
+  _onpacket(packet: SocketPacket, ready: ReadyEvents): void {
     if (!this.connected) return;
     switch (packet.type) {
       case PacketType.EVENT:
       case PacketType.BINARY_EVENT:
-        this.#onevent(packet);
+        this.#onevent(packet, ready);
         return;
       case PacketType.ACK:
       case PacketType.BINARY_ACK:
@@ -336,30 +344,57 @@ export class Socket<
     this.emitReserved('disconnect', reason, description);
   }
 
-  /** @internal Leaves every room and the namespace. */
+  /** @internal Leaves every room and the namespace; later `join()` calls do nothing. */
   _cleanup(): void {
+    this.#left = true;
     this.adapter.delAll(this.id);
     this.nsp._remove(this);
+  }
+
+  /**
+   * @internal An error about this socket's connection or one of its packets (a malformed
+   * packet, an event refused by a `socket.use` middleware): the socket's `error` listeners get
+   * it. Nobody listening is not a crash, and the peer that caused it gets one log line at most
+   * (socket.io keeps a no-op `error` listener on every socket).
+   */
+  _onerror(error: unknown, reason = 'socket error'): void {
+    if (this.listenerCount('error') > 0) {
+      this.handleUserError(error);
+      return;
+    }
+    const where = `${reason} on socket ${this.id} of namespace ${this.nsp.name}`;
+    this.server._peerLog.report(this.client.conn.remoteAddress, reason, where, error);
   }
 
   override [EventEmitter.captureRejectionSymbol](error: unknown): void {
     this.handleUserError(error);
   }
 
-  #onevent(packet: SocketPacket): void {
+  #onevent(packet: SocketPacket, ready: ReadyEvents): void {
     const args = packet.data as Event;
     if (packet.id !== undefined) args.push(this.#answerWith(packet.id));
     this.notifyIncoming(args);
-    if (this.#middlewares === undefined) this.#dispatch(args);
-    else
-      runChain(this.#middlewares.slice(), args, (err) => {
-        if (err) this.handleUserError(err);
-        else this.#dispatch(args);
-      });
+    if (this.#middlewares === undefined) {
+      ready.push(this, args);
+      return;
+    }
+    // Middlewares that answer at once leave the event in its batch; a late answer dispatches it then.
+    let returned = false;
+    runChain(this.#middlewares.slice(), args, (err) => {
+      if (err) this._onerror(err, 'event refused by a middleware');
+      else if (returned) this._dispatch(args);
+      else ready.push(this, args);
+    });
+    returned = true;
   }
 
-  #dispatch(args: Event): void {
+  /**
+   * @internal Runs the listeners of an incoming event, unless the socket disconnected since it
+   * arrived. An `error` event from the client with no listener is dropped, as in socket.io.
+   */
+  _dispatch(args: Event): void {
     if (!this.connected) return;
+    if (args[0] === 'error' && this.listenerCount('error') === 0) return;
     try {
       this.emitUntyped(...args);
     } catch (error) {
@@ -407,11 +442,21 @@ export class Socket<
     return new BroadcastOperator(this.adapter, new Set(), new Set([this.id]), flags);
   }
 
+  /**
+   * An exception from the application's code for this socket: to its `error` listeners, else to
+   * the log. A peer can trigger it again and again (a handler that throws on its input), so the
+   * log line is rate-limited per peer.
+   */
   protected override handleUserError(error: unknown): void {
-    reportUserError(
-      { listenerCount: (e) => this.listenerCount(e), emit: (e, ...a) => this.emitUntyped(e, ...a) },
-      error,
-      `socket ${this.id} of namespace ${this.nsp.name}`,
-    );
+    if (this.listenerCount('error') > 0) {
+      try {
+        this.emitUntyped('error', error);
+        return;
+      } catch (nested) {
+        error = nested;
+      }
+    }
+    const where = `socket ${this.id} of namespace ${this.nsp.name}`;
+    this.server._peerLog.reportException(this.client.conn.remoteAddress, where, error);
   }
 }

@@ -61,6 +61,12 @@ export interface EngineSocketLike extends EventEmitter {
   write(data: string | Uint8Array, options?: SendOptions, callback?: () => void): this;
   /** Queues a message encoded once for many sessions; see {@link PreparedMessage}. */
   sendPrepared(message: PreparedMessage, options?: SendOptions): void;
+  /**
+   * True when a message sent now would be written at once: the session is open, nothing is
+   * queued ahead of it and the transport can write. The socket layer drops volatile packets
+   * otherwise. Optional: engine.io's sockets lack it (their `transport.writable` is used).
+   */
+  readonly writableNow?: boolean;
   /** Closes the session (after flushing queued messages unless `discard` is true). */
   close(discard?: boolean): void;
   /**

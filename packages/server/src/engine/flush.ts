@@ -14,6 +14,14 @@ export interface Flushable {
 const debug = createLogger('parley:engine:flush');
 const dirty = new Set<Flushable>();
 let scheduled = false;
+/**
+ * The real `setImmediate`, taken when this module loads. The flush is shared by every server in
+ * the process: had an application's test faked timers (`vi.useFakeTimers()`, sinon) while a
+ * flush was being scheduled and restored them without running it, `scheduled` would stay set
+ * and no server in the process would write again. socket.io writes without timers, so its
+ * users' tests fake them freely.
+ */
+const scheduleImmediate = globalThis.setImmediate;
 
 function flushDirty(): void {
   scheduled = false;
@@ -34,7 +42,7 @@ export function scheduleFlush(target: Flushable): void {
   dirty.add(target);
   if (!scheduled) {
     scheduled = true;
-    setImmediate(flushDirty);
+    scheduleImmediate(flushDirty);
   }
 }
 

@@ -98,6 +98,11 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     return this.#queuedBytes + this.#transport.bufferedBytes;
   }
 
+  /** See {@link EngineSocketLike.writableNow}: queued packets mean a write is in flight. */
+  get writableNow(): boolean {
+    return this.#state === 'open' && this.#queue.length === 0 && this.#transport.writable;
+  }
+
   /** True while a WebSocket probe is in progress. */
   get upgrading(): boolean {
     return this.#upgrade !== null;
