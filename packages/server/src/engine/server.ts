@@ -10,7 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { EngineServerLike } from './contract.js';
 import { createLogger } from './debug.js';
 import { REQUEST_ERROR_MESSAGES, RequestError, type RequestErrorNumber } from './errors.js';
-import { TimerWheel } from './heartbeat.js';
+import { DeadlineQueue } from './heartbeat.js';
 import { serializeSessionCookie } from './http/cookie.js';
 import { createCorsMiddleware } from './http/cors.js';
 import { interceptRequests } from './http/intercept.js';
@@ -61,7 +61,8 @@ export class Server extends EventEmitter implements EngineServerLike {
   readonly clients = new Map<string, Socket>();
   /** The HTTP server `listen()` created (closed by {@link close}); undefined when attached. */
   httpServer: HttpServer | undefined;
-  readonly #wheel: TimerWheel<Socket>;
+  readonly #pings: DeadlineQueue<Socket>;
+  readonly #pongs: DeadlineQueue<Socket>;
   readonly #host: SessionHost;
   readonly #httpContext: HttpTransportContext;
   readonly #middlewares: Middleware[] = [];
@@ -81,11 +82,12 @@ export class Server extends EventEmitter implements EngineServerLike {
     super();
     this.opts = resolveOptions(options);
     const { pingInterval, pingTimeout } = this.opts;
-    // Deadlines fire up to one slot late: 1/20 of the shortest period, between 5 ms and 1 s.
-    this.#wheel = new TimerWheel(Math.min(1000, Math.max(5, Math.floor(Math.min(pingInterval, pingTimeout) / 20))));
+    this.#pings = new DeadlineQueue(pingInterval);
+    this.#pongs = new DeadlineQueue(pingTimeout);
     this.#host = {
       options: this.opts,
-      wheel: this.#wheel,
+      pings: this.#pings,
+      pongs: this.#pongs,
       onSessionClosed: (socket) => {
         if (this.clients.get(socket.id) === socket) this.clients.delete(socket.id);
       },
@@ -300,7 +302,8 @@ export class Server extends EventEmitter implements EngineServerLike {
     if (this.#state === 'closed') return this;
     this.#state = 'closed';
     for (const session of [...this.clients.values()]) session.close(true);
-    this.#wheel.clear();
+    this.#pings.clear();
+    this.#pongs.clear();
     this.#wss?.close();
     this.httpServer?.close();
     return this;

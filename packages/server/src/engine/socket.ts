@@ -1,6 +1,6 @@
 /**
  * One Engine.IO session, whatever transport carries it: the write queue (flushed once per
- * event-loop turn), heartbeats (on the server's shared timer wheel), upgrades and closing.
+ * event-loop turn), heartbeats (on the server's shared deadline queues), upgrades and closing.
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
@@ -9,7 +9,7 @@ import type { EngineReadyState, EngineSocketLike, PreparedMessage, SendOptions, 
 import { createLogger } from './debug.js';
 import { TransportError } from './errors.js';
 import { cancelFlush, type Flushable, scheduleFlush } from './flush.js';
-import { type TimerWheel, WHEEL_INDEX, WHEEL_SLOT, type WheelTarget } from './heartbeat.js';
+import { DEADLINE, type DeadlineQueue, type DeadlineTarget, NEXT, PREV, QUEUE, unschedule } from './heartbeat.js';
 import type { ResolvedOptions } from './options.js';
 import { NOOP, OutboundPacket, PING, toOutbound } from './packet.js';
 import { DETACHED, type Transport, type TransportFailure, type TransportOwner } from './transports/transport.js';
@@ -20,7 +20,10 @@ const debug = createLogger('parley:engine:socket');
 /** What a session needs from its server; one object shared by all sessions of a server. */
 export interface SessionHost {
   readonly options: ResolvedOptions;
-  readonly wheel: TimerWheel<Socket>;
+  /** Sessions waiting to be pinged (deadline: pingInterval after the open or the last pong). */
+  readonly pings: DeadlineQueue<Socket>;
+  /** Sessions waiting for a pong (deadline: pingTimeout after the ping). */
+  readonly pongs: DeadlineQueue<Socket>;
   /** Called once, when the session has closed and before its `close` event. */
   onSessionClosed(socket: Socket): void;
 }
@@ -36,7 +39,7 @@ type SendCallback = () => void;
  *   socket.on('close', (reason) => console.log(socket.id, reason));
  * });
  */
-export class Socket extends EventEmitter implements EngineSocketLike, Flushable, WheelTarget, TransportOwner {
+export class Socket extends EventEmitter implements EngineSocketLike, Flushable, DeadlineTarget, TransportOwner {
   readonly id: string;
   readonly protocol = 4;
   /** The handshake request (a lean snapshot unless HTTP middlewares are in use). */
@@ -53,10 +56,14 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   #closeWhenFlushed = false;
   #awaitingPong = false;
   #receiver: SessionReceiver | undefined;
-  /** @internal The heartbeat wheel's bookkeeping (declared so every session has one shape). */
-  [WHEEL_SLOT] = -1;
+  /** @internal The heartbeat queues' bookkeeping (declared so every session has one shape). */
+  [QUEUE]: DeadlineQueue<this> | null = null;
   /** @internal */
-  [WHEEL_INDEX] = 0;
+  [PREV]: this | null = null;
+  /** @internal */
+  [NEXT]: this | null = null;
+  /** @internal */
+  [DEADLINE] = 0;
 
   constructor(id: string, host: SessionHost, transport: Transport, request: IncomingMessage) {
     super();
@@ -102,7 +109,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     });
     this.#state = 'open';
     this.#enqueue(new OutboundPacket('open', handshake), true);
-    this.#host.wheel.schedule(this, pingInterval);
+    this.#host.pings.push(this);
     this.emit('open');
   }
 
@@ -158,8 +165,8 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     }
   }
 
-  /** @internal The shared heartbeat wheel's deadline for this session. */
-  onTimer(): void {
+  /** @internal This session's heartbeat deadline passed: time to ping, or the pong is late. */
+  onDeadline(): void {
     if (this.#state === 'closed') return;
     if (this.#awaitingPong) {
       this.#onClose('ping timeout');
@@ -167,7 +174,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     }
     this.#awaitingPong = true;
     if (this.#state === 'open') this.#enqueue(PING, false);
-    this.#host.wheel.schedule(this, this.#host.options.pingTimeout);
+    this.#host.pongs.push(this);
   }
 
   /** @internal A packet from the current transport. */
@@ -178,7 +185,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     switch (packet.type) {
       case 'pong':
         this.#awaitingPong = false;
-        this.#host.wheel.schedule(this, this.#host.options.pingInterval);
+        this.#host.pings.push(this);
         this.emit('heartbeat');
         return;
       case 'message': {
@@ -283,7 +290,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   #onClose(reason: string, description?: Error): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
-    this.#host.wheel.cancel(this);
+    unschedule(this);
     cancelFlush(this);
     this.#upgrade?.cancel();
     this.#upgrade = null;

@@ -1,6 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from '../../src/engine/index.js';
-import { cleanup, http, nextConnection, once, pollingHandshake, rawWebSocket, startEngine } from './helpers.js';
+import {
+  cleanup,
+  http,
+  nextConnection,
+  once,
+  pollingHandshake,
+  pollingSession,
+  rawWebSocket,
+  startEngine,
+  withTimeout,
+} from './helpers.js';
 
 afterEach(cleanup);
 
@@ -67,5 +77,29 @@ describe('heartbeat', () => {
     expect(reason).toBe('ping timeout');
     expect(sessions.slice(0, 3).every((s) => s.readyState === 'open')).toBe(true);
     expect(answering).toHaveLength(3);
+  });
+
+  it('closes a silent session exactly pingTimeout after its ping, not a timer slot later', async () => {
+    const test = await startEngine({ pingInterval: 300, pingTimeout: 200 });
+    const { socket, url } = await pollingSession(test);
+    const pinged = new Promise<number>((resolve) => {
+      socket.on('packetCreate', (packet: { type: string }) => {
+        if (packet.type === 'ping') resolve(performance.now());
+      });
+    });
+    expect((await http(url)).body).toBe('2');
+    const pingTime = await withTimeout(pinged, 'the ping');
+    let closedAt = 0;
+    socket.on('close', () => {
+      closedAt = performance.now();
+    });
+    // 10 ms after the deadline (510 ms after the open when the ping left on time). The engine's
+    // timer is due first, and Node runs due timers before it reads new requests, so the answer
+    // does not depend on the machine's load.
+    await new Promise((resolve) => setTimeout(resolve, pingTime + 210 - performance.now()));
+    const late = await http(url);
+    expect(late.status).toBe(400);
+    expect(JSON.parse(late.body)).toEqual({ code: 1, message: 'Session ID unknown' });
+    expect(closedAt - pingTime).toBeGreaterThanOrEqual(199);
   });
 });
