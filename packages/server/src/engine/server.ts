@@ -321,13 +321,9 @@ export class Server extends EventEmitter implements EngineServerLike {
       if (session === undefined) return new RequestError(1, { sid });
       const current = session.transport.name;
       if (upgrade) {
-        const upgradable =
-          transport === 'websocket' &&
-          this.opts.allowUpgrades &&
-          current !== 'websocket' &&
-          session.readyState === 'open' &&
-          !session.upgrading &&
-          !session.upgraded;
+        // A session that is already upgrading or upgraded is not refused here: as with
+        // engine.io, the WebSocket handshake completes and the session then closes the probe.
+        const upgradable = transport === 'websocket' && this.opts.allowUpgrades;
         return upgradable ? undefined : new RequestError(3, { name: 'UPGRADE_REFUSED', transport: current });
       }
       if (current !== transport) {

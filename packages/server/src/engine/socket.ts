@@ -197,6 +197,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
         return;
       }
       case 'close':
+        this.#transport.releaseHeldRequest();
         this.#onClose('transport close');
         return;
       default:
@@ -220,11 +221,12 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   }
 
   /**
-   * @internal Starts an upgrade to `probe` (a WebSocket with this session's id). The server has
-   * checked that the session is open, not upgraded and not upgrading.
+   * @internal Starts an upgrade to `probe` (a WebSocket with this session's id), or closes the
+   * probe when the session is not open, already upgrading, or already on WebSocket.
    */
   startUpgrade(probe: Transport): void {
-    if (this.#state !== 'open' || this.#upgrade !== null || this.#upgraded) {
+    if (this.#state !== 'open' || this.#upgrade !== null || this.#upgraded || this.#transport.name === 'websocket') {
+      debug('session %s: upgrade refused after the WebSocket handshake', this.id);
       probe.shutdown();
       return;
     }

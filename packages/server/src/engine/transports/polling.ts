@@ -14,6 +14,9 @@ import { HttpTransport, TEXT_CONTENT_TYPE } from './http-transport.js';
 /** How long a gracefully closing session waits for the client's next GET to deliver `1`. */
 const CLOSE_TIMEOUT = 30_000;
 
+const CLOSE_ON_PENDING_POLL = [CLOSE];
+const CLOSE_AFTER_POLL = [NOOP, CLOSE];
+
 export class PollingTransport extends HttpTransport {
   readonly name = 'polling';
   #pendingGet: { req: IncomingMessage; res: ServerResponse; initial: boolean } | null = null;
@@ -57,7 +60,8 @@ export class PollingTransport extends HttpTransport {
         );
       }
     });
-    if (this.state === 'closing') this.#deliverClose();
+    // A GET that arrives while the session closes gets NOOP and CLOSE in one payload, as from engine.io.
+    if (this.state === 'closing') this.#deliverClose(CLOSE_AFTER_POLL);
     else this.owner.onTransportWritable();
   }
 
@@ -101,11 +105,15 @@ export class PollingTransport extends HttpTransport {
     this.state = 'closing';
     this.#closeDone = done;
     if (this.#pendingGet !== null) {
-      this.#deliverClose();
+      this.#deliverClose(CLOSE_ON_PENDING_POLL);
       return;
     }
     this.#closeTimer = setTimeout(() => this.#finishClose(), CLOSE_TIMEOUT);
     this.#closeTimer.unref();
+  }
+
+  override releaseHeldRequest(): void {
+    if (this.#pendingGet !== null) this.send([NOOP], false);
   }
 
   discard(): void {
@@ -122,8 +130,8 @@ export class PollingTransport extends HttpTransport {
     this.#finishClose();
   }
 
-  #deliverClose(): void {
-    this.send([CLOSE], false);
+  #deliverClose(packets: readonly OutboundPacket[]): void {
+    this.send(packets, false);
     this.#finishClose();
   }
 

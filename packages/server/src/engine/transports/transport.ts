@@ -52,6 +52,12 @@ export abstract class Transport {
   abstract discard(): void;
 
   /**
+   * The peer sent a CLOSE packet: a request the transport holds open (a pending poll) is
+   * answered with a NOOP, as engine.io does, before the session shuts the transport down.
+   */
+  releaseHeldRequest(): void {}
+
+  /**
    * The session is gone: tell the peer right away if the transport can (a pending poll gets
    * `1`, a WebSocket a close frame), then release everything. Idempotent.
    */
