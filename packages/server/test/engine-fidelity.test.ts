@@ -3,7 +3,7 @@
  * duplicate upgrades, recovery), asserted against Parley and, in the same scenario, against the
  * official socket.io server: the official behaviour is the spec.
  */
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { createServer, type Server as HttpServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as OfficialServer } from 'socket.io';
@@ -14,6 +14,8 @@ import { Server as ParleyServer } from '../src/index.js';
 interface AnyIo {
   emit(event: string, ...args: unknown[]): unknown;
   close(): unknown;
+  bind(engine: unknown): unknown;
+  on(event: string, listener: (...args: never[]) => void): unknown;
 }
 type Factory = (http: HttpServer, options: Record<string, unknown>) => AnyIo;
 
@@ -193,5 +195,44 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     expect(records[0]).toMatch(/^42\["missed","a","[^"]+"\]$/);
     expect(records[1]).toMatch(/^42\["missed","b","[^"]+"\]$/);
     expect(records[2]).toBe(`40${JSON.stringify({ sid: connect.sid, pid: connect.pid })}`);
+  });
+
+  it('connects a socket whose engine session has no HTTP request (WebTransport-style)', async () => {
+    const io = factory(createServer(), {});
+    teardown.push(() => io.close());
+    const engine = Object.assign(new EventEmitter(), { clients: new Map(), clientsCount: 0, close() {} });
+    io.bind(engine);
+    const sent: unknown[] = [];
+    const conn = Object.assign(new EventEmitter(), {
+      id: 'session-without-request',
+      protocol: 4,
+      readyState: 'open',
+      transport: { name: 'webtransport', writable: true },
+      request: undefined,
+      remoteAddress: '192.0.2.1',
+      send(data: unknown) {
+        sent.push(data);
+        return conn;
+      },
+      write(data: unknown) {
+        return conn.send(data);
+      },
+      sendPrepared(message: { data: unknown }) {
+        sent.push(message.data);
+      },
+      close() {
+        conn.readyState = 'closed';
+      },
+    });
+    const connected = new Promise<{ handshake: Record<string, unknown> }>((resolve) => io.on('connection', resolve));
+    engine.emit('connection', conn);
+    // A CONNECT to the main namespace. engine.io emits each message as both events; the socket
+    // layer listens to one of them.
+    conn.emit('data', '0');
+    conn.emit('message', '0');
+    const { handshake } = await withTimeout(connected, 'the connection');
+    expect(handshake).toMatchObject({ headers: {}, address: '192.0.2.1', xdomain: false, secure: true, query: {} });
+    expect(handshake.url).toBeUndefined();
+    expect(sent[0]).toMatch(/^0\{"sid":"[^"]+"\}$/);
   });
 });

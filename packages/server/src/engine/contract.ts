@@ -47,7 +47,10 @@ export interface EngineSocketLike extends EventEmitter {
   readonly readyState: EngineReadyState;
   readonly protocol: number;
   readonly transport: { readonly name: string };
-  /** The handshake request (headers, url, socket address). */
+  /**
+   * The handshake request (headers, url, socket address). Engines whose sessions do not start
+   * with an HTTP request (WebTransport) leave it undefined; the socket layer copes with both.
+   */
   readonly request: IncomingMessage;
   readonly remoteAddress: string;
   /**
