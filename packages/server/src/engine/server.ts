@@ -34,14 +34,19 @@ import { WebSocketTransport } from './transports/websocket.js';
 
 const debug = createLogger('parley:engine');
 
-/** What `connection_error` listeners receive (the shape engine.io uses). */
+/**
+ * What `connection_error` listeners receive: engine.io's object, with the same values for each
+ * refusal (`message` is the error number's standard message, whatever the client is told;
+ * `context` holds the details, e.g. `{ message }` from `allowRequest`).
+ */
 export interface ConnectionErrorEvent {
   req: IncomingMessage;
   /** The Engine.IO error number (0-5). */
   code: RequestErrorNumber;
   message: string;
   context: Record<string, unknown>;
-  error: RequestError;
+  /** The typed error behind the refusal (not enumerable, so the object looks like engine.io's). */
+  readonly error: RequestError;
 }
 
 type Query = Record<string, string>;
@@ -170,7 +175,11 @@ export class Server extends EventEmitter implements EngineServerLike {
     }
     runMiddlewares(this.#middlewares, req, res, (err) => {
       if (err !== undefined)
-        return this.#refuseHttp(req, res, new RequestError(3, { name: 'MIDDLEWARE_FAILURE', err }));
+        return this.#refuseHttp(
+          req,
+          res,
+          new RequestError(3, { name: 'MIDDLEWARE_FAILURE' }, undefined, { cause: err }),
+        );
       this.#requestVerified(req, res, query);
     });
   }
@@ -208,7 +217,8 @@ export class Server extends EventEmitter implements EngineServerLike {
     }
     this.#runUpgradeMiddlewares(req, socket, (err) => {
       if (err !== undefined) {
-        return this.#refuseUpgrade(req, socket, new RequestError(3, { name: 'MIDDLEWARE_FAILURE', err }));
+        const refusal = new RequestError(3, { name: 'MIDDLEWARE_FAILURE' }, undefined, { cause: err });
+        return this.#refuseUpgrade(req, socket, refusal);
       }
       this.#upgradeVerified(req, socket, head, query);
     });
@@ -364,7 +374,8 @@ export class Server extends EventEmitter implements EngineServerLike {
   }
 
   #createId(req: IncomingMessage, callback: (error: RequestError | null, id: string) => void): void {
-    const fail = (cause: unknown) => callback(new RequestError(3, { name: 'ID_GENERATION_ERROR', cause }), '');
+    const fail = (error: unknown) =>
+      callback(new RequestError(3, { name: 'ID_GENERATION_ERROR', error }, undefined, { cause: error }), '');
     const accept = (id: unknown) => {
       if (typeof id !== 'string' || id === '' || this.clients.has(id)) fail(new Error(`unusable session id "${id}"`));
       else callback(null, id);
@@ -452,13 +463,14 @@ export class Server extends EventEmitter implements EngineServerLike {
 
   #reportRefusal(req: IncomingMessage, error: RequestError): void {
     debug('refused %s %s: %s (%o)', req.method, req.url, error.message, error.context);
-    const event: ConnectionErrorEvent = {
+    if (this.listenerCount('connection_error') === 0) return;
+    const event = {
       req,
       code: error.errorNumber,
-      message: error.message,
+      message: REQUEST_ERROR_MESSAGES[error.errorNumber],
       context: error.context,
-      error,
-    };
+    } as ConnectionErrorEvent;
+    Object.defineProperty(event, 'error', { value: error });
     this.emit('connection_error', event);
   }
 
@@ -478,17 +490,15 @@ export class Server extends EventEmitter implements EngineServerLike {
  * object may also choose the code (`{ code: 3, message: 'Bad token' }` answers 400).
  */
 function refusalFrom(err: unknown): RequestError {
-  if (typeof err === 'string' && err !== '') return new RequestError(4, { name: 'FORBIDDEN' }, err);
+  // engine.io's context: what the application passed, as it passed it.
+  const context = { message: err };
+  if (typeof err === 'string' && err !== '') return new RequestError(4, context, err);
   if (typeof err === 'object' && err !== null) {
     const { code, message } = err as { code?: unknown; message?: unknown };
     const number = typeof code === 'number' && code in REQUEST_ERROR_MESSAGES ? (code as RequestErrorNumber) : 4;
-    return new RequestError(
-      number,
-      { name: 'FORBIDDEN' },
-      typeof message === 'string' && message ? message : undefined,
-    );
+    return new RequestError(number, context, typeof message === 'string' && message ? message : undefined);
   }
-  return new RequestError(4, { name: 'FORBIDDEN' });
+  return new RequestError(4, context);
 }
 
 /** The refusal of a request that reaches a closed engine: its session, if it names one, is gone. */

@@ -173,7 +173,8 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
       return;
     }
     this.#awaitingPong = true;
-    if (this.#state === 'open') this.#enqueue(PING, false);
+    // Compressible, as engine.io marks it; being one byte, it never is compressed.
+    if (this.#state === 'open') this.#enqueue(PING, undefined);
     this.#host.pongs.push(this);
   }
 
@@ -266,7 +267,10 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   }
 
   #enqueue(packet: OutboundPacket, compress: boolean | undefined, callback?: SendCallback): void {
-    if (this.listenerCount('packetCreate') > 0) this.emit('packetCreate', packet);
+    // engine.io's packet object, built only for a listener (packets may be shared by a broadcast).
+    if (this.listenerCount('packetCreate') > 0) {
+      this.emit('packetCreate', { type: packet.type, data: packet.data, options: { compress: compress !== false } });
+    }
     this.#queue.push(packet);
     if (compress !== false) this.#queueCompress = true;
     if (callback !== undefined) {
