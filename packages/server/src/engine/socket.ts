@@ -55,6 +55,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   #callbacks: SendCallback[] | null = null;
   #closeWhenFlushed = false;
   #awaitingPong = false;
+  #pongDeadlineExtended = false;
   #receiver: SessionReceiver | undefined;
   /** @internal The heartbeat queues' bookkeeping (declared so every session has one shape). */
   [QUEUE]: DeadlineQueue<this> | null = null;
@@ -173,6 +174,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
       return;
     }
     this.#awaitingPong = true;
+    this.#pongDeadlineExtended = false;
     // Compressible, as engine.io marks it; being one byte, it never is compressed.
     if (this.#state === 'open') this.#enqueue(PING, undefined);
     this.#host.pongs.push(this);
@@ -183,6 +185,12 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     if (this.#state !== 'open') return;
     // Per-message events are emitted only when listened to: `emit` allocates its rest arguments.
     if (this.listenerCount('packet') > 0) this.emit('packet', packet);
+    // As engine.io does, any packet that arrives while a pong is awaited restarts the pong's
+    // deadline once per ping: the pong may be stuck behind a large upload.
+    if (this.#awaitingPong && !this.#pongDeadlineExtended && packet.type !== 'pong') {
+      this.#pongDeadlineExtended = true;
+      this.#host.pongs.push(this);
+    }
     switch (packet.type) {
       case 'pong':
         this.#awaitingPong = false;
@@ -201,11 +209,12 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
         this.#transport.releaseHeldRequest();
         this.#onClose('transport close');
         return;
+      case 'ping':
+        // Only the server pings in Engine.IO v4.
+        this.#fail('transport error', new TransportError('TRANSPORT_ERROR', 'invalid heartbeat direction'));
+        return;
       default:
-        this.#fail(
-          'parse error',
-          new TransportError('PARSE_ERROR', `unexpected "${packet.type}" packet from the client`),
-        );
+      // open, upgrade and noop mean nothing on an established transport: ignored, as by engine.io.
     }
   }
 

@@ -187,14 +187,20 @@ describe('bad input over WebSocket', () => {
     await healthy.check();
   });
 
-  it('unexpected packet types from the client: "parse error"', async () => {
+  it('open, upgrade and noop packets from the client are ignored; a ping is a "transport error"', async () => {
     const test = await startEngine();
     const connection = nextConnection(test.engine);
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
+    await client.next();
     const socket = await connection;
-    const closed = once<[string]>(socket, 'close');
-    client.ws.send('0{}');
-    expect((await closed)[0]).toBe('parse error');
+    const message = once<[string]>(socket, 'message');
+    for (const packet of ['0{}', '5', '6', '4still open']) client.ws.send(packet);
+    expect((await message)[0]).toBe('still open');
+    const closed = once<[string, Error]>(socket, 'close');
+    client.ws.send('2');
+    const [reason, description] = await closed;
+    expect(reason).toBe('transport error');
+    expect(description.message).toBe('invalid heartbeat direction');
   });
 
   it('an oversized message: close 1009 and "transport full"', async () => {

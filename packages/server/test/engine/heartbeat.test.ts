@@ -9,6 +9,7 @@ import {
   pollingSession,
   rawWebSocket,
   startEngine,
+  until,
   withTimeout,
 } from './helpers.js';
 
@@ -101,5 +102,30 @@ describe('heartbeat', () => {
     expect(late.status).toBe(400);
     expect(JSON.parse(late.body)).toEqual({ code: 1, message: 'Session ID unknown' });
     expect(closedAt - pingTime).toBeGreaterThanOrEqual(199);
+  });
+
+  it('a packet received while a pong is awaited restarts its deadline once per ping, as in engine.io', async () => {
+    const test = await startEngine({ pingInterval: 100, pingTimeout: 1000 });
+    const connection = nextConnection(test.engine);
+    const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
+    await client.next();
+    const socket = await connection;
+    const received: number[] = [];
+    socket.on('message', () => received.push(performance.now()));
+    const closed = once<[string]>(socket, 'close', 5000).then(([reason]) => ({ reason, at: performance.now() }));
+    expect(await client.next()).toBe('2');
+    const pingedAt = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    client.ws.send('4first');
+    await until(() => received.length === 1, 5000, 'the first message');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    client.ws.send('4second');
+    const { reason, at } = await closed;
+    expect(reason).toBe('ping timeout');
+    expect(received).toHaveLength(2);
+    // Restarted by the first message, not by the second (which would give received[1] + 1000).
+    expect(at - received[0]).toBeGreaterThanOrEqual(999);
+    expect(at - pingedAt).toBeGreaterThan(1100);
+    expect(at).toBeLessThan(received[1] + 900);
   });
 });
