@@ -5,7 +5,7 @@
  */
 import { EventEmitter, once } from 'node:events';
 import { createServer, type Server as HttpServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect as connectTcp } from 'node:net';
 import { Server as OfficialServer } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -175,6 +175,28 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     // The first one still carries the session.
     first.send('40');
     expect(await nextMessage(first)).toMatch(/^40\{"sid":"[^"]+"\}$/);
+  });
+
+  it('reports "transport error" when a pending poll goes away', async () => {
+    const server = await start(factory);
+    const { sid, url } = await server.session();
+    const connection = new Promise<EventEmitter>((resolve) => server.io.on('connection', resolve));
+    await httpRequest(url, 'POST', '40');
+    await httpRequest(url);
+    const socket = await withTimeout(connection, 'the connection');
+    const disconnected = withTimeout(
+      new Promise<unknown[]>((resolve) => socket.once('disconnect', (...args: unknown[]) => resolve(args))),
+      'the disconnection',
+    );
+    const raw = connectTcp(server.port, '127.0.0.1');
+    teardown.push(() => raw.destroy());
+    await once(raw, 'connect');
+    raw.write(`GET /socket.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    raw.destroy();
+    const [reason, description] = await disconnected;
+    expect(reason).toBe('transport error');
+    expect((description as Error).message).toBe('poll connection closed prematurely');
   });
 
   it('replays missed events before the CONNECT of a recovered session, in one poll', async () => {

@@ -105,6 +105,7 @@ export abstract class HttpTransport extends Transport {
       this.owner.onTransportFailure('transport full', error);
       return;
     }
-    this.owner.onTransportFailure('transport close', error);
+    // An upload cut short is a "transport error", as engine.io reports it.
+    this.owner.onTransportFailure('transport error', error);
   }
 }

@@ -54,9 +54,10 @@ export class PollingTransport extends HttpTransport {
       if (this.#pendingGet !== pending) return;
       this.#pendingGet = null;
       if (this.state === 'open') {
+        // A "transport error", as engine.io reports it (a tab closed while polling, a network drop).
         this.owner.onTransportFailure(
-          'transport close',
-          new TransportError('POLL_ABORTED', 'poll request closed before it was answered'),
+          'transport error',
+          new TransportError('POLL_ABORTED', 'poll connection closed prematurely'),
         );
       }
     });
