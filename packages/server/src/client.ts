@@ -165,12 +165,23 @@ export class Client<
     try {
       packet = this.#decoderFor(data).add(data);
     } catch (error) {
-      // Bad input ends this connection only.
-      this._onclose('parse error', error);
+      // Bad input ends this connection only. As in socket.io, its sockets' `error` listeners
+      // hear why, and the sockets are disconnected once the engine has closed the connection
+      // (reason "forced close"); nothing more is read from it meanwhile.
+      this.#reportDecodeError(error);
       this.conn.close();
       return;
     }
     if (packet !== undefined) this.#route(packet);
+  }
+
+  #reportDecodeError(error: unknown): void {
+    const sockets = this.#first === undefined ? [] : [this.#first];
+    if (this.#others !== undefined) sockets.push(...this.#others.values());
+    for (const socket of sockets) {
+      // Only to listeners: a client sending garbage must not be able to fill the server's logs.
+      if (socket.listenerCount('error') > 0) reportUserError(socket, error, 'packet decoding');
+    }
   }
 
   /**

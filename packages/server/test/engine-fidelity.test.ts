@@ -152,6 +152,22 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     });
   });
 
+  it('an undecodable packet reaches the socket\'s error listener, then it disconnects with "forced close"', async () => {
+    const server = await start(factory);
+    const { url } = await server.session();
+    const connection = new Promise<EventEmitter>((resolve) => server.io.on('connection', resolve));
+    await httpRequest(url, 'POST', '40');
+    await httpRequest(url);
+    const socket = await withTimeout(connection, 'the connection');
+    const events: string[] = [];
+    socket.on('error', (error: Error) => events.push(`error ${error instanceof Error}`));
+    socket.on('disconnect', (reason: string) => events.push(`disconnect ${reason}`));
+    await httpRequest(url, 'POST', '4zzz');
+    expect(events).toEqual(['error true']);
+    expect(await httpRequest(url)).toEqual({ status: 200, body: '6\x1e1' });
+    expect(events).toEqual(['error true', 'disconnect forced close']);
+  });
+
   it('completes the handshake of a second WebSocket for an upgraded session, then closes it', async () => {
     const server = await start(factory);
     const { sid } = await server.session();
