@@ -273,6 +273,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     const events: string[] = [];
     const created: Array<{ type: string; data?: unknown; options?: { compress?: boolean } }> = [];
     const received: Array<{ type: string; data?: unknown }> = [];
+    const pings: unknown[] = [];
     let conn: Any;
     io.engine.on('connection', (engineSocket: Any) => {
       conn = engineSocket;
@@ -284,6 +285,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
       conn.on('drain', () => events.push('drain'));
       conn.on('packetCreate', (packet: (typeof created)[number]) => {
         if (packet.type === 'message') created.push(packet);
+        else if (packet.type === 'ping') pings.push(packet);
       });
       conn.on('packet', (packet: (typeof received)[number]) => {
         if (packet.type === 'message') received.push(packet);
@@ -298,6 +300,8 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     if (conn.transport.name !== 'websocket') await waitFor(conn, 'upgrade');
     expect(conn.transport.name).toBe('websocket');
     await waitFor(conn, 'heartbeat');
+    expect(pings[0]).toEqual({ type: 'ping', options: { compress: true } });
+    expect(Object.keys(pings[0] as object)).toEqual(['type', 'options']);
 
     serverSocket.emit('plain', 1);
     serverSocket.compress(false).emit('uncompressed', 2);

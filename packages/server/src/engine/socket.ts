@@ -277,9 +277,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
 
   #enqueue(packet: OutboundPacket, compress: boolean | undefined, callback?: SendCallback): void {
     // engine.io's packet object, built only for a listener (packets may be shared by a broadcast).
-    if (this.listenerCount('packetCreate') > 0) {
-      this.emit('packetCreate', { type: packet.type, data: packet.data, options: { compress: compress !== false } });
-    }
+    if (this.listenerCount('packetCreate') > 0) this.#emitPacketCreate(packet, compress !== false);
     this.#queue.push(packet);
     if (compress !== false) this.#queueCompress = true;
     if (callback !== undefined) {
@@ -287,6 +285,16 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
       this.#callbacks.push(callback);
     }
     scheduleFlush(this);
+  }
+
+  #emitPacketCreate(packet: OutboundPacket, compress: boolean): void {
+    // Keyed as engine.io's: no `data` key for a packet without data (ping, an empty message).
+    const created: { type: string; options: SendOptions; data?: string | Uint8Array } = {
+      type: packet.type,
+      options: { compress },
+    };
+    if (packet.data.length > 0) created.data = packet.data;
+    this.emit('packetCreate', created);
   }
 
   #closeTransport(): void {
