@@ -7,6 +7,7 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type Server as HttpServer, request } from 'node:http';
 import { type AddressInfo, connect as connectTcp } from 'node:net';
 import { Server as OfficialServer } from 'socket.io';
+import { io as connectClient } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Server as ParleyServer } from '../src/index.js';
@@ -214,6 +215,28 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     expect(reason).toBe('transport error');
     expect((description as Error).message).toBe('poll connection closed prematurely');
   });
+
+  it.each<[string, string, string | undefined]>([
+    ['websocket', 'transport error', undefined],
+    // The POST is answered 413; socket.io-client then closes its transport.
+    ['polling', 'transport close', 'transport error'],
+  ])(
+    'a message over maxHttpBufferSize over %s: the server sees "%s"',
+    async (transport, serverReason, clientReason) => {
+      const server = await start(factory, { maxHttpBufferSize: 1000 });
+      const connection = new Promise<EventEmitter>((resolve) => server.io.on('connection', resolve));
+      const client = connectClient(`http://127.0.0.1:${server.port}`, { transports: [transport], reconnection: false });
+      teardown.push(() => client.close());
+      const socket = await withTimeout(connection, 'the connection');
+      const serverSide = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+      const clientSide = new Promise<string>((resolve) => client.once('disconnect', resolve));
+      client.emit('big', 'x'.repeat(5000));
+      expect(await withTimeout(serverSide, 'the server-side disconnection')).toBe(serverReason);
+      if (clientReason !== undefined) {
+        expect(await withTimeout(clientSide, 'the client-side disconnection')).toBe(clientReason);
+      }
+    },
+  );
 
   it('replays missed events before the CONNECT of a recovered session, in one poll', async () => {
     const server = await start(factory, { connectionStateRecovery: {} });

@@ -16,7 +16,8 @@ export interface SendOptions {
 /**
  * Why a session closed, as the `close` event reports it (the same strings engine.io uses):
  * 'transport close' | 'transport error' | 'ping timeout' | 'parse error' | 'forced close' |
- * 'server shutting down' | 'forced server close' | 'transport full' (payload over maxHttpBufferSize)
+ * 'server shutting down' | 'forced server close' (a WebSocket message over maxHttpBufferSize is a
+ * 'transport error'; a polling POST over it is answered 413 and the session stays open, as in engine.io)
  */
 export type EngineCloseReason = string;
 

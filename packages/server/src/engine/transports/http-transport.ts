@@ -99,10 +99,12 @@ export abstract class HttpTransport extends Transport {
 
   #onBodyError(res: ServerResponse, error: EngineError): void {
     if (error instanceof PayloadTooLargeError) {
-      // `Connection: close` stops Node from reading (and discarding) the rest of the upload.
+      // As engine.io: a bare 413, and the session stays open (the client decides what to do;
+      // socket.io-client closes its transport). `Connection: close` stops Node from reading
+      // (and discarding) the rest of the upload.
       res.shouldKeepAlive = false;
-      respondError(res, 413, 3, 'Payload too large');
-      this.owner.onTransportFailure('transport full', error);
+      if (!res.headersSent) res.writeHead(413, { 'Content-Length': 0 });
+      res.end();
       return;
     }
     // An upload cut short is a "transport error", as engine.io reports it.

@@ -7,10 +7,11 @@ import type { TransportName } from '../options.js';
 import type { OutboundPacket } from '../packet.js';
 
 /**
- * Why a transport gave up: `'transport close'` (the peer went away), `'transport error'`,
- * `'parse error'` (undecodable input), `'transport full'` (input over maxHttpBufferSize).
+ * Why a transport gave up, in engine.io's words: `'transport close'` (the peer closed the
+ * connection), `'transport error'` (a failure, a request cut short, a message over
+ * maxHttpBufferSize), `'parse error'` (undecodable input).
  */
-export type TransportFailure = 'transport close' | 'transport error' | 'parse error' | 'transport full';
+export type TransportFailure = 'transport close' | 'transport error' | 'parse error';
 
 export interface TransportOwner {
   /** A decoded packet from the peer. */
