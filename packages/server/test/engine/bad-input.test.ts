@@ -44,18 +44,31 @@ function socketOf(ws: WebSocket): NetSocket {
 }
 
 describe('bad input over polling', () => {
-  it('garbage and empty bodies: 400 and "parse error"', async () => {
+  it('garbage and empty bodies: "parse error" after the packets before it, and "ok" (as engine.io)', async () => {
     const test = await startEngine();
     const healthy = await healthyClient(test);
-    for (const body of ['\u0000\u00ffgarbage', '', '4ok\x1e', 'bnot*base64', '9']) {
+    const cases: Array<[string, string[]]> = [
+      ['\u0000\u00ffgarbage', []],
+      ['', []],
+      ['4ok\x1e', ['ok']],
+      ['4one\x1e4two\x1ebnot*base64\x1e4never', ['one', 'two']],
+      ['9', []],
+    ];
+    for (const [body, delivered] of cases) {
       const { socket, url } = await pollingSession(test);
+      const messages: string[] = [];
+      socket.on('message', (data: string) => messages.push(data));
       const closed = once<[string, Error]>(socket, 'close');
       const res = await http(url, { method: 'POST', body });
-      expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(JSON.parse(res.body)).toEqual({ code: 3, message: 'Bad request' });
+      expect([res.status, res.body, res.headers['content-type']], JSON.stringify(body)).toEqual([
+        200,
+        'ok',
+        'text/html',
+      ]);
       const [reason, description] = await closed;
       expect(reason).toBe('parse error');
       expect(description).toBeInstanceOf(Error);
+      expect(messages).toEqual(delivered);
     }
     await healthy.check();
   });
@@ -103,8 +116,9 @@ describe('bad input over polling', () => {
       });
       expect(JSON.parse(res.body)).toEqual({ code: 1, message: 'Session ID unknown' });
     }
+    // engine.io answers any other method on a session with a bare 500.
     const put = await http(url, { method: 'PUT', body: '4x' });
-    expect(put.status).toBe(400);
+    expect([put.status, put.body]).toEqual([500, '']);
     expect(socket.readyState).toBe('open');
     await healthy.check();
   });
@@ -117,7 +131,7 @@ describe('bad input over polling', () => {
     const first = http(url);
     await untilPollParked(socket);
     const second = await http(url);
-    expect(second.status).toBe(400);
+    expect([second.status, second.body]).toEqual([400, '']);
     expect((await closed)[0]).toBe('transport error');
     expect((await first).body).toBe('1');
     await healthy.check();
@@ -137,6 +151,20 @@ describe('bad input over polling', () => {
     expect(second.status).toBe(400);
     expect((await closed)[0]).toBe('transport error');
     void slow.catch(() => {});
+  });
+
+  it('a binary (application/octet-stream) POST: a bare 400 and "transport error", as engine.io', async () => {
+    const test = await startEngine();
+    const { socket, url } = await pollingSession(test);
+    const closed = once<[string, Error]>(socket, 'close');
+    const res = await http(url, {
+      method: 'POST',
+      body: '4x',
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect([res.status, res.body]).toEqual([400, '']);
+    const [reason, description] = await closed;
+    expect([reason, description.message]).toEqual(['transport error', 'invalid content']);
   });
 
   it('half-open connections: an abandoned poll closes its session; a stalled request harms nobody', async () => {

@@ -3,10 +3,10 @@
  * payload answered `ok`), bounded bodies, and response headers open to `headers` listeners.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { decodePayload, ProtocolError } from '@parley/protocol';
+import { decodeEnginePacket, type EnginePacket, ProtocolError, RECORD_SEPARATOR } from '@parley/protocol';
 import { type EngineError, PayloadTooLargeError, TransportError } from '../errors.js';
 import { readTextBody } from '../http/body.js';
-import { respondError } from '../http/respond.js';
+import { respondBare, respondError } from '../http/respond.js';
 import type { ResolvedOptions } from '../options.js';
 import { Transport, type TransportOwner } from './transport.js';
 
@@ -59,29 +59,49 @@ export abstract class HttpTransport extends Transport {
   /** Upstream: decodes a POSTed payload and hands its packets to the owner. */
   protected onPost(req: IncomingMessage, res: ServerResponse): void {
     if (this.#pendingPost !== null) {
-      respondError(res, 400, 3, 'Bad request');
-      this.owner.onTransportFailure('transport error', new TransportError('POLL_OVERLAP', 'overlapping POST requests'));
+      respondBare(res, 400);
+      this.owner.onTransportFailure(
+        'transport error',
+        new TransportError('POLL_OVERLAP', 'data request overlap from client'),
+      );
+      return;
+    }
+    // Engine.IO v4 sends binary data base64-encoded in text payloads.
+    if (req.headers['content-type'] === 'application/octet-stream') {
+      respondBare(res, 400);
+      this.owner.onTransportFailure('transport error', new TransportError('TRANSPORT_ERROR', 'invalid content'));
       return;
     }
     this.#pendingPost = res;
     readTextBody(req, this.context.maxHttpBufferSize, (error, body) => {
       if (this.#pendingPost === res) this.#pendingPost = null;
       if (error) return this.#onBodyError(res, error);
-      let packets: ReturnType<typeof decodePayload>;
+      this.#deliver(body);
+      // Answered "ok" even after a parse error, with engine.io's headers.
+      this.respond(req, res, 200, { 'Content-Type': 'text/html' }, 'ok');
+    });
+  }
+
+  /**
+   * Hands the payload's packets to the owner in order. As with engine.io, the packets before an
+   * undecodable record are delivered; that record ends the session with "parse error".
+   */
+  #deliver(body: string): void {
+    let start = 0;
+    while (this.state !== 'closed') {
+      const end = body.indexOf(RECORD_SEPARATOR, start);
+      let packet: EnginePacket;
       try {
-        packets = decodePayload(body);
+        packet = decodeEnginePacket(end === -1 ? body.slice(start) : body.slice(start, end));
       } catch (cause) {
-        respondError(res, 400, 3, 'Bad request');
         const reason = cause instanceof ProtocolError ? cause : new TransportError('PARSE_ERROR', String(cause));
         this.owner.onTransportFailure('parse error', reason);
         return;
       }
-      for (const packet of packets) {
-        if (this.state === 'closed') break;
-        this.owner.onTransportPacket(packet);
-      }
-      this.respond(req, res, 200, { 'Content-Type': TEXT_CONTENT_TYPE }, 'ok');
-    });
+      this.owner.onTransportPacket(packet);
+      if (end === -1) return;
+      start = end + 1;
+    }
   }
 
   /**
@@ -103,8 +123,7 @@ export abstract class HttpTransport extends Transport {
       // socket.io-client closes its transport). `Connection: close` stops Node from reading
       // (and discarding) the rest of the upload.
       res.shouldKeepAlive = false;
-      if (!res.headersSent) res.writeHead(413, { 'Content-Length': 0 });
-      res.end();
+      respondBare(res, 413);
       return;
     }
     // An upload cut short is a "transport error", as engine.io reports it.

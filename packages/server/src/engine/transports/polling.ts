@@ -7,7 +7,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import { RECORD_SEPARATOR } from '@parley/protocol';
 import { TransportError } from '../errors.js';
 import { compressBody, negotiateEncoding } from '../http/compress.js';
-import { respondError } from '../http/respond.js';
+import { respondBare, respondError } from '../http/respond.js';
 import { CLOSE, NOOP, type OutboundPacket } from '../packet.js';
 import { HttpTransport, TEXT_CONTENT_TYPE } from './http-transport.js';
 
@@ -35,7 +35,8 @@ export class PollingTransport extends HttpTransport {
   onRequest(req: IncomingMessage, res: ServerResponse): void {
     if (req.method === 'GET') this.#onGet(req, res, false);
     else if (req.method === 'POST') this.onPost(req, res);
-    else respondError(res, 400, 3, 'Bad request');
+    // engine.io's answer to any other method on a session.
+    else respondBare(res, 500);
   }
 
   #onGet(req: IncomingMessage, res: ServerResponse, initial: boolean): void {
@@ -44,8 +45,8 @@ export class PollingTransport extends HttpTransport {
       return;
     }
     if (this.#pendingGet !== null) {
-      respondError(res, 400, 3, 'Bad request');
-      this.owner.onTransportFailure('transport error', new TransportError('POLL_OVERLAP', 'overlapping GET requests'));
+      respondBare(res, 400);
+      this.owner.onTransportFailure('transport error', new TransportError('POLL_OVERLAP', 'overlap from client'));
       return;
     }
     const pending = { req, res, initial };
