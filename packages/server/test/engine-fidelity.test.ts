@@ -80,12 +80,25 @@ async function start(factory: Factory, options: Record<string, unknown> = {}) {
   };
 }
 
+/** Waits until the server holds a poll of session `sid`. */
+async function untilParked(io: AnyIo, sid: string): Promise<void> {
+  // Both engines say `transport.writable` while they hold a poll (engine.io keeps its clients
+  // in an object, Parley in a Map).
+  const clients = (io as unknown as { engine: { clients: unknown } }).engine.clients;
+  const session = (clients instanceof Map ? clients.get(sid) : (clients as Record<string, unknown>)[sid]) as {
+    transport: { writable: boolean };
+  };
+  const deadline = Date.now() + 5000;
+  while (!session.transport.writable) {
+    if (Date.now() > deadline) throw new Error('the GET was not parked');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /** Sends a GET and resolves once the server holds it (it is then the session's pending poll). */
-async function parkedGet(url: string): Promise<{ reply: Promise<Reply> }> {
+async function parkedGet(io: AnyIo, sid: string, url: string): Promise<{ reply: Promise<Reply> }> {
   const reply = httpRequest(url);
-  // Nothing on the server side to await across both implementations: a short pause, with the
-  // order of what follows asserted, not its timing.
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await untilParked(io, sid);
   // Wrapped: an async function returning the promise itself would wait for the answer.
   return { reply };
 }
@@ -108,8 +121,8 @@ function withTimeout<T>(promise: Promise<T>, what: string, timeout = 5000): Prom
 describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
   it('answers a pending GET with a noop when the client POSTs a CLOSE packet', async () => {
     const server = await start(factory);
-    const { url } = await server.session();
-    const poll = await parkedGet(url);
+    const { sid, url } = await server.session();
+    const poll = await parkedGet(server.io, sid, url);
     const post = await httpRequest(url, 'POST', '1');
     expect(post).toEqual({ status: 200, body: 'ok' });
     expect(await poll.reply).toEqual({ status: 200, body: '6' });
@@ -141,12 +154,12 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
 
     it('a poll pending at the time gets CLOSE', async () => {
       const server = await start(factory);
-      const { url } = await server.session();
+      const { sid, url } = await server.session();
       if (setup !== undefined) {
         await httpRequest(url, 'POST', setup);
         await httpRequest(url);
       }
-      const poll = await parkedGet(url);
+      const poll = await parkedGet(server.io, sid, url);
       await httpRequest(url, 'POST', violation);
       expect(await poll.reply).toEqual({ status: 200, body: '1' });
       expect((await httpRequest(url)).status).toBe(400);
@@ -209,7 +222,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     teardown.push(() => raw.destroy());
     await once(raw, 'connect');
     raw.write(`GET /socket.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: x\r\n\r\n`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await untilParked(server.io, sid);
     raw.destroy();
     const [reason, description] = await disconnected;
     expect(reason).toBe('transport error');
