@@ -25,19 +25,24 @@ export interface Handshake {
   auth: Record<string, unknown>;
 }
 
+/**
+ * Also for engines whose sessions have no HTTP request (WebTransport): then, as in socket.io,
+ * the headers and query are empty, `url` is undefined and the connection counts as secure.
+ */
 export function buildHandshake(conn: EngineSocketLike, issued: number, auth: Record<string, unknown>): Handshake {
-  const request = conn.request;
-  const url = request?.url ?? '';
-  const queryStart = url.indexOf('?');
+  const request = conn.request as EngineSocketLike['request'] | undefined;
+  const url = request?.url;
+  const queryStart = url === undefined ? -1 : url.indexOf('?');
   return {
     headers: request?.headers ?? {},
     time: new Date(issued).toString(),
     address: conn.remoteAddress,
-    xdomain: request?.headers.origin !== undefined,
-    secure: (request?.socket as TLSSocket | undefined)?.encrypted === true,
+    xdomain: request?.headers.origin !== undefined && request?.headers.origin !== '',
+    secure: request === undefined || (request.socket as TLSSocket | undefined)?.encrypted === true,
     issued,
-    url,
-    query: queryStart === -1 ? {} : parseQuery(url.slice(queryStart + 1)),
+    // socket.io's type says string, its value is undefined without a request.
+    url: url as string,
+    query: url === undefined || queryStart === -1 ? {} : parseQuery(url.slice(queryStart + 1)),
     auth,
   };
 }

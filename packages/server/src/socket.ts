@@ -271,11 +271,14 @@ export class Socket<
   _onconnect(session?: RestoredSession): void {
     this.connected = true;
     this.join(session !== undefined ? [this.id, ...session.rooms] : this.id);
+    // socket.io replays missed events before the CONNECT (the client buffers them until it
+    // connects), and the engine sends both in one write.
+    if (session !== undefined) {
+      for (const data of session.missedPackets) this.#packet({ type: PacketType.EVENT, nsp: this.nsp.name, data });
+    }
     // A socket.io-client 2.x expects an empty CONNECT (see legacy-clients.ts).
     const data = isLegacyConnection(this.client.conn) ? undefined : { sid: this.id, pid: this._pid };
     this.#packet({ type: PacketType.CONNECT, nsp: this.nsp.name, data });
-    if (session === undefined) return;
-    for (const data of session.missedPackets) this.#packet({ type: PacketType.EVENT, nsp: this.nsp.name, data });
   }
 
   /** @internal Refuses the connection with a CONNECT_ERROR packet. */

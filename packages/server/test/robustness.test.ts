@@ -18,7 +18,7 @@ describe('bad input and user errors', () => {
     ['a reserved event name', '2["disconnect"]'],
     ['more attachments than allowed', '511-["upload",{"_placeholder":true,"num":0}]'],
     ['an unknown packet type', '9hello'],
-  ])('closes only the offending connection on %s (reason "forced close", as socket.io)', async (_label, frame) => {
+  ])('closes only the offending connection on %s (reason "forced close", as in socket.io)', async (_label, frame) => {
     const { io, url } = await startServer();
     const serverSockets: Socket[] = [];
     io.on('connection', (s: Socket) => {
@@ -28,9 +28,12 @@ describe('bad input and user errors', () => {
     const bad = await connected(url);
     const good = await connected(url);
     const reason = waitFor(serverSockets[0], 'disconnect');
+    const errors: unknown[] = [];
+    serverSockets[0].on('error', (error) => errors.push(error));
     const badClosed = waitFor(bad, 'disconnect');
     bad.io.engine.send(frame);
     expect((await reason)[0]).toBe('forced close');
+    expect(errors).toHaveLength(1);
     await badClosed;
     expect(await good.emitWithAck('echo', 'still here')).toBe('still here');
   });

@@ -16,7 +16,8 @@ export interface SendOptions {
 /**
  * Why a session closed, as the `close` event reports it (the same strings engine.io uses):
  * 'transport close' | 'transport error' | 'ping timeout' | 'parse error' | 'forced close' |
- * 'server shutting down' | 'forced server close' | 'transport full' (payload over maxHttpBufferSize),
+ * 'server shutting down' | 'forced server close' (a WebSocket message over maxHttpBufferSize is a
+ * 'transport error'; a polling POST over it is answered 413 and the session stays open, as in engine.io)
  * and, Parley only, 'send buffer full' (the peer stopped reading; see the `maxBufferedBytes` option)
  */
 export type EngineCloseReason = string;
@@ -49,7 +50,10 @@ export interface EngineSocketLike extends EventEmitter {
   /** The Engine.IO revision: 4, or 3 for a socket.io-client 2.x (see `allowEIO3`). */
   readonly protocol: number;
   readonly transport: { readonly name: string };
-  /** The handshake request (headers, url, socket address). */
+  /**
+   * The handshake request (headers, url, socket address). Engines whose sessions do not start
+   * with an HTTP request (WebTransport) leave it undefined; the socket layer copes with both.
+   */
   readonly request: IncomingMessage;
   readonly remoteAddress: string;
   /**

@@ -52,11 +52,19 @@ export class RequestError extends EngineError {
   override readonly name = 'RequestError';
   readonly errorNumber: RequestErrorNumber;
   readonly status: 400 | 403;
-  /** Details for logs and `connection_error` listeners (never sent to the client). */
+  /**
+   * Details for logs and `connection_error` listeners (never sent to the client), with the
+   * keys and values engine.io gives for the same refusal.
+   */
   readonly context: Record<string, unknown>;
 
-  constructor(errorNumber: RequestErrorNumber, context: Record<string, unknown> = {}, message?: string) {
-    super('REQUEST_REFUSED', message ?? REQUEST_ERROR_MESSAGES[errorNumber]);
+  constructor(
+    errorNumber: RequestErrorNumber,
+    context: Record<string, unknown> = {},
+    message?: string,
+    options?: { cause?: unknown },
+  ) {
+    super('REQUEST_REFUSED', message ?? REQUEST_ERROR_MESSAGES[errorNumber], options);
     this.errorNumber = errorNumber;
     this.status = errorNumber === RequestErrorCode.FORBIDDEN ? 403 : 400;
     this.context = context;

@@ -1,123 +1,140 @@
 /**
- * A timer wheel shared by every session of a server: one unref'd interval advances through
- * time slots and fires only the targets due in them. 100k sessions cost one timer, not 100k.
+ * Heartbeat deadlines shared by every session of a server, exact to the millisecond without a
+ * timer per session.
  *
- * A target's place (slot and index in that slot's array) is kept on the target itself under
- * symbol keys, so scheduling and cancelling are O(1) without a map entry or a set entry per
- * target: the wheel's memory per scheduled session is one array element.
+ * Every deadline of one kind is "now + the same delay" (pingInterval for the next ping,
+ * pingTimeout for the awaited pong), so appending each new deadline at the tail of its kind's
+ * list keeps the list sorted. One timer per list, armed for its head, then fires each deadline
+ * on time, and (re)scheduling a session is an O(1) unlink and append. A session is in at most
+ * one list at a time, so the links live on the session itself under symbol keys: no node object,
+ * map entry or closure per session.
+ *
+ * The timer is not re-armed when the head leaves early (a pong arrived): it fires at the old
+ * head's deadline, finds nothing due, and is armed for the new head. At most one spare wake-up
+ * per period, instead of a clearTimeout/setTimeout pair per heartbeat.
  */
 
-export const WHEEL_SLOT = Symbol('parley.wheelSlot');
-export const WHEEL_INDEX = Symbol('parley.wheelIndex');
+export const QUEUE = Symbol('parley.deadlineQueue');
+export const PREV = Symbol('parley.deadlinePrev');
+export const NEXT = Symbol('parley.deadlineNext');
+export const DEADLINE = Symbol('parley.deadline');
 
-/** Slot value of a target that is not scheduled. */
-const UNSCHEDULED = -1;
-
-export interface WheelTarget {
-  /** Called once when the target's deadline passes (after which it is no longer scheduled). */
-  onTimer(): void;
-  /** Maintained by the wheel (classes may declare them, initialised to -1 and 0, for a stable shape). */
-  [WHEEL_SLOT]?: number;
-  [WHEEL_INDEX]?: number;
+export interface DeadlineTarget {
+  /** Called once when the target's deadline passes (it is then in no list). */
+  onDeadline(): void;
+  /** Maintained by the queues (classes declare them, initialised to null/0, for a stable shape). */
+  [QUEUE]: DeadlineQueue<this> | null;
+  [PREV]: this | null;
+  [NEXT]: this | null;
+  [DEADLINE]: number;
 }
 
-export class TimerWheel<T extends WheelTarget> {
-  readonly #resolution: number;
-  readonly #slots = new Map<number, T[]>();
-  #size = 0;
-  #interval: ReturnType<typeof setInterval> | undefined;
-  /** The last slot already fired. */
-  #cursor = 0;
+/** Milliseconds on a monotonic clock (wall-clock jumps must not fire or stall heartbeats). */
+export type Clock = () => number;
 
-  /** @param resolution slot width in milliseconds: deadlines fire up to this late. */
-  constructor(resolution: number) {
-    this.#resolution = Math.max(1, Math.floor(resolution));
+const monotonic: Clock = () => performance.now();
+
+/** A FIFO of deadlines that are all "scheduling time + `delay`", driven by one timer. */
+export class DeadlineQueue<T extends DeadlineTarget> {
+  readonly delay: number;
+  readonly #now: Clock;
+  #head: T | null = null;
+  #tail: T | null = null;
+  #size = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the armed timer fires (monotonic ms). */
+  #armedFor = 0;
+
+  constructor(delay: number, now: Clock = monotonic) {
+    this.delay = Math.max(0, delay);
+    this.#now = now;
   }
 
   get size(): number {
     return this.#size;
   }
 
-  /** (Re)schedules `target` to fire after `delay` milliseconds. */
-  schedule(target: T, delay: number): void {
-    this.cancel(target);
-    if (this.#interval === undefined) this.#start();
-    const slot = Math.max(Math.ceil((Date.now() + delay) / this.#resolution), this.#cursor + 1);
-    let bucket = this.#slots.get(slot);
-    if (bucket === undefined) {
-      bucket = [];
-      this.#slots.set(slot, bucket);
-    }
-    target[WHEEL_SLOT] = slot;
-    target[WHEEL_INDEX] = bucket.length;
-    bucket.push(target);
+  /** Schedules `target` at now + delay, taking it out of whatever queue it was in. */
+  push(target: T): void {
+    unschedule(target);
+    const deadline = this.#now() + this.delay;
+    target[DEADLINE] = deadline;
+    target[QUEUE] = this;
+    target[PREV] = this.#tail;
+    target[NEXT] = null;
+    if (this.#tail === null) this.#head = target;
+    else this.#tail[NEXT] = target;
+    this.#tail = target;
     this.#size++;
+    if (this.#timer === undefined) this.#arm(deadline);
   }
 
-  cancel(target: T): void {
-    const slot = target[WHEEL_SLOT];
-    if (slot === undefined || slot === UNSCHEDULED) return;
-    target[WHEEL_SLOT] = UNSCHEDULED;
+  /** @internal Unlinks `target` (use {@link unschedule}, which finds its queue). */
+  remove(target: T): void {
+    const prev = target[PREV];
+    const next = target[NEXT];
+    if (prev === null) this.#head = next;
+    else prev[NEXT] = next;
+    if (next === null) this.#tail = prev;
+    else next[PREV] = prev;
+    target[PREV] = null;
+    target[NEXT] = null;
+    target[QUEUE] = null;
     this.#size--;
-    // A bucket being fired is already out of the map; its loop skips unscheduled targets.
-    const bucket = this.#slots.get(slot);
-    if (bucket === undefined) return;
-    const index = target[WHEEL_INDEX] as number;
-    const last = bucket.pop() as T;
-    if (last !== target) {
-      bucket[index] = last;
-      last[WHEEL_INDEX] = index;
-    }
-    if (bucket.length === 0) this.#slots.delete(slot);
   }
 
-  /** Stops the wheel and forgets every target. */
+  /** Forgets every target and stops the timer. */
   clear(): void {
-    for (const bucket of this.#slots.values()) {
-      for (const target of bucket) target[WHEEL_SLOT] = UNSCHEDULED;
-    }
-    this.#slots.clear();
-    this.#size = 0;
-    this.#stop();
-  }
-
-  #start(): void {
-    this.#cursor = Math.floor(Date.now() / this.#resolution);
-    this.#interval = setInterval(() => this.tick(), this.#resolution);
-    this.#interval.unref();
-  }
-
-  #stop(): void {
-    if (this.#interval !== undefined) clearInterval(this.#interval);
-    this.#interval = undefined;
+    while (this.#head !== null) this.remove(this.#head);
+    this.#disarm();
   }
 
   /**
-   * Fires every target due by `time` (the interval calls this; tests may call it to advance
-   * time). If a target throws, the others still fire and the first error is rethrown after.
+   * Fires every target due by `now` in deadline order (the timer calls this; tests may call it
+   * with a fake clock). A target that throws does not cost the others their deadline: the first
+   * error is rethrown after all have fired.
    */
-  tick(time = Date.now()): void {
-    const now = Math.floor(time / this.#resolution);
+  fire(now = this.#now()): void {
+    this.#disarm();
     let failure: { error: unknown } | undefined;
-    while (this.#cursor < now) {
-      const slot = ++this.#cursor;
-      const bucket = this.#slots.get(slot);
-      if (bucket === undefined) continue;
-      this.#slots.delete(slot);
-      for (const target of bucket) {
-        // Cancelled (or rescheduled) by an earlier target of this slot.
-        if (target[WHEEL_SLOT] !== slot) continue;
-        target[WHEEL_SLOT] = UNSCHEDULED;
-        this.#size--;
-        // A throwing listener must not cost the other targets of this slot their deadline.
-        try {
-          target.onTimer();
-        } catch (error) {
-          failure ??= { error };
-        }
+    // Timers may wake a fraction of a millisecond before the monotonic deadline.
+    const due = now + 1;
+    let head = this.#head;
+    while (head !== null && head[DEADLINE] <= due) {
+      this.remove(head);
+      try {
+        head.onDeadline();
+      } catch (error) {
+        failure ??= { error };
       }
+      head = this.#head;
     }
-    if (this.#size === 0) this.#stop();
+    if (head !== null && this.#timer === undefined) this.#arm(head[DEADLINE]);
     if (failure) throw failure.error;
   }
+
+  #arm(deadline: number): void {
+    this.#armedFor = deadline;
+    this.#timer = setTimeout(fireQueue, Math.max(1, Math.ceil(deadline - this.#now())), this);
+    this.#timer.unref();
+  }
+
+  #disarm(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** When the timer will next fire, if armed (for tests). */
+  get armedFor(): number | undefined {
+    return this.#timer === undefined ? undefined : this.#armedFor;
+  }
+}
+
+/** Takes `target` out of its queue, if it is in one. */
+export function unschedule<T extends DeadlineTarget>(target: T): void {
+  target[QUEUE]?.remove(target);
+}
+
+function fireQueue(queue: DeadlineQueue<DeadlineTarget>): void {
+  queue.fire();
 }

@@ -13,7 +13,7 @@ import { PollingTransportV3 } from './eio3/polling.js';
 import { type EngineProtocol, protocolOf } from './eio3/revision.js';
 import { WebSocketTransportV3 } from './eio3/websocket.js';
 import { REQUEST_ERROR_MESSAGES, RequestError, type RequestErrorNumber } from './errors.js';
-import { TimerWheel } from './heartbeat.js';
+import { DeadlineQueue } from './heartbeat.js';
 import { serializeSessionCookie } from './http/cookie.js';
 import { createCorsMiddleware } from './http/cors.js';
 import { interceptRequests } from './http/intercept.js';
@@ -37,14 +37,19 @@ import { WebSocketTransport } from './transports/websocket.js';
 
 const debug = createLogger('parley:engine');
 
-/** What `connection_error` listeners receive (the shape engine.io uses). */
+/**
+ * What `connection_error` listeners receive: engine.io's object, with the same values for each
+ * refusal (`message` is the error number's standard message, whatever the client is told;
+ * `context` holds the details, e.g. `{ message }` from `allowRequest`).
+ */
 export interface ConnectionErrorEvent {
   req: IncomingMessage;
   /** The Engine.IO error number (0-5). */
   code: RequestErrorNumber;
   message: string;
   context: Record<string, unknown>;
-  error: RequestError;
+  /** The typed error behind the refusal (not enumerable, so the object looks like engine.io's). */
+  readonly error: RequestError;
 }
 
 type Query = Record<string, string>;
@@ -64,7 +69,9 @@ export class Server extends EventEmitter implements EngineServerLike {
   readonly clients = new Map<string, Socket>();
   /** The HTTP server `listen()` created (closed by {@link close}); undefined when attached. */
   httpServer: HttpServer | undefined;
-  readonly #wheel: TimerWheel<Socket>;
+  readonly #pings: DeadlineQueue<Socket>;
+  readonly #pongs: DeadlineQueue<Socket>;
+  readonly #clientPings: DeadlineQueue<Socket>;
   readonly #host: SessionHost;
   readonly #httpContext: HttpTransportContext;
   readonly #middlewares: Middleware[] = [];
@@ -84,11 +91,14 @@ export class Server extends EventEmitter implements EngineServerLike {
     super();
     this.opts = resolveOptions(options);
     const { pingInterval, pingTimeout } = this.opts;
-    // Deadlines fire up to one slot late: 1/20 of the shortest period, between 5 ms and 1 s.
-    this.#wheel = new TimerWheel(Math.min(1000, Math.max(5, Math.floor(Math.min(pingInterval, pingTimeout) / 20))));
+    this.#pings = new DeadlineQueue(pingInterval);
+    this.#pongs = new DeadlineQueue(pingTimeout);
+    this.#clientPings = new DeadlineQueue(pingInterval + pingTimeout);
     this.#host = {
       options: this.opts,
-      wheel: this.#wheel,
+      pings: this.#pings,
+      pongs: this.#pongs,
+      clientPings: this.#clientPings,
       onSessionClosed: (socket) => {
         if (this.clients.get(socket.id) === socket) this.clients.delete(socket.id);
       },
@@ -176,7 +186,11 @@ export class Server extends EventEmitter implements EngineServerLike {
     }
     runMiddlewares(this.#middlewares, req, res, (err) => {
       if (err !== undefined)
-        return this.#refuseHttp(req, res, new RequestError(3, { name: 'MIDDLEWARE_FAILURE', err }));
+        return this.#refuseHttp(
+          req,
+          res,
+          new RequestError(3, { name: 'MIDDLEWARE_FAILURE' }, undefined, { cause: err }),
+        );
       this.#requestVerified(req, res, query);
     });
   }
@@ -214,7 +228,8 @@ export class Server extends EventEmitter implements EngineServerLike {
     }
     this.#runUpgradeMiddlewares(req, socket, (err) => {
       if (err !== undefined) {
-        return this.#refuseUpgrade(req, socket, new RequestError(3, { name: 'MIDDLEWARE_FAILURE', err }));
+        const refusal = new RequestError(3, { name: 'MIDDLEWARE_FAILURE' }, undefined, { cause: err });
+        return this.#refuseUpgrade(req, socket, refusal);
       }
       this.#upgradeVerified(req, socket, head, query);
     });
@@ -310,7 +325,9 @@ export class Server extends EventEmitter implements EngineServerLike {
     if (this.#state === 'closed') return this;
     this.#state = 'closed';
     for (const session of [...this.clients.values()]) session.close(true);
-    this.#wheel.clear();
+    this.#pings.clear();
+    this.#pongs.clear();
+    this.#clientPings.clear();
     this.#wss?.close();
     this.httpServer?.close();
     return this;
@@ -331,13 +348,9 @@ export class Server extends EventEmitter implements EngineServerLike {
         return new RequestError(3, { name: 'PROTOCOL_MISMATCH', protocol, previousProtocol: session.protocol });
       }
       if (upgrade) {
-        const upgradable =
-          transport === 'websocket' &&
-          this.opts.allowUpgrades &&
-          current !== 'websocket' &&
-          session.readyState === 'open' &&
-          !session.upgrading &&
-          !session.upgraded;
+        // A session that is already upgrading or upgraded is not refused here: as with
+        // engine.io, the WebSocket handshake completes and the session then closes the probe.
+        const upgradable = transport === 'websocket' && this.opts.allowUpgrades;
         return upgradable ? undefined : new RequestError(3, { name: 'UPGRADE_REFUSED', transport: current });
       }
       if (current !== transport) {
@@ -396,7 +409,8 @@ export class Server extends EventEmitter implements EngineServerLike {
   }
 
   #createId(req: IncomingMessage, callback: (error: RequestError | null, id: string) => void): void {
-    const fail = (cause: unknown) => callback(new RequestError(3, { name: 'ID_GENERATION_ERROR', cause }), '');
+    const fail = (error: unknown) =>
+      callback(new RequestError(3, { name: 'ID_GENERATION_ERROR', error }, undefined, { cause: error }), '');
     const accept = (id: unknown) => {
       if (typeof id !== 'string' || id === '' || this.clients.has(id)) fail(new Error(`unusable session id "${id}"`));
       else callback(null, id);
@@ -487,13 +501,14 @@ export class Server extends EventEmitter implements EngineServerLike {
 
   #reportRefusal(req: IncomingMessage, error: RequestError): void {
     debug('refused %s %s: %s (%o)', req.method, req.url, error.message, error.context);
-    const event: ConnectionErrorEvent = {
+    if (this.listenerCount('connection_error') === 0) return;
+    const event = {
       req,
       code: error.errorNumber,
-      message: error.message,
+      message: REQUEST_ERROR_MESSAGES[error.errorNumber],
       context: error.context,
-      error,
-    };
+    } as ConnectionErrorEvent;
+    Object.defineProperty(event, 'error', { value: error });
     this.emit('connection_error', event);
   }
 
@@ -513,17 +528,15 @@ export class Server extends EventEmitter implements EngineServerLike {
  * object may also choose the code (`{ code: 3, message: 'Bad token' }` answers 400).
  */
 function refusalFrom(err: unknown): RequestError {
-  if (typeof err === 'string' && err !== '') return new RequestError(4, { name: 'FORBIDDEN' }, err);
+  // engine.io's context: what the application passed, as it passed it.
+  const context = { message: err };
+  if (typeof err === 'string' && err !== '') return new RequestError(4, context, err);
   if (typeof err === 'object' && err !== null) {
     const { code, message } = err as { code?: unknown; message?: unknown };
     const number = typeof code === 'number' && code in REQUEST_ERROR_MESSAGES ? (code as RequestErrorNumber) : 4;
-    return new RequestError(
-      number,
-      { name: 'FORBIDDEN' },
-      typeof message === 'string' && message ? message : undefined,
-    );
+    return new RequestError(number, context, typeof message === 'string' && message ? message : undefined);
   }
-  return new RequestError(4, { name: 'FORBIDDEN' });
+  return new RequestError(4, context);
 }
 
 /** The refusal of a request that reaches a closed engine: its session, if it names one, is gone. */

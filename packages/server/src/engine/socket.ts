@@ -1,6 +1,6 @@
 /**
  * One Engine.IO session, whatever transport carries it: the write queue (flushed once per
- * event-loop turn), heartbeats (on the server's shared timer wheel), upgrades and closing.
+ * event-loop turn), heartbeats (on the server's shared deadline queues), upgrades and closing.
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
@@ -10,7 +10,7 @@ import { createLogger } from './debug.js';
 import type { EngineProtocol } from './eio3/revision.js';
 import { SendBufferFullError, TransportError } from './errors.js';
 import { cancelFlush, type Flushable, scheduleFlush } from './flush.js';
-import { type TimerWheel, WHEEL_INDEX, WHEEL_SLOT, type WheelTarget } from './heartbeat.js';
+import { DEADLINE, type DeadlineQueue, type DeadlineTarget, NEXT, PREV, QUEUE, unschedule } from './heartbeat.js';
 import type { ResolvedOptions } from './options.js';
 import { NOOP, OutboundPacket, PING, PONG, toOutbound } from './packet.js';
 import { queuedSize, queuedSizeOf, SEND_BUFFER_FULL } from './send-buffer.js';
@@ -22,7 +22,12 @@ const debug = createLogger('parley:engine:socket');
 /** What a session needs from its server; one object shared by all sessions of a server. */
 export interface SessionHost {
   readonly options: ResolvedOptions;
-  readonly wheel: TimerWheel<Socket>;
+  /** Sessions waiting to be pinged (deadline: pingInterval after the open or the last pong). */
+  readonly pings: DeadlineQueue<Socket>;
+  /** Sessions waiting for a pong (deadline: pingTimeout after the ping). */
+  readonly pongs: DeadlineQueue<Socket>;
+  /** v3 sessions waiting for their client's next ping (deadline: pingInterval + pingTimeout). */
+  readonly clientPings: DeadlineQueue<Socket>;
   /** Called once, when the session has closed and before its `close` event. */
   onSessionClosed(socket: Socket): void;
   /** Called after each flush (engine.io's server-level `drain` event). */
@@ -40,7 +45,7 @@ type SendCallback = () => void;
  *   socket.on('close', (reason) => console.log(socket.id, reason));
  * });
  */
-export class Socket extends EventEmitter implements EngineSocketLike, Flushable, WheelTarget, TransportOwner {
+export class Socket extends EventEmitter implements EngineSocketLike, Flushable, DeadlineTarget, TransportOwner {
   readonly id: string;
   /** 4, or 3 for a v3 client (`allowEIO3`), which pings while the server answers. */
   readonly protocol: EngineProtocol;
@@ -59,11 +64,16 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   #callbacks: SendCallback[] | null = null;
   #closeWhenFlushed = false;
   #awaitingPong = false;
+  #pongDeadlineExtended = false;
   #receiver: SessionReceiver | undefined;
-  /** @internal The heartbeat wheel's bookkeeping (declared so every session has one shape). */
-  [WHEEL_SLOT] = -1;
+  /** @internal The heartbeat queues' bookkeeping (declared so every session has one shape). */
+  [QUEUE]: DeadlineQueue<this> | null = null;
   /** @internal */
-  [WHEEL_INDEX] = 0;
+  [PREV]: this | null = null;
+  /** @internal */
+  [NEXT]: this | null = null;
+  /** @internal */
+  [DEADLINE] = 0;
 
   constructor(id: string, host: SessionHost, transport: Transport, request: IncomingMessage) {
     super();
@@ -126,7 +136,8 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     this.#state = 'open';
     this.#enqueue(new OutboundPacket('open', handshake), true);
     // A v3 client pings every pingInterval: silence past pingInterval + pingTimeout is a timeout.
-    this.#host.wheel.schedule(this, this.protocol === 3 ? pingInterval + pingTimeout : pingInterval);
+    if (this.protocol === 3) this.#host.clientPings.push(this);
+    else this.#host.pings.push(this);
     this.emit('open');
   }
 
@@ -190,16 +201,18 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     }
   }
 
-  /** @internal The shared heartbeat wheel's deadline for this session. */
-  onTimer(): void {
+  /** @internal This session's heartbeat deadline passed: time to ping, or the pong is late. */
+  onDeadline(): void {
     if (this.#state === 'closed') return;
     if (this.#awaitingPong || this.protocol === 3) {
       this.#onClose('ping timeout');
       return;
     }
     this.#awaitingPong = true;
-    if (this.#state === 'open') this.#enqueue(PING, false);
-    this.#host.wheel.schedule(this, this.#host.options.pingTimeout);
+    this.#pongDeadlineExtended = false;
+    // Compressible, as engine.io marks it; being one byte, it never is compressed.
+    if (this.#state === 'open') this.#enqueue(PING, undefined);
+    this.#host.pongs.push(this);
   }
 
   /** @internal A packet from the current transport. */
@@ -207,6 +220,12 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     if (this.#state !== 'open') return;
     // Per-message events are emitted only when listened to: `emit` allocates its rest arguments.
     if (this.listenerCount('packet') > 0) this.emit('packet', packet);
+    // As engine.io does, any packet that arrives while a pong is awaited restarts the pong's
+    // deadline once per ping: the pong may be stuck behind a large upload.
+    if (this.#awaitingPong && !this.#pongDeadlineExtended && packet.type !== 'pong') {
+      this.#pongDeadlineExtended = true;
+      this.#host.pongs.push(this);
+    }
     switch (packet.type) {
       case 'pong':
         // A v3 client answers no pings: its pong would pass for the ping it owes.
@@ -218,7 +237,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
         // off forever and keep a session alive that never answers one.
         if (!this.#awaitingPong) return;
         this.#awaitingPong = false;
-        this.#host.wheel.schedule(this, this.#host.options.pingInterval);
+        this.#host.pings.push(this);
         this.emit('heartbeat');
         return;
       case 'message': {
@@ -230,21 +249,22 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
         return;
       }
       case 'close':
+        this.#transport.releaseHeldRequest();
         this.#onClose('transport close');
         return;
       case 'ping':
         if (this.protocol === 3) this.#answerPing();
-        else this.#unexpected(packet);
+        // Only the server pings in Engine.IO v4.
+        else this.#fail('transport error', new TransportError('TRANSPORT_ERROR', 'invalid heartbeat direction'));
         return;
       default:
-        this.#unexpected(packet);
+      // open, upgrade and noop mean nothing on an established transport: ignored, as by engine.io.
     }
   }
 
   /** Engine.IO v3: the client's ping proves it alive; the answer proves the server alive. */
   #answerPing(): void {
-    const { pingInterval, pingTimeout } = this.#host.options;
-    this.#host.wheel.schedule(this, pingInterval + pingTimeout);
+    this.#host.clientPings.push(this);
     this.#enqueue(PONG, false);
     this.emit('heartbeat');
   }
@@ -266,11 +286,12 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   }
 
   /**
-   * @internal Starts an upgrade to `probe` (a WebSocket with this session's id). The server has
-   * checked that the session is open, not upgraded and not upgrading.
+   * @internal Starts an upgrade to `probe` (a WebSocket with this session's id), or closes the
+   * probe when the session is not open, already upgrading, or already on WebSocket.
    */
   startUpgrade(probe: Transport): void {
-    if (this.#state !== 'open' || this.#upgrade !== null || this.#upgraded) {
+    if (this.#state !== 'open' || this.#upgrade !== null || this.#upgraded || this.#transport.name === 'websocket') {
+      debug('session %s: upgrade refused after the WebSocket handshake', this.id);
       probe.shutdown();
       return;
     }
@@ -310,7 +331,8 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   }
 
   #enqueue(packet: OutboundPacket, compress: boolean | undefined, callback?: SendCallback): void {
-    if (this.listenerCount('packetCreate') > 0) this.emit('packetCreate', packet);
+    // engine.io's packet object, built only for a listener (packets may be shared by a broadcast).
+    if (this.listenerCount('packetCreate') > 0) this.#emitPacketCreate(packet, compress !== false);
     this.#queue.push(packet);
     this.#queuedBytes += queuedSize(packet);
     if (compress !== false) this.#queueCompress = true;
@@ -334,6 +356,16 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     this.#onClose(SEND_BUFFER_FULL, error);
   }
 
+  #emitPacketCreate(packet: OutboundPacket, compress: boolean): void {
+    // Keyed as engine.io's: no `data` key for a packet without data (ping, an empty message).
+    const created: { type: string; options: SendOptions; data?: string | Uint8Array } = {
+      type: packet.type,
+      options: { compress },
+    };
+    if (packet.data.length > 0) created.data = packet.data;
+    this.emit('packetCreate', created);
+  }
+
   #closeTransport(): void {
     // An upgrade in flight is left to finish: a client that has answered the probe has paused
     // polling and will only hear about the close on the new transport (see #completeUpgrade).
@@ -350,7 +382,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   #onClose(reason: string, description?: Error): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
-    this.#host.wheel.cancel(this);
+    unschedule(this);
     cancelFlush(this);
     this.#upgrade?.cancel();
     this.#upgrade = null;

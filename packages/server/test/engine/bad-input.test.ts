@@ -44,36 +44,45 @@ function socketOf(ws: WebSocket): NetSocket {
 }
 
 describe('bad input over polling', () => {
-  it('garbage and empty bodies: 400 and "parse error"', async () => {
+  it('garbage and empty bodies: "parse error" after the packets before it, and "ok" (as engine.io)', async () => {
     const test = await startEngine();
     const healthy = await healthyClient(test);
-    for (const body of ['\u0000\u00ffgarbage', '', '4ok\x1e', 'bnot*base64', '9']) {
+    const cases: Array<[string, string[]]> = [
+      ['\u0000\u00ffgarbage', []],
+      ['', []],
+      ['4ok\x1e', ['ok']],
+      ['4one\x1e4two\x1ebnot*base64\x1e4never', ['one', 'two']],
+      ['9', []],
+    ];
+    for (const [body, delivered] of cases) {
       const { socket, url } = await pollingSession(test);
+      const messages: string[] = [];
+      socket.on('message', (data: string) => messages.push(data));
       const closed = once<[string, Error]>(socket, 'close');
       const res = await http(url, { method: 'POST', body });
-      expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(JSON.parse(res.body)).toEqual({ code: 3, message: 'Bad request' });
+      expect([res.status, res.body, res.headers['content-type']], JSON.stringify(body)).toEqual([
+        200,
+        'ok',
+        'text/html',
+      ]);
       const [reason, description] = await closed;
       expect(reason).toBe('parse error');
       expect(description).toBeInstanceOf(Error);
+      expect(messages).toEqual(delivered);
     }
     await healthy.check();
   });
 
-  it('oversized bodies: 413 and "transport full", declared or streamed', async () => {
+  it('oversized bodies: a bare 413, declared or streamed, and the session stays open (as engine.io)', async () => {
     const test = await startEngine({ maxHttpBufferSize: 100 });
     const healthy = await healthyClient(test);
 
     const declared = await pollingSession(test);
-    const closedDeclared = once<[string, Error & { code?: string }]>(declared.socket, 'close');
     const res = await http(declared.url, { method: 'POST', body: `4${'x'.repeat(200)}` });
-    expect(res.status).toBe(413);
-    const [reason, error] = await closedDeclared;
-    expect(reason).toBe('transport full');
-    expect(error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect([res.status, res.body]).toEqual([413, '']);
+    expect(res.headers.connection).toBe('close');
 
     const streamed = await pollingSession(test);
-    const closedStreamed = once<[string]>(streamed.socket, 'close');
     const chunked = await new Promise<number>((resolve, reject) => {
       const req = streamedPost(streamed.url, resolve, reject);
       req.write(`4${'y'.repeat(60)}`);
@@ -81,7 +90,12 @@ describe('bad input over polling', () => {
       req.end();
     });
     expect(chunked).toBe(413);
-    expect((await closedStreamed)[0]).toBe('transport full');
+    for (const { socket, url } of [declared, streamed]) {
+      expect(socket.readyState).toBe('open');
+      const message = once<[string]>(socket, 'message');
+      expect((await http(url, { method: 'POST', body: '4small' })).status).toBe(200);
+      expect((await message)[0]).toBe('small');
+    }
 
     // Exactly at the limit is fine.
     const fits = await pollingSession(test);
@@ -102,8 +116,9 @@ describe('bad input over polling', () => {
       });
       expect(JSON.parse(res.body)).toEqual({ code: 1, message: 'Session ID unknown' });
     }
+    // engine.io answers any other method on a session with a bare 500.
     const put = await http(url, { method: 'PUT', body: '4x' });
-    expect(put.status).toBe(400);
+    expect([put.status, put.body]).toEqual([500, '']);
     expect(socket.readyState).toBe('open');
     await healthy.check();
   });
@@ -116,7 +131,7 @@ describe('bad input over polling', () => {
     const first = http(url);
     await untilPollParked(socket);
     const second = await http(url);
-    expect(second.status).toBe(400);
+    expect([second.status, second.body]).toEqual([400, '']);
     expect((await closed)[0]).toBe('transport error');
     expect((await first).body).toBe('1');
     await healthy.check();
@@ -138,6 +153,20 @@ describe('bad input over polling', () => {
     void slow.catch(() => {});
   });
 
+  it('a binary (application/octet-stream) POST: a bare 400 and "transport error", as engine.io', async () => {
+    const test = await startEngine();
+    const { socket, url } = await pollingSession(test);
+    const closed = once<[string, Error]>(socket, 'close');
+    const res = await http(url, {
+      method: 'POST',
+      body: '4x',
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect([res.status, res.body]).toEqual([400, '']);
+    const [reason, description] = await closed;
+    expect([reason, description.message]).toEqual(['transport error', 'invalid content']);
+  });
+
   it('half-open connections: an abandoned poll closes its session; a stalled request harms nobody', async () => {
     const test = await startEngine();
     const healthy = await healthyClient(test);
@@ -151,7 +180,8 @@ describe('bad input over polling', () => {
     raw.write(`GET /engine.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: x\r\n\r\n`);
     await untilPollParked(socket);
     raw.destroy();
-    expect((await closed)[0]).toBe('transport close');
+    // engine.io's reason for a poll that goes away.
+    expect((await closed)[0]).toBe('transport error');
 
     // Requests that never finish their headers or body.
     const stalled = netConnect(test.port, '127.0.0.1');
@@ -187,17 +217,23 @@ describe('bad input over WebSocket', () => {
     await healthy.check();
   });
 
-  it('unexpected packet types from the client: "parse error"', async () => {
+  it('open, upgrade and noop packets from the client are ignored; a ping is a "transport error"', async () => {
     const test = await startEngine();
     const connection = nextConnection(test.engine);
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
+    await client.next();
     const socket = await connection;
-    const closed = once<[string]>(socket, 'close');
-    client.ws.send('0{}');
-    expect((await closed)[0]).toBe('parse error');
+    const message = once<[string]>(socket, 'message');
+    for (const packet of ['0{}', '5', '6', '4still open']) client.ws.send(packet);
+    expect((await message)[0]).toBe('still open');
+    const closed = once<[string, Error]>(socket, 'close');
+    client.ws.send('2');
+    const [reason, description] = await closed;
+    expect(reason).toBe('transport error');
+    expect(description.message).toBe('invalid heartbeat direction');
   });
 
-  it('an oversized message: close 1009 and "transport full"', async () => {
+  it('an oversized message: close 1009 and "transport error"', async () => {
     const test = await startEngine({ maxHttpBufferSize: 1000 });
     const healthy = await healthyClient(test);
     const connection = nextConnection(test.engine);
@@ -207,7 +243,7 @@ describe('bad input over WebSocket', () => {
     const wsClosed = once<[number]>(client.ws, 'close');
     client.ws.send(`4${'x'.repeat(2000)}`);
     const [reason, error] = await closed;
-    expect(reason).toBe('transport full');
+    expect(reason).toBe('transport error');
     expect(error.code).toBe('PAYLOAD_TOO_LARGE');
     expect((await wsClosed)[0]).toBe(1009);
     await healthy.check();

@@ -200,6 +200,32 @@ export function refusedWebSocket(url: string): Promise<{ status: number; body: s
   });
 }
 
+/**
+ * Opens a WebSocket the server is expected to accept and then close at once (engine.io's answer
+ * to a redundant upgrade); resolves with the close code.
+ */
+export function closedAfterHandshake(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url.replace(/^http/, 'ws'));
+    onCleanup(() => ws.terminate());
+    const timer = setTimeout(() => reject(new Error('the WebSocket was not closed')), 5000);
+    let opened = false;
+    ws.on('error', () => {});
+    ws.on('open', () => {
+      opened = true;
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
+      reject(new Error(`the WebSocket handshake was refused with ${res.statusCode}`));
+    });
+    ws.on('close', (code: number) => {
+      clearTimeout(timer);
+      if (opened) resolve(code);
+      else reject(new Error('the WebSocket closed before its handshake completed'));
+    });
+  });
+}
+
 /** Rejects if `promise` does not settle within `timeout` milliseconds. */
 export function withTimeout<T>(promise: Promise<T>, what: string, timeout = 5000): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,12 +1,20 @@
 /**
- * Unit tests of the engine's building blocks: WebSocket frames, the timer wheel, the session
+ * Unit tests of the engine's building blocks: WebSocket frames, the heartbeat deadline queues, the session
  * cookie, the logger, and the coalescing/encode-once behaviour seen from the transport.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as wsModule from 'ws';
 import { createLogger } from '../../src/engine/debug.js';
 import { buildBinaryFrame, buildTextFrame } from '../../src/engine/frame.js';
-import { TimerWheel } from '../../src/engine/heartbeat.js';
+import {
+  DEADLINE,
+  DeadlineQueue,
+  type DeadlineTarget,
+  NEXT,
+  PREV,
+  QUEUE,
+  unschedule,
+} from '../../src/engine/heartbeat.js';
 import { serializeSessionCookie } from '../../src/engine/http/cookie.js';
 import { prepareMessage, type Socket } from '../../src/engine/index.js';
 import type { OutboundPacket } from '../../src/engine/packet.js';
@@ -49,83 +57,92 @@ describe('WebSocket frames', () => {
   });
 });
 
-describe('TimerWheel', () => {
-  function target() {
-    const result = {
-      fired: 0,
-      onTimer() {
-        result.fired++;
-      },
-    };
-    return result;
+describe('DeadlineQueue', () => {
+  class Target implements DeadlineTarget {
+    fired = 0;
+    onFire: (() => void) | undefined;
+    [QUEUE]: DeadlineQueue<this> | null = null;
+    [PREV]: this | null = null;
+    [NEXT]: this | null = null;
+    [DEADLINE] = 0;
+    onDeadline(): void {
+      this.fired++;
+      this.onFire?.();
+    }
   }
 
-  it('fires due targets once, honours cancel and reschedule, and stops when empty', () => {
-    const wheel = new TimerWheel<ReturnType<typeof target>>(10);
-    const [a, b, c] = [target(), target(), target()];
-    const start = Date.now();
-    wheel.schedule(a, 100);
-    wheel.schedule(b, 100);
-    wheel.schedule(c, 100);
-    wheel.cancel(b);
-    wheel.schedule(c, 1000);
-    expect(wheel.size).toBe(2);
-    wheel.tick(start + 50);
-    expect(a.fired).toBe(0);
-    wheel.tick(start + 200);
-    expect([a.fired, b.fired, c.fired]).toEqual([1, 0, 0]);
-    wheel.tick(start + 2000);
+  function fakeClock(): { now: number; read: () => number } {
+    const clock = { now: 1000, read: () => clock.now };
+    return clock;
+  }
+
+  it('fires each target exactly at its deadline, in order, honouring removal and rescheduling', () => {
+    const clock = fakeClock();
+    const queue = new DeadlineQueue<Target>(100, clock.read);
+    const [a, b, c] = [new Target(), new Target(), new Target()];
+    queue.push(a);
+    clock.now += 10;
+    queue.push(b);
+    clock.now += 10;
+    queue.push(c);
+    unschedule(b);
+    clock.now += 10;
+    queue.push(a); // rescheduled: now due at 1130, behind c (1120)
+    expect(queue.size).toBe(2);
+    queue.fire(1118);
+    expect([a.fired, b.fired, c.fired]).toEqual([0, 0, 0]);
+    queue.fire(1120);
+    expect([a.fired, b.fired, c.fired]).toEqual([0, 0, 1]);
+    queue.fire(1130);
     expect([a.fired, b.fired, c.fired]).toEqual([1, 0, 1]);
-    wheel.tick(start + 5000);
-    expect(c.fired).toBe(1);
-    expect(wheel.size).toBe(0);
+    expect(queue.size).toBe(0);
+    queue.clear();
   });
 
-  it('skips a target cancelled or rescheduled by an earlier target of the same slot', () => {
-    const wheel = new TimerWheel<{ onTimer(): void; fired?: number }>(10);
-    const [b, c, d] = [target(), target(), target()];
-    const start = Date.now();
-    const a = {
-      onTimer() {
-        wheel.cancel(b);
-        wheel.schedule(c, 1000);
-      },
+  it('moves a target between queues and skips one removed by an earlier target', () => {
+    const clock = fakeClock();
+    const pings = new DeadlineQueue<Target>(50, clock.read);
+    const pongs = new DeadlineQueue<Target>(20, clock.read);
+    const [a, b, c] = [new Target(), new Target(), new Target()];
+    a.onFire = () => {
+      unschedule(b);
+      pongs.push(c);
     };
-    for (const each of [a, b, c, d]) wheel.schedule(each, 10);
-    expect(wheel.size).toBe(4);
-    wheel.tick(start + 100);
-    expect([b.fired, c.fired, d.fired]).toEqual([0, 0, 1]);
-    expect(wheel.size).toBe(1);
-    wheel.tick(start + 2000);
+    for (const each of [a, b, c]) pings.push(each);
+    pings.fire(1050);
+    expect([a.fired, b.fired, c.fired]).toEqual([1, 0, 0]);
+    expect([pings.size, pongs.size]).toEqual([0, 1]);
+    pongs.fire(1070);
     expect(c.fired).toBe(1);
-    expect(wheel.size).toBe(0);
-    wheel.clear();
+    pings.clear();
+    pongs.clear();
   });
 
-  it('keeps firing the rest of a slot when one target throws, then rethrows', () => {
-    const wheel = new TimerWheel<{ onTimer(): void }>(10);
-    const ok = target();
-    wheel.schedule(
-      {
-        onTimer() {
-          throw new Error('listener bug');
-        },
-      },
-      10,
-    );
-    wheel.schedule(ok, 10);
-    expect(() => wheel.tick(Date.now() + 100)).toThrow('listener bug');
+  it('keeps firing the other due targets when one throws, then rethrows', () => {
+    const clock = fakeClock();
+    const queue = new DeadlineQueue<Target>(10, clock.read);
+    const [bad, ok] = [new Target(), new Target()];
+    bad.onFire = () => {
+      throw new Error('listener bug');
+    };
+    queue.push(bad);
+    queue.push(ok);
+    expect(() => queue.fire(2000)).toThrow('listener bug');
     expect(ok.fired).toBe(1);
-    wheel.clear();
+    queue.clear();
   });
 
-  it('fires for real on its own interval', async () => {
-    const wheel = new TimerWheel<ReturnType<typeof target>>(5);
-    const a = target();
-    wheel.schedule(a, 10);
-    await until(() => a.fired === 1);
-    expect(wheel.size).toBe(0);
-    wheel.clear();
+  it('fires for real on one timer, armed for the head', async () => {
+    const queue = new DeadlineQueue<Target>(10);
+    const [a, b] = [new Target(), new Target()];
+    queue.push(a);
+    queue.push(b);
+    unschedule(a);
+    await until(() => b.fired === 1);
+    expect(a.fired).toBe(0);
+    expect(queue.size).toBe(0);
+    expect(queue.armedFor).toBeUndefined();
+    queue.clear();
   });
 });
 

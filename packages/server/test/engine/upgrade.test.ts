@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cleanup,
+  closedAfterHandshake,
   http,
   nextConnection,
   once,
@@ -9,6 +10,7 @@ import {
   rawWebSocket,
   refusedWebSocket,
   startEngine,
+  until,
   untilPollParked,
   withTimeout,
 } from './helpers.js';
@@ -51,21 +53,24 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     const stalePost = await http(pollUrl, { method: 'POST', body: '4late' });
     expect(stalePost.status).toBe(400);
 
-    // And so is a second WebSocket for the same session.
-    const duplicate = await refusedWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
-    expect(duplicate.status).toBe(400);
-    expect(JSON.parse(duplicate.body)).toEqual({ code: 3, message: 'Bad request' });
+    // A second WebSocket for the same session completes its handshake and is closed (as with
+    // engine.io); the first keeps working.
+    const duplicate = await closedAfterHandshake(test.url({ EIO: '4', transport: 'websocket', sid }));
+    expect(duplicate).toBe(1005);
     expect(socket.readyState).toBe('open');
+    socket.send('still here');
+    expect(await client.next()).toBe('4still here');
   });
 
-  it('refuses a second WebSocket while one is probing, and an upgrade of an unknown sid', async () => {
+  it('closes a second WebSocket while one is probing, and refuses an upgrade of an unknown sid', async () => {
     const test = await startEngine();
     const { sid } = await pollingHandshake(test);
     const first = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
     first.ws.send('2probe');
     expect(await first.next()).toBe('3probe');
-    const second = await refusedWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
-    expect(second.status).toBe(400);
+    expect(await closedAfterHandshake(test.url({ EIO: '4', transport: 'websocket', sid }))).toBe(1005);
+    first.ws.send('5');
+    await until(() => test.engine.clients.get(sid)?.upgraded === true, 5000, 'the upgrade');
     const unknown = await refusedWebSocket(test.url({ EIO: '4', transport: 'websocket', sid: 'nope' }));
     expect(JSON.parse(unknown.body)).toEqual({ code: 1, message: 'Session ID unknown' });
   });

@@ -53,7 +53,17 @@ export class PollingTransportV3 extends PollingTransport {
     return req.headers['content-type'] === 'application/octet-stream';
   }
 
-  protected override decodeBody(body: string | Buffer): EnginePacket[] {
-    return decodeV3Payload(body);
+  protected override deliverBody(body: string | Buffer): void {
+    let packets: EnginePacket[];
+    try {
+      packets = decodeV3Payload(body);
+    } catch (cause) {
+      this.failParse(cause);
+      return;
+    }
+    for (const packet of packets) {
+      if (this.state === 'closed') return;
+      this.owner.onTransportPacket(packet);
+    }
   }
 }

@@ -90,7 +90,8 @@ function onError(this: ReadingRequest, cause: Error): void {
 }
 
 function onClose(this: ReadingRequest): void {
-  if (!this.complete) finish(this, new TransportError('POLL_ABORTED', 'request aborted before its body ended'), '');
+  if (!this.complete)
+    finish(this, new TransportError('POLL_ABORTED', 'data request connection closed prematurely'), '');
 }
 
 function ignore(): void {}

@@ -39,6 +39,19 @@ export function respondError(res: ServerResponse, status: number, code: number, 
   res.end(body);
 }
 
+/**
+ * Answers `res` with a status and no body, as engine.io answers transport-level faults of a
+ * session (overlapping requests, an oversized upload, an unsupported method).
+ */
+export function respondBare(res: ServerResponse, status: number): void {
+  if (res.headersSent || res.writableEnded) {
+    if (!res.writableEnded) res.end();
+    return;
+  }
+  res.writeHead(status, { 'Content-Length': 0 });
+  res.end();
+}
+
 /** Answers an upgrade request on its raw socket, then closes the socket. */
 export function refuseUpgrade(socket: Duplex, status: number, code: number, message: string): void {
   if (!socket.writable || socket.destroyed) {

@@ -3,10 +3,10 @@
  * payload answered `ok`), bounded bodies, and response headers open to `headers` listeners.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { decodePayload, type EnginePacket, ProtocolError } from '@parley/protocol';
+import { decodeEnginePacket, type EnginePacket, ProtocolError, RECORD_SEPARATOR } from '@parley/protocol';
 import { type EngineError, PayloadTooLargeError, TransportError } from '../errors.js';
 import { readBinaryBody, readTextBody } from '../http/body.js';
-import { respondError } from '../http/respond.js';
+import { respondBare, respondError } from '../http/respond.js';
 import type { ResolvedOptions } from '../options.js';
 import { Transport, type TransportOwner } from './transport.js';
 
@@ -59,8 +59,17 @@ export abstract class HttpTransport extends Transport {
   /** Upstream: decodes a POSTed payload and hands its packets to the owner. */
   protected onPost(req: IncomingMessage, res: ServerResponse): void {
     if (this.#pendingPost !== null) {
-      respondError(res, 400, 3, 'Bad request');
-      this.owner.onTransportFailure('transport error', new TransportError('POLL_OVERLAP', 'overlapping POST requests'));
+      respondBare(res, 400);
+      this.owner.onTransportFailure(
+        'transport error',
+        new TransportError('POLL_OVERLAP', 'data request overlap from client'),
+      );
+      return;
+    }
+    // Engine.IO v4 sends binary data base64-encoded in text payloads.
+    if (req.headers['content-type'] === 'application/octet-stream' && !this.readsBinaryBody(req)) {
+      respondBare(res, 400);
+      this.owner.onTransportFailure('transport error', new TransportError('TRANSPORT_ERROR', 'invalid content'));
       return;
     }
     this.#pendingPost = res;
@@ -70,20 +79,9 @@ export abstract class HttpTransport extends Transport {
         this.#onBodyError(res, error);
         return;
       }
-      let packets: EnginePacket[];
-      try {
-        packets = this.decodeBody(body);
-      } catch (cause) {
-        respondError(res, 400, 3, 'Bad request');
-        const reason = cause instanceof ProtocolError ? cause : new TransportError('PARSE_ERROR', String(cause));
-        this.owner.onTransportFailure('parse error', reason);
-        return;
-      }
-      for (const packet of packets) {
-        if (this.state === 'closed') break;
-        this.owner.onTransportPacket(packet);
-      }
-      this.respond(req, res, 200, { 'Content-Type': TEXT_CONTENT_TYPE }, 'ok');
+      this.deliverBody(body);
+      // Answered "ok" even after a parse error, with engine.io's headers.
+      this.respond(req, res, 200, { 'Content-Type': 'text/html' }, 'ok');
     };
     if (this.readsBinaryBody(req)) readBinaryBody(req, this.context.maxHttpBufferSize, onBody);
     else readTextBody(req, this.context.maxHttpBufferSize, onBody);
@@ -94,9 +92,32 @@ export abstract class HttpTransport extends Transport {
     return false;
   }
 
-  /** Splits a POSTed body into packets; throws a ProtocolError for a malformed one. */
-  protected decodeBody(body: string | Buffer): EnginePacket[] {
-    return decodePayload(body as string);
+  /**
+   * Hands the payload's packets to the owner in order. As with engine.io, the packets before an
+   * undecodable record are delivered; that record ends the session with "parse error".
+   */
+  protected deliverBody(body: string | Buffer): void {
+    const text = body as string;
+    let start = 0;
+    while (this.state !== 'closed') {
+      const end = text.indexOf(RECORD_SEPARATOR, start);
+      let packet: EnginePacket;
+      try {
+        packet = decodeEnginePacket(end === -1 ? text.slice(start) : text.slice(start, end));
+      } catch (cause) {
+        this.failParse(cause);
+        return;
+      }
+      this.owner.onTransportPacket(packet);
+      if (end === -1) return;
+      start = end + 1;
+    }
+  }
+
+  /** An undecodable payload ends the session with "parse error". */
+  protected failParse(cause: unknown): void {
+    const reason = cause instanceof ProtocolError ? cause : new TransportError('PARSE_ERROR', String(cause));
+    this.owner.onTransportFailure('parse error', reason);
   }
 
   /**
@@ -114,12 +135,14 @@ export abstract class HttpTransport extends Transport {
 
   #onBodyError(res: ServerResponse, error: EngineError): void {
     if (error instanceof PayloadTooLargeError) {
-      // `Connection: close` stops Node from reading (and discarding) the rest of the upload.
+      // As engine.io: a bare 413, and the session stays open (the client decides what to do;
+      // socket.io-client closes its transport). `Connection: close` stops Node from reading
+      // (and discarding) the rest of the upload.
       res.shouldKeepAlive = false;
-      respondError(res, 413, 3, 'Payload too large');
-      this.owner.onTransportFailure('transport full', error);
+      respondBare(res, 413);
       return;
     }
-    this.owner.onTransportFailure('transport close', error);
+    // An upload cut short is a "transport error", as engine.io reports it.
+    this.owner.onTransportFailure('transport error', error);
   }
 }

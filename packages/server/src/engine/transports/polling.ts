@@ -7,7 +7,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { TransportError } from '../errors.js';
 import { compressBody, negotiateEncoding } from '../http/compress.js';
-import { respondError } from '../http/respond.js';
+import { respondBare, respondError } from '../http/respond.js';
 import { CLOSE, NOOP, type OutboundPacket } from '../packet.js';
 import { HttpTransport, TEXT_CONTENT_TYPE } from './http-transport.js';
 import { joinTextRecords } from './text-payload.js';
@@ -22,6 +22,9 @@ export interface PollBody {
 
 /** How long a gracefully closing session waits for the client's next GET to deliver `1`. */
 const CLOSE_TIMEOUT = 30_000;
+
+const CLOSE_ON_PENDING_POLL = [CLOSE];
+const CLOSE_AFTER_POLL = [NOOP, CLOSE];
 
 interface PendingGet {
   req: IncomingMessage;
@@ -47,7 +50,8 @@ export class PollingTransport extends HttpTransport {
   onRequest(req: IncomingMessage, res: ServerResponse): void {
     if (req.method === 'GET') this.#onGet(req, res, false);
     else if (req.method === 'POST') this.onPost(req, res);
-    else respondError(res, 400, 3, 'Bad request');
+    // engine.io's answer to any other method on a session.
+    else respondBare(res, 500);
   }
 
   #onGet(req: IncomingMessage, res: ServerResponse, initial: boolean): void {
@@ -56,8 +60,8 @@ export class PollingTransport extends HttpTransport {
       return;
     }
     if (this.#pendingGet !== null) {
-      respondError(res, 400, 3, 'Bad request');
-      this.owner.onTransportFailure('transport error', new TransportError('POLL_OVERLAP', 'overlapping GET requests'));
+      respondBare(res, 400);
+      this.owner.onTransportFailure('transport error', new TransportError('POLL_OVERLAP', 'overlap from client'));
       return;
     }
     const pending = { req, res, initial };
@@ -66,13 +70,15 @@ export class PollingTransport extends HttpTransport {
       if (this.#pendingGet !== pending) return;
       this.#pendingGet = null;
       if (this.state === 'open') {
+        // A "transport error", as engine.io reports it (a tab closed while polling, a network drop).
         this.owner.onTransportFailure(
-          'transport close',
-          new TransportError('POLL_ABORTED', 'poll request closed before it was answered'),
+          'transport error',
+          new TransportError('POLL_ABORTED', 'poll connection closed prematurely'),
         );
       }
     });
-    if (this.state === 'closing') this.#deliverClose();
+    // A GET that arrives while the session closes gets NOOP and CLOSE in one payload, as from engine.io.
+    if (this.state === 'closing') this.#deliverClose(CLOSE_AFTER_POLL);
     else this.owner.onTransportWritable();
   }
 
@@ -138,11 +144,15 @@ export class PollingTransport extends HttpTransport {
     this.state = 'closing';
     this.#closeDone = done;
     if (this.#pendingGet !== null) {
-      this.#deliverClose();
+      this.#deliverClose(CLOSE_ON_PENDING_POLL);
       return;
     }
     this.#closeTimer = setTimeout(() => this.#finishClose(), CLOSE_TIMEOUT);
     this.#closeTimer.unref();
+  }
+
+  override releaseHeldRequest(): void {
+    if (this.#pendingGet !== null) this.send([NOOP], false);
   }
 
   discard(): void {
@@ -159,8 +169,8 @@ export class PollingTransport extends HttpTransport {
     this.#finishClose();
   }
 
-  #deliverClose(): void {
-    this.send([CLOSE], false);
+  #deliverClose(packets: readonly OutboundPacket[]): void {
+    this.send(packets, false);
     this.#finishClose();
   }
 

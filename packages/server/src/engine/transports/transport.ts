@@ -8,10 +8,11 @@ import type { TransportName } from '../options.js';
 import type { OutboundPacket } from '../packet.js';
 
 /**
- * Why a transport gave up: `'transport close'` (the peer went away), `'transport error'`,
- * `'parse error'` (undecodable input), `'transport full'` (input over maxHttpBufferSize).
+ * Why a transport gave up, in engine.io's words: `'transport close'` (the peer closed the
+ * connection), `'transport error'` (a failure, a request cut short, a message over
+ * maxHttpBufferSize), `'parse error'` (undecodable input).
  */
-export type TransportFailure = 'transport close' | 'transport error' | 'parse error' | 'transport full';
+export type TransportFailure = 'transport close' | 'transport error' | 'parse error';
 
 export interface TransportOwner {
   /** A decoded packet from the peer. */
@@ -74,6 +75,12 @@ export abstract class Transport {
 
   /** Drops the transport at once, e.g. after an upgrade made it stale. */
   abstract discard(): void;
+
+  /**
+   * The peer sent a CLOSE packet: a request the transport holds open (a pending poll) is
+   * answered with a NOOP, as engine.io does, before the session shuts the transport down.
+   */
+  releaseHeldRequest(): void {}
 
   /**
    * The session is gone: tell the peer right away if the transport can (a pending poll gets

@@ -14,7 +14,7 @@ import { decodeEnginePacket, type EnginePacket, ProtocolError } from '@parley/pr
 import { WebSocket } from 'ws';
 import { PayloadTooLargeError, TransportError } from '../errors.js';
 import type { OutboundPacket } from '../packet.js';
-import { Transport, type TransportOwner } from './transport.js';
+import { Transport, type TransportFailure, type TransportOwner } from './transport.js';
 
 /** The transport of a `ws` WebSocket or of its TCP socket, for the shared listeners below. */
 const TRANSPORT = Symbol('parley.webSocketTransport');
@@ -139,7 +139,8 @@ export class WebSocketTransport extends Transport {
 
   #onError(error: Error & { code?: string }): void {
     if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-      this.#fail('transport full', new PayloadTooLargeError(this.#maxPayload));
+      // ws closes with 1009; engine.io reports it as a "transport error".
+      this.#fail('transport error', new PayloadTooLargeError(this.#maxPayload));
     } else {
       this.#fail('transport error', new TransportError('TRANSPORT_ERROR', error.message, { cause: error }));
     }
@@ -151,7 +152,7 @@ export class WebSocketTransport extends Transport {
     this.#fail('transport close');
   }
 
-  #fail(reason: 'transport close' | 'transport error' | 'parse error' | 'transport full', error?: Error): void {
+  #fail(reason: TransportFailure, error?: Error): void {
     const wasOpen = this.state === 'open';
     this.state = 'closed';
     if (wasOpen) this.owner.onTransportFailure(reason, error);

@@ -1,0 +1,331 @@
+/**
+ * `io.engine` and `socket.conn` as applications use them (engine.io's documented Server and
+ * Socket API), asserted against Parley and, in the same scenario, the official socket.io server.
+ */
+import { type EventEmitter, once } from 'node:events';
+import { createServer, type Server as HttpServer, type IncomingMessage, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server as OfficialServer } from 'socket.io';
+import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { Server as ParleyServer } from '../src/index.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the same scenario drives two server implementations
+type Any = any;
+type Factory = (http: HttpServer, options: Record<string, unknown>) => Any;
+
+const IMPLEMENTATIONS: Array<[string, Factory]> = [
+  ['parley', (http, options) => new ParleyServer(http, options)],
+  ['socket.io', (http, options) => new OfficialServer(http, options)],
+];
+
+const teardown: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const close of teardown.splice(0).reverse()) await close();
+});
+
+async function start(factory: Factory, options: Record<string, unknown> = {}) {
+  const http = createServer();
+  const io = factory(http, options);
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  teardown.push(async () => {
+    await io.close();
+    http.closeAllConnections();
+  });
+  const port = (http.address() as AddressInfo).port;
+  return { io, port, url: `http://127.0.0.1:${port}` };
+}
+
+function client(url: string, transports = ['polling', 'websocket']): ClientSocket {
+  const socket = connect(url, { transports, forceNew: true, reconnection: false });
+  teardown.push(() => socket.disconnect());
+  return socket;
+}
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function httpRequest(url: string, method = 'GET'): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Resolves with the status of a WebSocket handshake the server refuses. */
+function refusedUpgrade(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url.replace(/^http/, 'ws'));
+    const timer = setTimeout(() => reject(new Error('no answer to the WebSocket handshake')), 5000);
+    ws.on('error', () => {});
+    ws.on('open', () => {
+      clearTimeout(timer);
+      ws.terminate();
+      reject(new Error('the WebSocket handshake unexpectedly succeeded'));
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+  });
+}
+
+function waitFor<T extends unknown[]>(emitter: EventEmitter | ClientSocket, event: string, timeout = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for "${event}"`)), timeout);
+    (emitter as EventEmitter).once(event, (...args: unknown[]) => {
+      clearTimeout(timer);
+      resolve(args as T);
+    });
+  });
+}
+
+interface Refusal {
+  code: number;
+  message: string;
+  context: Record<string, unknown>;
+  req: IncomingMessage;
+}
+
+describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
+  it('io.engine: connection, clientsCount, generateId', async () => {
+    const { io, url } = await start(factory);
+    io.engine.generateId = (req: IncomingMessage) => `custom-${req.url?.includes('transport=polling') ? 'p' : 'w'}`;
+    const engineConnection = waitFor<[Any]>(io.engine, 'connection');
+    const socket = client(url);
+    await waitFor(socket, 'connect');
+    const [conn] = await engineConnection;
+    expect(conn.id).toBe('custom-p');
+    expect(socket.io.engine.id).toBe('custom-p');
+    expect(io.engine.clientsCount).toBe(1);
+    const closed = waitFor(conn, 'close');
+    socket.disconnect();
+    await closed;
+    expect(io.engine.clientsCount).toBe(0);
+  });
+
+  it('io.engine: initial_headers on the first response of a session, headers on every one', async () => {
+    const { io, url } = await start(factory);
+    io.engine.on('initial_headers', (headers: Record<string, string>, req: IncomingMessage) => {
+      headers['x-initial'] = String(req.url?.includes('EIO=4'));
+    });
+    io.engine.on('headers', (headers: Record<string, string>) => {
+      headers['x-every'] = 'yes';
+    });
+    const base = `${url}/socket.io/?EIO=4&transport=polling`;
+    const first = await httpRequest(base);
+    expect(first.headers['x-initial']).toBe('true');
+    expect(first.headers['x-every']).toBe('yes');
+    const sid = (JSON.parse(first.body.slice(1)) as { sid: string }).sid;
+    const next = httpRequest(`${base}&sid=${sid}`);
+    // engine.io keeps its clients in an object, Parley in a Map.
+    const session = io.engine.clients instanceof Map ? io.engine.clients.get(sid) : io.engine.clients[sid];
+    session.send('x');
+    const second = await next;
+    expect(second.headers['x-initial']).toBeUndefined();
+    expect(second.headers['x-every']).toBe('yes');
+
+    const upgradeHeaders = new Promise<Record<string, string>>((resolve) => {
+      const ws = new WebSocket(`${url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
+      teardown.push(() => ws.terminate());
+      ws.on('upgrade', (res) => resolve(res.headers as Record<string, string>));
+    });
+    const headers = await upgradeHeaders;
+    expect(headers['x-initial']).toBe('true');
+    expect(headers['x-every']).toBe('yes');
+  });
+
+  const refusals: Array<{
+    what: string;
+    options?: Record<string, unknown>;
+    setup?: (io: Any) => void;
+    query: string;
+    method?: string;
+    upgrade?: boolean;
+    status: number;
+    body?: unknown;
+    expected: (sid: string) => Omit<Refusal, 'req'>;
+  }> = [
+    {
+      what: 'an unknown transport',
+      query: 'EIO=4&transport=carrier-pigeon',
+      status: 400,
+      expected: () => ({ code: 0, message: 'Transport unknown', context: { transport: 'carrier-pigeon' } }),
+    },
+    {
+      what: 'an unknown session id',
+      query: 'EIO=4&transport=polling&sid=nope',
+      status: 400,
+      expected: () => ({ code: 1, message: 'Session ID unknown', context: { sid: 'nope' } }),
+    },
+    {
+      what: 'an unknown session id on a WebSocket',
+      query: 'EIO=4&transport=websocket&sid=nope',
+      upgrade: true,
+      status: 400,
+      expected: () => ({ code: 1, message: 'Session ID unknown', context: { sid: 'nope' } }),
+    },
+    {
+      what: 'a POST handshake',
+      query: 'EIO=4&transport=polling',
+      method: 'POST',
+      status: 400,
+      expected: () => ({ code: 2, message: 'Bad handshake method', context: { method: 'POST' } }),
+    },
+    {
+      what: 'a WebSocket handshake without an upgrade',
+      query: 'EIO=4&transport=websocket',
+      status: 400,
+      expected: () => ({ code: 3, message: 'Bad request', context: { name: 'TRANSPORT_HANDSHAKE_ERROR' } }),
+    },
+    {
+      what: 'a request on another transport than the session',
+      query: 'EIO=4&transport=websocket&sid=SID',
+      status: 400,
+      expected: () => ({
+        code: 3,
+        message: 'Bad request',
+        context: { name: 'TRANSPORT_MISMATCH', transport: 'websocket', previousTransport: 'polling' },
+      }),
+    },
+    {
+      what: 'an allowRequest refusal',
+      options: { allowRequest: (_req: unknown, callback: Any) => callback('not today', false) },
+      query: 'EIO=4&transport=polling',
+      status: 403,
+      body: { code: 4, message: 'not today' },
+      expected: () => ({ code: 4, message: 'Forbidden', context: { message: 'not today' } }),
+    },
+    {
+      what: 'an allowRequest refusal without a message',
+      options: { allowRequest: (_req: unknown, callback: Any) => callback(null, false) },
+      query: 'EIO=4&transport=polling',
+      status: 403,
+      body: { code: 4, message: 'Forbidden' },
+      expected: () => ({ code: 4, message: 'Forbidden', context: { message: null } }),
+    },
+    {
+      what: 'a failing HTTP middleware',
+      setup: (io) => io.engine.use((_req: unknown, _res: unknown, next: Any) => next(new Error('no'))),
+      query: 'EIO=4&transport=polling',
+      status: 400,
+      expected: () => ({ code: 3, message: 'Bad request', context: { name: 'MIDDLEWARE_FAILURE' } }),
+    },
+  ];
+
+  it.each(refusals)('io.engine: connection_error for $what', async (refusal) => {
+    const { io, url } = await start(factory, refusal.options);
+    refusal.setup?.(io);
+    let sid = '';
+    if (refusal.query.includes('SID')) {
+      const open = await httpRequest(`${url}/socket.io/?EIO=4&transport=polling`);
+      sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
+    }
+    const reported = waitFor<[Refusal]>(io.engine, 'connection_error');
+    const target = `${url}/socket.io/?${refusal.query.replace('SID', sid)}`;
+    if (refusal.upgrade) {
+      expect(await refusedUpgrade(target)).toBe(refusal.status);
+    } else {
+      const reply = await httpRequest(target, refusal.method);
+      expect(reply.status).toBe(refusal.status);
+      if (refusal.body !== undefined) expect(JSON.parse(reply.body)).toEqual(refusal.body);
+    }
+    const [event] = await reported;
+    expect(Object.keys(event).sort()).toEqual(['code', 'context', 'message', 'req']);
+    const { req, ...rest } = event;
+    expect(rest).toEqual(refusal.expected(sid));
+    expect(req.url).toBe(`/socket.io/?${refusal.query.replace('SID', sid)}`);
+  });
+
+  it('io.engine: connection_error for a failing generateId', async () => {
+    const { io, url } = await start(factory);
+    const failure = new Error('no ids left');
+    io.engine.generateId = () => {
+      throw failure;
+    };
+    const reported = waitFor<[Refusal]>(io.engine, 'connection_error');
+    expect((await httpRequest(`${url}/socket.io/?EIO=4&transport=polling`)).status).toBe(400);
+    const [{ code, message, context }] = await reported;
+    expect({ code, message, context }).toEqual({
+      code: 3,
+      message: 'Bad request',
+      context: { name: 'ID_GENERATION_ERROR', error: failure },
+    });
+  });
+
+  it('socket.conn: transport, readyState, protocol, request and events through an upgrade', async () => {
+    const { io, url } = await start(factory, { pingInterval: 100, pingTimeout: 1000 });
+    const events: string[] = [];
+    const created: Array<{ type: string; data?: unknown; options?: { compress?: boolean } }> = [];
+    const received: Array<{ type: string; data?: unknown }> = [];
+    const pings: unknown[] = [];
+    let conn: Any;
+    io.engine.on('connection', (engineSocket: Any) => {
+      conn = engineSocket;
+      events.push(`${conn.transport.name} ${conn.readyState} ${conn.protocol}`);
+      events.push(conn.request.url.startsWith('/socket.io/?EIO=4&transport=polling') ? 'request' : 'no request');
+      conn.on('upgrading', (transport: Any) => events.push(`upgrading ${transport.name}`));
+      conn.on('upgrade', (transport: Any) => events.push(`upgrade ${transport.name}`));
+      conn.on('heartbeat', () => events.push('heartbeat'));
+      conn.on('drain', () => events.push('drain'));
+      conn.on('packetCreate', (packet: (typeof created)[number]) => {
+        if (packet.type === 'message') created.push(packet);
+        else if (packet.type === 'ping') pings.push(packet);
+      });
+      conn.on('packet', (packet: (typeof received)[number]) => {
+        if (packet.type === 'message') received.push(packet);
+      });
+    });
+    const connection = waitFor<[Any]>(io, 'connection');
+    const socket = client(url);
+    await waitFor(socket, 'connect');
+    const [serverSocket] = await connection;
+    expect(serverSocket.conn).toBe(conn);
+    expect(events.slice(0, 2)).toEqual(['polling open 4', 'request']);
+    if (conn.transport.name !== 'websocket') await waitFor(conn, 'upgrade');
+    expect(conn.transport.name).toBe('websocket');
+    await waitFor(conn, 'heartbeat');
+    expect(pings[0]).toEqual({ type: 'ping', options: { compress: true } });
+    expect(Object.keys(pings[0] as object)).toEqual(['type', 'options']);
+
+    serverSocket.emit('plain', 1);
+    serverSocket.compress(false).emit('uncompressed', 2);
+    await waitFor(socket, 'uncompressed');
+    expect(created.slice(-2)).toEqual([
+      { type: 'message', data: '2["plain",1]', options: { compress: true } },
+      { type: 'message', data: '2["uncompressed",2]', options: { compress: false } },
+    ]);
+
+    const hello = waitFor(serverSocket, 'hello');
+    socket.emit('hello', 'there');
+    await hello;
+    expect(received.at(-1)).toEqual({ type: 'message', data: '2["hello","there"]' });
+
+    expect(events.indexOf('upgrading websocket')).toBeGreaterThan(1);
+    expect(events.indexOf('upgrading websocket')).toBeLessThan(events.indexOf('upgrade websocket'));
+    expect(events).toContain('heartbeat');
+    expect(events).toContain('drain');
+
+    const closed = waitFor<[string, unknown]>(conn, 'close');
+    socket.disconnect();
+    const [reason, description] = await closed;
+    expect(reason).toBe('transport close');
+    expect(description).toBeUndefined();
+    expect(conn.readyState).toBe('closed');
+  });
+});

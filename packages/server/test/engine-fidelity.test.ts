@@ -1,0 +1,312 @@
+/**
+ * What a raw Engine.IO client observes at the edges of a session (closing, protocol violations,
+ * duplicate upgrades, recovery), asserted against Parley and, in the same scenario, against the
+ * official socket.io server: the official behaviour is the spec.
+ */
+import { EventEmitter, once } from 'node:events';
+import { createServer, type Server as HttpServer, request } from 'node:http';
+import { type AddressInfo, connect as connectTcp } from 'node:net';
+import { Server as OfficialServer } from 'socket.io';
+import { io as connectClient } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { Server as ParleyServer } from '../src/index.js';
+
+interface AnyIo {
+  emit(event: string, ...args: unknown[]): unknown;
+  close(): unknown;
+  bind(engine: unknown): unknown;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+}
+type Factory = (http: HttpServer, options: Record<string, unknown>) => AnyIo;
+
+const IMPLEMENTATIONS: Array<[string, Factory]> = [
+  ['parley', (http, options) => new ParleyServer(http, options) as unknown as AnyIo],
+  ['socket.io', (http, options) => new OfficialServer(http, options) as unknown as AnyIo],
+];
+
+const teardown: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const close of teardown.splice(0).reverse()) await close();
+});
+
+interface Reply {
+  status: number;
+  body: string;
+}
+
+function httpRequest(url: string, method = 'GET', body?: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function start(factory: Factory, options: Record<string, unknown> = {}) {
+  const http = createServer();
+  const io = factory(http, options);
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  teardown.push(async () => {
+    await io.close();
+    http.closeAllConnections();
+  });
+  const port = (http.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`;
+  return {
+    io,
+    port,
+    /** Opens a polling session; returns its id and the URL of its requests. */
+    async session(): Promise<{ sid: string; url: string }> {
+      const open = await httpRequest(base);
+      const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
+      return { sid, url: `${base}&sid=${sid}` };
+    },
+    webSocket(sid: string): WebSocket {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket&sid=${sid}`);
+      ws.on('error', () => {});
+      teardown.push(() => ws.terminate());
+      return ws;
+    },
+  };
+}
+
+/** Waits until the server holds a poll of session `sid`. */
+async function untilParked(io: AnyIo, sid: string): Promise<void> {
+  // Both engines say `transport.writable` while they hold a poll (engine.io keeps its clients
+  // in an object, Parley in a Map).
+  const clients = (io as unknown as { engine: { clients: unknown } }).engine.clients;
+  const session = (clients instanceof Map ? clients.get(sid) : (clients as Record<string, unknown>)[sid]) as {
+    transport: { writable: boolean };
+  };
+  const deadline = Date.now() + 5000;
+  while (!session.transport.writable) {
+    if (Date.now() > deadline) throw new Error('the GET was not parked');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** Sends a GET and resolves once the server holds it (it is then the session's pending poll). */
+async function parkedGet(io: AnyIo, sid: string, url: string): Promise<{ reply: Promise<Reply> }> {
+  const reply = httpRequest(url);
+  await untilParked(io, sid);
+  // Wrapped: an async function returning the promise itself would wait for the answer.
+  return { reply };
+}
+
+function nextMessage(ws: WebSocket): Promise<string> {
+  return withTimeout(
+    new Promise((resolve) => ws.once('message', (data: Buffer) => resolve(data.toString()))),
+    'a WebSocket message',
+  );
+}
+
+function withTimeout<T>(promise: Promise<T>, what: string, timeout = 5000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeout);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
+  it('answers a pending GET with a noop when the client POSTs a CLOSE packet', async () => {
+    const server = await start(factory);
+    const { sid, url } = await server.session();
+    const poll = await parkedGet(server.io, sid, url);
+    const post = await httpRequest(url, 'POST', '1');
+    expect(post).toEqual({ status: 200, body: 'ok' });
+    expect(await poll.reply).toEqual({ status: 200, body: '6' });
+    const next = await httpRequest(url);
+    expect(next.status).toBe(400);
+    expect(JSON.parse(next.body)).toEqual({ code: 1, message: 'Session ID unknown' });
+  });
+
+  const violations: Array<[string, string | undefined, string]> = [
+    ['a second CONNECT', '40', '40'],
+    ['an EVENT before CONNECT', undefined, '42["x"]'],
+    ['an EVENT for a namespace never joined', '40', '42/other,["x"]'],
+    ['an undecodable packet', undefined, '4zzz'],
+    ['an undecodable packet after CONNECT', '40', '4zzz'],
+  ];
+
+  describe.each(violations)('after %s', (_what, setup, violation) => {
+    it('the next poll gets NOOP then CLOSE in one payload, and the session is gone', async () => {
+      const server = await start(factory);
+      const { url } = await server.session();
+      if (setup !== undefined) {
+        await httpRequest(url, 'POST', setup);
+        expect((await httpRequest(url)).body).toMatch(/^40\{"sid":"[^"]+"\}$/);
+      }
+      expect(await httpRequest(url, 'POST', violation)).toEqual({ status: 200, body: 'ok' });
+      expect(await httpRequest(url)).toEqual({ status: 200, body: '6\x1e1' });
+      expect((await httpRequest(url)).status).toBe(400);
+    });
+
+    it('a poll pending at the time gets CLOSE', async () => {
+      const server = await start(factory);
+      const { sid, url } = await server.session();
+      if (setup !== undefined) {
+        await httpRequest(url, 'POST', setup);
+        await httpRequest(url);
+      }
+      const poll = await parkedGet(server.io, sid, url);
+      await httpRequest(url, 'POST', violation);
+      expect(await poll.reply).toEqual({ status: 200, body: '1' });
+      expect((await httpRequest(url)).status).toBe(400);
+    });
+  });
+
+  it('an undecodable packet reaches the socket\'s error listener, then it disconnects with "forced close"', async () => {
+    const server = await start(factory);
+    const { url } = await server.session();
+    const connection = new Promise<EventEmitter>((resolve) => server.io.on('connection', resolve));
+    await httpRequest(url, 'POST', '40');
+    await httpRequest(url);
+    const socket = await withTimeout(connection, 'the connection');
+    const events: string[] = [];
+    socket.on('error', (error: Error) => events.push(`error ${error instanceof Error}`));
+    socket.on('disconnect', (reason: string) => events.push(`disconnect ${reason}`));
+    await httpRequest(url, 'POST', '4zzz');
+    expect(events).toEqual(['error true']);
+    expect(await httpRequest(url)).toEqual({ status: 200, body: '6\x1e1' });
+    expect(events).toEqual(['error true', 'disconnect forced close']);
+  });
+
+  it('completes the handshake of a second WebSocket for an upgraded session, then closes it', async () => {
+    const server = await start(factory);
+    const { sid } = await server.session();
+    const first = server.webSocket(sid);
+    await once(first, 'open');
+    first.send('2probe');
+    expect(await nextMessage(first)).toBe('3probe');
+    first.send('5');
+
+    const second = server.webSocket(sid);
+    let refused = false;
+    second.on('unexpected-response', () => {
+      refused = true;
+    });
+    const opened = once(second, 'open').then(() => true);
+    const closed = withTimeout(once(second, 'close'), 'the second WebSocket to close');
+    await closed;
+    expect(refused).toBe(false);
+    expect(await opened).toBe(true);
+
+    // The first one still carries the session.
+    first.send('40');
+    expect(await nextMessage(first)).toMatch(/^40\{"sid":"[^"]+"\}$/);
+  });
+
+  it('reports "transport error" when a pending poll goes away', async () => {
+    const server = await start(factory);
+    const { sid, url } = await server.session();
+    const connection = new Promise<EventEmitter>((resolve) => server.io.on('connection', resolve));
+    await httpRequest(url, 'POST', '40');
+    await httpRequest(url);
+    const socket = await withTimeout(connection, 'the connection');
+    const disconnected = withTimeout(
+      new Promise<unknown[]>((resolve) => socket.once('disconnect', (...args: unknown[]) => resolve(args))),
+      'the disconnection',
+    );
+    const raw = connectTcp(server.port, '127.0.0.1');
+    teardown.push(() => raw.destroy());
+    await once(raw, 'connect');
+    raw.write(`GET /socket.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    await untilParked(server.io, sid);
+    raw.destroy();
+    const [reason, description] = await disconnected;
+    expect(reason).toBe('transport error');
+    expect((description as Error).message).toBe('poll connection closed prematurely');
+  });
+
+  it.each<[string, string, string | undefined]>([
+    ['websocket', 'transport error', undefined],
+    // The POST is answered 413; socket.io-client then closes its transport.
+    ['polling', 'transport close', 'transport error'],
+  ])(
+    'a message over maxHttpBufferSize over %s: the server sees "%s"',
+    async (transport, serverReason, clientReason) => {
+      const server = await start(factory, { maxHttpBufferSize: 1000 });
+      const connection = new Promise<EventEmitter>((resolve) => server.io.on('connection', resolve));
+      const client = connectClient(`http://127.0.0.1:${server.port}`, { transports: [transport], reconnection: false });
+      teardown.push(() => client.close());
+      const socket = await withTimeout(connection, 'the connection');
+      const serverSide = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+      const clientSide = new Promise<string>((resolve) => client.once('disconnect', resolve));
+      client.emit('big', 'x'.repeat(5000));
+      expect(await withTimeout(serverSide, 'the server-side disconnection')).toBe(serverReason);
+      if (clientReason !== undefined) {
+        expect(await withTimeout(clientSide, 'the client-side disconnection')).toBe(clientReason);
+      }
+    },
+  );
+
+  it('replays missed events before the CONNECT of a recovered session, in one poll', async () => {
+    const server = await start(factory, { connectionStateRecovery: {} });
+    const first = await server.session();
+    await httpRequest(first.url, 'POST', '40');
+    const connect = JSON.parse((await httpRequest(first.url)).body.slice(2)) as { sid: string; pid: string };
+    server.io.emit('hello', 1);
+    const [, , offset] = JSON.parse((await httpRequest(first.url)).body.slice(2)) as [string, number, string];
+    await httpRequest(first.url, 'POST', '1');
+    server.io.emit('missed', 'a');
+    server.io.emit('missed', 'b');
+
+    const second = await server.session();
+    await httpRequest(second.url, 'POST', `40${JSON.stringify({ pid: connect.pid, offset })}`);
+    const records = (await httpRequest(second.url)).body.split('\x1e');
+    expect(records).toHaveLength(3);
+    expect(records[0]).toMatch(/^42\["missed","a","[^"]+"\]$/);
+    expect(records[1]).toMatch(/^42\["missed","b","[^"]+"\]$/);
+    expect(records[2]).toBe(`40${JSON.stringify({ sid: connect.sid, pid: connect.pid })}`);
+  });
+
+  it('connects a socket whose engine session has no HTTP request (WebTransport-style)', async () => {
+    const io = factory(createServer(), {});
+    teardown.push(() => io.close());
+    const engine = Object.assign(new EventEmitter(), { clients: new Map(), clientsCount: 0, close() {} });
+    io.bind(engine);
+    const sent: unknown[] = [];
+    const conn = Object.assign(new EventEmitter(), {
+      id: 'session-without-request',
+      protocol: 4,
+      readyState: 'open',
+      transport: { name: 'webtransport', writable: true },
+      request: undefined,
+      remoteAddress: '192.0.2.1',
+      send(data: unknown) {
+        sent.push(data);
+        return conn;
+      },
+      write(data: unknown) {
+        return conn.send(data);
+      },
+      sendPrepared(message: { data: unknown }) {
+        sent.push(message.data);
+      },
+      close() {
+        conn.readyState = 'closed';
+      },
+    });
+    const connected = new Promise<{ handshake: Record<string, unknown> }>((resolve) => io.on('connection', resolve));
+    engine.emit('connection', conn);
+    // A CONNECT to the main namespace. engine.io emits each message as both events; the socket
+    // layer listens to one of them.
+    conn.emit('data', '0');
+    conn.emit('message', '0');
+    const { handshake } = await withTimeout(connected, 'the connection');
+    expect(handshake).toMatchObject({ headers: {}, address: '192.0.2.1', xdomain: false, secure: true, query: {} });
+    expect(handshake.url).toBeUndefined();
+    expect(sent[0]).toMatch(/^0\{"sid":"[^"]+"\}$/);
+  });
+});
