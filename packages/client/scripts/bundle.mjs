@@ -17,7 +17,7 @@ export const DEFAULT_OUTDIR = resolve(root, 'dist/bundle');
 
 /** Members used across the client's own classes only; user code never sees or passes them. */
 const INTERNAL_MEMBERS =
-  /^(writePacket|destroySocket|emitReserved|dispatch|deliver|checkPause|reading|onOpen|onError|onClose|hasPingExpired|withError|tryCount|fromQueue|pending|state|request|url|listener)$/;
+  /^(writePacket|destroySocket|emitReserved|dispatch|deliver|checkPause|reading|onOpen|onError|onClose|hasPingExpired|withError|resentOnReconnect|tryCount|fromQueue|pending|state|request|url|listener)$/;
 
 const browserPlatform = {
   name: 'browser-platform',

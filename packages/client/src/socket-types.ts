@@ -9,6 +9,13 @@ export interface SocketOptions {
   retries?: number;
   /** Default ack timeout in ms for every emit with an ack (and each retry). */
   ackTimeout?: number;
+  /**
+   * Parley option, off by default: when the connection drops, call every pending ack at once
+   * with an `AckError` (code `DISCONNECTED`), plain callbacks included (as their only argument).
+   * By default, as in socket.io-client, only acks that take an error first (`timeout()`,
+   * `ackTimeout`, `emitWithAck`) fail; a plain callback is never called.
+   */
+  failPendingAcksOnDisconnect?: boolean;
 }
 
 /** A packet as the socket queues it: the Socket.IO packet plus per-message options. */
@@ -16,7 +23,12 @@ export interface OutgoingSocketPacket extends SocketPacket {
   options?: { compress?: boolean };
 }
 
-export type Ack = Listener & { withError?: boolean };
+/**
+ * `withError`: the callback takes an error (or null) first, so it is called on timeout and on
+ * disconnection. `resentOnReconnect`: a retried packet's callback, left pending across a
+ * disconnection (the packet is sent again) unless a timeout wraps it.
+ */
+export type Ack = Listener & { withError?: boolean; resentOnReconnect?: boolean };
 export interface Flags {
   compress?: boolean;
   volatile?: boolean;

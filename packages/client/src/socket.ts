@@ -135,9 +135,9 @@ export class Socket<
       packet.id = this.#ids++;
       this.#registerAck(packet.id, args.pop() as Ack, flags.timeout);
     }
-    const engine = this.io.engine;
-    const connected = this.connected && !engine?.hasPingExpired();
-    if (flags.volatile && !(connected && engine?.transport.writable)) return this;
+    const connected = this.#canSend();
+    // Volatile: sent now or never (socket.io-client's documented semantics; it never buffers one).
+    if (flags.volatile && !(connected && this.io.engine?.transport.writable)) return this;
     if (connected) {
       this.#notifyOutgoing(args);
       this.#packet(packet);
@@ -243,7 +243,12 @@ export class Socket<
     this.#acks.set(id, wrapped);
   }
 
-  /** `retries`: queue the emit; one in flight, the next sent once this one is acknowledged. */
+  /**
+   * `retries`: queue the emit; one in flight, the next sent once this one is acknowledged. The
+   * server's answer is always a success (socket.io-client, without a timeout, takes its first
+   * argument for an error and sends the packet again). A try fails by timeout or, with a
+   * timeout, by disconnection; without one the packet just goes again after reconnecting.
+   */
   #enqueue(args: unknown[], flags: Flags): void {
     const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as Ack) : undefined;
     const entry: QueuedEmit = { tryCount: 0, pending: false, args, flags: { ...flags, fromQueue: true } };
@@ -260,18 +265,27 @@ export class Socket<
       this.#drainQueue();
     };
     onAck.withError = true;
+    onAck.resentOnReconnect = true;
     args.push(onAck);
     this.#queue.push(entry);
     this.#drainQueue();
   }
 
+  /** Sends the head of the queue if nothing is in flight (`force`: resend it after a reconnection). */
   #drainQueue(force = false): void {
     const entry = this.#queue[0];
-    if (!this.connected || !entry || (entry.pending && !force)) return;
+    // Only while the packet can go out now: a queued packet is never parked in the send buffer,
+    // which the next connection would flush beside this resend.
+    if (!entry || (entry.pending && !force) || !this.#canSend()) return;
     entry.pending = true;
     entry.tryCount++;
     this.#flags = entry.flags;
     (this.emit as (...all: unknown[]) => this)(...entry.args);
+  }
+
+  /** Connected, with a live heartbeat (a throttled background tab can miss the ping deadline). */
+  #canSend(): boolean {
+    return this.connected && !this.io.engine?.hasPingExpired();
   }
 
   #packet(packet: OutgoingSocketPacket): void {
@@ -294,8 +308,9 @@ export class Socket<
     const data = packet.data as Record<string, unknown> | undefined;
     switch (packet.type) {
       case PacketType.CONNECT:
-        if (typeof data?.sid === 'string') this.#onConnect(data.sid, data.pid as string | undefined);
-        else this.emitReserved('connect_error', new ConnectError('invalid CONNECT reply from the server'));
+        if (data?.sid) this.#onConnect(data.sid as string, data.pid as string | undefined);
+        // a v2 server connects the main namespace by itself, with no sid: tell the app why nothing works
+        else this.emitReserved('connect_error', new ConnectError(V2_SERVER));
         return;
       case PacketType.EVENT:
       case PacketType.BINARY_EVENT: {
@@ -368,15 +383,20 @@ export class Socket<
   }
 
   /**
-   * Acks sent on the connection that just dropped can never be answered: fail them now with a
-   * coded error (plain callbacks get it as their only argument) rather than leave them hanging.
-   * Acks of packets still in the send buffer stay: those packets go out on the next connection.
+   * Acks sent on the connection that just dropped can never be answered. As in socket.io-client,
+   * those that take an error first (a timeout, `emitWithAck`) fail now, and plain callbacks are
+   * forgotten, never called; with `failPendingAcksOnDisconnect` every one fails (a plain callback
+   * gets the error as its only argument). Acks of packets still in the send buffer stay: those
+   * packets go out on the next connection. A retried packet without a timeout waits to be resent.
    */
   #failAcks(): void {
+    const failAll = this.#opts.failPendingAcksOnDisconnect;
     for (const [id, ack] of this.#acks) {
       if (this.sendBuffer.some((packet) => packet.id === id)) continue;
       this.#acks.delete(id);
-      ack.call(this, new AckError('DISCONNECTED', 'socket has been disconnected'));
+      if (failAll || (ack.withError && !ack.resentOnReconnect)) {
+        ack.call(this, new AckError('DISCONNECTED', 'socket has been disconnected'));
+      }
     }
   }
 
@@ -391,6 +411,10 @@ export class Socket<
     this.io.destroySocket(this);
   }
 }
+
+/** socket.io-client's words for a CONNECT reply without a sid, which only a v2 server sends. */
+const V2_SERVER =
+  'It seems you are trying to reach a Socket.IO server in v2.x with a v3.x client, but they are not compatible (more information here: https://socket.io/docs/v3/migrating-from-2-x-to-3-0/)';
 
 /** Calls each listener (on a copy: a listener may remove itself). */
 function callAll(listeners: Listener[], self: unknown, args: unknown[]): void {

@@ -25,9 +25,11 @@ export abstract class HttpTransport extends Transport {
 
   close(): void {
     // A paused transport has been replaced by an upgrade: its sid is no longer ours to close.
+    // After a close packet the server answers the pending GET itself; aborting it would race the
+    // close packet, and the server would report "transport error" instead of "transport close".
     if (this.state === 'open' || this.state === 'pausing') this.send([{ type: 'close' }]);
+    else this.#reader?.abort();
     this.state = 'closed';
-    this.#reader?.abort();
   }
 
   override pause(onPause: () => void): void {
