@@ -4,6 +4,7 @@
  */
 import { ProtocolError } from '../errors.js';
 import { insertAttachments } from './binary.js';
+import { MAX_NESTING_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { PacketType, RESERVED_EVENTS, type SocketPacket } from './packet.js';
 
 export interface DecoderOptions {
@@ -140,6 +141,10 @@ export function parseText(text: string, maxAttachments = DEFAULT_MAX_ATTACHMENTS
   }
   let data: unknown;
   if (i < text.length) {
+    // The packet's own array (or object) is one level; its data may nest MAX_NESTING_DEPTH more.
+    if (nestsDeeperThan(text, i, MAX_NESTING_DEPTH + 1)) {
+      throw new ProtocolError('NESTED_TOO_DEEP', `packet data is nested deeper than ${MAX_NESTING_DEPTH} levels`);
+    }
     try {
       data = JSON.parse(text.slice(i));
     } catch (error) {
