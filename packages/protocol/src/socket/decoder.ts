@@ -141,14 +141,15 @@ export function parseText(text: string, maxAttachments = DEFAULT_MAX_ATTACHMENTS
   }
   let data: unknown;
   if (i < text.length) {
-    // The packet's own array (or object) is one level; its data may nest MAX_NESTING_DEPTH more.
-    if (nestsDeeperThan(text, i, MAX_NESTING_DEPTH + 1)) {
-      throw new ProtocolError('NESTED_TOO_DEEP', `packet data is nested deeper than ${MAX_NESTING_DEPTH} levels`);
-    }
     try {
       data = JSON.parse(text.slice(i));
     } catch (error) {
       throw new ProtocolError('INVALID_JSON', 'packet data is not valid JSON', { cause: error });
+    }
+    // The packet's own array (or object) is one level; its data may nest MAX_NESTING_DEPTH more.
+    // Text too short to open and close that many levels (two characters each) is not walked.
+    if (text.length - i > 2 * MAX_NESTING_DEPTH && nestsDeeperThan(data, MAX_NESTING_DEPTH + 1)) {
+      throw new ProtocolError('NESTED_TOO_DEEP', `data is nested deeper than ${MAX_NESTING_DEPTH} levels`);
     }
   }
   const packet: SocketPacket = { type: type as PacketType, nsp, data };
