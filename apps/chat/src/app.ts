@@ -6,7 +6,16 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { attachChat } from './chat/handlers.js';
-import { type ClusterOptions, createAdapter, createRealtimeServer, type RealtimeServer } from './realtime.js';
+import { type Identify, identityFunction } from './chat/identity.js';
+import type { RequestBudgets } from './chat/request-limits.js';
+import { guardOrigins } from './origin-check.js';
+import {
+  type ClusterOptions,
+  createAdapter,
+  createRealtimeServer,
+  REALTIME_PATH,
+  type RealtimeServer,
+} from './realtime.js';
 import type { ChatStore } from './store/index.js';
 
 export interface ChatServerOptions {
@@ -17,6 +26,14 @@ export interface ChatServerOptions {
   cluster?: ClusterOptions;
   /** Called with the realtime server before it joins the cluster, e.g. to log adapter events. */
   onRealtimeServer?: (io: RealtimeServer) => void;
+  /** Origins allowed to use the realtime endpoint besides the chat's own (default none). */
+  allowedOrigins?: readonly string[];
+  /** Trusted reverse proxies in front of the chat, for the client address (default 0). */
+  trustProxy?: number;
+  /** Whom requests count against (default: `socket.data.userId`, else the client address). */
+  identify?: Identify;
+  /** Overrides of the per-identity request budgets. */
+  budgets?: Partial<RequestBudgets>;
 }
 
 export interface ChatServer {
@@ -67,11 +84,17 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
     throw err;
   });
   const httpServer = createServer(createApp());
-  const io = createRealtimeServer(httpServer, cluster?.adapter);
+  const io = createRealtimeServer(httpServer, cluster?.adapter, options.allowedOrigins);
+  // After the realtime server attached: the guard must see each request before it does.
+  const unguard = guardOrigins(httpServer, REALTIME_PATH, { allowedOrigins: options.allowedOrigins ?? [] });
   options.onRealtimeServer?.(io);
-  const chat = attachChat(io, options.store);
+  const chat = attachChat(io, options.store, {
+    identify: options.identify ?? identityFunction({ trustProxy: options.trustProxy }),
+    budgets: options.budgets,
+  });
   const shutdown = async () => {
     chat.close();
+    unguard();
     httpServer.closeAllConnections();
     // The server first (its adapter says goodbye to the other nodes), then Redis, then the store.
     await io.close();

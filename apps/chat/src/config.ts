@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { parseAllowedOrigins } from './origin-check.js';
 
 export interface ChatConfig {
   port: number;
@@ -15,6 +16,10 @@ export interface ChatConfig {
   redisKey: string;
   /** How often a node announces itself to the others; one silent for twice as long is gone. */
   heartbeatMs: number;
+  /** Origins allowed to use the realtime endpoint besides the chat's own (ALLOWED_ORIGINS). */
+  allowedOrigins: string[];
+  /** Trusted reverse proxies in front of the chat (TRUST_PROXY): X-Forwarded-For hops to believe. */
+  trustProxy: number;
 }
 
 export class ConfigError extends Error {
@@ -43,6 +48,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
   if (databaseSchema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(databaseSchema)) {
     throw new ConfigError(`DATABASE_SCHEMA must be a lower-case SQL identifier, got "${databaseSchema}".`);
   }
+  const allowedOrigins = parseAllowedOrigins(env.ALLOWED_ORIGINS);
+  if (!Array.isArray(allowedOrigins)) {
+    throw new ConfigError(
+      `ALLOWED_ORIGINS must be comma-separated origins like https://chat.example.com, got "${allowedOrigins.invalid}".`,
+    );
+  }
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -52,6 +63,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
     redisUrl,
     redisKey: env.REDIS_KEY || DEFAULT_REDIS_KEY,
     heartbeatMs: integer(env, 'CLUSTER_HEARTBEAT_MS', DEFAULT_HEARTBEAT_MS, 50, 600_000),
+    allowedOrigins,
+    trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10),
   };
 }
 

@@ -21,6 +21,8 @@ async function main(): Promise<void> {
     host: config.host,
     cluster,
     onRealtimeServer: cluster ? reportClusterEvents : undefined,
+    allowedOrigins: config.allowedOrigins,
+    trustProxy: config.trustProxy,
   });
   const storage = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite ${config.sqliteFile}`;
   console.log(`Parley chat is running at ${server.url}  (storage: ${storage})`);

@@ -17,11 +17,22 @@ export type RealtimeServer = Server;
 /** How long a dropped client's session (id, rooms, missed messages) is kept for recovery. */
 export const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
 
-export function createRealtimeServer(httpServer: HttpServer, adapter?: AdapterConstructor): RealtimeServer {
+/** Where the realtime endpoint is served (the default of both servers and the browser client). */
+export const REALTIME_PATH = '/socket.io';
+
+export function createRealtimeServer(
+  httpServer: HttpServer,
+  adapter?: AdapterConstructor,
+  allowedOrigins: readonly string[] = [],
+): RealtimeServer {
   return new Server(httpServer, {
+    path: REALTIME_PATH,
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
     // Chat messages are at most 2,000 characters; nothing legitimate comes near this.
     maxHttpBufferSize: 100_000,
+    // Pages served from the listed origins read polling responses cross-origin; the origin check
+    // (origin-check.ts) refuses every other site before this matters.
+    ...(allowedOrigins.length > 0 ? { cors: { origin: [...allowedOrigins] } } : {}),
     ...(adapter ? { adapter } : {}),
   });
 }

@@ -93,6 +93,9 @@ export class Cluster {
       DATABASE_SCHEMA: this.schema,
       CLUSTER_HEARTBEAT_MS: '1000',
       CHAT_DB: '',
+      // As behind a load balancer: tests give their clients distinct X-Forwarded-For addresses, so
+      // they do not all share 127.0.0.1's request budgets.
+      TRUST_PROXY: '1',
     });
     const node: ChatNode = { process, url: `http://127.0.0.1:${port}`, port };
     this.nodes.push(node);

@@ -214,6 +214,22 @@ describe.skipIf(!hasChromium && !process.env.CI)('chat in a real browser', { tim
     expect(fs.statSync(path.join(SCREENSHOTS, 'chat-phone.png')).size).toBeGreaterThan(5000);
     expect(pageErrors).toEqual([]);
   });
+
+  // Last: the burst fills the room, which the tests above look at exactly.
+  it('keeps messages refused by the rate limit in the outbox and sends them after the wait, once, in order', async () => {
+    // More than the send budget (10 per 5 s) at once: the rest are refused with a wait.
+    const texts = Array.from({ length: 14 }, (_, i) => `burst ${i}`);
+    for (const text of texts) await send(ada, text);
+    // One toast per refusal: there may be several.
+    await ada
+      .locator('.toast', { hasText: /sending too fast; wait \d+ seconds?/ })
+      .first()
+      .waitFor(WAIT);
+    await shown(bob, 'burst 13');
+    expect((await visibleTexts(bob)).filter((text) => text.startsWith('burst '))).toEqual(texts);
+    await ada.locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'burst 13' }).waitFor(WAIT);
+    expect(await ada.locator('#pending-list .msg').count()).toBe(0);
+  });
 });
 
 /** A room with 120 old messages, written before the server starts (then closed, as the server owns the file). */

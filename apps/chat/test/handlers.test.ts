@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, Harness, once, request } from './helpers.js';
+import { collect, Harness, nickAsUserId, once, request } from './helpers.js';
 
 interface Message {
   id: number;
@@ -179,13 +179,17 @@ describe('messages', () => {
     expect(bad.error).toEqual({ code: 'BAD_REQUEST', message: '"before" must be a message id.' });
   });
 
-  it('rate-limits each socket to 10 messages per 5 seconds', async () => {
-    const { url } = await harness.startServer();
+  it('rate-limits each user to 10 messages per 5 seconds, however many sockets they open', async () => {
+    const { url } = await harness.startServer({ onRealtimeServer: nickAsUserId });
     const ada = await joined(url, 'ada');
+    const adaAgain = await joined(url, 'ada');
     const bob = await joined(url, 'bob');
     const results = [];
     for (let i = 0; i < 11; i++) {
-      results.push(await request<{ ok: boolean } | Failure>(ada, 'message:send', { room: 'general', text: `m${i}` }));
+      const socket = i % 2 === 0 ? ada : adaAgain;
+      results.push(
+        await request<{ ok: boolean } | Failure>(socket, 'message:send', { room: 'general', text: `m${i}` }),
+      );
     }
     expect(results.slice(0, 10).every((r) => r.ok)).toBe(true);
     const limited = results[10] as Failure;
@@ -193,7 +197,7 @@ describe('messages', () => {
     expect(limited.error.message).toMatch(/sending too fast; wait \d+ seconds?\./);
     expect(limited.error.retryAfterMs).toBeGreaterThan(0);
     expect(limited.error.retryAfterMs).toBeLessThanOrEqual(5000);
-    // The limit is per socket: someone else can still talk.
+    // The limit is per user: someone else can still talk.
     expect((await request(bob, 'message:send', { room: 'general', text: 'me too' })).ok).toBe(true);
   });
 

@@ -2,13 +2,29 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
-import { type ChatServer, startChatServer } from '../src/app.js';
+import { type ChatServer, type ChatServerOptions, startChatServer } from '../src/app.js';
+import type { RealtimeServer } from '../src/realtime.js';
 import { SqliteStore } from '../src/store/index.js';
 
 /** A fresh directory under the OS temp dir, removed by the returned cleanup. */
 export function tempDir(prefix: string): { dir: string; remove(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface ClientOptions {
+  reconnection?: boolean;
+  /** Default: WebSocket only. */
+  transports?: ('polling' | 'websocket')[];
+  /** Extra handshake headers, e.g. Origin or X-Forwarded-For. */
+  headers?: Record<string, string>;
+}
+
+/** A distinct documentation-range address per call, for X-Forwarded-For. */
+let nextAddress = 0;
+export function uniqueAddress(): string {
+  nextAddress++;
+  return `198.51.${(nextAddress >> 8) & 255}.${nextAddress & 255}`;
 }
 
 /** Collects servers, stores, clients and directories to close after each test. */
@@ -19,28 +35,31 @@ export class Harness {
     this.#cleanups.push(cleanup);
   }
 
-  async startServer(): Promise<{ server: ChatServer; store: SqliteStore; url: string }> {
+  async startServer(
+    options: Omit<Partial<ChatServerOptions>, 'store' | 'port' | 'host'> = {},
+  ): Promise<{ server: ChatServer; store: SqliteStore; url: string }> {
     const tmp = tempDir('parley-chat-');
     this.defer(() => tmp.remove());
     const store = new SqliteStore(path.join(tmp.dir, 'chat.db'));
-    const server = await startChatServer({ store, port: 0, host: '127.0.0.1' });
+    const server = await startChatServer({ ...options, store, port: 0, host: '127.0.0.1' });
     this.defer(() => server.close());
     return { server, store, url: `http://127.0.0.1:${server.port}` };
   }
 
-  client(url: string, nick: unknown, options: { reconnection?: boolean } = {}): ClientSocket {
+  client(url: string, nick: unknown, options: ClientOptions = {}): ClientSocket {
     const socket = connect(url, {
       auth: { nick },
-      transports: ['websocket'],
+      transports: options.transports ?? ['websocket'],
       reconnection: options.reconnection ?? false,
       forceNew: true,
+      ...(options.headers ? { extraHeaders: options.headers } : {}),
     });
     this.defer(() => socket.disconnect());
     return socket;
   }
 
   /** Connects and resolves once connected (rejects on connect_error). */
-  async connected(url: string, nick: string, options: { reconnection?: boolean } = {}): Promise<ClientSocket> {
+  async connected(url: string, nick: string, options: ClientOptions = {}): Promise<ClientSocket> {
     const socket = this.client(url, nick, options);
     await once(socket, 'connect');
     return socket;
@@ -50,6 +69,19 @@ export class Harness {
     const cleanups = this.#cleanups.splice(0).reverse();
     for (const cleanup of cleanups) await cleanup();
   }
+}
+
+/**
+ * Stands in for the accounts the chat does not have yet: an auth middleware that makes the
+ * nickname the user id, so budgets are per user instead of per address (every test client shares
+ * 127.0.0.1).
+ */
+export function nickAsUserId(io: RealtimeServer): void {
+  io.use((socket, next) => {
+    const nick = (socket.handshake.auth as { nick?: unknown }).nick;
+    if (typeof nick === 'string') socket.data.userId = nick;
+    next();
+  });
 }
 
 /** Resolves with the first arguments of `event`; rejects on connect_error or after `ms`. */

@@ -10,7 +10,7 @@ import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bundle, removeBundle } from './chat-process.js';
 import { type ChatNode, Cluster, findServices, HOW_TO_START, presenceIn } from './cluster-harness.js';
-import { collect, Harness, once, request } from './helpers.js';
+import { collect, Harness, once, request, uniqueAddress } from './helpers.js';
 
 interface Message {
   id: number;
@@ -66,7 +66,7 @@ if ('error' in services) {
     /** A fresh room per test, created through node 1, so tests never see each other's traffic. */
     const newRoom = async (): Promise<string> => {
       const room = `r-${randomBytes(4).toString('hex')}`;
-      const creator = await harness.connected(n1.url, 'creator');
+      const creator = await harness.connected(n1.url, 'creator', { headers: { 'X-Forwarded-For': uniqueAddress() } });
       const created = await request<{ ok: boolean; created: boolean }>(creator, 'room:create', { room });
       expect(created).toMatchObject({ ok: true, created: true });
       creator.disconnect();

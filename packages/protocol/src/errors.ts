@@ -15,6 +15,7 @@ export type ProtocolErrorCode =
   | 'UNEXPECTED_ATTACHMENT'
   | 'UNEXPECTED_TEXT'
   | 'INVALID_PAYLOAD'
+  | 'NESTED_TOO_DEEP'
   | 'RESERVED_EVENT';
 
 /**

@@ -28,6 +28,7 @@ export { ProtocolError, type ProtocolErrorCode } from './errors.js';
 export { extractAttachments, hasBinary, insertAttachments } from './socket/binary.js';
 export { DEFAULT_MAX_ATTACHMENTS, Decoder, type DecoderOptions, parseText } from './socket/decoder.js';
 export { encodePacket } from './socket/encoder.js';
+export { MAX_NESTING_DEPTH } from './socket/json-depth.js';
 export { type EncodedPacket, PacketType, RESERVED_EVENTS, type SocketPacket } from './socket/packet.js';
 
 /** Engine.IO protocol revision spoken by this package (the `EIO` query parameter). */

@@ -199,7 +199,7 @@ describe('Socket.IO decoder: strict validation with coded errors', () => {
 
   it('refuses absurdly deep nesting with a coded error, not a stack overflow', () => {
     const deep = `${'['.repeat(5000)}{"_placeholder":true,"num":0}${']'.repeat(5000)}`;
-    expect(errorCode(() => decode(`51-["a",${deep}]`, [Buffer.from([1])]))).toBe('INVALID_PAYLOAD');
+    expect(errorCode(() => decode(`51-["a",${deep}]`, [Buffer.from([1])]))).toBe('NESTED_TOO_DEEP');
   });
 });
 

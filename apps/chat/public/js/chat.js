@@ -6,7 +6,7 @@
 // - messages are keyed by id, so overlaps between those paths are dropped;
 // - messages written while offline wait in the outbox and go out, in order, once connected.
 import { Outbox } from './outbox.js';
-import { request } from './request.js';
+import { request, requestPatiently } from './request.js';
 import { Sender } from './sender.js';
 import { RoomState } from './state.js';
 import { loadJson, saveJson } from './util.js';
@@ -132,7 +132,7 @@ export class Chat {
     room.loadingOlder = true;
     this.#view.messages(room, 'prepend');
     try {
-      const page = await this.#request('history:before', { room: room.name, before: room.firstId });
+      const page = await this.#read('history:before', { room: room.name, before: room.firstId });
       room.add(page.messages);
       room.hasOlder = page.hasMore;
     } catch (err) {
@@ -213,7 +213,7 @@ export class Chat {
 
   /** After a fresh session: refresh the room list, then rejoin every room and catch up. */
   async #resync() {
-    const { rooms } = await this.#request('rooms:list');
+    const { rooms } = await this.#read('rooms:list');
     this.roomNames = rooms.map((room) => room.name);
     const known = new Set(this.roomNames);
     this.joined = this.joined.filter((name) => known.has(name));
@@ -233,7 +233,7 @@ export class Chat {
   /** Joins (or rejoins) a room and loads or catches up its messages; resolves with the room's state. */
   async #join(room) {
     const firstTime = !room.loaded;
-    const result = await this.#request('room:join', {
+    const result = await this.#read('room:join', {
       room: room.name,
       ...(firstTime ? {} : { after: room.lastId ?? 0 }),
     });
@@ -244,7 +244,7 @@ export class Chat {
     } else {
       let hasMore = result.hasMore;
       for (let pages = 1; hasMore && pages < MAX_CATCH_UP_PAGES; pages++) {
-        const page = await this.#request('history:after', { room: room.name, after: room.lastId ?? 0 });
+        const page = await this.#read('history:after', { room: room.name, after: room.lastId ?? 0 });
         added = added.concat(room.add(page.messages));
         hasMore = page.hasMore;
       }
@@ -306,6 +306,11 @@ export class Chat {
 
   #request(event, ...args) {
     return request(this.#socket, event, ...args);
+  }
+
+  /** A read the server may ask to slow down (RATE_LIMITED): waited out and retried. */
+  #read(event, ...args) {
+    return requestPatiently(this.#socket, event, ...args);
   }
 
   #typingStopped() {

@@ -1,3 +1,5 @@
+import { delay } from './util.js';
+
 // Request/response over Socket.IO acks: every chat request is answered `{ ok: true, ... }` or
 // `{ ok: false, error: { code, message, retryAfterMs? } }` (see src/chat/events.ts).
 
@@ -34,4 +36,22 @@ export function request(socket, event, ...args) {
       }
     });
   });
+}
+
+/** Times a read is retried after the server's RATE_LIMITED answer before the error is shown. */
+const RATE_LIMIT_RETRIES = 3;
+
+/**
+ * Like `request`, for reads that are safe to repeat (room list, joins, history): a RATE_LIMITED
+ * answer is waited out (the server says how long) and the request sent again.
+ */
+export async function requestPatiently(socket, event, ...args) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await request(socket, event, ...args);
+    } catch (err) {
+      if (!(err instanceof RequestError) || err.code !== 'RATE_LIMITED' || attempt >= RATE_LIMIT_RETRIES) throw err;
+      await delay(err.retryAfterMs ?? 1000);
+    }
+  }
 }

@@ -47,5 +47,5 @@ export type { ChatMessage };
 export const HISTORY_PAGE = 50;
 /** Page size for catching up after a disconnect. */
 export const CATCH_UP_PAGE = 200;
-/** Rate limit: messages per window per socket. */
-export const RATE_LIMIT = { messages: 10, windowMs: 5000 } as const;
+// Pages are also capped by bytes (page-cap.ts), and every request kind has a per-user budget
+// (request-limits.ts); a refusal is `{ ok: false, error: { code: 'RATE_LIMITED', retryAfterMs } }`.

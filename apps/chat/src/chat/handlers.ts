@@ -6,16 +6,11 @@
 import type { RealtimeServer, Socket } from '../realtime.js';
 import type { ChatStore } from '../store/index.js';
 import { ChatError, type ChatErrorBody } from './errors.js';
-import {
-  type AckResponse,
-  CATCH_UP_PAGE,
-  HISTORY_PAGE,
-  type JoinResult,
-  RATE_LIMIT,
-  type TypingEvent,
-} from './events.js';
+import { type AckResponse, CATCH_UP_PAGE, HISTORY_PAGE, type JoinResult, type TypingEvent } from './events.js';
+import { type Identify, identityFunction } from './identity.js';
+import { capPageBytes } from './page-cap.js';
 import { Presence } from './presence.js';
-import { RateLimiter } from './rate-limit.js';
+import { type RequestBudgets, type RequestKind, RequestLimits } from './request-limits.js';
 import { RoomDirectory } from './rooms.js';
 import {
   requestObject,
@@ -28,23 +23,25 @@ import {
 
 /** A socket may be in this many rooms at once. */
 const MAX_JOINED_ROOMS = 50;
-/** Room creations per socket per minute. */
-const ROOM_CREATE_LIMIT = { rooms: 5, windowMs: 60_000 } as const;
-/**
- * Typing hints relayed per socket per window. The page sends at most a start/stop pair per message
- * (plus a refresh every 2.5 s), so a fast typist stays well under this; only floods are cut.
- */
-const TYPING_LIMIT = { events: 10, windowMs: 2000 } as const;
 
 type Request = (payload: unknown) => Promise<object>;
+
+export interface ChatOptions {
+  /** Whom each socket's requests count against (default: user id, else client address). */
+  identify?: Identify;
+  /** Overrides of the per-identity request budgets (see request-limits.ts). */
+  budgets?: Partial<RequestBudgets>;
+}
 
 export interface ChatHandlers {
   close(): void;
 }
 
-export function attachChat(io: RealtimeServer, store: ChatStore): ChatHandlers {
+export function attachChat(io: RealtimeServer, store: ChatStore, options: ChatOptions = {}): ChatHandlers {
   const rooms = new RoomDirectory(store);
   const presence = new Presence(io);
+  const limits = new RequestLimits(options.budgets);
+  const identify = options.identify ?? identityFunction();
 
   // The nickname travels in the handshake's auth, so every reconnection carries it again.
   io.use((socket, next) => {
@@ -60,10 +57,15 @@ export function attachChat(io: RealtimeServer, store: ChatStore): ChatHandlers {
   io.on('connection', (socket) => {
     // A recovered session got its rooms back without joining them again: refresh their lists.
     if (socket.recovered) for (const room of joinedRooms(socket)) presence.changed(room);
-    registerHandlers(socket, { io, store, rooms, presence });
+    registerHandlers(socket, { io, store, rooms, presence, limits, identity: identify(socket) });
   });
 
-  return { close: () => presence.close() };
+  return {
+    close: () => {
+      presence.close();
+      limits.close();
+    },
+  };
 }
 
 interface Context {
@@ -71,13 +73,20 @@ interface Context {
   store: ChatStore;
   rooms: RoomDirectory;
   presence: Presence;
+  limits: RequestLimits;
+  /** The key this socket's requests are limited by, shared with the user's other sockets. */
+  identity: string;
 }
 
-function registerHandlers(socket: Socket, { io, store, rooms, presence }: Context): void {
+function registerHandlers(socket: Socket, context: Context): void {
+  const { io, store, rooms, presence, limits, identity } = context;
   const nick = (): string => socket.data.nick as string;
-  const messageLimit = new RateLimiter(RATE_LIMIT.messages, RATE_LIMIT.windowMs);
-  const roomLimit = new RateLimiter(ROOM_CREATE_LIMIT.rooms, ROOM_CREATE_LIMIT.windowMs);
-  const typingLimit = new RateLimiter(TYPING_LIMIT.events, TYPING_LIMIT.windowMs);
+  const onRequest = (event: string, kind: RequestKind, handle: Request): void =>
+    handleRequests(socket, event, (payload) => {
+      // Spent before any validation or store access: a flood costs a lookup per request, no more.
+      limits.spend(identity, kind);
+      return handle(payload);
+    });
 
   const existingRoom = async (value: unknown): Promise<string> => {
     const room = validateRoomName(value);
@@ -85,18 +94,16 @@ function registerHandlers(socket: Socket, { io, store, rooms, presence }: Contex
     return room;
   };
 
-  onRequest(socket, 'rooms:list', async () => ({ rooms: await rooms.list() }));
+  onRequest('rooms:list', 'list', async () => ({ rooms: await rooms.list() }));
 
-  onRequest(socket, 'room:create', async (payload) => {
+  onRequest('room:create', 'create', async (payload) => {
     const room = validateRoomName(requestObject(payload).room);
-    const wait = roomLimit.take(Date.now());
-    if (wait > 0) throw new ChatError('RATE_LIMITED', `Too many new rooms; try again in ${seconds(wait)}.`, wait);
     const result = await rooms.create(room);
     if (result.created) io.emit('room:created', result.room);
     return result;
   });
 
-  onRequest(socket, 'room:join', async (payload): Promise<JoinResult> => {
+  onRequest('room:join', 'join', async (payload): Promise<JoinResult> => {
     const request = requestObject(payload);
     const room = await existingRoom(request.room);
     const after =
@@ -108,31 +115,33 @@ function registerHandlers(socket: Socket, { io, store, rooms, presence }: Contex
     // two can overlap (the page dedupes by id) but never leave a gap.
     await socket.join(room);
     const page =
-      after === undefined ? await store.latest(room, HISTORY_PAGE) : await store.after(room, after, CATCH_UP_PAGE);
+      after === undefined
+        ? capPageBytes(await store.latest(room, HISTORY_PAGE), 'newest')
+        : capPageBytes(await store.after(room, after, CATCH_UP_PAGE), 'oldest');
     presence.changed(room);
     return { room, mode: after === undefined ? 'latest' : 'after', ...page, users: await presence.usersIn(room) };
   });
 
-  onRequest(socket, 'room:leave', async (payload) => {
+  onRequest('room:leave', 'leave', async (payload) => {
     const room = validateRoomName(requestObject(payload).room);
     await socket.leave(room);
     presence.changed(room);
     return {};
   });
 
-  onRequest(socket, 'history:before', async (payload) => {
+  onRequest('history:before', 'history', async (payload) => {
     const request = requestObject(payload);
     const room = await existingRoom(request.room);
-    return store.before(room, validateMessageId(request.before, 'before'), HISTORY_PAGE);
+    return capPageBytes(await store.before(room, validateMessageId(request.before, 'before'), HISTORY_PAGE), 'newest');
   });
 
-  onRequest(socket, 'history:after', async (payload) => {
+  onRequest('history:after', 'history', async (payload) => {
     const request = requestObject(payload);
     const room = await existingRoom(request.room);
-    return store.after(room, validateMessageId(request.after, 'after'), CATCH_UP_PAGE);
+    return capPageBytes(await store.after(room, validateMessageId(request.after, 'after'), CATCH_UP_PAGE), 'oldest');
   });
 
-  onRequest(socket, 'message:send', async (payload) => {
+  onRequest('message:send', 'send', async (payload) => {
     const request = requestObject(payload);
     const room = validateRoomName(request.room);
     const text = validateMessageText(request.text);
@@ -141,10 +150,6 @@ function registerHandlers(socket: Socket, { io, store, rooms, presence }: Contex
       throw (await rooms.exists(room))
         ? new ChatError('NOT_IN_ROOM', `Join #${room} before sending messages to it.`)
         : new ChatError('UNKNOWN_ROOM', `There is no room #${room}.`);
-    }
-    const wait = messageLimit.take(Date.now());
-    if (wait > 0) {
-      throw new ChatError('RATE_LIMITED', `You are sending too fast; wait ${seconds(wait)}.`, wait);
     }
     // Stored (committed) first, broadcast second: a message anyone has seen survives a crash.
     const { message } = await store.appendMessage({ room, nick: nick(), text, ts: Date.now(), clientId });
@@ -156,8 +161,9 @@ function registerHandlers(socket: Socket, { io, store, rooms, presence }: Contex
     if (typeof payload !== 'object' || payload === null) return;
     const { room, typing } = payload as Record<string, unknown>;
     if (typeof room !== 'string' || !socket.rooms.has(room) || room === socket.id) return;
-    // Each hint is relayed to a whole room: a flood from one socket would be multiplied.
-    if (typingLimit.take(Date.now()) > 0) return;
+    // Each hint is relayed to a whole room: a flood from one user would be multiplied. No ack to
+    // answer (hints are fire-and-forget), so one over budget is dropped.
+    if (limits.take(identity, 'typing', Date.now()) > 0) return;
     const event: TypingEvent = { room, nick: nick(), typing: typing === true };
     // Volatile: a typing hint is worthless once late, so it is never buffered or replayed.
     socket.to(room).volatile.emit('typing', event);
@@ -173,7 +179,7 @@ function registerHandlers(socket: Socket, { io, store, rooms, presence }: Contex
 }
 
 /** Wires one request event: the last argument, if a function, is the ack; errors become `{ ok: false }`. */
-function onRequest(socket: Socket, event: string, handle: Request): void {
+function handleRequests(socket: Socket, event: string, handle: Request): void {
   socket.on(event, (...args: unknown[]) => {
     const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: AckResponse) => void) : undefined;
     let pending: Promise<object>;
@@ -198,9 +204,4 @@ function errorBody(err: unknown): ChatErrorBody {
 /** The chat rooms a socket is in (every socket is also in a private room named by its id). */
 function joinedRooms(socket: Socket): string[] {
   return [...socket.rooms].filter((room): room is string => typeof room === 'string' && room !== socket.id);
-}
-
-function seconds(ms: number): string {
-  const s = Math.ceil(ms / 1000);
-  return s === 1 ? '1 second' : `${s} seconds`;
 }

@@ -4,6 +4,7 @@
  */
 import { isBinary, toPlatformBytes } from '../binary.js';
 import { ProtocolError } from '../errors.js';
+import { MAX_NESTING_DEPTH } from './json-depth.js';
 
 interface Placeholder {
   _placeholder: true;
@@ -29,7 +30,7 @@ export function hasBinary(value: unknown, depth = 0): boolean {
 
 // Bounds recursion on both sides: deeper data is refused on decode (a stack overflow is not
 // an error code) and not searched for binary on encode (JSON.stringify refuses cycles itself).
-const MAX_DEPTH = 256;
+const MAX_DEPTH = MAX_NESTING_DEPTH;
 
 /** Returns a copy of `value` with every binary leaf replaced by a placeholder, collected in order. */
 export function extractAttachments(value: unknown, attachments: Uint8Array[]): unknown {
@@ -61,7 +62,7 @@ export function extractAttachments(value: unknown, attachments: Uint8Array[]): u
  */
 export function insertAttachments(value: unknown, attachments: readonly unknown[], depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (depth > MAX_DEPTH) throw new ProtocolError('INVALID_PAYLOAD', `data is nested deeper than ${MAX_DEPTH} levels`);
+  if (depth > MAX_DEPTH) throw new ProtocolError('NESTED_TOO_DEEP', `data is nested deeper than ${MAX_DEPTH} levels`);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = insertAttachments(value[i], attachments, depth + 1);
     return value;

@@ -4,6 +4,7 @@
  */
 import { ProtocolError } from '../errors.js';
 import { insertAttachments } from './binary.js';
+import { MAX_NESTING_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { PacketType, RESERVED_EVENTS, type SocketPacket } from './packet.js';
 
 export interface DecoderOptions {
@@ -144,6 +145,11 @@ export function parseText(text: string, maxAttachments = DEFAULT_MAX_ATTACHMENTS
       data = JSON.parse(text.slice(i));
     } catch (error) {
       throw new ProtocolError('INVALID_JSON', 'packet data is not valid JSON', { cause: error });
+    }
+    // The packet's own array (or object) is one level; its data may nest MAX_NESTING_DEPTH more.
+    // Text too short to open and close that many levels (two characters each) is not walked.
+    if (text.length - i > 2 * MAX_NESTING_DEPTH && nestsDeeperThan(data, MAX_NESTING_DEPTH + 1)) {
+      throw new ProtocolError('NESTED_TOO_DEEP', `data is nested deeper than ${MAX_NESTING_DEPTH} levels`);
     }
   }
   const packet: SocketPacket = { type: type as PacketType, nsp, data };
