@@ -28,7 +28,8 @@ describe('deeply nested arguments', () => {
       const attackerClosed = waitFor<[string]>(attacker, 'disconnect', 10_000);
       attacker.io.engine.send(`21["echo",${nested(100_000)}]`);
       expect((await attackerClosed)[0]).toMatch(/transport (close|error)|parse error/);
-      await until(() => reasons.includes('parse error'), 10_000);
+      // A malformed Socket.IO packet closes the connection as socket.io does: reason "forced close".
+      await until(() => reasons.includes('forced close'), 10_000);
       expect(seen).toEqual([]);
       expect(await honest.timeout(10_000).emitWithAck('echo', 'still here')).toBe('still here');
     },
