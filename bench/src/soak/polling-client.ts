@@ -26,12 +26,20 @@ export interface PollingClientOptions {
   timeoutMs: number;
   onPacket: (client: PollingSocketIoClient, packet: string) => void;
   /** The server ended the session, or a request failed, after the handshake. */
-  onClose: (client: PollingSocketIoClient) => void;
+  onClose: (client: PollingSocketIoClient, reason: string) => void;
 }
+
+/**
+ * Node's HTTP server closes a keep-alive connection idle for 5 s (`keepAliveTimeout`); a POST
+ * written just as that happens fails with ECONNRESET. Browsers avoid reusing a connection that
+ * near its end, and so does this client: a POST lane idle longer than this starts afresh.
+ */
+const POST_LANE_IDLE_MS = 4_000;
 
 export class PollingSocketIoClient {
   #pollLane: RawHttpConnection;
   #postLane: RawHttpConnection;
+  #lastPostAt = 0;
   #options: PollingClientOptions;
   #path = '';
   #state: PollingState = 'opening';
@@ -113,7 +121,7 @@ export class PollingSocketIoClient {
         }
         if (this.#reading) this.#poll();
       },
-      () => this.#lost(),
+      (error: Error) => this.#lost(`poll: ${error.message}`),
     );
   }
 
@@ -121,7 +129,7 @@ export class PollingSocketIoClient {
     if (packet === '2') {
       this.sendText('3');
     } else if (packet === '1') {
-      this.#lost();
+      this.#lost('close packet');
     } else if (this.#state === 'opening') {
       if (packet.startsWith('40')) {
         this.#state = 'open';
@@ -142,22 +150,28 @@ export class PollingSocketIoClient {
     const closing = this.#state === 'closing';
     this.#outbox = [];
     this.#posting = true;
+    const now = performance.now();
+    if (now - this.#lastPostAt > POST_LANE_IDLE_MS) {
+      this.#postLane.destroy();
+      this.#postLane = new RawHttpConnection(this.#options.host, this.#options.port, this.#options.localAddress);
+    }
+    this.#lastPostAt = now;
     this.#postLane.request('POST', this.#path, body).then(
       () => {
         this.#posting = false;
         if (closing) this.#destroy();
         else this.#flushOutbox();
       },
-      () => this.#lost(),
+      (error: Error) => this.#lost(`post: ${error.message}`),
     );
   }
 
   /** A request failed or the server closed the session while this side still wanted it. */
-  #lost(): void {
+  #lost(reason: string): void {
     if (this.#state === 'closed') return;
     const wasOpen = this.#state === 'open';
     this.#destroy();
-    if (wasOpen) this.#options.onClose(this);
+    if (wasOpen) this.#options.onClose(this, reason);
   }
 
   #destroy(): void {

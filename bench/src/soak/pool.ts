@@ -23,8 +23,10 @@ export interface PoolTally {
   /** Reconnects that failed (the slot is retried on a later tick). */
   connectFailures: number;
   lastConnectError: string | undefined;
-  /** Connections the server closed while the run still needed them. */
-  droppedByServer: number;
+  /** Connections the server closed while the run still needed them, by transport. */
+  droppedByServer: Record<SoakTransport, number>;
+  /** Why the last polling client was dropped (a failed request's error, or a close packet). */
+  lastPollingDrop: string | undefined;
   broadcastsSent: number;
   /** `room` events received, all clients together. */
   deliveries: number;
@@ -55,7 +57,8 @@ export class SoakPool {
     churned: 0,
     connectFailures: 0,
     lastConnectError: undefined,
-    droppedByServer: 0,
+    droppedByServer: { websocket: 0, polling: 0 },
+    lastPollingDrop: undefined,
     broadcastsSent: 0,
     deliveries: 0,
     echoesSent: 0,
@@ -204,8 +207,8 @@ export class SoakPool {
       localAddress: this.#sourceAddress(),
       timeoutMs: HANDSHAKE_TIMEOUT_MS,
       onPacket: (_client, packet) => this.#onPacket(slot, packet),
-      onClose: () => {
-        if (link) this.#onServerClose(slot, link);
+      onClose: (_client, reason) => {
+        if (link && this.#onServerClose(slot, link)) this.tally.lastPollingDrop = reason;
       },
     });
     link = client;
@@ -229,10 +232,12 @@ export class SoakPool {
     if (slot.pendingAcks > 0) slot.pendingAcks--;
   }
 
-  #onServerClose(slot: Slot, link: Link): void {
-    if (this.#stopping || slot.link !== link) return;
-    this.tally.droppedByServer++;
+  /** Counts a drop the run did not ask for; false when the close was expected. */
+  #onServerClose(slot: Slot, link: Link): boolean {
+    if (this.#stopping || slot.link !== link) return false;
+    this.tally.droppedByServer[slot.transport]++;
     this.#vacate(slot);
+    return true;
   }
 
   #vacate(slot: Slot): void {

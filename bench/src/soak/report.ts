@@ -23,7 +23,10 @@ export function renderSoakReport(report: SoakReport): string {
     `Churn: the server accepted ${count(last?.serverOpened ?? 0)} connections for ${count(options.connections)} client slots; ` +
       `${count(clients.churned)} clients replaced, ${count(clients.connectFailures)} failed reconnects` +
       (clients.lastConnectError ? ` (last: ${clients.lastConnectError})` : '') +
-      `, ${count(clients.droppedByServer)} dropped by the server.`,
+      `; dropped by the server: ${count(clients.droppedByServer.websocket)} WebSocket, ` +
+      `${count(clients.droppedByServer.polling)} polling` +
+      (clients.lastPollingDrop ? ` (last: ${clients.lastPollingDrop})` : '') +
+      '.',
     `Traffic: ${count(clients.broadcastsSent)} room broadcasts, ${count(clients.deliveries)} deliveries; ` +
       `${count(clients.echoesSent)} echoes, ${count(clients.acks)} acked, ${count(clients.acksLostToChurn)} lost to churn.`,
   ].join('\n');

@@ -113,6 +113,7 @@ function toMemorySample(sample: ServerSample, elapsedMs: number): MemorySample {
     elapsedMs,
     rssMiB: toMiB(sample.rss),
     heapMiB: toMiB(sample.heapUsed),
+    externalMiB: toMiB(sample.external),
     serverConnected: sample.connected,
     serverOpened: sample.opened,
   };
@@ -157,10 +158,14 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
     const stopTraffic = startTraffic(pool, options);
     const samples: MemorySample[] = [];
     try {
-      for (let next = 0; next <= options.durationMs; next += options.sampleMs) {
+      // Samples on a fixed grid; a slow sample (a busy server) skips grid points rather than
+      // stretching the run past its set time.
+      for (let next = 0; next <= options.durationMs; ) {
         const wait = start + next - performance.now();
         if (wait > 0) await delay(wait);
         const sample = toMemorySample(await server.sample(), performance.now() - start);
+        const elapsed = performance.now() - start;
+        next = Math.max(next + options.sampleMs, Math.ceil(elapsed / options.sampleMs) * options.sampleMs);
         samples.push(sample);
         if (samples.length % 10 === 0) {
           log(
