@@ -63,7 +63,7 @@ describe('soak script at smoke scale', () => {
 
   it('prints the table and the verdict', () => {
     const text = renderSoakReport(report);
-    expect(text).toMatch(/time\s+server sockets\s+opened so far\s+RSS MiB\s+heap MiB\s+external MiB/);
+    expect(text).toMatch(/time\s+server sockets\s+opened so far\s+RSS MiB\s+heap MiB\s+heap total MiB\s+external MiB/);
     expect(text).toMatch(/Slope over the second half \(\d+ samples\): RSS [+-]\d+\.\d\d MiB\/min/);
     expect(text).toContain('FAILED');
   });
@@ -118,6 +118,7 @@ describe('soak statistics', () => {
       elapsedMs: seconds * 1000,
       rssMiB,
       heapMiB: 1,
+      heapTotalMiB: 1,
       externalMiB: 1,
       serverConnected: 0,
       serverOpened: 0,

@@ -1,8 +1,12 @@
 /** The soak's printed report: settings, RSS over time, slopes against the threshold, traffic. */
 import type { SoakReport } from './run.js';
-import { formatSlope, renderSamples } from './stats.js';
+import { formatSlope, type MemorySample, renderSamples } from './stats.js';
 
 const count = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function memory(sample: MemorySample): string {
+  return `RSS ${sample.rssMiB.toFixed(1)} MiB, heap ${sample.heapMiB.toFixed(1)} MiB of ${sample.heapTotalMiB.toFixed(1)}`;
+}
 
 export function renderSoakReport(report: SoakReport): string {
   const { options, slopes, clients, baseline, afterClose, samples } = report;
@@ -16,8 +20,8 @@ export function renderSoakReport(report: SoakReport): string {
     '',
     renderSamples(samples),
     '',
-    `Before clients: RSS ${baseline.rssMiB.toFixed(1)} MiB, heap ${baseline.heapMiB.toFixed(1)} MiB. ` +
-      `After the clients left (${count(afterClose.serverConnected)} sockets still open${afterClose.serverConnected > 0 ? ', dropped polling sessions await their heartbeat timeout' : ''}): RSS ${afterClose.rssMiB.toFixed(1)} MiB, heap ${afterClose.heapMiB.toFixed(1)} MiB.`,
+    `Before clients: ${memory(baseline)}. ` +
+      `After the clients left (${count(afterClose.serverConnected)} sockets still open${afterClose.serverConnected > 0 ? ', dropped polling sessions await their heartbeat timeout' : ''}): ${memory(afterClose)}.`,
     `Slope over the second half (${slopes.samples} samples): RSS ${formatSlope(slopes.rssMiBPerMinute)}, ` +
       `heap ${formatSlope(slopes.heapMiBPerMinute)}; threshold ${formatSlope(options.maxSlopeMiBPerMinute)}: ${verdict}`,
     `Churn: the server accepted ${count(last?.serverOpened ?? 0)} connections for ${count(options.connections)} client slots; ` +

@@ -113,6 +113,7 @@ function toMemorySample(sample: ServerSample, elapsedMs: number): MemorySample {
     elapsedMs,
     rssMiB: toMiB(sample.rss),
     heapMiB: toMiB(sample.heapUsed),
+    heapTotalMiB: toMiB(sample.heapTotal),
     externalMiB: toMiB(sample.external),
     serverConnected: sample.connected,
     serverOpened: sample.opened,

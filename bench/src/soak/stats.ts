@@ -5,6 +5,8 @@ export interface MemorySample {
   elapsedMs: number;
   rssMiB: number;
   heapMiB: number;
+  /** What V8 has reserved for its heap: above heapMiB by the free space the heap keeps. */
+  heapTotalMiB: number;
   /** Memory outside the JS heap held by JS objects (Buffers, mostly): a leak of buffers shows here. */
   externalMiB: number;
   /** Socket.IO connections open on the server. */
@@ -77,13 +79,14 @@ function pad(text: string, width: number): string {
 
 /** A fixed-width table of RSS and heap over time. */
 export function renderSamples(samples: readonly MemorySample[], rows = 12): string {
-  const header = ['time', 'server sockets', 'opened so far', 'RSS MiB', 'heap MiB', 'external MiB'];
+  const header = ['time', 'server sockets', 'opened so far', 'RSS MiB', 'heap MiB', 'heap total MiB', 'external MiB'];
   const lines = pickRows(samples, rows).map((sample) => [
     `${(sample.elapsedMs / 1000).toFixed(sample.elapsedMs < 10_000 ? 1 : 0)} s`,
     sample.serverConnected.toLocaleString('en-US'),
     sample.serverOpened.toLocaleString('en-US'),
     sample.rssMiB.toFixed(1),
     sample.heapMiB.toFixed(1),
+    sample.heapTotalMiB.toFixed(1),
     sample.externalMiB.toFixed(1),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
