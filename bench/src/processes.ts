@@ -26,7 +26,7 @@ export class ChildStartError extends Error {
 }
 
 /** Waits for a child's first IPC message, failing on exit or after the bound. */
-function firstMessage<T>(child: ChildProcess, stderr: () => string, what: string): Promise<T> {
+export function firstMessage<T>(child: ChildProcess, stderr: () => string, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
