@@ -17,12 +17,14 @@ import {
 import { hasOwnChannel, namesFor } from './channels.js';
 import { ClusterNode, type ClusterNodeState } from './cluster-node.js';
 import { RedisAdapterError, RequestTimeoutError } from './errors.js';
+import { LiveSessions } from './live-sessions.js';
 import { MessageType, toWireOptions, type WireSocket } from './messages.js';
 import type { NodeId } from './node-registry.js';
 import { OffsetQueue } from './offset-queue.js';
 import type { ResolvedOptions } from './options.js';
 import type { RedisLink } from './redis-link.js';
 import type { LocalNode } from './remote-requests.js';
+import { RestoreHandoff } from './restore-handoff.js';
 import { RoomChannels } from './room-channels.js';
 import { SessionStore } from './session-store.js';
 
@@ -51,7 +53,9 @@ export class RedisAdapter extends InMemoryAdapter {
   readonly #cluster: ClusterNode;
   readonly #roomChannels: RoomChannels | undefined;
   readonly #offsets = new OffsetQueue();
+  readonly #handoff = new RestoreHandoff();
   #store: SessionStore | null | undefined;
+  #live: LiveSessions | undefined;
 
   constructor(nsp: AnyNamespace, link: RedisLink, uid: NodeId, opts: ResolvedOptions) {
     super(nsp);
@@ -62,7 +66,7 @@ export class RedisAdapter extends InMemoryAdapter {
     const local: LocalNode = {
       uid,
       nsp: nsp.name,
-      broadcast: (packet, o) => super.broadcast(packet, o),
+      broadcast: (packet, o, offset) => this.#deliverLocally(packet, o, offset),
       broadcastWithAck: (packet, o, count, ack) => super.broadcastWithAck(packet, o, count, ack),
       fetchSockets: (o) => super.fetchSockets(o),
       sockets: (rooms) => super.sockets(rooms),
@@ -93,6 +97,7 @@ export class RedisAdapter extends InMemoryAdapter {
 
   /** Says goodbye, unsubscribes, and completes pending requests with what they have. */
   override close(): Promise<void> {
+    this.#live?.close();
     return this.#cluster.stop(this.#roomChannels?.clear());
   }
 
@@ -120,7 +125,7 @@ export class RedisAdapter extends InMemoryAdapter {
       opts.flags?.volatile !== true &&
       this.#link.state === 'up';
     if (!logged && this.#offsets.idle) {
-      this.#send(packet, opts);
+      this.#send(packet, opts, undefined);
       return;
     }
     const data = packet.data as unknown[];
@@ -129,7 +134,7 @@ export class RedisAdapter extends InMemoryAdapter {
       offset,
       (id) => {
         if (id !== undefined) data.push(id);
-        this.#send(packet, opts);
+        this.#send(packet, opts, id);
       },
       (error) =>
         this.emit('cluster-error', new RedisAdapterError('HANDLER_FAILED', 'broadcast failed', { cause: error })),
@@ -243,29 +248,94 @@ export class RedisAdapter extends InMemoryAdapter {
     });
   }
 
-  /** Restores a session stored by any node, with the broadcasts it missed (null if impossible). */
+  /**
+   * Restores a session stored by any node, with the broadcasts it missed (null if impossible).
+   * Live broadcasts are recorded from before the stream is read until the socket joins its
+   * rooms, so the client gets each one exactly once (see RestoreHandoff).
+   */
   override async restoreSession(pid: PrivateSessionId, offset: string): Promise<RestoredSession | null> {
     const store = this.#recovery();
     if (store === null || this.#link.state !== 'up') return null;
+    const recording = this.#handoff.begin();
     try {
-      return await store.restore(pid, offset);
+      const restored = await store.restore(pid, offset);
+      if (restored === null) {
+        this.#handoff.abort(recording);
+        return null;
+      }
+      const { session, owner } = restored;
+      if (this.host.sockets.has(session.sid)) {
+        // Still connected here (its client came back before this node saw it leave).
+        this.#handoff.abort(recording);
+        return null;
+      }
+      // Taken from another node's live sessions: if that node still runs the socket (a
+      // half-open connection), it must go, or two sockets would share one id.
+      if (owner !== undefined && owner !== this.uid) this.#disconnectElsewhere(session.sid);
+      this.#handoff.restored(recording, session, offset, restored.upTo);
+      return session;
     } catch (error) {
+      this.#handoff.abort(recording);
       this.#commandFailed(error);
       return null;
     }
   }
 
-  #send(packet: SocketPacket, opts: BroadcastOptions): void {
+  // The server joins a restored socket to its rooms right before writing its missed packets.
+  override addAll(id: SocketId, rooms: Iterable<Room>): Promise<void> | void {
+    const done = super.addAll(id, rooms);
+    this.#handoff.joined(id);
+    if (this.#recovery() !== null) this.#live?.changed(id);
+    return done;
+  }
+
+  override del(id: SocketId, room: Room): Promise<void> | void {
+    const done = super.del(id, room);
+    this.#live?.changed(id);
+    return done;
+  }
+
+  override delAll(id: SocketId): void {
+    super.delAll(id);
+    this.#handoff.forget(id);
+    this.#live?.removed(id);
+  }
+
+  #disconnectElsewhere(sid: SocketId): void {
+    const opts = toWireOptions({ rooms: new Set([sid]) });
+    this.#cluster.publish(this.#cluster.names.requests, {
+      t: MessageType.DISCONNECT_SOCKETS,
+      n: this.uid,
+      opts,
+      close: false,
+    });
+  }
+
+  #send(packet: SocketPacket, opts: BroadcastOptions, offset: string | undefined): void {
     if (!this.#targetsLocalSocket(opts)) {
       const message = {
         t: MessageType.BROADCAST,
         n: this.uid,
         data: packet.data as unknown[],
         opts: toWireOptions(opts),
+        ...(offset !== undefined && { o: offset }),
       };
       this.#cluster.publish(this.#channelFor(opts), message);
     }
-    super.broadcast(packet, opts);
+    this.#deliverLocally(packet, opts, offset);
+  }
+
+  // Live delivery to this node's sockets. A logged broadcast skips the sockets that were just
+  // restored with it already among their missed packets (see RestoreHandoff).
+  #deliverLocally(packet: SocketPacket, opts: BroadcastOptions, offset: string | undefined): void {
+    const skip =
+      offset === undefined ? undefined : this.#handoff.live({ offset, data: packet.data as unknown[], opts });
+    if (skip === undefined) {
+      super.broadcast(packet, opts);
+      return;
+    }
+    if (opts.except !== undefined) for (const room of opts.except) skip.add(room);
+    super.broadcast(packet, { ...opts, except: skip });
   }
 
   // A broadcast to one room goes on that room's channel (dynamic and sharded modes), so only
@@ -294,15 +364,24 @@ export class RedisAdapter extends InMemoryAdapter {
   #recovery(): SessionStore | null {
     if (this.#store === undefined) {
       const duration = this.host.recovery?.maxDisconnectionDuration;
-      this.#store =
-        typeof duration !== 'number' || duration <= 0
-          ? null
-          : new SessionStore(this.#link, {
-              stream: this.#cluster.names.stream,
-              sessionKey: this.#cluster.names.session,
-              maxDisconnectionDuration: duration,
-              streamMaxLength: this.#opts.streamMaxLength,
-            });
+      if (typeof duration !== 'number' || duration <= 0) this.#store = null;
+      else {
+        this.#live = new LiveSessions(this.#link, {
+          uid: this.uid,
+          names: this.#cluster.names,
+          maxDisconnectionDuration: duration,
+          heartbeatInterval: this.#opts.heartbeatInterval,
+          sessionOf: (sid) => this.host.sessionOf(sid),
+          onError: (error) => this.#commandFailed(error),
+        });
+        this.#store = new SessionStore(this.#link, {
+          stream: this.#cluster.names.stream,
+          sessionKey: this.#cluster.names.session,
+          maxDisconnectionDuration: duration,
+          streamMaxLength: this.#opts.streamMaxLength,
+          live: this.#live,
+        });
+      }
     }
     return this.#store;
   }

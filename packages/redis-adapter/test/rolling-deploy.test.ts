@@ -1,0 +1,111 @@
+/**
+ * Exactly-once delivery across a rolling deploy and across crashes: three nodes (child
+ * processes) stopped and replaced one after another while a fourth broadcasts a number every
+ * 20 ms to 30 official WebSocket clients behind a round-robin balancer, with connection state
+ * recovery on. Every client must recover and get every number once, in order.
+ */
+import { type Socket as ClientSocket, io as connectClient } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { deleteKeys, describeWithRedis, nextEvent, onTeardown, teardown, uniqueKey, waitFor } from './helpers.js';
+import { bundleNode, NodeProcess, RoundRobinBalancer, removeBundle } from './node-processes.js';
+
+const CLIENTS = 30;
+const NUMBERS = 400;
+const EVERY_MS = 20;
+
+let bundle: string | undefined;
+beforeAll(async () => {
+  bundle = await bundleNode();
+}, 30_000);
+afterAll(() => removeBundle(bundle));
+afterEach(teardown);
+
+interface Outcome {
+  numbers: number[][];
+  reconnects: number[];
+  recoveries: number[];
+}
+
+async function startNode(key: string): Promise<NodeProcess> {
+  const node = await NodeProcess.start(bundle as string, key);
+  onTeardown(() => node.stop('SIGKILL'));
+  return node;
+}
+
+/** Runs the scenario; nodes are stopped with `signal` (SIGTERM: graceful, SIGKILL: a crash). */
+export async function restartWhileBroadcasting(signal: 'SIGTERM' | 'SIGKILL'): Promise<Outcome> {
+  const key = uniqueKey();
+  onTeardown(() => deleteKeys(key));
+  const broadcaster = await startNode(key);
+  const nodes = await Promise.all([0, 1, 2].map(() => startNode(key)));
+  const balancer = new RoundRobinBalancer(nodes.map((node) => node.port));
+  const port = await balancer.listen();
+  onTeardown(() => balancer.close());
+
+  const clients: ClientSocket[] = [];
+  const outcome: Outcome = { numbers: [], reconnects: [], recoveries: [] };
+  for (let i = 0; i < CLIENTS; i++) {
+    const client = connectClient(`http://127.0.0.1:${port}`, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 1000,
+    });
+    onTeardown(() => client.disconnect());
+    const numbers: number[] = [];
+    outcome.numbers.push(numbers);
+    outcome.reconnects.push(-1);
+    outcome.recoveries.push(0);
+    client.on('n', (n: number) => numbers.push(n));
+    client.on('connect', () => {
+      outcome.reconnects[i]++;
+      if (client.recovered) outcome.recoveries[i]++;
+    });
+    clients.push(client);
+  }
+  await waitFor(() => clients.every((client) => client.connected), 15_000, 'every client connected');
+
+  const counted = nextEvent(broadcaster.child, 'message', 60_000);
+  broadcaster.send({ op: 'count', every: EVERY_MS, upTo: NUMBERS });
+  for (let i = 0; i < nodes.length; i++) {
+    // Restart the next node once every client (those of the last restarted node included) is
+    // receiving again.
+    const threshold = (i + 1) * 70;
+    await waitFor(
+      () => outcome.numbers.every((numbers) => numbers.length >= threshold),
+      20_000,
+      `every client past ${threshold} numbers`,
+    );
+    await nodes[i].stop(signal);
+    nodes[i] = await startNode(key);
+    balancer.backends[i] = nodes[i].port;
+  }
+  await counted;
+  await waitFor(
+    () => outcome.numbers.every((numbers) => numbers.at(-1) === NUMBERS),
+    20_000,
+    'every client got the last number',
+  );
+  return outcome;
+}
+
+export function expectEveryNumberOnce(outcome: Outcome): void {
+  const expected = Array.from({ length: NUMBERS }, (_, i) => i + 1);
+  for (const numbers of outcome.numbers) expect(numbers).toEqual(expected);
+  // Every client went through at least one restart, and each reconnection recovered its session.
+  for (let i = 0; i < CLIENTS; i++) {
+    expect(outcome.reconnects[i]).toBeGreaterThan(0);
+    expect(outcome.recoveries[i]).toBe(outcome.reconnects[i]);
+  }
+}
+
+describeWithRedis('rolling deploy with connection state recovery', () => {
+  test('SIGTERM then io.close(), one node after another: every client gets every number exactly once', async () => {
+    expectEveryNumberOnce(await restartWhileBroadcasting('SIGTERM'));
+  }, 60_000);
+
+  // Nothing is stored on the way out: the sessions kept in Redis while connected are what recovers.
+  test('SIGKILL (a crash), one node after another: every client recovers elsewhere, every number exactly once', async () => {
+    expectEveryNumberOnce(await restartWhileBroadcasting('SIGKILL'));
+  }, 60_000);
+});
