@@ -71,6 +71,13 @@ export class NodeProcess {
     await exited;
   }
 
+  /** Asks the node to drain (see `drain`), after which it closes and exits; waits for the exit. */
+  async drain(jitterMs: number, timeoutMs = 20_000): Promise<void> {
+    const exited = nextEvent(this.child, 'exit', timeoutMs);
+    this.send({ op: 'drain', jitterMs });
+    await exited;
+  }
+
   send(message: object): void {
     this.child.send(message);
   }

@@ -24,7 +24,12 @@ interface Outcome {
   numbers: number[][];
   reconnects: number[];
   recoveries: number[];
+  /** When clients saw their connection go, per restarted node. */
+  disconnectedAt: number[][];
 }
+
+type Stop = 'SIGTERM' | 'SIGKILL' | 'drain';
+const DRAIN_JITTER_MS = 1500;
 
 async function startNode(key: string): Promise<NodeProcess> {
   const node = await NodeProcess.start(bundle as string, key);
@@ -32,8 +37,8 @@ async function startNode(key: string): Promise<NodeProcess> {
   return node;
 }
 
-/** Runs the scenario; nodes are stopped with `signal` (SIGTERM: graceful, SIGKILL: a crash). */
-export async function restartWhileBroadcasting(signal: 'SIGTERM' | 'SIGKILL'): Promise<Outcome> {
+/** Runs the scenario; nodes are stopped by `stop` (SIGTERM: graceful, SIGKILL: a crash, or drained). */
+async function restartWhileBroadcasting(stop: Stop): Promise<Outcome> {
   const key = uniqueKey();
   onTeardown(() => deleteKeys(key));
   const broadcaster = await startNode(key);
@@ -43,7 +48,8 @@ export async function restartWhileBroadcasting(signal: 'SIGTERM' | 'SIGKILL'): P
   onTeardown(() => balancer.close());
 
   const clients: ClientSocket[] = [];
-  const outcome: Outcome = { numbers: [], reconnects: [], recoveries: [] };
+  const outcome: Outcome = { numbers: [], reconnects: [], recoveries: [], disconnectedAt: [[], [], []] };
+  let round = 0;
   for (let i = 0; i < CLIENTS; i++) {
     const client = connectClient(`http://127.0.0.1:${port}`, {
       transports: ['websocket'],
@@ -57,6 +63,7 @@ export async function restartWhileBroadcasting(signal: 'SIGTERM' | 'SIGKILL'): P
     outcome.reconnects.push(-1);
     outcome.recoveries.push(0);
     client.on('n', (n: number) => numbers.push(n));
+    client.on('disconnect', () => outcome.disconnectedAt[round]?.push(Date.now()));
     client.on('connect', () => {
       outcome.reconnects[i]++;
       if (client.recovered) outcome.recoveries[i]++;
@@ -76,7 +83,9 @@ export async function restartWhileBroadcasting(signal: 'SIGTERM' | 'SIGKILL'): P
       20_000,
       `every client past ${threshold} numbers`,
     );
-    await nodes[i].stop(signal);
+    round = i;
+    if (stop === 'drain') await nodes[i].drain(DRAIN_JITTER_MS);
+    else await nodes[i].stop(stop);
     nodes[i] = await startNode(key);
     balancer.backends[i] = nodes[i].port;
   }
@@ -89,7 +98,7 @@ export async function restartWhileBroadcasting(signal: 'SIGTERM' | 'SIGKILL'): P
   return outcome;
 }
 
-export function expectEveryNumberOnce(outcome: Outcome): void {
+function expectEveryNumberOnce(outcome: Outcome): void {
   const expected = Array.from({ length: NUMBERS }, (_, i) => i + 1);
   for (const numbers of outcome.numbers) expect(numbers).toEqual(expected);
   // Every client went through at least one restart, and each reconnection recovered its session.
@@ -107,5 +116,15 @@ describeWithRedis('rolling deploy with connection state recovery', () => {
   // Nothing is stored on the way out: the sessions kept in Redis while connected are what recovers.
   test('SIGKILL (a crash), one node after another: every client recovers elsewhere, every number exactly once', async () => {
     expectEveryNumberOnce(await restartWhileBroadcasting('SIGKILL'));
+  }, 60_000);
+
+  test('drain(io, { jitterMs }) then io.close(): clients leave spread over the jitter, and recover elsewhere exactly once', async () => {
+    const outcome = await restartWhileBroadcasting('drain');
+    expectEveryNumberOnce(outcome);
+    for (const times of outcome.disconnectedAt) {
+      // About a third of the clients per node, sent away over 1.5 s rather than all at once.
+      expect(times.length).toBeGreaterThanOrEqual(5);
+      expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(DRAIN_JITTER_MS / 3);
+    }
   }, 60_000);
 });
