@@ -17,16 +17,14 @@ import {
 import { hasOwnChannel, namesFor } from './channels.js';
 import { ClusterNode, type ClusterNodeState } from './cluster-node.js';
 import { RedisAdapterError, RequestTimeoutError } from './errors.js';
-import { LiveSessions } from './live-sessions.js';
 import { MessageType, toWireOptions, type WireSocket } from './messages.js';
 import type { NodeId } from './node-registry.js';
 import { OffsetQueue } from './offset-queue.js';
 import type { ResolvedOptions } from './options.js';
+import { ClusterRecovery } from './recovery.js';
 import type { RedisLink } from './redis-link.js';
 import type { LocalNode } from './remote-requests.js';
-import { RestoreHandoff } from './restore-handoff.js';
 import { RoomChannels } from './room-channels.js';
-import { SessionStore } from './session-store.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
 export type AnyNamespace = Namespace<any, any, any, any>;
@@ -53,9 +51,7 @@ export class RedisAdapter extends InMemoryAdapter {
   readonly #cluster: ClusterNode;
   readonly #roomChannels: RoomChannels | undefined;
   readonly #offsets = new OffsetQueue();
-  readonly #handoff = new RestoreHandoff();
-  #store: SessionStore | null | undefined;
-  #live: LiveSessions | undefined;
+  #recoveryState: ClusterRecovery | null | undefined;
 
   constructor(nsp: AnyNamespace, link: RedisLink, uid: NodeId, opts: ResolvedOptions) {
     super(nsp);
@@ -97,7 +93,7 @@ export class RedisAdapter extends InMemoryAdapter {
 
   /** Says goodbye, unsubscribes, and completes pending requests with what they have. */
   override close(): Promise<void> {
-    this.#live?.close();
+    this.#recoveryState?.close();
     return this.#cluster.stop(this.#roomChannels?.clear());
   }
 
@@ -117,9 +113,9 @@ export class RedisAdapter extends InMemoryAdapter {
       super.broadcast(packet, opts);
       return;
     }
-    const store = this.#recovery();
+    const recovery = this.#recovery();
     const logged =
-      store !== null &&
+      recovery !== null &&
       packet.type === PacketType.EVENT &&
       packet.id === undefined &&
       opts.flags?.volatile !== true &&
@@ -129,7 +125,7 @@ export class RedisAdapter extends InMemoryAdapter {
       return;
     }
     const data = packet.data as unknown[];
-    const offset = logged ? store.append(data, opts).catch((error) => this.#commandFailed(error)) : undefined;
+    const offset = logged ? recovery.append(data, opts) : undefined;
     this.#offsets.enqueue(
       offset,
       (id) => {
@@ -241,64 +237,31 @@ export class RedisAdapter extends InMemoryAdapter {
 
   /** Keeps the session in Redis for `maxDisconnectionDuration` (never rejects). */
   override persistSession(session: Session): Promise<void> {
-    const store = this.#recovery();
-    if (store === null) return Promise.resolve();
-    return store.save(session).catch((error) => {
-      this.#commandFailed(error);
-    });
+    return this.#recovery()?.persist(session) ?? Promise.resolve();
   }
 
-  /**
-   * Restores a session stored by any node, with the broadcasts it missed (null if impossible).
-   * Live broadcasts are recorded from before the stream is read until the socket joins its
-   * rooms, so the client gets each one exactly once (see RestoreHandoff).
-   */
-  override async restoreSession(pid: PrivateSessionId, offset: string): Promise<RestoredSession | null> {
-    const store = this.#recovery();
-    if (store === null || this.#link.state !== 'up') return null;
-    const recording = this.#handoff.begin();
-    try {
-      const restored = await store.restore(pid, offset);
-      if (restored === null) {
-        this.#handoff.abort(recording);
-        return null;
-      }
-      const { session, owner } = restored;
-      if (this.host.sockets.has(session.sid)) {
-        // Still connected here (its client came back before this node saw it leave).
-        this.#handoff.abort(recording);
-        return null;
-      }
-      // Taken from another node's live sessions: if that node still runs the socket (a
-      // half-open connection), it must go, or two sockets would share one id.
-      if (owner !== undefined && owner !== this.uid) this.#disconnectElsewhere(session.sid);
-      this.#handoff.restored(recording, session, offset, restored.upTo);
-      return session;
-    } catch (error) {
-      this.#handoff.abort(recording);
-      this.#commandFailed(error);
-      return null;
-    }
+  /** Restores a session stored by any node, with the broadcasts it missed (null if impossible). */
+  override restoreSession(pid: PrivateSessionId, offset: string): Promise<RestoredSession | null> {
+    const recovery = this.#recovery();
+    if (recovery === null || this.#link.state !== 'up') return Promise.resolve(null);
+    return recovery.restore(pid, offset);
   }
 
-  // The server joins a restored socket to its rooms right before writing its missed packets.
   override addAll(id: SocketId, rooms: Iterable<Room>): Promise<void> | void {
     const done = super.addAll(id, rooms);
-    this.#handoff.joined(id);
-    if (this.#recovery() !== null) this.#live?.changed(id);
+    this.#recovery()?.joined(id);
     return done;
   }
 
   override del(id: SocketId, room: Room): Promise<void> | void {
     const done = super.del(id, room);
-    this.#live?.changed(id);
+    this.#recovery()?.left(id, room);
     return done;
   }
 
   override delAll(id: SocketId): void {
     super.delAll(id);
-    this.#handoff.forget(id);
-    this.#live?.removed(id);
+    this.#recovery()?.gone(id);
   }
 
   #disconnectElsewhere(sid: SocketId): void {
@@ -329,7 +292,9 @@ export class RedisAdapter extends InMemoryAdapter {
   // restored with it already among their missed packets (see RestoreHandoff).
   #deliverLocally(packet: SocketPacket, opts: BroadcastOptions, offset: string | undefined): void {
     const skip =
-      offset === undefined ? undefined : this.#handoff.live({ offset, data: packet.data as unknown[], opts });
+      offset === undefined
+        ? undefined
+        : this.#recoveryState?.delivering({ offset, data: packet.data as unknown[], opts });
     if (skip === undefined) {
       super.broadcast(packet, opts);
       return;
@@ -361,29 +326,25 @@ export class RedisAdapter extends InMemoryAdapter {
   }
 
   // Decided on first use: the server sets its recovery options before sockets connect.
-  #recovery(): SessionStore | null {
-    if (this.#store === undefined) {
+  #recovery(): ClusterRecovery | null {
+    if (this.#recoveryState === undefined) {
       const duration = this.host.recovery?.maxDisconnectionDuration;
-      if (typeof duration !== 'number' || duration <= 0) this.#store = null;
-      else {
-        this.#live = new LiveSessions(this.#link, {
-          uid: this.uid,
-          names: this.#cluster.names,
-          maxDisconnectionDuration: duration,
-          heartbeatInterval: this.#opts.heartbeatInterval,
-          sessionOf: (sid) => this.host.sessionOf(sid),
-          onError: (error) => this.#commandFailed(error),
-        });
-        this.#store = new SessionStore(this.#link, {
-          stream: this.#cluster.names.stream,
-          sessionKey: this.#cluster.names.session,
-          maxDisconnectionDuration: duration,
-          streamMaxLength: this.#opts.streamMaxLength,
-          live: this.#live,
-        });
-      }
+      this.#recoveryState =
+        typeof duration !== 'number' || duration <= 0
+          ? null
+          : new ClusterRecovery(this.#link, {
+              uid: this.uid,
+              names: this.#cluster.names,
+              maxDisconnectionDuration: duration,
+              streamMaxLength: this.#opts.streamMaxLength,
+              heartbeatInterval: this.#opts.heartbeatInterval,
+              sessionOf: (sid) => this.host.sessionOf(sid),
+              isConnectedHere: (sid) => this.host.sockets.has(sid),
+              disconnectElsewhere: (sid) => this.#disconnectElsewhere(sid),
+              onError: (error) => this.#commandFailed(error),
+            });
     }
-    return this.#store;
+    return this.#recoveryState;
   }
 
   #commandFailed(error: unknown): undefined {

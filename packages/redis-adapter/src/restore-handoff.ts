@@ -30,7 +30,7 @@ export interface LiveEntry {
 const PENDING_LIMIT_MS = 30_000;
 const STRAGGLER_WINDOW_MS = 10_000;
 
-interface Recording {
+export interface Recording {
   /** Index in the shared log of the first entry this restore must look at. */
   from: number;
   startedAt: number;
