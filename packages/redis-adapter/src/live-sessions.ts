@@ -1,6 +1,6 @@
 /**
- * Sessions of connected sockets, kept in Redis while they are alive, so that a client whose node
- * crashed (SIGKILL, OOM, power loss: no chance to store anything on the way out) still recovers
+ * Sessions of connected sockets (option `crashRecovery`), kept in Redis while they are alive, so
+ * that a client whose node crashed (SIGKILL, OOM, power loss: no chance to store anything on the way out) still recovers
  * on another node.
  *
  * Each node keeps a hash `<key>-live#<nsp>#<node>` (private id -> session) with a TTL of
@@ -9,9 +9,10 @@
  * holding such hashes are listed in a sorted set scored by their last refresh, so a restore can
  * look through the hashes of the nodes that may have held the session.
  *
- * Cost: a socket's entry is rewritten when it connects and on each room change (coalesced per
- * event-loop turn into one `HSET` of every changed socket plus one `PEXPIRE`, pipelined); a
- * disconnect is one `HDEL` (in the same batch); every heartbeat, a `PEXPIRE` and a `ZADD`.
+ * Cost: a socket's entry is rewritten when it connects and on each room change (the changes of
+ * one synchronous run, e.g. a connection handler joining several rooms, coalesced into one `HSET`
+ * of every changed socket plus one `PEXPIRE`, pipelined); a disconnect is one `HDEL` (in the
+ * same batch); every heartbeat, a `PEXPIRE` and a `ZADD`.
  * Nothing per broadcast. The data is as of the last write: `socket.data` changed without a room
  * change is not written until the next one.
  */
@@ -107,7 +108,7 @@ export class LiveSessions {
     queueMicrotask(() => this.#flush());
   }
 
-  // One batch per event-loop turn; node-redis pipelines commands issued in the same turn.
+  // One batch per synchronous run; node-redis pipelines the commands issued in the same tick.
   #flush(): void {
     this.#flushScheduled = false;
     if (this.#link.state !== 'up') {

@@ -1,7 +1,7 @@
 /**
  * Connection state recovery of one namespace across the cluster, in one place: the stream of
  * broadcasts and the disconnect records (SessionStore), the sessions of connected sockets
- * (LiveSessions, for nodes that die without storing anything) and the exactly-once hand-off
+ * (LiveSessions, with `crashRecovery`: for nodes that die without storing anything) and the exactly-once hand-off
  * between a replay and live delivery (RestoreHandoff).
  */
 import type { BroadcastOptions, RestoredSession, Session, SocketId } from '@parley/server';
@@ -18,6 +18,8 @@ export interface ClusterRecoveryConfig {
   maxDisconnectionDuration: number;
   streamMaxLength: number;
   heartbeatInterval: number;
+  /** Keep the sessions of connected sockets too (the `crashRecovery` option). */
+  crashRecovery: boolean;
   /** The current session of a socket of this node. */
   sessionOf(sid: SocketId): Session | undefined;
   isConnectedHere(sid: SocketId): boolean;
@@ -29,19 +31,21 @@ export interface ClusterRecoveryConfig {
 export class ClusterRecovery {
   readonly #config: ClusterRecoveryConfig;
   readonly #store: SessionStore;
-  readonly #live: LiveSessions;
+  readonly #live: LiveSessions | undefined;
   readonly #handoff = new RestoreHandoff();
 
   constructor(link: RedisLink, config: ClusterRecoveryConfig) {
     this.#config = config;
-    this.#live = new LiveSessions(link, {
-      uid: config.uid,
-      names: config.names,
-      maxDisconnectionDuration: config.maxDisconnectionDuration,
-      heartbeatInterval: config.heartbeatInterval,
-      sessionOf: config.sessionOf,
-      onError: config.onError,
-    });
+    this.#live = config.crashRecovery
+      ? new LiveSessions(link, {
+          uid: config.uid,
+          names: config.names,
+          maxDisconnectionDuration: config.maxDisconnectionDuration,
+          heartbeatInterval: config.heartbeatInterval,
+          sessionOf: config.sessionOf,
+          onError: config.onError,
+        })
+      : undefined;
     this.#store = new SessionStore(link, {
       stream: config.names.stream,
       sessionKey: config.names.session,
@@ -94,16 +98,16 @@ export class ClusterRecovery {
   /** A socket joined rooms (the server joins a restored socket right before its missed packets). */
   joined(sid: SocketId): void {
     this.#handoff.joined(sid);
-    this.#live.changed(sid);
+    this.#live?.changed(sid);
   }
 
   left(sid: SocketId, room: unknown): void {
-    if (room !== sid) this.#live.changed(sid);
+    if (room !== sid) this.#live?.changed(sid);
   }
 
   gone(sid: SocketId): void {
     this.#handoff.forget(sid);
-    this.#live.removed(sid);
+    this.#live?.removed(sid);
   }
 
   /** A logged broadcast reaches this node: the restored sockets that already got it. */
@@ -112,6 +116,6 @@ export class ClusterRecovery {
   }
 
   close(): void {
-    this.#live.close();
+    this.#live?.close();
   }
 }

@@ -338,6 +338,7 @@ export class RedisAdapter extends InMemoryAdapter {
               maxDisconnectionDuration: duration,
               streamMaxLength: this.#opts.streamMaxLength,
               heartbeatInterval: this.#opts.heartbeatInterval,
+              crashRecovery: this.#opts.crashRecovery,
               sessionOf: (sid) => this.host.sessionOf(sid),
               isConnectedHere: (sid) => this.host.sockets.has(sid),
               disconnectElsewhere: (sid) => this.#disconnectElsewhere(sid),

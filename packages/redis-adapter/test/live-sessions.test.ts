@@ -55,14 +55,14 @@ async function liveSessions(node: Node, key: string): Promise<Map<string, unknow
   return entries;
 }
 
-describeWithRedis('live sessions', () => {
+describeWithRedis('live sessions (crashRecovery)', () => {
   test('one pipelined HSET + PEXPIRE per connect and per room change, an HDEL per disconnect, nothing per broadcast', async () => {
     const key = uniqueKey();
     onTeardown(() => deleteKeys(key));
     // A long heartbeat keeps the periodic refresh out of the counted window.
     const [node] = await startCluster(
       1,
-      { ...TEST_ADAPTER_OPTIONS, key, heartbeatInterval: 60_000, heartbeatTimeout: 120_000 },
+      { ...TEST_ADAPTER_OPTIONS, key, crashRecovery: true, heartbeatInterval: 60_000, heartbeatTimeout: 120_000 },
       { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
     );
     const client = await connect(node);
@@ -103,7 +103,7 @@ describeWithRedis('live sessions', () => {
     onTeardown(() => deleteKeys(key));
     const [node] = await startCluster(
       1,
-      { ...TEST_ADAPTER_OPTIONS, key },
+      { ...TEST_ADAPTER_OPTIONS, key, crashRecovery: true },
       { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
     );
     await connect(node);
@@ -114,5 +114,26 @@ describeWithRedis('live sessions', () => {
     expect(ttl).toBeGreaterThan(9_000);
     const nodes = (await node.pub.sendCommand(['ZRANGE', `${key}-live-nodes#/#`, '0', '-1'])) as string[];
     expect(nodes).toEqual([node.adapter().uid]);
+  });
+
+  test('off by default: connected sockets are not written to Redis', async () => {
+    const key = uniqueKey();
+    onTeardown(() => deleteKeys(key));
+    const [node] = await startCluster(
+      1,
+      { ...TEST_ADAPTER_OPTIONS, key },
+      { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
+    );
+    const seen = countCommands(node);
+    const client = await connect(node);
+    node.io
+      .of('/')
+      .sockets.get(client.id as string)
+      ?.join('room');
+    // A broadcast after the join travels after anything the join would have sent.
+    node.io.emit('n', 1);
+    await nextEvent(client, 'n');
+    expect(seen.commands).toEqual([]);
+    expect(await node.pub.sendCommand(['KEYS', `${key}-live*`])).toEqual([]);
   });
 });

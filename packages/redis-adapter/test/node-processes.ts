@@ -48,10 +48,10 @@ export class NodeProcess {
     this.child = child;
   }
 
-  static async start(bundle: string, key: string, maxDisconnection = 30_000): Promise<NodeProcess> {
+  static async start(bundle: string, key: string, crashRecovery: boolean): Promise<NodeProcess> {
     const child = fork(bundle, {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, REDIS_URL, PARLEY_KEY: key, PARLEY_MAX_DISCONNECTION: String(maxDisconnection) },
+      env: { ...process.env, REDIS_URL, PARLEY_KEY: key, PARLEY_CRASH_RECOVERY: crashRecovery ? '1' : '0' },
     });
     const node = new NodeProcess(child);
     const [message] = (await nextEvent(child, 'message', 20_000)) as [{ port: number }];
