@@ -138,5 +138,9 @@ export class RoundRobinBalancer {
 }
 
 export function removeBundle(bundle: string | undefined): void {
-  if (bundle !== undefined) fs.rmSync(bundle, { force: true });
+  if (bundle === undefined) return;
+  fs.rmSync(bundle, { force: true });
+  // The folder goes too once no other test file's bundle is in it.
+  if (fs.readdirSync(path.dirname(bundle)).length === 0)
+    fs.rmSync(path.dirname(bundle), { recursive: true, force: true });
 }
