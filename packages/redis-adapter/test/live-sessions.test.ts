@@ -12,6 +12,7 @@ import {
   type Node,
   nextEvent,
   onTeardown,
+  record,
   startCluster,
   TEST_ADAPTER_OPTIONS,
   teardown,
@@ -135,5 +136,34 @@ describeWithRedis('live sessions (crashRecovery)', () => {
     await nextEvent(client, 'n');
     expect(seen.commands).toEqual([]);
     expect(await node.pub.sendCommand(['KEYS', `${key}-live*`])).toEqual([]);
+  });
+
+  test('a session taken while its node still runs the socket (a half-open connection) ends that socket', async () => {
+    const key = uniqueKey();
+    onTeardown(() => deleteKeys(key));
+    const nodes = await startCluster(
+      2,
+      { ...TEST_ADAPTER_OPTIONS, key, crashRecovery: true },
+      { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
+    );
+    const first = await connect(nodes[0]);
+    const stale = nodes[0].io.of('/').sockets.get(first.id as string)!;
+    stale.join('room');
+    const received = record(first, 'n');
+    nodes[0].io.emit('n', 1);
+    await waitFor(() => received.length === 1, 8000, 'a logged broadcast');
+    const offset = received[0][1] as string;
+    const pid = (first as unknown as { _pid: string })._pid;
+    await waitFor(async () => (await liveSessions(nodes[0], key)).size === 1, 8000, 'session written');
+
+    // The same client shows up on node 1 while node 0 still believes it connected.
+    const gone = nextEvent<[string]>(stale, 'disconnect');
+    const second = await connect(nodes[1], '/', { auth: { pid, offset } });
+    // (the client only reports `recovered` on its own reconnections; the server tells)
+    expect(second.id).toBe(first.id);
+    const restored = nodes[1].io.of('/').sockets.get(second.id as string)!;
+    expect(restored.recovered).toBe(true);
+    expect([...restored.rooms].sort()).toEqual([first.id, 'room'].sort());
+    expect((await gone)[0]).toBe('server namespace disconnect');
   });
 });
