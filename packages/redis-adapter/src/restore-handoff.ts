@@ -58,7 +58,10 @@ export class RestoreHandoff {
   readonly #recordings = new Set<Recording>();
   readonly #pendingJoins = new Map<SocketId, Recording>();
   readonly #delivered = new Map<SocketId, Delivered>();
+  // Bounds over every entry of #delivered, so that live broadcasts past them (all of them but a
+  // few right after a restore) are checked in constant time.
   #highestUpTo: StreamId | undefined;
+  readonly #extras = new Set<string>();
 
   /** Starts recording live broadcasts, before the restore reads anything. */
   begin(): Recording {
@@ -101,6 +104,7 @@ export class RestoreHandoff {
     this.#end(recording);
     const { delivered } = recording.pending;
     this.#delivered.set(sid, delivered);
+    for (const offset of delivered.extra) this.#extras.add(offset);
     if (this.#highestUpTo === undefined || compare(delivered.upTo, this.#highestUpTo) > 0) {
       this.#highestUpTo = delivered.upTo;
     }
@@ -108,7 +112,10 @@ export class RestoreHandoff {
 
   /** The socket left: nothing more to filter for it. */
   forget(sid: SocketId): void {
-    if (this.#delivered.size > 0) this.#delivered.delete(sid);
+    if (this.#delivered.delete(sid) && this.#delivered.size === 0) {
+      this.#extras.clear();
+      this.#highestUpTo = undefined;
+    }
     const recording = this.#pendingJoins.get(sid);
     if (recording !== undefined) {
       this.#pendingJoins.delete(sid);
@@ -129,9 +136,11 @@ export class RestoreHandoff {
     if (highest !== undefined && id[0] > highest[0] + STRAGGLER_WINDOW_MS) {
       // Every restored socket's duplicates would have arrived by now.
       this.#delivered.clear();
+      this.#extras.clear();
       this.#highestUpTo = undefined;
       return undefined;
     }
+    if (highest !== undefined && compare(id, highest) > 0 && !this.#extras.has(entry.offset)) return undefined;
     let skip: Set<Room> | undefined;
     for (const [sid, delivered] of this.#delivered) {
       if (compare(id, delivered.upTo) <= 0 || delivered.extra.has(entry.offset)) {
