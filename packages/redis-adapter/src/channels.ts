@@ -16,6 +16,10 @@ export interface Names {
   room(room: Room): string;
   responsesOf(node: string): string;
   session(pid: string): string;
+  /** The sessions of a node's connected sockets (a hash by private id), kept in case it dies. */
+  liveSessions(node: string): string;
+  /** The nodes that keep live sessions, scored by their last refresh (a sorted set). */
+  sessionNodes: string;
 }
 
 export function namesFor(key: string, nsp: string, node: string): Names {
@@ -28,6 +32,8 @@ export function namesFor(key: string, nsp: string, node: string): Names {
     room: (room) => `${key}#${nsp}#${room}#`,
     responsesOf,
     session: (pid) => `${key}-session#${nsp}#${pid}`,
+    liveSessions: (id) => `${key}-live#${nsp}#${id}`,
+    sessionNodes: `${key}-live-nodes#${nsp}#`,
   };
 }
 

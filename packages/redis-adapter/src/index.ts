@@ -13,6 +13,7 @@
  */
 export { decodeFrame, encodeFrame } from './codec.js';
 export { createAdapter, type RedisAdapterConstructor } from './create-adapter.js';
+export { type DrainableServer, type DrainOptions, drain } from './drain.js';
 export { BadMessageError, RedisAdapterError, type RedisAdapterErrorCode, RequestTimeoutError } from './errors.js';
 export type { NodeId } from './node-registry.js';
 export type { RedisAdapterOptions, SubscriptionMode } from './options.js';

@@ -53,8 +53,11 @@ export type Message =
   | Base<typeof MessageType.HELLO>
   | Base<typeof MessageType.HEARTBEAT>
   | Base<typeof MessageType.GOODBYE>
-  /** `r` (request id) is present when the sender awaits acknowledgements. */
-  | (Base<typeof MessageType.BROADCAST> & { data: unknown[]; opts: WireOptions; r?: string })
+  /**
+   * `r` (request id) is present when the sender awaits acknowledgements; `o` when the broadcast
+   * was logged for recovery (its stream offset, also the last element of `data`).
+   */
+  | (Base<typeof MessageType.BROADCAST> & { data: unknown[]; opts: WireOptions; r?: string; o?: string })
   | (Base<typeof MessageType.BROADCAST_CLIENT_COUNT> & { r: string; count: number })
   | (Base<typeof MessageType.BROADCAST_ACK> & { r: string; response: unknown })
   | (Base<typeof MessageType.SOCKETS_JOIN> & { opts: WireOptions; rooms: Room[] })
@@ -90,7 +93,7 @@ export function validateMessage(value: unknown): Message {
       case MessageType.GOODBYE:
         return true;
       case MessageType.BROADCAST:
-        return isEvent(m.data) && isWireOptions(m.opts) && optionalString(m.r);
+        return isEvent(m.data) && isWireOptions(m.opts) && optionalString(m.r) && optionalString(m.o);
       case MessageType.BROADCAST_CLIENT_COUNT:
         return typeof m.r === 'string' && Number.isSafeInteger(m.count) && (m.count as number) >= 0;
       case MessageType.BROADCAST_ACK:

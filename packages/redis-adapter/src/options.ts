@@ -29,6 +29,13 @@ export interface RedisAdapterOptions {
    * broadcasts kept per namespace (a Redis Stream trimmed with `MAXLEN ~`). Default 10000.
    */
   streamMaxLength?: number;
+  /**
+   * Connection state recovery: also keep the sessions of connected sockets in Redis, so that the
+   * clients of a node that dies without closing (SIGKILL, out of memory, lost machine) recover
+   * on the other nodes. Costs a Redis write per connect and per room change. Default false
+   * (socket.io's adapters recover nothing after a crash).
+   */
+  crashRecovery?: boolean;
 }
 
 export type ResolvedOptions = Required<RedisAdapterOptions>;
@@ -43,12 +50,14 @@ export function resolveOptions(opts: RedisAdapterOptions = {}): ResolvedOptions 
     heartbeatInterval: opts.heartbeatInterval ?? 5000,
     heartbeatTimeout: opts.heartbeatTimeout ?? 10_000,
     streamMaxLength: opts.streamMaxLength ?? 10_000,
+    crashRecovery: opts.crashRecovery ?? false,
   };
   if (typeof resolved.key !== 'string' || resolved.key.length === 0) invalid('key must be a non-empty string');
   if (!MODES.includes(resolved.subscriptionMode)) invalid(`subscriptionMode must be one of ${MODES.join(', ')}`);
   for (const name of ['requestsTimeout', 'heartbeatInterval', 'heartbeatTimeout', 'streamMaxLength'] as const) {
     positive(name, resolved[name]);
   }
+  if (typeof resolved.crashRecovery !== 'boolean') invalid('crashRecovery must be a boolean');
   if (resolved.heartbeatTimeout <= resolved.heartbeatInterval) {
     invalid('heartbeatTimeout must be greater than heartbeatInterval');
   }

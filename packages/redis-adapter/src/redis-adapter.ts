@@ -21,10 +21,10 @@ import { MessageType, toWireOptions, type WireSocket } from './messages.js';
 import type { NodeId } from './node-registry.js';
 import { OffsetQueue } from './offset-queue.js';
 import type { ResolvedOptions } from './options.js';
+import { ClusterRecovery } from './recovery.js';
 import type { RedisLink } from './redis-link.js';
 import type { LocalNode } from './remote-requests.js';
 import { RoomChannels } from './room-channels.js';
-import { SessionStore } from './session-store.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
 export type AnyNamespace = Namespace<any, any, any, any>;
@@ -51,7 +51,7 @@ export class RedisAdapter extends InMemoryAdapter {
   readonly #cluster: ClusterNode;
   readonly #roomChannels: RoomChannels | undefined;
   readonly #offsets = new OffsetQueue();
-  #store: SessionStore | null | undefined;
+  #recoveryState: ClusterRecovery | null | undefined;
 
   constructor(nsp: AnyNamespace, link: RedisLink, uid: NodeId, opts: ResolvedOptions) {
     super(nsp);
@@ -62,7 +62,7 @@ export class RedisAdapter extends InMemoryAdapter {
     const local: LocalNode = {
       uid,
       nsp: nsp.name,
-      broadcast: (packet, o) => super.broadcast(packet, o),
+      broadcast: (packet, o, offset) => this.#deliverLocally(packet, o, offset),
       broadcastWithAck: (packet, o, count, ack) => super.broadcastWithAck(packet, o, count, ack),
       fetchSockets: (o) => super.fetchSockets(o),
       sockets: (rooms) => super.sockets(rooms),
@@ -93,6 +93,7 @@ export class RedisAdapter extends InMemoryAdapter {
 
   /** Says goodbye, unsubscribes, and completes pending requests with what they have. */
   override close(): Promise<void> {
+    this.#recoveryState?.close();
     return this.#cluster.stop(this.#roomChannels?.clear());
   }
 
@@ -112,24 +113,24 @@ export class RedisAdapter extends InMemoryAdapter {
       super.broadcast(packet, opts);
       return;
     }
-    const store = this.#recovery();
+    const recovery = this.#recovery();
     const logged =
-      store !== null &&
+      recovery !== null &&
       packet.type === PacketType.EVENT &&
       packet.id === undefined &&
       opts.flags?.volatile !== true &&
       this.#link.state === 'up';
     if (!logged && this.#offsets.idle) {
-      this.#send(packet, opts);
+      this.#send(packet, opts, undefined);
       return;
     }
     const data = packet.data as unknown[];
-    const offset = logged ? store.append(data, opts).catch((error) => this.#commandFailed(error)) : undefined;
+    const offset = logged ? recovery.append(data, opts) : undefined;
     this.#offsets.enqueue(
       offset,
       (id) => {
         if (id !== undefined) data.push(id);
-        this.#send(packet, opts);
+        this.#send(packet, opts, id);
       },
       (error) =>
         this.emit('cluster-error', new RedisAdapterError('HANDLER_FAILED', 'broadcast failed', { cause: error })),
@@ -236,36 +237,70 @@ export class RedisAdapter extends InMemoryAdapter {
 
   /** Keeps the session in Redis for `maxDisconnectionDuration` (never rejects). */
   override persistSession(session: Session): Promise<void> {
-    const store = this.#recovery();
-    if (store === null) return Promise.resolve();
-    return store.save(session).catch((error) => {
-      this.#commandFailed(error);
-    });
+    return this.#recovery()?.persist(session) ?? Promise.resolve();
   }
 
   /** Restores a session stored by any node, with the broadcasts it missed (null if impossible). */
-  override async restoreSession(pid: PrivateSessionId, offset: string): Promise<RestoredSession | null> {
-    const store = this.#recovery();
-    if (store === null || this.#link.state !== 'up') return null;
-    try {
-      return await store.restore(pid, offset);
-    } catch (error) {
-      this.#commandFailed(error);
-      return null;
-    }
+  override restoreSession(pid: PrivateSessionId, offset: string): Promise<RestoredSession | null> {
+    const recovery = this.#recovery();
+    if (recovery === null || this.#link.state !== 'up') return Promise.resolve(null);
+    return recovery.restore(pid, offset);
   }
 
-  #send(packet: SocketPacket, opts: BroadcastOptions): void {
+  override addAll(id: SocketId, rooms: Iterable<Room>): Promise<void> | void {
+    const done = super.addAll(id, rooms);
+    this.#recovery()?.joined(id);
+    return done;
+  }
+
+  override del(id: SocketId, room: Room): Promise<void> | void {
+    const done = super.del(id, room);
+    this.#recovery()?.left(id, room);
+    return done;
+  }
+
+  override delAll(id: SocketId): void {
+    super.delAll(id);
+    this.#recovery()?.gone(id);
+  }
+
+  #disconnectElsewhere(sid: SocketId): void {
+    const opts = toWireOptions({ rooms: new Set([sid]) });
+    this.#cluster.publish(this.#cluster.names.requests, {
+      t: MessageType.DISCONNECT_SOCKETS,
+      n: this.uid,
+      opts,
+      close: false,
+    });
+  }
+
+  #send(packet: SocketPacket, opts: BroadcastOptions, offset: string | undefined): void {
     if (!this.#targetsLocalSocket(opts)) {
       const message = {
         t: MessageType.BROADCAST,
         n: this.uid,
         data: packet.data as unknown[],
         opts: toWireOptions(opts),
+        ...(offset !== undefined && { o: offset }),
       };
       this.#cluster.publish(this.#channelFor(opts), message);
     }
-    super.broadcast(packet, opts);
+    this.#deliverLocally(packet, opts, offset);
+  }
+
+  // Live delivery to this node's sockets. A logged broadcast skips the sockets that were just
+  // restored with it already among their missed packets (see RestoreHandoff).
+  #deliverLocally(packet: SocketPacket, opts: BroadcastOptions, offset: string | undefined): void {
+    const skip =
+      offset === undefined
+        ? undefined
+        : this.#recoveryState?.delivering({ offset, data: packet.data as unknown[], opts });
+    if (skip === undefined) {
+      super.broadcast(packet, opts);
+      return;
+    }
+    if (opts.except !== undefined) for (const room of opts.except) skip.add(room);
+    super.broadcast(packet, { ...opts, except: skip });
   }
 
   // A broadcast to one room goes on that room's channel (dynamic and sharded modes), so only
@@ -291,20 +326,26 @@ export class RedisAdapter extends InMemoryAdapter {
   }
 
   // Decided on first use: the server sets its recovery options before sockets connect.
-  #recovery(): SessionStore | null {
-    if (this.#store === undefined) {
+  #recovery(): ClusterRecovery | null {
+    if (this.#recoveryState === undefined) {
       const duration = this.host.recovery?.maxDisconnectionDuration;
-      this.#store =
+      this.#recoveryState =
         typeof duration !== 'number' || duration <= 0
           ? null
-          : new SessionStore(this.#link, {
-              stream: this.#cluster.names.stream,
-              sessionKey: this.#cluster.names.session,
+          : new ClusterRecovery(this.#link, {
+              uid: this.uid,
+              names: this.#cluster.names,
               maxDisconnectionDuration: duration,
               streamMaxLength: this.#opts.streamMaxLength,
+              heartbeatInterval: this.#opts.heartbeatInterval,
+              crashRecovery: this.#opts.crashRecovery,
+              sessionOf: (sid) => this.host.sessionOf(sid),
+              isConnectedHere: (sid) => this.host.sockets.has(sid),
+              disconnectElsewhere: (sid) => this.#disconnectElsewhere(sid),
+              onError: (error) => this.#commandFailed(error),
             });
     }
-    return this.#store;
+    return this.#recoveryState;
   }
 
   #commandFailed(error: unknown): undefined {

@@ -11,7 +11,8 @@ import type { NodeId } from './node-registry.js';
 export interface LocalNode {
   readonly uid: NodeId;
   readonly nsp: string;
-  broadcast(packet: SocketPacket, opts: BroadcastOptions): void;
+  /** `offset`: the broadcast's stream offset when it was logged for recovery. */
+  broadcast(packet: SocketPacket, opts: BroadcastOptions, offset: string | undefined): void;
   broadcastWithAck(
     packet: SocketPacket,
     opts: BroadcastOptions,
@@ -60,7 +61,7 @@ export function isRemoteRequest(message: Message): message is RemoteRequest {
 export function carryOut(message: RemoteRequest, local: LocalNode): Promise<void> | undefined {
   switch (message.t) {
     case MessageType.BROADCAST:
-      broadcast(message.n, message.data, fromWireOptions(message.opts), message.r, local);
+      broadcast(message, local);
       return undefined;
     case MessageType.SOCKETS_JOIN:
       local.addSockets(fromWireOptions(message.opts), message.rooms);
@@ -81,16 +82,12 @@ export function carryOut(message: RemoteRequest, local: LocalNode): Promise<void
   }
 }
 
-function broadcast(
-  from: NodeId,
-  data: unknown[],
-  opts: BroadcastOptions,
-  r: string | undefined,
-  local: LocalNode,
-): void {
+function broadcast(message: Extract<Message, { t: typeof MessageType.BROADCAST }>, local: LocalNode): void {
+  const { n: from, data, r } = message;
+  const opts = fromWireOptions(message.opts);
   const packet: SocketPacket = { type: PacketType.EVENT, nsp: local.nsp, data };
   if (r === undefined) {
-    local.broadcast(packet, opts);
+    local.broadcast(packet, opts, message.o);
     return;
   }
   local.broadcastWithAck(

@@ -7,7 +7,9 @@
 import type { BroadcastOptions, RestoredSession, Room, Session } from '@parley/server';
 import { decodeFrame, encodeFrame } from './codec.js';
 import { BadMessageError } from './errors.js';
+import type { LiveSessions } from './live-sessions.js';
 import { fromWireOptions, toWireOptions, type WireOptions } from './messages.js';
+import type { NodeId } from './node-registry.js';
 import type { RedisLink } from './redis-link.js';
 
 // Stream ids are `<milliseconds>-<sequence>`; anything else is refused before reaching Redis.
@@ -24,6 +26,16 @@ export interface SessionStoreConfig {
   sessionKey: (pid: string) => string;
   maxDisconnectionDuration: number;
   streamMaxLength: number;
+  /** Sessions of connected sockets, looked through when no disconnect record exists. */
+  live?: LiveSessions;
+}
+
+export interface Restored {
+  session: RestoredSession;
+  /** The last stream entry read: the replay's upper bound. */
+  upTo: string;
+  /** The node whose live sessions held it (it may still run a socket for it); undefined when it was stored on disconnect. */
+  owner: NodeId | undefined;
 }
 
 export class SessionStore {
@@ -67,27 +79,36 @@ export class SessionStore {
    * Takes the session (a session is restored once) and collects the broadcasts after `offset`
    * that reached it. Null when the session expired or the offset is no longer in the stream.
    */
-  async restore(pid: string, offset: string): Promise<RestoredSession | null> {
+  async restore(pid: string, offset: string): Promise<Restored | null> {
     if (!OFFSET.test(offset)) return null;
     const raw = await this.#link.command(['GETDEL', this.#config.sessionKey(pid)]);
-    if (!Buffer.isBuffer(raw)) return null;
-    const session = validateSession(decodeFrame(raw));
+    let stored: unknown;
+    let owner: NodeId | undefined;
+    if (Buffer.isBuffer(raw)) stored = decodeFrame(raw);
+    else {
+      // Not stored on disconnect: the node may have died with the socket still connected.
+      const taken = await this.#config.live?.take(pid);
+      if (taken === null || taken === undefined) return null;
+      stored = taken.session;
+      owner = taken.owner;
+    }
+    const session = validateSession(stored);
     if (session.pid !== pid) return null;
     // The offset itself must still be there, or packets between it and the oldest entry are lost.
     const anchor = await this.#range(offset, offset, 1);
     if (anchor.length === 0) return null;
     const rooms = new Set(session.rooms);
     const missedPackets: unknown[][] = [];
-    let from = `(${offset}`;
+    let upTo = offset;
     for (;;) {
-      const entries = await this.#range(from, '+', READ_BATCH);
+      const entries = await this.#range(`(${upTo}`, '+', READ_BATCH);
       for (const [id, logged] of entries) {
         if (reaches(rooms, fromWireOptions(logged.opts))) missedPackets.push([...logged.data, id]);
       }
+      if (entries.length > 0) upTo = entries[entries.length - 1][0];
       if (entries.length < READ_BATCH) break;
-      from = `(${entries[entries.length - 1][0]}`;
     }
-    return { ...session, missedPackets };
+    return { session: { ...session, missedPackets }, upTo, owner };
   }
 
   async #range(from: string, to: string, count: number): Promise<Array<[string, LoggedBroadcast]>> {

@@ -12,7 +12,7 @@
  * }
  */
 import type { SocketPacket } from '@parley/protocol';
-import type { AdapterHost, PacketEncoder, RecoveryOptions, SocketId } from './adapter-types.js';
+import type { AdapterHost, PacketEncoder, RecoveryOptions, Session, SocketId } from './adapter-types.js';
 import type { Namespace } from './namespace.js';
 import type { PreparedPacket } from './prepared-packet.js';
 import type { Socket } from './socket.js';
@@ -60,6 +60,12 @@ class NamespaceHost implements AdapterHost<AnySocket> {
 
   awaitAck(socket: AnySocket, id: number, ack: (response: unknown) => void): void {
     socket._awaitBroadcastAck(id, ack);
+  }
+
+  sessionOf(id: SocketId): Session | undefined {
+    const socket = this.#nsp.sockets.get(id);
+    if (socket?._pid === undefined) return undefined;
+    return { sid: socket.id, pid: socket._pid, rooms: [...socket.rooms], data: socket.data };
   }
 }
 

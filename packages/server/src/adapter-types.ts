@@ -136,6 +136,12 @@ export interface AdapterHost<S extends HostedSocket = HostedSocket> {
   deliver(socket: S, parts: PreparedPacket, packet: SocketPacket, volatile: boolean, compress: boolean): void;
   /** Makes `socket` call `ack` with its answer to the broadcast packet `id`. */
   awaitAck(socket: S, id: number, ack: (response: unknown) => void): void;
+  /**
+   * What recovery would store for the connected socket `id` if it dropped now (its private id,
+   * rooms and data); undefined when it is not here or recovery is off. Lets a cluster adapter
+   * keep sessions recoverable even when this server dies without storing them.
+   */
+  sessionOf(id: SocketId): Session | undefined;
 }
 
 /** A socket as a Parley adapter sees it. */
