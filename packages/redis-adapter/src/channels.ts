@@ -22,18 +22,25 @@ export interface Names {
   sessionNodes: string;
 }
 
+/**
+ * Channels keep socket.io's names. Keys are hash-tagged with the namespace (`{<nsp>}`), so that
+ * in a Redis Cluster the recovery keys of one namespace (stream, session records, live-session
+ * hashes and their index) share one slot, and any multi-key command or transaction over them
+ * stays valid there.
+ */
 export function namesFor(key: string, nsp: string, node: string): Names {
   const responsesOf = (id: string) => `${key}-response#${nsp}#${id}#`;
+  const tagged = `{${nsp}}`;
   return {
     broadcast: `${key}#${nsp}#`,
     requests: `${key}-request#${nsp}#`,
     responses: responsesOf(node),
-    stream: `${key}-stream#${nsp}#`,
+    stream: `${key}-stream#${tagged}#`,
     room: (room) => `${key}#${nsp}#${room}#`,
     responsesOf,
-    session: (pid) => `${key}-session#${nsp}#${pid}`,
-    liveSessions: (id) => `${key}-live#${nsp}#${id}`,
-    sessionNodes: `${key}-live-nodes#${nsp}#`,
+    session: (pid) => `${key}-session#${tagged}#${pid}`,
+    liveSessions: (id) => `${key}-live#${tagged}#${id}`,
+    sessionNodes: `${key}-live-nodes#${tagged}#`,
   };
 }
 

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { type RedisAdapterOptions, resolveOptions } from './options.js';
 import { type AnyNamespace, RedisAdapter } from './redis-adapter.js';
-import { type RedisClientLike, RedisLink } from './redis-link.js';
+import type { AnyRedisClient } from './redis-clients.js';
+import { RedisLink } from './redis-link.js';
 
 /**
  * What `createAdapter` returns: the server builds one adapter per namespace with it, whether it
@@ -16,7 +17,8 @@ export interface RedisAdapterConstructor {
 /**
  * Creates the adapter factory for one server. The clients are the caller's: connect them before
  * (or while) the server starts, and quit them after closing the server. `subClient` is used only
- * for subscriptions (e.g. `pubClient.duplicate()`).
+ * for subscriptions (e.g. `pubClient.duplicate()`). Both are standalone clients (`createClient`)
+ * or both Redis Cluster clients (`createCluster`, best with `subscriptionMode: 'sharded'`).
  *
  * @example
  * const pubClient = createClient({ url: 'redis://127.0.0.1:6379' });
@@ -25,8 +27,8 @@ export interface RedisAdapterConstructor {
  * const io = new Server(httpServer, { adapter: createAdapter(pubClient, subClient) });
  */
 export function createAdapter(
-  pubClient: RedisClientLike,
-  subClient: RedisClientLike,
+  pubClient: AnyRedisClient,
+  subClient: AnyRedisClient,
   opts: RedisAdapterOptions = {},
 ): RedisAdapterConstructor {
   const options = resolveOptions(opts);

@@ -18,4 +18,4 @@ export { BadMessageError, RedisAdapterError, type RedisAdapterErrorCode, Request
 export type { NodeId } from './node-registry.js';
 export type { RedisAdapterOptions, SubscriptionMode } from './options.js';
 export { RedisAdapter, type RedisAdapterState } from './redis-adapter.js';
-export type { FrameListener, RedisClientLike } from './redis-link.js';
+export type { AnyRedisClient, FrameListener, RedisClientLike, RedisClusterLike } from './redis-clients.js';

@@ -3,7 +3,7 @@
  * that a client whose node crashed (SIGKILL, OOM, power loss: no chance to store anything on the way out) still recovers
  * on another node.
  *
- * Each node keeps a hash `<key>-live#<nsp>#<node>` (private id -> session) with a TTL of
+ * Each node keeps a hash `<key>-live#{<nsp>}#<node>` (private id -> session) with a TTL of
  * `maxDisconnectionDuration + heartbeatInterval`, refreshed every heartbeat: once a node dies
  * its sessions stay recoverable for at least `maxDisconnectionDuration`, then vanish. The nodes
  * holding such hashes are listed in a sorted set scored by their last refresh, so a restore can

@@ -8,7 +8,8 @@ import { RedisAdapterError } from './errors.js';
  *   has local sockets in that room, so `to(room)` wakes only the nodes with members (at the
  *   cost of a SUBSCRIBE/UNSUBSCRIBE whenever a room appears or empties on a node).
  * - `sharded`: as `dynamic`, over Redis 7 sharded pub/sub (SPUBLISH/SSUBSCRIBE), so that in a
- *   Redis Cluster each channel lives on one shard instead of being copied to every shard.
+ *   Redis Cluster each channel lives on one shard instead of being copied to every shard (the
+ *   mode to use with a cluster client).
  */
 export type SubscriptionMode = 'static' | 'dynamic' | 'sharded';
 

@@ -6,52 +6,42 @@
  */
 import { EventEmitter } from 'node:events';
 import { RESP_TYPES } from '@redis/client';
+import {
+  type AnyRedisClient,
+  type CommandRunner,
+  commandRunner,
+  type FrameListener,
+  type ListenerToRemove,
+} from './redis-clients.js';
 
-/** A message listener in node-redis buffer mode. */
-export type FrameListener = (message: Buffer, channel: Buffer) => unknown;
-
-/**
- * The subset of a node-redis (`@redis/client` v5/v6) client the adapter uses: `createClient()`,
- * a client with modules or RESP3, or `client.duplicate()` all qualify.
- */
-export interface RedisClientLike {
-  readonly isReady: boolean;
-  publish(channel: string, message: Buffer): Promise<unknown>;
-  sPublish(channel: string, message: Buffer): Promise<unknown>;
-  subscribe(channels: string, listener: FrameListener, bufferMode: true): Promise<unknown>;
-  unsubscribe(channels: string, listener: FrameListener, bufferMode: true): Promise<unknown>;
-  sSubscribe(channels: string, listener: FrameListener, bufferMode: true): Promise<unknown>;
-  sUnsubscribe(channels: string, listener: FrameListener, bufferMode: true): Promise<unknown>;
-  // biome-ignore lint/suspicious/noExplicitAny: node-redis types command options with many generics
-  sendCommand(args: Array<string | Buffer>, options?: any): Promise<unknown>;
-  // biome-ignore lint/suspicious/noExplicitAny: event listeners of any shape
-  on(event: string, listener: (...args: any[]) => void): unknown;
-  // biome-ignore lint/suspicious/noExplicitAny: as above
-  off(event: string, listener: (...args: any[]) => void): unknown;
-}
+export type { AnyRedisClient, FrameListener, RedisClientLike, RedisClusterLike } from './redis-clients.js';
 
 export type LinkState = 'up' | 'down';
 export type ClientRole = 'pub' | 'sub';
 
 const BUFFER_REPLIES = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
-const STATE_EVENTS = ['ready', 'end', 'reconnecting', 'error'] as const;
+// A standalone client reports `ready`, `end` and `reconnecting`; a cluster client `connect` and
+// `disconnect` (it reconnects its node connections by itself).
+const STATE_EVENTS = ['ready', 'end', 'reconnecting', 'error', 'connect', 'disconnect'] as const;
 
 /**
  * Events: `down` (error?: Error) when either connection is lost, `up` when both are ready
  * again, `client-error` (error: Error, role) for every error a client reports.
  */
 export class RedisLink extends EventEmitter {
-  readonly #pub: RedisClientLike;
-  readonly #sub: RedisClientLike;
+  readonly #pub: AnyRedisClient;
+  readonly #sub: AnyRedisClient;
+  readonly #command: CommandRunner;
   readonly #sharded: boolean;
   #state: LinkState;
   #users = 0;
   readonly #onPubEvent = (error?: unknown) => this.#onClientEvent('pub', error);
   readonly #onSubEvent = (error?: unknown) => this.#onClientEvent('sub', error);
 
-  constructor(pub: RedisClientLike, sub: RedisClientLike, sharded: boolean) {
+  constructor(pub: AnyRedisClient, sub: AnyRedisClient, sharded: boolean) {
     super();
     this.#pub = pub;
+    this.#command = commandRunner(pub, BUFFER_REPLIES);
     this.#sub = sub;
     this.#sharded = sharded;
     this.#state = this.#computeState();
@@ -102,8 +92,8 @@ export class RedisLink extends EventEmitter {
 
   unsubscribe(channel: string, listener: FrameListener): Promise<void> {
     const done = this.#sharded
-      ? this.#sub.sUnsubscribe(channel, listener, true)
-      : this.#sub.unsubscribe(channel, listener, true);
+      ? this.#sub.sUnsubscribe(channel, listener as ListenerToRemove, true)
+      : this.#sub.unsubscribe(channel, listener as ListenerToRemove, true);
     return done.then(
       () => undefined,
       (error: unknown) => this.#report(error, 'sub'),
@@ -112,7 +102,7 @@ export class RedisLink extends EventEmitter {
 
   /** Runs a command on the publishing connection; bulk strings come back as Buffers. */
   command(args: Array<string | Buffer>): Promise<unknown> {
-    return this.#pub.sendCommand(args, BUFFER_REPLIES);
+    return this.#command(args);
   }
 
   #computeState(): LinkState {

@@ -222,7 +222,7 @@ export const TEST_ADAPTER_OPTIONS: RedisAdapterOptions = {
 
 /** Connects an official client (WebSocket only) and waits for its CONNECT. */
 export async function connect(
-  node: Node,
+  node: Pick<Node, 'port'>,
   nsp = '/',
   opts: Partial<ManagerOptions & SocketOptions> = {},
 ): Promise<ClientSocket> {

@@ -48,7 +48,7 @@ function countCommands(node: Node): { commands: string[][]; turns: number } {
 }
 
 async function liveSessions(node: Node, key: string): Promise<Map<string, unknown>> {
-  const hash = `${key}-live#/#${node.adapter().uid}`;
+  const hash = `${key}-live#{/}#${node.adapter().uid}`;
   const flat = (await node.pub.sendCommand(['HGETALL', hash], { typeMapping: { 36: Buffer } } as never)) as unknown;
   const entries = new Map<string, unknown>();
   const list = Array.isArray(flat) ? flat : Object.entries(flat as object).flat();
@@ -108,12 +108,12 @@ describeWithRedis('live sessions (crashRecovery)', () => {
       { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
     );
     await connect(node);
-    const hash = `${key}-live#/#${node.adapter().uid}`;
+    const hash = `${key}-live#{/}#${node.adapter().uid}`;
     await waitFor(async () => Number(await node.pub.sendCommand(['PTTL', hash])) > 0, 8000, 'TTL set');
     const ttl = Number(await node.pub.sendCommand(['PTTL', hash]));
     expect(ttl).toBeLessThanOrEqual(10_000 + TEST_ADAPTER_OPTIONS.heartbeatInterval!);
     expect(ttl).toBeGreaterThan(9_000);
-    const nodes = (await node.pub.sendCommand(['ZRANGE', `${key}-live-nodes#/#`, '0', '-1'])) as string[];
+    const nodes = (await node.pub.sendCommand(['ZRANGE', `${key}-live-nodes#{/}#`, '0', '-1'])) as string[];
     expect(nodes).toEqual([node.adapter().uid]);
   });
 

@@ -48,7 +48,7 @@ describeWithRedis('connection state recovery across nodes', () => {
   test('a client that drops from one node recovers on another, with the broadcasts it missed', async () => {
     const key = uniqueKey();
     const nodes = await startRecoveringCluster(key);
-    const stream = `${key}-stream#/#`;
+    const stream = `${key}-stream#{/}#`;
     const client = await connect(nodes[0]);
     const received = record(client, 'news');
     const id = client.id;
@@ -140,8 +140,8 @@ describeWithRedis('connection state recovery across nodes', () => {
     expect(await adapter.restoreSession('pid2', '1-0')).toBeNull();
 
     nodes[0].io.emit('news', 'logged');
-    await waitFor(async () => (await count(nodes[0], ['XLEN', `${key}-stream#/#`])) === 1, 8000, 'logged');
-    const [[offset]] = (await nodes[0].pub.sendCommand(['XRANGE', `${key}-stream#/#`, '-', '+'])) as [
+    await waitFor(async () => (await count(nodes[0], ['XLEN', `${key}-stream#{/}#`])) === 1, 8000, 'logged');
+    const [[offset]] = (await nodes[0].pub.sendCommand(['XRANGE', `${key}-stream#{/}#`, '-', '+'])) as [
       [string, string[]],
     ];
     await adapter.persistSession({ sid: 'sid', pid: 'pid3', rooms: ['sid'], data: { x: 1 } });
@@ -156,7 +156,7 @@ describeWithRedis('connection state recovery across nodes', () => {
     expect(await nodes[2].adapter().restoreSession('pid3', offset)).toBeNull();
     // and kept no longer than maxDisconnectionDuration
     await adapter.persistSession({ sid: 'sid', pid: 'pid4', rooms: ['sid'], data: {} });
-    const ttl = await count(nodes[0], ['PTTL', `${key}-session#/#pid4`]);
+    const ttl = await count(nodes[0], ['PTTL', `${key}-session#{/}#pid4`]);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(10_000);
   });
@@ -174,7 +174,7 @@ describeWithRedis('connection state recovery across nodes', () => {
     for (let i = 0; i < 500; i++) node.io.emit('n', i);
     await waitFor(() => received.length === 500, 8000, 'every broadcast');
     // MAXLEN ~ trims whole stream nodes (100 entries each by default), so "about" 10
-    const length = await count(node, ['XLEN', `${key}-stream#/#`]);
+    const length = await count(node, ['XLEN', `${key}-stream#{/}#`]);
     expect(length).toBeGreaterThanOrEqual(10);
     expect(length).toBeLessThanOrEqual(200);
   });

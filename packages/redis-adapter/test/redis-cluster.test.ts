@@ -1,0 +1,142 @@
+/**
+ * @parley/redis-adapter over a real three-shard Redis Cluster, with node-redis cluster clients
+ * (`createCluster`): the adapter contract (broadcasts to rooms, binary, acknowledgements,
+ * fetchSockets, serverSideEmit with ack, recovery) in sharded mode, plain pub/sub (static mode),
+ * and connection state recovery from one Parley server to another.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server, type ServerOptions } from '@parley/server';
+import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { adapterContract, type Cluster } from '../../server/test/adapters/contract.js';
+import { createAdapter, type RedisAdapter, type RedisAdapterOptions } from '../src/index.js';
+import {
+  connect,
+  describeWithRedisServer,
+  nextEvent,
+  onTeardown,
+  record,
+  TEST_ADAPTER_OPTIONS,
+  teardown,
+  uniqueKey,
+  waitFor,
+} from './helpers.js';
+import { ThrowawayRedisCluster } from './redis-cluster-server.js';
+
+interface ClusterClientNode {
+  io: Server;
+  port: number;
+  url: string;
+  adapter(): RedisAdapter;
+}
+
+const redis = new ThrowawayRedisCluster();
+
+async function startNode(adapterOpts: RedisAdapterOptions, serverOpts: Partial<ServerOptions>) {
+  const pub = await redis.client();
+  const sub = pub.duplicate();
+  sub.on('error', () => {});
+  await sub.connect();
+  const http = createServer();
+  const io = new Server(http, { ...serverOpts, adapter: createAdapter(pub, sub, adapterOpts) });
+  onTeardown(async () => {
+    await io.close();
+    pub.destroy();
+    sub.destroy();
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const port = (http.address() as AddressInfo).port;
+  const node: ClusterClientNode = {
+    io,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    adapter: () => io.of('/').adapter as unknown as RedisAdapter,
+  };
+  await node.adapter().init();
+  return node;
+}
+
+/** Two Parley servers over the Redis Cluster, each knowing the other. */
+async function startNodes(adapterOpts: RedisAdapterOptions, serverOpts: Partial<ServerOptions> = {}) {
+  const options = { ...TEST_ADAPTER_OPTIONS, key: uniqueKey(), ...adapterOpts };
+  const nodes = [await startNode(options, serverOpts), await startNode(options, serverOpts)];
+  await waitFor(
+    async () => (await Promise.all(nodes.map((node) => node.adapter().serverCount()))).every((n) => n === 2),
+    10_000,
+    'both servers to see each other',
+  );
+  return { nodes, key: options.key };
+}
+
+describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster clients)', () => {
+  beforeAll(() => redis.start(3), 45_000);
+  afterAll(() => redis.stop(), 15_000);
+
+  describeWithRedisServer('the adapter contract, sharded subscriptions', () => {
+    adapterContract({
+      async start(opts): Promise<Cluster> {
+        const { nodes } = await startNodes({ subscriptionMode: 'sharded' }, opts);
+        return { nodes, close: teardown };
+      },
+      recovery: true,
+    });
+  });
+
+  describeWithRedisServer('beyond the contract', () => {
+    afterEach(teardown);
+
+    test('plain pub/sub (static mode) broadcasts across shards, binary intact', async () => {
+      const { nodes } = await startNodes({ subscriptionMode: 'static' });
+      const clients = [await connect(nodes[0]), await connect(nodes[1])];
+      const got = clients.map((client) => nextEvent(client, 'news'));
+      nodes[0].io.emit('news', 'hello', Buffer.from([1, 2]));
+      for (const [text, bytes] of await Promise.all(got)) {
+        expect(text).toBe('hello');
+        expect([...new Uint8Array(bytes as ArrayBuffer)]).toEqual([1, 2]);
+      }
+      const sockets = await nodes[1].io.fetchSockets();
+      expect(sockets.map((socket) => socket.id).sort()).toEqual(clients.map((client) => client.id).sort());
+    });
+
+    test('a client that drops from one server recovers on the other, with what it missed', async () => {
+      const { nodes, key } = await startNodes(
+        { subscriptionMode: 'sharded', crashRecovery: true },
+        { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
+      );
+      for (const node of nodes) {
+        node.io.on('connection', (socket) => {
+          if (!socket.recovered) socket.join('room1');
+        });
+      }
+      const client = await connect(nodes[0]);
+      const received = record(client, 'news');
+      const id = client.id;
+      nodes[1].io.emit('news', 'first');
+      await waitFor(() => received.length === 1, 8000, 'first broadcast');
+
+      const serverSocket = nodes[0].io.of('/').sockets.get(id!)!;
+      const gone = nextEvent(serverSocket, 'disconnect');
+      client.io.engine.close();
+      await gone;
+      nodes[1].io.to('room1').emit('news', 'missed, to room1');
+      nodes[0].io.to('elsewhere').emit('news', 'not for this client');
+
+      (client.io as unknown as { uri: string }).uri = nodes[1].url;
+      client.connect();
+      await nextEvent(client, 'connect');
+      expect(client.recovered).toBe(true);
+      expect(client.id).toBe(id);
+      await waitFor(() => received.length === 2, 8000, 'missed broadcast');
+      expect(received[1][0]).toBe('missed, to room1');
+      const [restored] = await nodes[1].io.local.in('room1').fetchSockets();
+      expect(restored.id).toBe(id);
+
+      // Every recovery key of the namespace hashes to one slot.
+      const probe = await redis.client();
+      onTeardown(() => probe.destroy());
+      const names = [`${key}-stream#{/}#`, `${key}-session#{/}#pid`, `${key}-live#{/}#node`, `${key}-live-nodes#{/}#`];
+      const slots = await Promise.all(names.map((name) => probe.sendCommand(name, true, ['CLUSTER', 'KEYSLOT', name])));
+      expect(new Set(slots).size).toBe(1);
+    });
+  });
+});
