@@ -25,6 +25,8 @@ import { ThrowawayRedisCluster } from './redis-cluster-server.js';
 
 interface ClusterClientNode {
   io: Server;
+  /** Drops both Redis Cluster connections at once, as a crash would (no goodbye, nothing stored). */
+  cutRedis(): void;
   port: number;
   url: string;
   adapter(): RedisAdapter;
@@ -41,13 +43,17 @@ async function startNode(adapterOpts: RedisAdapterOptions, serverOpts: Partial<S
   const io = new Server(http, { ...serverOpts, adapter: createAdapter(pub, sub, adapterOpts) });
   onTeardown(async () => {
     await io.close();
-    pub.destroy();
-    sub.destroy();
+    if (pub.isOpen) pub.destroy();
+    if (sub.isOpen) sub.destroy();
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
   const node: ClusterClientNode = {
     io,
+    cutRedis: () => {
+      pub.destroy();
+      sub.destroy();
+    },
     port,
     url: `http://127.0.0.1:${port}`,
     adapter: () => io.of('/').adapter as unknown as RedisAdapter,
@@ -137,6 +143,47 @@ describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster cli
       const names = [`${key}-stream#{/}#`, `${key}-session#{/}#pid`, `${key}-live#{/}#node`, `${key}-live-nodes#{/}#`];
       const slots = await Promise.all(names.map((name) => probe.sendCommand(name, true, ['CLUSTER', 'KEYSLOT', name])));
       expect(new Set(slots).size).toBe(1);
+    });
+    test('crashRecovery: the client of a server that lost Redis without a goodbye recovers on the other', async () => {
+      const { nodes, key } = await startNodes(
+        { subscriptionMode: 'sharded', crashRecovery: true },
+        { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
+      );
+      for (const node of nodes) {
+        node.io.on('connection', (socket) => {
+          if (socket.recovered) return;
+          socket.join('room1');
+          socket.data = { name: 'alice' };
+        });
+      }
+      const client = await connect(nodes[0]);
+      const received = record(client, 'news');
+      const id = client.id;
+      nodes[1].io.emit('news', 'first');
+      await waitFor(() => received.length === 1, 8000, 'first broadcast');
+      const probe = await redis.client();
+      onTeardown(() => probe.destroy());
+      const hash = `${key}-live#{/}#${nodes[0].adapter().uid}`;
+      await waitFor(async () => Number(await probe.hLen(hash)) === 1, 8000, 'live session written');
+
+      // The server loses Redis, then its client: no disconnect record can be stored.
+      nodes[0].cutRedis();
+      const serverSocket = nodes[0].io.of('/').sockets.get(id!)!;
+      const gone = nextEvent(serverSocket, 'disconnect');
+      client.io.engine.close();
+      await gone;
+      nodes[1].io.to('room1').emit('news', 'missed');
+
+      (client.io as unknown as { uri: string }).uri = nodes[1].url;
+      client.connect();
+      await nextEvent(client, 'connect');
+      expect(client.recovered).toBe(true);
+      expect(client.id).toBe(id);
+      await waitFor(() => received.length === 2, 8000, 'missed broadcast');
+      expect(received[1][0]).toBe('missed');
+      const [restored] = await nodes[1].io.local.in('room1').fetchSockets();
+      expect(restored.data).toEqual({ name: 'alice' });
+      expect(Number(await probe.hLen(hash))).toBe(0);
     });
   });
 });
