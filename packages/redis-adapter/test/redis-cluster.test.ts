@@ -167,7 +167,9 @@ describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster cli
       await waitFor(async () => Number(await probe.hLen(hash)) === 1, 8000, 'live session written');
 
       // The server loses Redis, then its client: no disconnect record can be stored.
+      const down = nextEvent(nodes[0].adapter(), 'redis-down');
       nodes[0].cutRedis();
+      await down; // the cluster client's `disconnect` is the adapter's `redis-down`
       const serverSocket = nodes[0].io.of('/').sockets.get(id!)!;
       const gone = nextEvent(serverSocket, 'disconnect');
       client.io.engine.close();
