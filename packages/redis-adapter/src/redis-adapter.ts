@@ -64,8 +64,14 @@ export class RedisAdapter extends InMemoryAdapter {
       nsp: nsp.name,
       broadcast: (packet, o, offset) => this.#deliverLocally(packet, o, offset),
       broadcastWithAck: (packet, o, count, ack) => super.broadcastWithAck(packet, o, count, ack),
-      fetchSockets: (o) => super.fetchSockets(o),
-      sockets: (rooms) => super.sockets(rooms),
+      fetchSockets: async (o) => {
+        await this.#roomsSubscribed();
+        return super.fetchSockets(o);
+      },
+      sockets: async (rooms) => {
+        await this.#roomsSubscribed();
+        return super.sockets(rooms);
+      },
       addSockets: (o, rooms) => super.addSockets(o, rooms),
       delSockets: (o, rooms) => super.delSockets(o, rooms),
       disconnectSockets: (o, close) => super.disconnectSockets(o, close),
@@ -80,6 +86,11 @@ export class RedisAdapter extends InMemoryAdapter {
       this.on('create-room', (room: Room) => void rooms.add(room));
       this.on('delete-room', (room: Room) => void rooms.remove(room));
     }
+  }
+
+  /** Dynamic and sharded modes: the room subscriptions in flight, confirmed (bounded). */
+  #roomsSubscribed(): Promise<void> | undefined {
+    return this.#roomChannels?.settled(this.#opts.requestsTimeout);
   }
 
   get state(): RedisAdapterState {
@@ -152,6 +163,7 @@ export class RedisAdapter extends InMemoryAdapter {
 
   /** Socket ids in any of `rooms` (all when empty), on every node. */
   override async sockets(rooms: Set<Room>): Promise<Set<SocketId>> {
+    await this.#roomsSubscribed();
     const ids = await super.sockets(rooms);
     const outcome = await this.#cluster.request<string[]>((r) => ({
       t: MessageType.SOCKET_IDS,
@@ -164,6 +176,7 @@ export class RedisAdapter extends InMemoryAdapter {
   }
 
   override async fetchSockets(opts: BroadcastOptions): Promise<SocketDetails[]> {
+    await this.#roomsSubscribed();
     const sockets = await super.fetchSockets(opts);
     if (!this.#reachesOthers(opts)) return sockets;
     const outcome = await this.#cluster.request<WireSocket[]>((r) => ({

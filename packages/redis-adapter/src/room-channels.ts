@@ -12,6 +12,8 @@ export class RoomChannels {
   readonly #listener: FrameListener;
   // Rooms per channel: room 1 and room '1' share a channel.
   readonly #subscribed = new Map<string, number>();
+  // SUBSCRIBEs not yet confirmed (they never reject: RedisLink reports their errors).
+  readonly #pending = new Set<Promise<void>>();
 
   constructor(link: RedisLink, channelOf: (room: Room) => string, listener: FrameListener) {
     this.#link = link;
@@ -25,7 +27,32 @@ export class RoomChannels {
     const channel = this.#channelOf(room);
     const rooms = this.#subscribed.get(channel) ?? 0;
     this.#subscribed.set(channel, rooms + 1);
-    return rooms === 0 ? this.#link.subscribe(channel, this.#listener) : undefined;
+    if (rooms > 0) return undefined;
+    const subscribed = this.#link.subscribe(channel, this.#listener);
+    this.#pending.add(subscribed);
+    void subscribed.then(() => this.#pending.delete(subscribed));
+    return subscribed;
+  }
+
+  /**
+   * Resolves once the subscriptions in flight are confirmed (or after `timeoutMs`); undefined
+   * when none are, or Redis is down. Requests that report room membership (fetchSockets,
+   * allSockets) wait for it, so a socket they show in a room is reachable by broadcasts to
+   * that room. (With a
+   * Redis Cluster, the first subscription on a shard opens a connection to it: a broadcast to
+   * the room published meanwhile would miss this node.)
+   */
+  settled(timeoutMs: number): Promise<void> | undefined {
+    // While Redis is down a SUBSCRIBE waits for the reconnection: requests must not.
+    if (this.#pending.size === 0 || this.#link.state !== 'up') return undefined;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
+      void Promise.all(this.#pending).then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** A room lost its last local socket. */
