@@ -71,8 +71,10 @@ async function start(factory: Factory, options: Record<string, unknown> = {}) {
       const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
       return { sid, url: `${base}&sid=${sid}` };
     },
-    webSocket(sid: string): WebSocket {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket&sid=${sid}`);
+    /** A WebSocket joining session `sid`, or starting a session of its own without one. */
+    webSocket(sid?: string): WebSocket {
+      const query = sid === undefined ? '' : `&sid=${sid}`;
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket${query}`);
       ws.on('error', () => {});
       teardown.push(() => ws.terminate());
       return ws;
@@ -308,5 +310,33 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     expect(handshake).toMatchObject({ headers: {}, address: '192.0.2.1', xdomain: false, secure: true, query: {} });
     expect(handshake.url).toBeUndefined();
     expect(sent[0]).toMatch(/^0\{"sid":"[^"]+"\}$/);
+  });
+
+  it('accepts an upgrade of a polling session with allowUpgrades: false, which only stops offering it', async () => {
+    const server = await start(factory, { allowUpgrades: false });
+    const { sid } = await server.session();
+    const ws = server.webSocket(sid);
+    await withTimeout(once(ws, 'open'), 'the upgrade handshake');
+    ws.send('2probe');
+    expect(await nextMessage(ws)).toBe('3probe');
+    ws.send('5');
+    ws.send('40');
+    expect(await nextMessage(ws)).toMatch(/^40\{"sid":"[^"]+"\}$/);
+  });
+
+  it('ignores a CLOSE packet sent over a WebSocket: the session carries on', async () => {
+    const server = await start(factory);
+    const ws = server.webSocket();
+    const open = nextMessage(ws);
+    await withTimeout(once(ws, 'open'), 'the WebSocket handshake');
+    expect(await open).toMatch(/^0\{/);
+    let closed = false;
+    ws.on('close', () => {
+      closed = true;
+    });
+    ws.send('1');
+    ws.send('40');
+    expect(await nextMessage(ws)).toMatch(/^40\{"sid":"[^"]+"\}$/);
+    expect(closed).toBe(false);
   });
 });

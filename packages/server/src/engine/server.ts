@@ -350,7 +350,9 @@ export class Server extends EventEmitter implements EngineServerLike {
       if (upgrade) {
         // A session that is already upgrading or upgraded is not refused here: as with
         // engine.io, the WebSocket handshake completes and the session then closes the probe.
-        const upgradable = transport === 'websocket' && this.opts.allowUpgrades;
+        // `allowUpgrades: false` only stops advertising upgrades in the handshake: engine.io
+        // still accepts a client that upgrades anyway, so the upgrade is not refused for it.
+        const upgradable = transport === 'websocket';
         return upgradable ? undefined : new RequestError(3, { name: 'UPGRADE_REFUSED', transport: current });
       }
       if (current !== transport) {

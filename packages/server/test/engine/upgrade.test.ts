@@ -97,12 +97,19 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     expect(socket.transport.name).toBe('polling');
   });
 
-  it('offers no upgrades when allowUpgrades is false, and refuses them', async () => {
+  it('offers no upgrades when allowUpgrades is false, yet accepts a client that upgrades anyway', async () => {
     const test = await startEngine({ allowUpgrades: false });
+    const connection = nextConnection(test.engine);
     const { sid, open } = await pollingHandshake(test);
     expect(open.upgrades).toEqual([]);
-    const refused = await refusedWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
-    expect(refused.status).toBe(400);
+    const socket = await connection;
+    const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
+    client.ws.send('2probe');
+    expect(await client.next()).toBe('3probe');
+    const upgraded = once(socket, 'upgrade');
+    client.ws.send('5');
+    await upgraded;
+    expect(socket.transport.name).toBe('websocket');
   });
 
   it('upgrades an SSE session to WebSocket', async () => {
