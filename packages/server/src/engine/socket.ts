@@ -249,6 +249,9 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
         return;
       }
       case 'close':
+        // Only an HTTP transport treats a close packet as the end of the session (a polling
+        // client's way to leave); engine.io ignores one that arrives over a WebSocket.
+        if (this.#transport.name === 'websocket') return;
         this.#transport.releaseHeldRequest();
         this.#onClose('transport close');
         return;
