@@ -51,6 +51,30 @@ for (const factory of servers) {
         expect(await acked).toBe('got it');
         expect(received).toEqual([{ connection: 2, value: 1 }]);
       });
+
+      it('keeps buffering every emit made between the missed heartbeat and the close', async () => {
+        fixture = new Fixture(factory);
+        const server = await fixture.server({ pingInterval: 20000, pingTimeout: 10000 });
+        const received: { connection: number; value: unknown }[] = [];
+        let connections = 0;
+        server.io.on('connection', (s: ServerSocket) => {
+          const connection = ++connections;
+          s.on('hello', (value: unknown, ack: (answer: string) => void) => {
+            received.push({ connection, value });
+            ack('got it');
+          });
+        });
+        const clock = skewedClock();
+        const socket = fixture.client(server.url, { ...mode.options, timers: clock });
+        await waitFor(socket, 'connect');
+        clock.skew = 60000;
+        const disconnected = waitFor<[string]>(socket, 'disconnect');
+        const acks = [1, 2, 3].map((value) => new Promise((resolve) => socket.emit('hello', value, resolve)));
+        expect(socket.sendBuffer).toHaveLength(3);
+        expect(await disconnected).toEqual(['ping timeout', undefined]);
+        expect(await Promise.all(acks)).toEqual(['got it', 'got it', 'got it']);
+        expect(received).toEqual([1, 2, 3].map((value) => ({ connection: 2, value })));
+      });
     });
   }
 }
