@@ -328,4 +328,43 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     expect(description).toBeUndefined();
     expect(conn.readyState).toBe('closed');
   });
+
+  it('io.engine and socket.conn: flush with the packets to write, then drain, socket first', async () => {
+    const { io, url } = await start(factory);
+    const connection = waitFor<[Any]>(io, 'connection');
+    const socket = client(url, ['websocket']);
+    await waitFor(socket, 'connect');
+    const [serverSocket] = await connection;
+    const conn = serverSocket.conn;
+    const kinds: string[] = [];
+    const socketFlushed: unknown[] = [];
+    const serverFlushed: unknown[] = [];
+    conn.on('flush', (packets: unknown[]) => {
+      kinds.push('socket flush');
+      socketFlushed.push(...packets);
+    });
+    conn.on('drain', () => kinds.push('socket drain'));
+    io.engine.on('flush', (engineSocket: Any, packets: unknown[]) => {
+      kinds.push(engineSocket === conn ? 'server flush' : 'server flush of another socket');
+      serverFlushed.push(...packets);
+    });
+    io.engine.on('drain', (engineSocket: Any) =>
+      kinds.push(engineSocket === conn ? 'server drain' : 'server drain of another socket'),
+    );
+    const arrived = waitFor(socket, 'second');
+    serverSocket.emit('first', 1);
+    serverSocket.emit('second', 2);
+    await arrived;
+    const packets = [
+      { type: 'message', data: '2["first",1]', options: { compress: true } },
+      { type: 'message', data: '2["second",2]', options: { compress: true } },
+    ];
+    expect(socketFlushed).toEqual(packets);
+    expect(serverFlushed).toEqual(packets);
+    // engine.io writes to a WebSocket packet by packet, Parley one turn's packets at once: the
+    // number of rounds differs, the order within each does not.
+    const round = ['socket flush', 'server flush', 'socket drain', 'server drain'];
+    expect(kinds.length % round.length).toBe(0);
+    expect(kinds).toEqual(kinds.map((_, i) => round[i % round.length]));
+  });
 });

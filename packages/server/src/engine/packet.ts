@@ -76,3 +76,17 @@ export const PONG = new OutboundPacket('pong');
 export const NOOP = new OutboundPacket('noop');
 export const CLOSE = new OutboundPacket('close');
 export const PONG_PROBE = new OutboundPacket('pong', 'probe');
+
+/** A packet as engine.io's `packetCreate` and `flush` events show it to applications. */
+export interface PublicPacket {
+  type: EnginePacketType;
+  options: { compress: boolean };
+  data?: string | Uint8Array;
+}
+
+/** Keyed as engine.io's: no `data` key for a packet without data (ping, an empty message). */
+export function publicPacket(packet: OutboundPacket, compress: boolean): PublicPacket {
+  const shown: PublicPacket = { type: packet.type, options: { compress } };
+  if (packet.data.length > 0) shown.data = packet.data;
+  return shown;
+}

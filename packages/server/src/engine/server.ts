@@ -105,6 +105,10 @@ export class Server extends EventEmitter implements EngineServerLike {
       onSessionDrain: (socket) => {
         if (this.listenerCount('drain') > 0) this.emit('drain', socket);
       },
+      observesFlush: () => this.listenerCount('flush') > 0,
+      onSessionFlush: (socket, packets) => {
+        if (this.listenerCount('flush') > 0) this.emit('flush', socket, packets);
+      },
     };
     this.#httpContext = {
       maxHttpBufferSize: this.opts.maxHttpBufferSize,
