@@ -133,8 +133,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     expect(first.headers['x-every']).toBe('yes');
     const sid = (JSON.parse(first.body.slice(1)) as { sid: string }).sid;
     const next = httpRequest(`${base}&sid=${sid}`);
-    // engine.io keeps its clients in an object, Parley in a Map.
-    const session = io.engine.clients instanceof Map ? io.engine.clients.get(sid) : io.engine.clients[sid];
+    const session = io.engine.clients[sid];
     session.send('x');
     const second = await next;
     expect(second.headers['x-initial']).toBeUndefined();
@@ -327,6 +326,29 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     expect(reason).toBe('transport close');
     expect(description).toBeUndefined();
     expect(conn.readyState).toBe('closed');
+  });
+
+  it('io.engine.clients: a plain object of the open sessions by id', async () => {
+    const { io, url } = await start(factory);
+    const connections = [waitFor<[Any]>(io.engine, 'connection')];
+    const first = client(url, ['websocket']);
+    await waitFor(first, 'connect');
+    connections.push(waitFor<[Any]>(io.engine, 'connection'));
+    const second = client(url, ['websocket']);
+    await waitFor(second, 'connect');
+    const [[a], [b]] = await Promise.all(connections);
+    expect(io.engine.clients[a.id]).toBe(a);
+    expect(Object.hasOwn(io.engine.clients, b.id)).toBe(true);
+    // Older apps call it on the object itself, as engine.io's ordinary object allows.
+    // biome-ignore lint/suspicious/noPrototypeBuiltins: the very call such apps make
+    expect(io.engine.clients.hasOwnProperty(b.id)).toBe(true);
+    expect(Object.keys(io.engine.clients).sort()).toEqual([a.id, b.id].sort());
+    expect(Object.getPrototypeOf(io.engine.clients)).toBe(Object.prototype);
+    const closed = waitFor(a, 'close');
+    first.disconnect();
+    await closed;
+    expect(Object.keys(io.engine.clients)).toEqual([b.id]);
+    expect(io.engine.clients[a.id]).toBeUndefined();
   });
 
   it('io.engine and socket.conn: flush with the packets to write, then drain, socket first', async () => {

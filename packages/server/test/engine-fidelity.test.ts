@@ -84,12 +84,10 @@ async function start(factory: Factory, options: Record<string, unknown> = {}) {
 
 /** Waits until the server holds a poll of session `sid`. */
 async function untilParked(io: AnyIo, sid: string): Promise<void> {
-  // Both engines say `transport.writable` while they hold a poll (engine.io keeps its clients
-  // in an object, Parley in a Map).
-  const clients = (io as unknown as { engine: { clients: unknown } }).engine.clients;
-  const session = (clients instanceof Map ? clients.get(sid) : (clients as Record<string, unknown>)[sid]) as {
-    transport: { writable: boolean };
-  };
+  // Both engines say `transport.writable` while they hold a poll.
+  const clients = (io as unknown as { engine: { clients: Record<string, { transport: { writable: boolean } }> } })
+    .engine.clients;
+  const session = clients[sid];
   const deadline = Date.now() + 5000;
   while (!session.transport.writable) {
     if (Date.now() > deadline) throw new Error('the GET was not parked');

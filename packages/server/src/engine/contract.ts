@@ -85,7 +85,7 @@ export interface EngineSocketLike extends EventEmitter {
 /** The engine server as the socket layer uses it. Shaped like engine.io's Server. */
 export interface EngineServerLike extends EventEmitter {
   /** Open sessions by id. */
-  readonly clients: ReadonlyMap<string, EngineSocketLike>;
+  readonly clients: Readonly<Record<string, EngineSocketLike>>;
   readonly clientsCount: number;
   // Events: 'connection' (socket), 'connection_error' (err), 'initial_headers', 'headers'.
 }

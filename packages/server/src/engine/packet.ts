@@ -57,7 +57,7 @@ export class OutboundPacket implements PreparedMessage {
  *
  * @example
  * const message = prepareMessage('hello everyone');
- * for (const socket of server.clients.values()) socket.sendPrepared(message);
+ * for (const socket of Object.values(server.clients)) socket.sendPrepared(message);
  */
 export function prepareMessage(data: string | Uint8Array): PreparedMessage {
   if (typeof data !== 'string' && !isBinary(data)) throw new TypeError('a message is a string or binary data');

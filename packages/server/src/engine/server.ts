@@ -66,7 +66,14 @@ type Listener = (...args: any[]) => void;
  */
 export class Server extends EventEmitter implements EngineServerLike {
   readonly opts: ResolvedOptions;
-  readonly clients = new Map<string, Socket>();
+  /**
+   * The open sessions by id, as engine.io exposes them: an ordinary object (`clients[id]`,
+   * `Object.keys(clients)`, `clients.hasOwnProperty(id)` all work as there). Kept for
+   * applications only: the engine looks sessions up in `#sessions`, where no id can collide with
+   * an inherited member.
+   */
+  readonly clients: Record<string, Socket> = {};
+  readonly #sessions = new Map<string, Socket>();
   /** The HTTP server `listen()` created (closed by {@link close}); undefined when attached. */
   httpServer: HttpServer | undefined;
   readonly #pings: DeadlineQueue<Socket>;
@@ -100,7 +107,9 @@ export class Server extends EventEmitter implements EngineServerLike {
       pongs: this.#pongs,
       clientPings: this.#clientPings,
       onSessionClosed: (socket) => {
-        if (this.clients.get(socket.id) === socket) this.clients.delete(socket.id);
+        if (this.#sessions.get(socket.id) !== socket) return;
+        this.#sessions.delete(socket.id);
+        delete this.clients[socket.id];
       },
       onSessionDrain: (socket) => {
         if (this.listenerCount('drain') > 0) this.emit('drain', socket);
@@ -140,7 +149,7 @@ export class Server extends EventEmitter implements EngineServerLike {
   }
 
   get clientsCount(): number {
-    return this.clients.size;
+    return this.#sessions.size;
   }
 
   override on(event: 'connection', listener: (socket: Socket) => void): this;
@@ -205,7 +214,7 @@ export class Server extends EventEmitter implements EngineServerLike {
       this.#refuseHttp(req, res, error);
       return;
     }
-    const session = query.sid === undefined ? undefined : this.clients.get(query.sid);
+    const session = query.sid === undefined ? undefined : this.#sessions.get(query.sid);
     if (session !== undefined) {
       (session.transport as HttpTransport).onRequest(req, res);
       return;
@@ -250,7 +259,7 @@ export class Server extends EventEmitter implements EngineServerLike {
       this.#wss.handleUpgrade(req, socket, head, (ws) => {
         socket.off('error', swallowSocketError);
         const probe = this.#webSocketTransport(protocolOf(query), ws, socket);
-        const session = this.clients.get(sid);
+        const session = this.#sessions.get(sid);
         if (session === undefined) probe.shutdown();
         else session.startUpgrade(probe);
       });
@@ -328,7 +337,7 @@ export class Server extends EventEmitter implements EngineServerLike {
   close(): this {
     if (this.#state === 'closed') return this;
     this.#state = 'closed';
-    for (const session of [...this.clients.values()]) session.close(true);
+    for (const session of [...this.#sessions.values()]) session.close(true);
     this.#pings.clear();
     this.#pongs.clear();
     this.#clientPings.clear();
@@ -344,7 +353,7 @@ export class Server extends EventEmitter implements EngineServerLike {
     }
     const sid = query.sid;
     if (sid !== undefined) {
-      const session = this.clients.get(sid);
+      const session = this.#sessions.get(sid);
       if (session === undefined) return new RequestError(1, { sid });
       const current = session.transport.name;
       const protocol = protocolOf(query);
@@ -418,7 +427,7 @@ export class Server extends EventEmitter implements EngineServerLike {
     const fail = (error: unknown) =>
       callback(new RequestError(3, { name: 'ID_GENERATION_ERROR', error }, undefined, { cause: error }), '');
     const accept = (id: unknown) => {
-      if (typeof id !== 'string' || id === '' || this.clients.has(id)) fail(new Error(`unusable session id "${id}"`));
+      if (typeof id !== 'string' || id === '' || this.#sessions.has(id)) fail(new Error(`unusable session id "${id}"`));
       else callback(null, id);
     };
     let id: string | PromiseLike<string>;
@@ -458,7 +467,8 @@ export class Server extends EventEmitter implements EngineServerLike {
   ): Socket {
     const request = sessionRequest(req, this.#middlewares.length > 0, transport.name === 'websocket');
     const session = new Socket(id, this.#host, transport, request);
-    this.clients.set(id, session);
+    this.#sessions.set(id, session);
+    this.clients[id] = session;
     session.open(upgrades);
     beforeConnection?.();
     debug('session %s opened over %s', id, transport.name);

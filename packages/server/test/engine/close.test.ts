@@ -88,7 +88,7 @@ describe('close', () => {
     const ws = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
     const { sid } = await pollingHandshake(test);
     const pending = http(test.url({ EIO: '4', transport: 'polling', sid }));
-    await untilPollParked(test.engine.clients.get(sid)!);
+    await untilPollParked(test.engine.clients[sid]);
     test.engine.close();
     expect(reasons).toEqual(['forced close', 'forced close']);
     expect(test.engine.clientsCount).toBe(0);

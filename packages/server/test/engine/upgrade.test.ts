@@ -70,7 +70,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     expect(await first.next()).toBe('3probe');
     expect(await closedAfterHandshake(test.url({ EIO: '4', transport: 'websocket', sid }))).toBe(1005);
     first.ws.send('5');
-    await until(() => test.engine.clients.get(sid)?.upgraded === true, 5000, 'the upgrade');
+    await until(() => test.engine.clients[sid]?.upgraded === true, 5000, 'the upgrade');
     const unknown = await refusedWebSocket(test.url({ EIO: '4', transport: 'websocket', sid: 'nope' }));
     expect(JSON.parse(unknown.body)).toEqual({ code: 1, message: 'Session ID unknown' });
   });
