@@ -337,4 +337,24 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     expect(await nextMessage(ws)).toMatch(/^40\{"sid":"[^"]+"\}$/);
     expect(closed).toBe(false);
   });
+
+  it('lets a second WebSocket probe and take over a session that started on WebSocket', async () => {
+    const server = await start(factory);
+    const first = server.webSocket();
+    const open = nextMessage(first);
+    await withTimeout(once(first, 'open'), 'the WebSocket handshake');
+    const { sid } = JSON.parse((await open).slice(1)) as { sid: string };
+
+    const second = server.webSocket(sid);
+    await withTimeout(once(second, 'open'), 'the second WebSocket handshake');
+    second.send('2probe');
+    expect(await nextMessage(second)).toBe('3probe');
+    const firstClosed = withTimeout(once(first, 'close'), 'the first WebSocket to close');
+    second.send('5');
+    // The replaced WebSocket gets a close frame without a status code.
+    const [code] = (await firstClosed) as [number];
+    expect(code).toBe(1005);
+    second.send('40');
+    expect(await nextMessage(second)).toMatch(/^40\{"sid":"[^"]+"\}$/);
+  });
 });

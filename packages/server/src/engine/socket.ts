@@ -290,15 +290,17 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   onTransportWritable(): void {
     if (this.#state === 'closed') return;
     if (this.#queue.length > 0) scheduleFlush(this);
-    else if (this.#upgrade?.probed) this.#transport.send([NOOP], false);
+    // A noop makes a held poll return so that the client can finish its upgrade.
+    else if (this.#upgrade?.probed && this.#transport.name !== 'websocket') this.#transport.send([NOOP], false);
   }
 
   /**
    * @internal Starts an upgrade to `probe` (a WebSocket with this session's id), or closes the
-   * probe when the session is not open, already upgrading, or already on WebSocket.
+   * probe when the session is not open, already upgrading, or already upgraded. As with
+   * engine.io, a session that started on WebSocket may be probed and taken over by another one.
    */
   startUpgrade(probe: Transport): void {
-    if (this.#state !== 'open' || this.#upgrade !== null || this.#upgraded || this.#transport.name === 'websocket') {
+    if (this.#state !== 'open' || this.#upgrade !== null || this.#upgraded) {
       debug('session %s: upgrade refused after the WebSocket handshake', this.id);
       probe.shutdown();
       return;
@@ -331,7 +333,10 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     this.#transport = attempt.transport;
     attempt.transport.owner = this;
     previous.owner = DETACHED;
-    previous.discard();
+    // A replaced WebSocket is closed with a close frame, as engine.io closes it; a polling or
+    // SSE transport is just dropped (the client stopped using it when it sent the upgrade).
+    if (previous.name === 'websocket') previous.shutdown();
+    else previous.discard();
     debug('session %s upgraded from %s to %s', this.id, previous.name, attempt.transport.name);
     this.emit('upgrade', attempt.transport);
     if (this.#queue.length > 0) scheduleFlush(this);
