@@ -2,45 +2,20 @@
  * `io.engine` and `socket.conn` as applications use them (engine.io's documented Server and
  * Socket API), asserted against Parley and, in the same scenario, the official socket.io server.
  */
-import { type EventEmitter, once } from 'node:events';
-import { createServer, type Server as HttpServer, type IncomingMessage, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Server as OfficialServer } from 'socket.io';
+import type { EventEmitter } from 'node:events';
+import { type IncomingMessage, request } from 'node:http';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { Server as ParleyServer } from '../src/index.js';
+import { refusedWebSocket } from './engine/helpers.js';
+import { type AnyServer, IMPLEMENTATIONS, onTeardown, startSideBySide } from './support/side-by-side.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: the same scenario drives two server implementations
-type Any = any;
-type Factory = (http: HttpServer, options: Record<string, unknown>) => Any;
-
-const IMPLEMENTATIONS: Array<[string, Factory]> = [
-  ['parley', (http, options) => new ParleyServer(http, options)],
-  ['socket.io', (http, options) => new OfficialServer(http, options)],
-];
-
-const teardown: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const close of teardown.splice(0).reverse()) await close();
-});
-
-async function start(factory: Factory, options: Record<string, unknown> = {}) {
-  const http = createServer();
-  const io = factory(http, options);
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  teardown.push(async () => {
-    await io.close();
-    http.closeAllConnections();
-  });
-  const port = (http.address() as AddressInfo).port;
-  return { io, port, url: `http://127.0.0.1:${port}` };
-}
+type Any = AnyServer;
+const start = startSideBySide;
 
 function client(url: string, transports = ['polling', 'websocket']): ClientSocket {
   const socket = connect(url, { transports, forceNew: true, reconnection: false });
-  teardown.push(() => socket.disconnect());
+  onTeardown(() => socket.disconnect());
   return socket;
 }
 
@@ -63,25 +38,6 @@ function httpRequest(url: string, method = 'GET'): Promise<Reply> {
     req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
     req.on('error', reject);
     req.end();
-  });
-}
-
-/** Resolves with the status of a WebSocket handshake the server refuses. */
-function refusedUpgrade(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url.replace(/^http/, 'ws'));
-    const timer = setTimeout(() => reject(new Error('no answer to the WebSocket handshake')), 5000);
-    ws.on('error', () => {});
-    ws.on('open', () => {
-      clearTimeout(timer);
-      ws.terminate();
-      reject(new Error('the WebSocket handshake unexpectedly succeeded'));
-    });
-    ws.on('unexpected-response', (_req, res) => {
-      clearTimeout(timer);
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
   });
 }
 
@@ -141,7 +97,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
 
     const upgradeHeaders = new Promise<Record<string, string>>((resolve) => {
       const ws = new WebSocket(`${url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
-      teardown.push(() => ws.terminate());
+      onTeardown(() => ws.terminate());
       ws.on('upgrade', (res) => resolve(res.headers as Record<string, string>));
     });
     const headers = await upgradeHeaders;
@@ -238,7 +194,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     const reported = waitFor<[Refusal]>(io.engine, 'connection_error');
     const target = `${url}/socket.io/?${refusal.query.replace('SID', sid)}`;
     if (refusal.upgrade) {
-      expect(await refusedUpgrade(target)).toBe(refusal.status);
+      expect((await refusedWebSocket(target)).status).toBe(refusal.status);
     } else {
       const reply = await httpRequest(target, refusal.method);
       expect(reply.status).toBe(refusal.status);

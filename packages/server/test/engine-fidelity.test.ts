@@ -4,31 +4,21 @@
  * official socket.io server: the official behaviour is the spec.
  */
 import { EventEmitter, once } from 'node:events';
-import { createServer, type Server as HttpServer, request } from 'node:http';
-import { type AddressInfo, connect as connectTcp } from 'node:net';
-import { Server as OfficialServer } from 'socket.io';
+import { createServer, request } from 'node:http';
+import { connect as connectTcp } from 'node:net';
 import { io as connectClient } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { Server as ParleyServer } from '../src/index.js';
+import {
+  type AnyServer,
+  IMPLEMENTATIONS,
+  onTeardown,
+  type ServerFactory,
+  startSideBySide,
+  withTimeout,
+} from './support/side-by-side.js';
 
-interface AnyIo {
-  emit(event: string, ...args: unknown[]): unknown;
-  close(): unknown;
-  bind(engine: unknown): unknown;
-  on(event: string, listener: (...args: never[]) => void): unknown;
-}
-type Factory = (http: HttpServer, options: Record<string, unknown>) => AnyIo;
-
-const IMPLEMENTATIONS: Array<[string, Factory]> = [
-  ['parley', (http, options) => new ParleyServer(http, options) as unknown as AnyIo],
-  ['socket.io', (http, options) => new OfficialServer(http, options) as unknown as AnyIo],
-];
-
-const teardown: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const close of teardown.splice(0).reverse()) await close();
-});
+type AnyIo = AnyServer;
 
 interface Reply {
   status: number;
@@ -51,16 +41,8 @@ function httpRequest(url: string, method = 'GET', body?: string): Promise<Reply>
   });
 }
 
-async function start(factory: Factory, options: Record<string, unknown> = {}) {
-  const http = createServer();
-  const io = factory(http, options);
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  teardown.push(async () => {
-    await io.close();
-    http.closeAllConnections();
-  });
-  const port = (http.address() as AddressInfo).port;
+async function start(factory: ServerFactory, options: Record<string, unknown> = {}) {
+  const { io, port } = await startSideBySide(factory, options);
   const base = `http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`;
   return {
     io,
@@ -76,7 +58,7 @@ async function start(factory: Factory, options: Record<string, unknown> = {}) {
       const query = sid === undefined ? '' : `&sid=${sid}`;
       const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket${query}`);
       ws.on('error', () => {});
-      teardown.push(() => ws.terminate());
+      onTeardown(() => ws.terminate());
       return ws;
     },
   };
@@ -108,14 +90,6 @@ function nextMessage(ws: WebSocket): Promise<string> {
     new Promise((resolve) => ws.once('message', (data: Buffer) => resolve(data.toString()))),
     'a WebSocket message',
   );
-}
-
-function withTimeout<T>(promise: Promise<T>, what: string, timeout = 5000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeout);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
 describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
@@ -219,7 +193,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
       'the disconnection',
     );
     const raw = connectTcp(server.port, '127.0.0.1');
-    teardown.push(() => raw.destroy());
+    onTeardown(() => raw.destroy());
     await once(raw, 'connect');
     raw.write(`GET /socket.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: x\r\n\r\n`);
     await untilParked(server.io, sid);
@@ -239,7 +213,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
       const server = await start(factory, { maxHttpBufferSize: 1000 });
       const connection = new Promise<EventEmitter>((resolve) => server.io.on('connection', resolve));
       const client = connectClient(`http://127.0.0.1:${server.port}`, { transports: [transport], reconnection: false });
-      teardown.push(() => client.close());
+      onTeardown(() => client.close());
       const socket = await withTimeout(connection, 'the connection');
       const serverSide = new Promise<string>((resolve) => socket.once('disconnect', resolve));
       const clientSide = new Promise<string>((resolve) => client.once('disconnect', resolve));
@@ -273,8 +247,8 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
 
   it('connects a socket whose engine session has no HTTP request (WebTransport-style)', async () => {
     const io = factory(createServer(), {});
-    teardown.push(() => io.close());
-    const engine = Object.assign(new EventEmitter(), { clients: new Map(), clientsCount: 0, close() {} });
+    onTeardown(() => io.close());
+    const engine = Object.assign(new EventEmitter(), { clients: {}, clientsCount: 0, close() {} });
     io.bind(engine);
     const sent: unknown[] = [];
     const conn = Object.assign(new EventEmitter(), {
