@@ -28,6 +28,7 @@ import {
   type ServerOptions,
 } from './options.js';
 import { parseQuery, sessionRequest } from './request.js';
+import { allowHandshake, verifyRequest } from './request-checks.js';
 import { type SessionHost, Socket } from './socket.js';
 import type { HttpTransport, HttpTransportContext } from './transports/http-transport.js';
 import { PollingTransport } from './transports/polling.js';
@@ -209,7 +210,7 @@ export class Server extends EventEmitter implements EngineServerLike {
   }
 
   #requestVerified(req: IncomingMessage, res: ServerResponse, query: Query): void {
-    const error = this.#verify(req, query, false);
+    const error = verifyRequest(req, query, false, this.opts, this.#sessions);
     if (error) {
       this.#refuseHttp(req, res, error);
       return;
@@ -219,7 +220,7 @@ export class Server extends EventEmitter implements EngineServerLike {
       (session.transport as HttpTransport).onRequest(req, res);
       return;
     }
-    this.#allowHandshake(req, query, (refusal) => {
+    allowHandshake(req, query, this.opts, (refusal) => {
       if (refusal) return this.#refuseHttp(req, res, refusal);
       this.#handshakeHttp(query, req, res);
     });
@@ -249,7 +250,7 @@ export class Server extends EventEmitter implements EngineServerLike {
   }
 
   #upgradeVerified(req: IncomingMessage, socket: Duplex, head: Buffer, query: Query): void {
-    const error = this.#verify(req, query, true);
+    const error = verifyRequest(req, query, true, this.opts, this.#sessions);
     if (error || this.#wss === undefined) {
       this.#refuseUpgrade(req, socket, error ?? new RequestError(0));
       return;
@@ -276,7 +277,7 @@ export class Server extends EventEmitter implements EngineServerLike {
       this.#acceptWebSocket(req, socket, head, generateId(), 4);
       return;
     }
-    this.#allowHandshake(req, query, (refusal) => {
+    allowHandshake(req, query, this.opts, (refusal) => {
       if (refusal) return this.#refuseUpgrade(req, socket, refusal);
       this.#createId(req, (idError, id) => {
         if (idError) return this.#refuseUpgrade(req, socket, idError);
@@ -344,76 +345,6 @@ export class Server extends EventEmitter implements EngineServerLike {
     this.#wss?.close();
     this.httpServer?.close();
     return this;
-  }
-
-  #verify(req: IncomingMessage, query: Query, upgrade: boolean): RequestError | undefined {
-    const transport = query.transport;
-    if (transport === undefined || !(this.opts.transports as readonly string[]).includes(transport)) {
-      return new RequestError(0, { transport });
-    }
-    const sid = query.sid;
-    if (sid !== undefined) {
-      const session = this.#sessions.get(sid);
-      if (session === undefined) return new RequestError(1, { sid });
-      const current = session.transport.name;
-      const protocol = protocolOf(query);
-      if (protocol !== session.protocol) {
-        return new RequestError(3, { name: 'PROTOCOL_MISMATCH', protocol, previousProtocol: session.protocol });
-      }
-      if (upgrade) {
-        // A session that is already upgrading or upgraded is not refused here: as with
-        // engine.io, the WebSocket handshake completes and the session then closes the probe.
-        // `allowUpgrades: false` only stops advertising upgrades in the handshake: engine.io
-        // still accepts a client that upgrades anyway, so the upgrade is not refused for it.
-        const upgradable = transport === 'websocket';
-        return upgradable ? undefined : new RequestError(3, { name: 'UPGRADE_REFUSED', transport: current });
-      }
-      if (current !== transport) {
-        return new RequestError(3, { name: 'TRANSPORT_MISMATCH', transport, previousTransport: current });
-      }
-      if (transport === 'sse' && req.method !== 'POST') return new RequestError(3, { name: 'SSE_STREAM_BOUND' });
-      return undefined;
-    }
-    if (req.method !== 'GET') return new RequestError(2, { method: req.method });
-    if (upgrade !== (transport === 'websocket')) return new RequestError(3, { name: 'TRANSPORT_HANDSHAKE_ERROR' });
-    // engine.io has no SSE: a v3 client asking for it asks for an unknown transport.
-    if (transport === 'sse' && protocolOf(query) === 3) return new RequestError(0, { transport });
-    return undefined;
-  }
-
-  /**
-   * Runs `allowRequest`, then refuses Engine.IO v3 unless `allowEIO3` (in that order, as
-   * engine.io does: an application's refusal wins over the protocol's).
-   */
-  #allowHandshake(req: IncomingMessage, query: Query, callback: (refusal?: RequestError) => void): void {
-    const allowRequest = this.opts.allowRequest;
-    if (allowRequest === undefined) {
-      callback(this.#refuseProtocol(query));
-      return;
-    }
-    let settled = false;
-    const decide = (err: unknown, success: boolean): void => {
-      if (settled) return;
-      settled = true;
-      if (!err && success) {
-        callback(this.#refuseProtocol(query));
-        return;
-      }
-      callback(refusalFrom(err));
-    };
-    try {
-      allowRequest(req, decide);
-    } catch (cause) {
-      // A bug in the application's check: refuse, without showing the client its message.
-      if (settled) return;
-      settled = true;
-      callback(new RequestError(4, { name: 'ALLOW_REQUEST_FAILED', cause }));
-    }
-  }
-
-  #refuseProtocol(query: Query): RequestError | undefined {
-    if (this.opts.allowEIO3 || protocolOf(query) === 4) return undefined;
-    return new RequestError(5, { protocol: 3 });
   }
 
   #webSocketTransport(protocol: EngineProtocol, ws: WebSocket, socket: Duplex): WebSocketTransport {
@@ -537,22 +468,6 @@ export class Server extends EventEmitter implements EngineServerLike {
     this.#reportRefusal(req, error);
     refuseUpgrade(socket, error.status, error.errorNumber, error.message);
   }
-}
-
-/**
- * The error for an `allowRequest` refusal: a string is the message of a 403 `{"code":4}`; an
- * object may also choose the code (`{ code: 3, message: 'Bad token' }` answers 400).
- */
-function refusalFrom(err: unknown): RequestError {
-  // engine.io's context: what the application passed, as it passed it.
-  const context = { message: err };
-  if (typeof err === 'string' && err !== '') return new RequestError(4, context, err);
-  if (typeof err === 'object' && err !== null) {
-    const { code, message } = err as { code?: unknown; message?: unknown };
-    const number = typeof code === 'number' && code in REQUEST_ERROR_MESSAGES ? (code as RequestErrorNumber) : 4;
-    return new RequestError(number, context, typeof message === 'string' && message ? message : undefined);
-  }
-  return new RequestError(4, context);
 }
 
 /** The refusal of a request that reaches a closed engine: its session, if it names one, is gone. */
