@@ -27,6 +27,7 @@ import {
   resolveOptions,
   type ServerOptions,
 } from './options.js';
+import type { PublicPacket } from './packet.js';
 import { parseQuery, sessionRequest } from './request.js';
 import { allowHandshake, verifyRequest } from './request-checks.js';
 import { type SessionHost, Socket } from './socket.js';
@@ -155,6 +156,8 @@ export class Server extends EventEmitter implements EngineServerLike {
 
   override on(event: 'connection', listener: (socket: Socket) => void): this;
   override on(event: 'connection_error', listener: (error: ConnectionErrorEvent) => void): this;
+  /** Before each flush of a session's queue, with its packets, as engine.io's server-level `flush`. */
+  override on(event: 'flush', listener: (socket: Socket, packets: readonly PublicPacket[]) => void): this;
   /** After each flush of a session's queue, as engine.io's server-level `drain`. */
   override on(event: 'drain', listener: (socket: Socket) => void): this;
   override on(
