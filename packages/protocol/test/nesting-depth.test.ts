@@ -1,21 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decoder, MAX_NESTING_DEPTH, ProtocolError, parseText } from '../src/index.js';
+import { Decoder, MAX_NESTING_DEPTH, parseText } from '../src/index.js';
 import { nestsDeeperThan } from '../src/socket/json-depth.js';
+import { errorCode } from './support/error-code.js';
 
 /** `levels` arrays inside one another around `inner`. */
 function nested(levels: number, inner = '1'): string {
   return '['.repeat(levels) + inner + ']'.repeat(levels);
-}
-
-function errorCode(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProtocolError);
-    return (error as ProtocolError).code;
-  }
-  return 'no error';
 }
 
 /** Depth of a parsed JSON value: 0 for a scalar, 1 for a flat array or object. */

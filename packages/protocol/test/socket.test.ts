@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decoder, encodePacket, PacketType, ProtocolError, type SocketPacket } from '../src/index.js';
+import { Decoder, encodePacket, PacketType, type SocketPacket } from '../src/index.js';
+import { errorCode } from './support/error-code.js';
 
 /** Decodes a text part and its attachments, returning the finished packet. */
 function decode(text: string, attachments: Uint8Array[] = [], decoder = new Decoder()): SocketPacket {
@@ -11,16 +12,6 @@ function decode(text: string, attachments: Uint8Array[] = [], decoder = new Deco
   }
   if (packet === undefined) throw new Error('packet incomplete');
   return packet;
-}
-
-function errorCode(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProtocolError);
-    return (error as ProtocolError).code;
-  }
-  return 'no error';
 }
 
 describe('Socket.IO encoder: byte-exact examples from PROTOCOL.md', () => {

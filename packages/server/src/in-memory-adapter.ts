@@ -170,10 +170,12 @@ export class InMemoryAdapter extends EventEmitter implements AdapterContract {
     for (const socket of this.#snapshot(opts)) socket.disconnect(close);
   }
 
-  /** Alone in this process there is no other server to tell; an ack gets an empty answer list. */
-  serverSideEmit(packet: unknown[]): void {
-    const ack = packet[packet.length - 1];
-    if (typeof ack === 'function') queueMicrotask(() => ack(null, []));
+  /**
+   * Alone in this process there is no other server to tell. socket.io's in-memory adapter only
+   * warns and never calls an ack (so `serverSideEmitWithAck` stays pending); apps may rely on that.
+   */
+  serverSideEmit(_packet: unknown[]): void {
+    console.warn('[parley] serverSideEmit() is ignored: the in-memory adapter has no other server to reach');
   }
 
   /** Sessions are only stored by the session-aware adapter. */

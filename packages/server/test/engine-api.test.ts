@@ -2,45 +2,20 @@
  * `io.engine` and `socket.conn` as applications use them (engine.io's documented Server and
  * Socket API), asserted against Parley and, in the same scenario, the official socket.io server.
  */
-import { type EventEmitter, once } from 'node:events';
-import { createServer, type Server as HttpServer, type IncomingMessage, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Server as OfficialServer } from 'socket.io';
+import type { EventEmitter } from 'node:events';
+import { type IncomingMessage, request } from 'node:http';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { Server as ParleyServer } from '../src/index.js';
+import { refusedWebSocket } from './engine/helpers.js';
+import { type AnyServer, IMPLEMENTATIONS, onTeardown, startSideBySide } from './support/side-by-side.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: the same scenario drives two server implementations
-type Any = any;
-type Factory = (http: HttpServer, options: Record<string, unknown>) => Any;
-
-const IMPLEMENTATIONS: Array<[string, Factory]> = [
-  ['parley', (http, options) => new ParleyServer(http, options)],
-  ['socket.io', (http, options) => new OfficialServer(http, options)],
-];
-
-const teardown: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const close of teardown.splice(0).reverse()) await close();
-});
-
-async function start(factory: Factory, options: Record<string, unknown> = {}) {
-  const http = createServer();
-  const io = factory(http, options);
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  teardown.push(async () => {
-    await io.close();
-    http.closeAllConnections();
-  });
-  const port = (http.address() as AddressInfo).port;
-  return { io, port, url: `http://127.0.0.1:${port}` };
-}
+type Any = AnyServer;
+const start = startSideBySide;
 
 function client(url: string, transports = ['polling', 'websocket']): ClientSocket {
   const socket = connect(url, { transports, forceNew: true, reconnection: false });
-  teardown.push(() => socket.disconnect());
+  onTeardown(() => socket.disconnect());
   return socket;
 }
 
@@ -63,25 +38,6 @@ function httpRequest(url: string, method = 'GET'): Promise<Reply> {
     req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
     req.on('error', reject);
     req.end();
-  });
-}
-
-/** Resolves with the status of a WebSocket handshake the server refuses. */
-function refusedUpgrade(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url.replace(/^http/, 'ws'));
-    const timer = setTimeout(() => reject(new Error('no answer to the WebSocket handshake')), 5000);
-    ws.on('error', () => {});
-    ws.on('open', () => {
-      clearTimeout(timer);
-      ws.terminate();
-      reject(new Error('the WebSocket handshake unexpectedly succeeded'));
-    });
-    ws.on('unexpected-response', (_req, res) => {
-      clearTimeout(timer);
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
   });
 }
 
@@ -133,8 +89,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     expect(first.headers['x-every']).toBe('yes');
     const sid = (JSON.parse(first.body.slice(1)) as { sid: string }).sid;
     const next = httpRequest(`${base}&sid=${sid}`);
-    // engine.io keeps its clients in an object, Parley in a Map.
-    const session = io.engine.clients instanceof Map ? io.engine.clients.get(sid) : io.engine.clients[sid];
+    const session = io.engine.clients[sid];
     session.send('x');
     const second = await next;
     expect(second.headers['x-initial']).toBeUndefined();
@@ -142,7 +97,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
 
     const upgradeHeaders = new Promise<Record<string, string>>((resolve) => {
       const ws = new WebSocket(`${url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
-      teardown.push(() => ws.terminate());
+      onTeardown(() => ws.terminate());
       ws.on('upgrade', (res) => resolve(res.headers as Record<string, string>));
     });
     const headers = await upgradeHeaders;
@@ -239,7 +194,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     const reported = waitFor<[Refusal]>(io.engine, 'connection_error');
     const target = `${url}/socket.io/?${refusal.query.replace('SID', sid)}`;
     if (refusal.upgrade) {
-      expect(await refusedUpgrade(target)).toBe(refusal.status);
+      expect((await refusedWebSocket(target)).status).toBe(refusal.status);
     } else {
       const reply = await httpRequest(target, refusal.method);
       expect(reply.status).toBe(refusal.status);
@@ -327,5 +282,67 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     expect(reason).toBe('transport close');
     expect(description).toBeUndefined();
     expect(conn.readyState).toBe('closed');
+  });
+
+  it('io.engine.clients: a plain object of the open sessions by id', async () => {
+    const { io, url } = await start(factory);
+    const connections = [waitFor<[Any]>(io.engine, 'connection')];
+    const first = client(url, ['websocket']);
+    await waitFor(first, 'connect');
+    connections.push(waitFor<[Any]>(io.engine, 'connection'));
+    const second = client(url, ['websocket']);
+    await waitFor(second, 'connect');
+    const [[a], [b]] = await Promise.all(connections);
+    expect(io.engine.clients[a.id]).toBe(a);
+    expect(Object.hasOwn(io.engine.clients, b.id)).toBe(true);
+    // Older apps call it on the object itself, as engine.io's ordinary object allows.
+    // biome-ignore lint/suspicious/noPrototypeBuiltins: the very call such apps make
+    expect(io.engine.clients.hasOwnProperty(b.id)).toBe(true);
+    expect(Object.keys(io.engine.clients).sort()).toEqual([a.id, b.id].sort());
+    expect(Object.getPrototypeOf(io.engine.clients)).toBe(Object.prototype);
+    const closed = waitFor(a, 'close');
+    first.disconnect();
+    await closed;
+    expect(Object.keys(io.engine.clients)).toEqual([b.id]);
+    expect(io.engine.clients[a.id]).toBeUndefined();
+  });
+
+  it('io.engine and socket.conn: flush with the packets to write, then drain, socket first', async () => {
+    const { io, url } = await start(factory);
+    const connection = waitFor<[Any]>(io, 'connection');
+    const socket = client(url, ['websocket']);
+    await waitFor(socket, 'connect');
+    const [serverSocket] = await connection;
+    const conn = serverSocket.conn;
+    const kinds: string[] = [];
+    const socketFlushed: unknown[] = [];
+    const serverFlushed: unknown[] = [];
+    conn.on('flush', (packets: unknown[]) => {
+      kinds.push('socket flush');
+      socketFlushed.push(...packets);
+    });
+    conn.on('drain', () => kinds.push('socket drain'));
+    io.engine.on('flush', (engineSocket: Any, packets: unknown[]) => {
+      kinds.push(engineSocket === conn ? 'server flush' : 'server flush of another socket');
+      serverFlushed.push(...packets);
+    });
+    io.engine.on('drain', (engineSocket: Any) =>
+      kinds.push(engineSocket === conn ? 'server drain' : 'server drain of another socket'),
+    );
+    const arrived = waitFor(socket, 'second');
+    serverSocket.emit('first', 1);
+    serverSocket.emit('second', 2);
+    await arrived;
+    const packets = [
+      { type: 'message', data: '2["first",1]', options: { compress: true } },
+      { type: 'message', data: '2["second",2]', options: { compress: true } },
+    ];
+    expect(socketFlushed).toEqual(packets);
+    expect(serverFlushed).toEqual(packets);
+    // engine.io writes to a WebSocket packet by packet, Parley one turn's packets at once: the
+    // number of rounds differs, the order within each does not.
+    const round = ['socket flush', 'server flush', 'socket drain', 'server drain'];
+    expect(kinds.length % round.length).toBe(0);
+    expect(kinds).toEqual(kinds.map((_, i) => round[i % round.length]));
   });
 });

@@ -4,31 +4,21 @@
  * official socket.io server: the official behaviour is the spec.
  */
 import { EventEmitter, once } from 'node:events';
-import { createServer, type Server as HttpServer, request } from 'node:http';
-import { type AddressInfo, connect as connectTcp } from 'node:net';
-import { Server as OfficialServer } from 'socket.io';
+import { createServer, request } from 'node:http';
+import { connect as connectTcp } from 'node:net';
 import { io as connectClient } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { Server as ParleyServer } from '../src/index.js';
+import {
+  type AnyServer,
+  IMPLEMENTATIONS,
+  onTeardown,
+  type ServerFactory,
+  startSideBySide,
+  withTimeout,
+} from './support/side-by-side.js';
 
-interface AnyIo {
-  emit(event: string, ...args: unknown[]): unknown;
-  close(): unknown;
-  bind(engine: unknown): unknown;
-  on(event: string, listener: (...args: never[]) => void): unknown;
-}
-type Factory = (http: HttpServer, options: Record<string, unknown>) => AnyIo;
-
-const IMPLEMENTATIONS: Array<[string, Factory]> = [
-  ['parley', (http, options) => new ParleyServer(http, options) as unknown as AnyIo],
-  ['socket.io', (http, options) => new OfficialServer(http, options) as unknown as AnyIo],
-];
-
-const teardown: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const close of teardown.splice(0).reverse()) await close();
-});
+type AnyIo = AnyServer;
 
 interface Reply {
   status: number;
@@ -51,16 +41,8 @@ function httpRequest(url: string, method = 'GET', body?: string): Promise<Reply>
   });
 }
 
-async function start(factory: Factory, options: Record<string, unknown> = {}) {
-  const http = createServer();
-  const io = factory(http, options);
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  teardown.push(async () => {
-    await io.close();
-    http.closeAllConnections();
-  });
-  const port = (http.address() as AddressInfo).port;
+async function start(factory: ServerFactory, options: Record<string, unknown> = {}) {
+  const { io, port } = await startSideBySide(factory, options);
   const base = `http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`;
   return {
     io,
@@ -71,10 +53,12 @@ async function start(factory: Factory, options: Record<string, unknown> = {}) {
       const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
       return { sid, url: `${base}&sid=${sid}` };
     },
-    webSocket(sid: string): WebSocket {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket&sid=${sid}`);
+    /** A WebSocket joining session `sid`, or starting a session of its own without one. */
+    webSocket(sid?: string): WebSocket {
+      const query = sid === undefined ? '' : `&sid=${sid}`;
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket${query}`);
       ws.on('error', () => {});
-      teardown.push(() => ws.terminate());
+      onTeardown(() => ws.terminate());
       return ws;
     },
   };
@@ -82,12 +66,10 @@ async function start(factory: Factory, options: Record<string, unknown> = {}) {
 
 /** Waits until the server holds a poll of session `sid`. */
 async function untilParked(io: AnyIo, sid: string): Promise<void> {
-  // Both engines say `transport.writable` while they hold a poll (engine.io keeps its clients
-  // in an object, Parley in a Map).
-  const clients = (io as unknown as { engine: { clients: unknown } }).engine.clients;
-  const session = (clients instanceof Map ? clients.get(sid) : (clients as Record<string, unknown>)[sid]) as {
-    transport: { writable: boolean };
-  };
+  // Both engines say `transport.writable` while they hold a poll.
+  const clients = (io as unknown as { engine: { clients: Record<string, { transport: { writable: boolean } }> } })
+    .engine.clients;
+  const session = clients[sid];
   const deadline = Date.now() + 5000;
   while (!session.transport.writable) {
     if (Date.now() > deadline) throw new Error('the GET was not parked');
@@ -108,14 +90,6 @@ function nextMessage(ws: WebSocket): Promise<string> {
     new Promise((resolve) => ws.once('message', (data: Buffer) => resolve(data.toString()))),
     'a WebSocket message',
   );
-}
-
-function withTimeout<T>(promise: Promise<T>, what: string, timeout = 5000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeout);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
 describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
@@ -219,7 +193,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
       'the disconnection',
     );
     const raw = connectTcp(server.port, '127.0.0.1');
-    teardown.push(() => raw.destroy());
+    onTeardown(() => raw.destroy());
     await once(raw, 'connect');
     raw.write(`GET /socket.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: x\r\n\r\n`);
     await untilParked(server.io, sid);
@@ -239,7 +213,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
       const server = await start(factory, { maxHttpBufferSize: 1000 });
       const connection = new Promise<EventEmitter>((resolve) => server.io.on('connection', resolve));
       const client = connectClient(`http://127.0.0.1:${server.port}`, { transports: [transport], reconnection: false });
-      teardown.push(() => client.close());
+      onTeardown(() => client.close());
       const socket = await withTimeout(connection, 'the connection');
       const serverSide = new Promise<string>((resolve) => socket.once('disconnect', resolve));
       const clientSide = new Promise<string>((resolve) => client.once('disconnect', resolve));
@@ -273,8 +247,8 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
 
   it('connects a socket whose engine session has no HTTP request (WebTransport-style)', async () => {
     const io = factory(createServer(), {});
-    teardown.push(() => io.close());
-    const engine = Object.assign(new EventEmitter(), { clients: new Map(), clientsCount: 0, close() {} });
+    onTeardown(() => io.close());
+    const engine = Object.assign(new EventEmitter(), { clients: {}, clientsCount: 0, close() {} });
     io.bind(engine);
     const sent: unknown[] = [];
     const conn = Object.assign(new EventEmitter(), {
@@ -308,5 +282,53 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     expect(handshake).toMatchObject({ headers: {}, address: '192.0.2.1', xdomain: false, secure: true, query: {} });
     expect(handshake.url).toBeUndefined();
     expect(sent[0]).toMatch(/^0\{"sid":"[^"]+"\}$/);
+  });
+
+  it('accepts an upgrade of a polling session with allowUpgrades: false, which only stops offering it', async () => {
+    const server = await start(factory, { allowUpgrades: false });
+    const { sid } = await server.session();
+    const ws = server.webSocket(sid);
+    await withTimeout(once(ws, 'open'), 'the upgrade handshake');
+    ws.send('2probe');
+    expect(await nextMessage(ws)).toBe('3probe');
+    ws.send('5');
+    ws.send('40');
+    expect(await nextMessage(ws)).toMatch(/^40\{"sid":"[^"]+"\}$/);
+  });
+
+  it('ignores a CLOSE packet sent over a WebSocket: the session carries on', async () => {
+    const server = await start(factory);
+    const ws = server.webSocket();
+    const open = nextMessage(ws);
+    await withTimeout(once(ws, 'open'), 'the WebSocket handshake');
+    expect(await open).toMatch(/^0\{/);
+    let closed = false;
+    ws.on('close', () => {
+      closed = true;
+    });
+    ws.send('1');
+    ws.send('40');
+    expect(await nextMessage(ws)).toMatch(/^40\{"sid":"[^"]+"\}$/);
+    expect(closed).toBe(false);
+  });
+
+  it('lets a second WebSocket probe and take over a session that started on WebSocket', async () => {
+    const server = await start(factory);
+    const first = server.webSocket();
+    const open = nextMessage(first);
+    await withTimeout(once(first, 'open'), 'the WebSocket handshake');
+    const { sid } = JSON.parse((await open).slice(1)) as { sid: string };
+
+    const second = server.webSocket(sid);
+    await withTimeout(once(second, 'open'), 'the second WebSocket handshake');
+    second.send('2probe');
+    expect(await nextMessage(second)).toBe('3probe');
+    const firstClosed = withTimeout(once(first, 'close'), 'the first WebSocket to close');
+    second.send('5');
+    // The replaced WebSocket gets a close frame without a status code.
+    const [code] = (await firstClosed) as [number];
+    expect(code).toBe(1005);
+    second.send('40');
+    expect(await nextMessage(second)).toMatch(/^40\{"sid":"[^"]+"\}$/);
   });
 });

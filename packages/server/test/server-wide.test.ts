@@ -1,3 +1,4 @@
+import { Server as OfficialServer } from 'socket.io';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { describe, expect, it, vi } from 'vitest';
 import type { Server, Socket } from '../src/index.js';
@@ -75,6 +76,25 @@ describe('server-wide operations', () => {
     const answers = await one.io.serverSideEmitWithAck('how-many');
     expect([...answers].sort()).toEqual([2, 3]);
     expect(() => one.io.serverSideEmit('disconnect')).toThrow('reserved');
+  });
+
+  it.each([
+    ['parley', startServer],
+    ['socket.io', async () => ({ io: new OfficialServer() })],
+  ])('%s: with the in-memory adapter, serverSideEmit only warns and never calls the ack', async (_name, begin) => {
+    const { io } = await begin();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const ack = vi.fn();
+      expect(io.serverSideEmit('census', ack)).toBe(true);
+      // Long enough for any deferred answer (Parley used to answer on a microtask).
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(ack).not.toHaveBeenCalled();
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      // An official server made without an HTTP server holds nothing to close.
+      warn.mockRestore();
+    }
   });
 
   it('with a cluster adapter, broadcasts and broadcast acks span servers and local() stays local', async () => {

@@ -66,7 +66,7 @@ describe('io.close() without a fallback HTTP handler', () => {
         }
         if (mode === 'polling') {
           // The moment that used to hang: the client's long-poll GET is waiting at the server.
-          const session = io.engine.clients.get(socket.io.engine.id) as EngineSocket;
+          const session = io.engine.clients[socket.io.engine.id as string] as EngineSocket;
           await until(() => session.transport.writable);
         }
         const disconnected = waitFor<[string]>(socket, 'disconnect');
@@ -95,7 +95,7 @@ describe('io.close() without a fallback HTTP handler', () => {
       });
     const { sid } = JSON.parse((await get('')).body.slice(1)) as { sid: string };
     const poll = get(`&sid=${sid}`);
-    const session = io.engine.clients.get(sid) as EngineSocket;
+    const session = io.engine.clients[sid] as EngineSocket;
     await until(() => session.transport.writable);
     const closing = within(io.close(), 10_000, 'io.close()');
     expect(await within(poll, 10_000, 'the long-poll answer')).toEqual({ body: '1', connection: 'close' });

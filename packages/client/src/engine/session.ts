@@ -71,6 +71,8 @@ export class Engine extends LocalEmitter<EngineEvents> {
   declare readonly opts: ResolvedEngineOptions;
   readonly #timers: Timers;
   readonly #watchdog: Watchdog;
+  /** A missed heartbeat was found by `hasPingExpired()`; the close is on its way. */
+  #pingExpired = false;
   #writeBuffer: OutgoingPacket[] = [];
   #inFlight = 0;
   #upgrading = false;
@@ -114,7 +116,10 @@ export class Engine extends LocalEmitter<EngineEvents> {
    * when a background tab's timers are throttled; the session is then closed on the next turn.
    */
   hasPingExpired(): boolean {
+    // Stays true until the close: every emit made meanwhile is buffered for the next connection.
+    if (this.#pingExpired) return true;
     if (!this.#watchdog.expired) return false;
+    this.#pingExpired = true;
     this.#watchdog.stop();
     this.#timers.setTimeout(() => this.#onClose('ping timeout'), 0);
     return true;

@@ -79,13 +79,15 @@ export interface EngineSocketLike extends EventEmitter {
    */
   setReceiver?(receiver: SessionReceiver): void;
   // Events: 'message' (data: string | Buffer), 'data' (alias), 'close' (reason, description),
-  // 'upgrade' (transport), 'upgrading', 'error' (err), 'packet', 'packetCreate', 'drain', 'heartbeat'.
+  // 'upgrade' (transport), 'upgrading', 'error' (err), 'packet', 'packetCreate', 'flush' (packets),
+  // 'drain', 'heartbeat'.
 }
 
 /** The engine server as the socket layer uses it. Shaped like engine.io's Server. */
 export interface EngineServerLike extends EventEmitter {
   /** Open sessions by id. */
-  readonly clients: ReadonlyMap<string, EngineSocketLike>;
+  readonly clients: Readonly<Record<string, EngineSocketLike>>;
   readonly clientsCount: number;
-  // Events: 'connection' (socket), 'connection_error' (err), 'initial_headers', 'headers'.
+  // Events: 'connection' (socket), 'connection_error' (err), 'initial_headers', 'headers',
+  // 'flush' (socket, packets), 'drain' (socket).
 }

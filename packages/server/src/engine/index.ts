@@ -35,7 +35,7 @@ export type { CookieOptions } from './http/cookie.js';
 export { type CorsOptions, createCorsMiddleware } from './http/cors.js';
 export type { Middleware } from './http/middleware.js';
 export type { AllowRequest, AttachOptions, HttpCompressionOptions, ServerOptions, TransportName } from './options.js';
-export { prepareMessage } from './packet.js';
+export { type PublicPacket, prepareMessage } from './packet.js';
 export { HandshakeRequest } from './request.js';
 export { DEFAULT_MAX_BUFFERED_BYTES, SEND_BUFFER_FULL } from './send-buffer.js';
 export { type ConnectionErrorEvent, Server } from './server.js';

@@ -57,7 +57,7 @@ export class OutboundPacket implements PreparedMessage {
  *
  * @example
  * const message = prepareMessage('hello everyone');
- * for (const socket of server.clients.values()) socket.sendPrepared(message);
+ * for (const socket of Object.values(server.clients)) socket.sendPrepared(message);
  */
 export function prepareMessage(data: string | Uint8Array): PreparedMessage {
   if (typeof data !== 'string' && !isBinary(data)) throw new TypeError('a message is a string or binary data');
@@ -76,3 +76,17 @@ export const PONG = new OutboundPacket('pong');
 export const NOOP = new OutboundPacket('noop');
 export const CLOSE = new OutboundPacket('close');
 export const PONG_PROBE = new OutboundPacket('pong', 'probe');
+
+/** A packet as engine.io's `packetCreate` and `flush` events show it to applications. */
+export interface PublicPacket {
+  type: EnginePacketType;
+  options: { compress: boolean };
+  data?: string | Uint8Array;
+}
+
+/** Keyed as engine.io's: no `data` key for a packet without data (ping, an empty message). */
+export function publicPacket(packet: OutboundPacket, compress: boolean): PublicPacket {
+  const shown: PublicPacket = { type: packet.type, options: { compress } };
+  if (packet.data.length > 0) shown.data = packet.data;
+  return shown;
+}

@@ -27,7 +27,9 @@ import {
   resolveOptions,
   type ServerOptions,
 } from './options.js';
+import type { PublicPacket } from './packet.js';
 import { parseQuery, sessionRequest } from './request.js';
+import { allowHandshake, verifyRequest } from './request-checks.js';
 import { type SessionHost, Socket } from './socket.js';
 import type { HttpTransport, HttpTransportContext } from './transports/http-transport.js';
 import { PollingTransport } from './transports/polling.js';
@@ -66,7 +68,14 @@ type Listener = (...args: any[]) => void;
  */
 export class Server extends EventEmitter implements EngineServerLike {
   readonly opts: ResolvedOptions;
-  readonly clients = new Map<string, Socket>();
+  /**
+   * The open sessions by id, as engine.io exposes them: an ordinary object (`clients[id]`,
+   * `Object.keys(clients)`, `clients.hasOwnProperty(id)` all work as there). Kept for
+   * applications only: the engine looks sessions up in `#sessions`, where no id can collide with
+   * an inherited member.
+   */
+  readonly clients: Record<string, Socket> = {};
+  readonly #sessions = new Map<string, Socket>();
   /** The HTTP server `listen()` created (closed by {@link close}); undefined when attached. */
   httpServer: HttpServer | undefined;
   readonly #pings: DeadlineQueue<Socket>;
@@ -100,10 +109,16 @@ export class Server extends EventEmitter implements EngineServerLike {
       pongs: this.#pongs,
       clientPings: this.#clientPings,
       onSessionClosed: (socket) => {
-        if (this.clients.get(socket.id) === socket) this.clients.delete(socket.id);
+        if (this.#sessions.get(socket.id) !== socket) return;
+        this.#sessions.delete(socket.id);
+        delete this.clients[socket.id];
       },
       onSessionDrain: (socket) => {
         if (this.listenerCount('drain') > 0) this.emit('drain', socket);
+      },
+      observesFlush: () => this.listenerCount('flush') > 0,
+      onSessionFlush: (socket, packets) => {
+        if (this.listenerCount('flush') > 0) this.emit('flush', socket, packets);
       },
     };
     this.#httpContext = {
@@ -136,11 +151,13 @@ export class Server extends EventEmitter implements EngineServerLike {
   }
 
   get clientsCount(): number {
-    return this.clients.size;
+    return this.#sessions.size;
   }
 
   override on(event: 'connection', listener: (socket: Socket) => void): this;
   override on(event: 'connection_error', listener: (error: ConnectionErrorEvent) => void): this;
+  /** Before each flush of a session's queue, with its packets, as engine.io's server-level `flush`. */
+  override on(event: 'flush', listener: (socket: Socket, packets: readonly PublicPacket[]) => void): this;
   /** After each flush of a session's queue, as engine.io's server-level `drain`. */
   override on(event: 'drain', listener: (socket: Socket) => void): this;
   override on(
@@ -196,17 +213,17 @@ export class Server extends EventEmitter implements EngineServerLike {
   }
 
   #requestVerified(req: IncomingMessage, res: ServerResponse, query: Query): void {
-    const error = this.#verify(req, query, false);
+    const error = verifyRequest(req, query, false, this.opts, this.#sessions);
     if (error) {
       this.#refuseHttp(req, res, error);
       return;
     }
-    const session = query.sid === undefined ? undefined : this.clients.get(query.sid);
+    const session = query.sid === undefined ? undefined : this.#sessions.get(query.sid);
     if (session !== undefined) {
       (session.transport as HttpTransport).onRequest(req, res);
       return;
     }
-    this.#allowHandshake(req, query, (refusal) => {
+    allowHandshake(req, query, this.opts, (refusal) => {
       if (refusal) return this.#refuseHttp(req, res, refusal);
       this.#handshakeHttp(query, req, res);
     });
@@ -236,7 +253,7 @@ export class Server extends EventEmitter implements EngineServerLike {
   }
 
   #upgradeVerified(req: IncomingMessage, socket: Duplex, head: Buffer, query: Query): void {
-    const error = this.#verify(req, query, true);
+    const error = verifyRequest(req, query, true, this.opts, this.#sessions);
     if (error || this.#wss === undefined) {
       this.#refuseUpgrade(req, socket, error ?? new RequestError(0));
       return;
@@ -246,7 +263,7 @@ export class Server extends EventEmitter implements EngineServerLike {
       this.#wss.handleUpgrade(req, socket, head, (ws) => {
         socket.off('error', swallowSocketError);
         const probe = this.#webSocketTransport(protocolOf(query), ws, socket);
-        const session = this.clients.get(sid);
+        const session = this.#sessions.get(sid);
         if (session === undefined) probe.shutdown();
         else session.startUpgrade(probe);
       });
@@ -263,7 +280,7 @@ export class Server extends EventEmitter implements EngineServerLike {
       this.#acceptWebSocket(req, socket, head, generateId(), 4);
       return;
     }
-    this.#allowHandshake(req, query, (refusal) => {
+    allowHandshake(req, query, this.opts, (refusal) => {
       if (refusal) return this.#refuseUpgrade(req, socket, refusal);
       this.#createId(req, (idError, id) => {
         if (idError) return this.#refuseUpgrade(req, socket, idError);
@@ -324,81 +341,13 @@ export class Server extends EventEmitter implements EngineServerLike {
   close(): this {
     if (this.#state === 'closed') return this;
     this.#state = 'closed';
-    for (const session of [...this.clients.values()]) session.close(true);
+    for (const session of [...this.#sessions.values()]) session.close(true);
     this.#pings.clear();
     this.#pongs.clear();
     this.#clientPings.clear();
     this.#wss?.close();
     this.httpServer?.close();
     return this;
-  }
-
-  #verify(req: IncomingMessage, query: Query, upgrade: boolean): RequestError | undefined {
-    const transport = query.transport;
-    if (transport === undefined || !(this.opts.transports as readonly string[]).includes(transport)) {
-      return new RequestError(0, { transport });
-    }
-    const sid = query.sid;
-    if (sid !== undefined) {
-      const session = this.clients.get(sid);
-      if (session === undefined) return new RequestError(1, { sid });
-      const current = session.transport.name;
-      const protocol = protocolOf(query);
-      if (protocol !== session.protocol) {
-        return new RequestError(3, { name: 'PROTOCOL_MISMATCH', protocol, previousProtocol: session.protocol });
-      }
-      if (upgrade) {
-        // A session that is already upgrading or upgraded is not refused here: as with
-        // engine.io, the WebSocket handshake completes and the session then closes the probe.
-        const upgradable = transport === 'websocket' && this.opts.allowUpgrades;
-        return upgradable ? undefined : new RequestError(3, { name: 'UPGRADE_REFUSED', transport: current });
-      }
-      if (current !== transport) {
-        return new RequestError(3, { name: 'TRANSPORT_MISMATCH', transport, previousTransport: current });
-      }
-      if (transport === 'sse' && req.method !== 'POST') return new RequestError(3, { name: 'SSE_STREAM_BOUND' });
-      return undefined;
-    }
-    if (req.method !== 'GET') return new RequestError(2, { method: req.method });
-    if (upgrade !== (transport === 'websocket')) return new RequestError(3, { name: 'TRANSPORT_HANDSHAKE_ERROR' });
-    // engine.io has no SSE: a v3 client asking for it asks for an unknown transport.
-    if (transport === 'sse' && protocolOf(query) === 3) return new RequestError(0, { transport });
-    return undefined;
-  }
-
-  /**
-   * Runs `allowRequest`, then refuses Engine.IO v3 unless `allowEIO3` (in that order, as
-   * engine.io does: an application's refusal wins over the protocol's).
-   */
-  #allowHandshake(req: IncomingMessage, query: Query, callback: (refusal?: RequestError) => void): void {
-    const allowRequest = this.opts.allowRequest;
-    if (allowRequest === undefined) {
-      callback(this.#refuseProtocol(query));
-      return;
-    }
-    let settled = false;
-    const decide = (err: unknown, success: boolean): void => {
-      if (settled) return;
-      settled = true;
-      if (!err && success) {
-        callback(this.#refuseProtocol(query));
-        return;
-      }
-      callback(refusalFrom(err));
-    };
-    try {
-      allowRequest(req, decide);
-    } catch (cause) {
-      // A bug in the application's check: refuse, without showing the client its message.
-      if (settled) return;
-      settled = true;
-      callback(new RequestError(4, { name: 'ALLOW_REQUEST_FAILED', cause }));
-    }
-  }
-
-  #refuseProtocol(query: Query): RequestError | undefined {
-    if (this.opts.allowEIO3 || protocolOf(query) === 4) return undefined;
-    return new RequestError(5, { protocol: 3 });
   }
 
   #webSocketTransport(protocol: EngineProtocol, ws: WebSocket, socket: Duplex): WebSocketTransport {
@@ -412,7 +361,7 @@ export class Server extends EventEmitter implements EngineServerLike {
     const fail = (error: unknown) =>
       callback(new RequestError(3, { name: 'ID_GENERATION_ERROR', error }, undefined, { cause: error }), '');
     const accept = (id: unknown) => {
-      if (typeof id !== 'string' || id === '' || this.clients.has(id)) fail(new Error(`unusable session id "${id}"`));
+      if (typeof id !== 'string' || id === '' || this.#sessions.has(id)) fail(new Error(`unusable session id "${id}"`));
       else callback(null, id);
     };
     let id: string | PromiseLike<string>;
@@ -452,7 +401,8 @@ export class Server extends EventEmitter implements EngineServerLike {
   ): Socket {
     const request = sessionRequest(req, this.#middlewares.length > 0, transport.name === 'websocket');
     const session = new Socket(id, this.#host, transport, request);
-    this.clients.set(id, session);
+    this.#sessions.set(id, session);
+    this.clients[id] = session;
     session.open(upgrades);
     beforeConnection?.();
     debug('session %s opened over %s', id, transport.name);
@@ -521,22 +471,6 @@ export class Server extends EventEmitter implements EngineServerLike {
     this.#reportRefusal(req, error);
     refuseUpgrade(socket, error.status, error.errorNumber, error.message);
   }
-}
-
-/**
- * The error for an `allowRequest` refusal: a string is the message of a 403 `{"code":4}`; an
- * object may also choose the code (`{ code: 3, message: 'Bad token' }` answers 400).
- */
-function refusalFrom(err: unknown): RequestError {
-  // engine.io's context: what the application passed, as it passed it.
-  const context = { message: err };
-  if (typeof err === 'string' && err !== '') return new RequestError(4, context, err);
-  if (typeof err === 'object' && err !== null) {
-    const { code, message } = err as { code?: unknown; message?: unknown };
-    const number = typeof code === 'number' && code in REQUEST_ERROR_MESSAGES ? (code as RequestErrorNumber) : 4;
-    return new RequestError(number, context, typeof message === 'string' && message ? message : undefined);
-  }
-  return new RequestError(4, context);
 }
 
 /** The refusal of a request that reaches a closed engine: its session, if it names one, is gone. */

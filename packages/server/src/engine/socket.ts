@@ -12,7 +12,7 @@ import { SendBufferFullError, TransportError } from './errors.js';
 import { cancelFlush, type Flushable, scheduleFlush } from './flush.js';
 import { DEADLINE, type DeadlineQueue, type DeadlineTarget, NEXT, PREV, QUEUE, unschedule } from './heartbeat.js';
 import type { ResolvedOptions } from './options.js';
-import { NOOP, OutboundPacket, PING, PONG, toOutbound } from './packet.js';
+import { NOOP, OutboundPacket, PING, PONG, type PublicPacket, publicPacket, toOutbound } from './packet.js';
 import { queuedSize, queuedSizeOf, SEND_BUFFER_FULL } from './send-buffer.js';
 import { DETACHED, type Transport, type TransportFailure, type TransportOwner } from './transports/transport.js';
 import { UpgradeAttempt } from './upgrade.js';
@@ -32,6 +32,10 @@ export interface SessionHost {
   onSessionClosed(socket: Socket): void;
   /** Called after each flush (engine.io's server-level `drain` event). */
   onSessionDrain(socket: Socket): void;
+  /** Whether the server has `flush` listeners, so that packets are listed only for them. */
+  observesFlush(): boolean;
+  /** Called before each flush with the packets to write (engine.io's server-level `flush`). */
+  onSessionFlush(socket: Socket, packets: readonly PublicPacket[]): void;
 }
 
 type SendCallback = () => void;
@@ -181,6 +185,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     const onWritten = callbacks === null ? undefined : () => runCallbacks(callbacks);
     const queue = this.#queue;
     const count = queue.length;
+    if (this.listenerCount('flush') > 0 || this.#host.observesFlush()) this.#emitFlush(queue);
     const sent = this.#transport.send(queue, this.#queueCompress, onWritten);
     // The array is reused; a packet queued while the transport was writing stays queued, and
     // so does what did not fit one polling response (with the callbacks, which wait for it).
@@ -249,6 +254,9 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
         return;
       }
       case 'close':
+        // Only an HTTP transport treats a close packet as the end of the session (a polling
+        // client's way to leave); engine.io ignores one that arrives over a WebSocket.
+        if (this.#transport.name === 'websocket') return;
         this.#transport.releaseHeldRequest();
         this.#onClose('transport close');
         return;
@@ -282,15 +290,17 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   onTransportWritable(): void {
     if (this.#state === 'closed') return;
     if (this.#queue.length > 0) scheduleFlush(this);
-    else if (this.#upgrade?.probed) this.#transport.send([NOOP], false);
+    // A noop makes a held poll return so that the client can finish its upgrade.
+    else if (this.#upgrade?.probed && this.#transport.name !== 'websocket') this.#transport.send([NOOP], false);
   }
 
   /**
    * @internal Starts an upgrade to `probe` (a WebSocket with this session's id), or closes the
-   * probe when the session is not open, already upgrading, or already on WebSocket.
+   * probe when the session is not open, already upgrading, or already upgraded. As with
+   * engine.io, a session that started on WebSocket may be probed and taken over by another one.
    */
   startUpgrade(probe: Transport): void {
-    if (this.#state !== 'open' || this.#upgrade !== null || this.#upgraded || this.#transport.name === 'websocket') {
+    if (this.#state !== 'open' || this.#upgrade !== null || this.#upgraded) {
       debug('session %s: upgrade refused after the WebSocket handshake', this.id);
       probe.shutdown();
       return;
@@ -323,7 +333,10 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     this.#transport = attempt.transport;
     attempt.transport.owner = this;
     previous.owner = DETACHED;
-    previous.discard();
+    // A replaced WebSocket is closed with a close frame, as engine.io closes it; a polling or
+    // SSE transport is just dropped (the client stopped using it when it sent the upgrade).
+    if (previous.name === 'websocket') previous.shutdown();
+    else previous.discard();
     debug('session %s upgraded from %s to %s', this.id, previous.name, attempt.transport.name);
     this.emit('upgrade', attempt.transport);
     if (this.#queue.length > 0) scheduleFlush(this);
@@ -357,13 +370,18 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   }
 
   #emitPacketCreate(packet: OutboundPacket, compress: boolean): void {
-    // Keyed as engine.io's: no `data` key for a packet without data (ping, an empty message).
-    const created: { type: string; options: SendOptions; data?: string | Uint8Array } = {
-      type: packet.type,
-      options: { compress },
-    };
-    if (packet.data.length > 0) created.data = packet.data;
-    this.emit('packetCreate', created);
+    this.emit('packetCreate', publicPacket(packet, compress));
+  }
+
+  /**
+   * engine.io's `flush` events, socket first, then server, with the packets about to be written.
+   * Built only when someone listens: the queue itself is reused and never handed out.
+   */
+  #emitFlush(queue: readonly OutboundPacket[]): void {
+    const compress = this.#queueCompress;
+    const packets = queue.map((packet) => publicPacket(packet, compress));
+    if (this.listenerCount('flush') > 0) this.emit('flush', packets);
+    this.#host.onSessionFlush(this, packets);
   }
 
   #closeTransport(): void {

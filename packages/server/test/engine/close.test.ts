@@ -8,6 +8,7 @@ import {
   pollingSession,
   rawWebSocket,
   startEngine,
+  until,
   untilPollParked,
 } from './helpers.js';
 
@@ -55,13 +56,20 @@ describe('close', () => {
     expect((await closed)[0]).toBe('forced close');
   });
 
-  it('client close over WebSocket (close packet or dropped connection)', async () => {
+  it('client close over WebSocket (a dropped connection; a close packet is ignored)', async () => {
     const test = await startEngine();
     const first = nextConnection(test.engine);
     const a = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
     const socketA = await first;
-    const closedA = once<[string]>(socketA, 'close');
+    const packets: string[] = [];
+    socketA.on('packet', (packet: { type: string }) => packets.push(packet.type));
     a.ws.send('1');
+    a.ws.send('6');
+    await until(() => packets.length === 2);
+    expect(packets).toEqual(['close', 'noop']);
+    expect(socketA.readyState).toBe('open');
+    const closedA = once<[string]>(socketA, 'close');
+    a.ws.terminate();
     expect((await closedA)[0]).toBe('transport close');
 
     const second = nextConnection(test.engine);
@@ -80,7 +88,7 @@ describe('close', () => {
     const ws = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
     const { sid } = await pollingHandshake(test);
     const pending = http(test.url({ EIO: '4', transport: 'polling', sid }));
-    await untilPollParked(test.engine.clients.get(sid)!);
+    await untilPollParked(test.engine.clients[sid]);
     test.engine.close();
     expect(reasons).toEqual(['forced close', 'forced close']);
     expect(test.engine.clientsCount).toBe(0);

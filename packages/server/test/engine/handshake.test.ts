@@ -33,7 +33,7 @@ describe('handshake', () => {
     expect(socket.transport.name).toBe('polling');
     expect(socket.readyState).toBe('open');
     expect(test.engine.clientsCount).toBe(1);
-    expect(test.engine.clients.get(open.sid)).toBe(socket);
+    expect(test.engine.clients[open.sid]).toBe(socket);
     expect(socket.request.headers.host).toBe(`127.0.0.1:${test.port}`);
     expect(socket.request.url).toContain('transport=polling');
     expect(socket.request.method).toBe('GET');

@@ -181,7 +181,7 @@ describe('prepareMessage', () => {
 
     const text = prepareMessage('to everyone');
     const binary = prepareMessage(Buffer.from([1, 2, 3]));
-    for (const socket of test.engine.clients.values()) {
+    for (const socket of Object.values(test.engine.clients)) {
       socket.sendPrepared(text);
       socket.sendPrepared(binary);
     }

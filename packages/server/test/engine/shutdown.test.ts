@@ -82,7 +82,7 @@ describe('engine shutdown without a fallback handler', () => {
     const { engine, httpServer, agent, url } = await start();
     const sid = await handshake(url, agent);
     const poll = send(url({ EIO: '4', transport: 'polling', sid }), agent);
-    await until(() => engine.clients.get(sid)?.transport.writable === true, 5000, 'the long-poll to arrive');
+    await until(() => engine.clients[sid]?.transport.writable === true, 5000, 'the long-poll to arrive');
     engine.close();
     const closing = closeHttp(httpServer);
     const answer = await withTimeout(poll, 'the long-poll answer');

@@ -70,7 +70,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     expect(await first.next()).toBe('3probe');
     expect(await closedAfterHandshake(test.url({ EIO: '4', transport: 'websocket', sid }))).toBe(1005);
     first.ws.send('5');
-    await until(() => test.engine.clients.get(sid)?.upgraded === true, 5000, 'the upgrade');
+    await until(() => test.engine.clients[sid]?.upgraded === true, 5000, 'the upgrade');
     const unknown = await refusedWebSocket(test.url({ EIO: '4', transport: 'websocket', sid: 'nope' }));
     expect(JSON.parse(unknown.body)).toEqual({ code: 1, message: 'Session ID unknown' });
   });
@@ -97,12 +97,19 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     expect(socket.transport.name).toBe('polling');
   });
 
-  it('offers no upgrades when allowUpgrades is false, and refuses them', async () => {
+  it('offers no upgrades when allowUpgrades is false, yet accepts a client that upgrades anyway', async () => {
     const test = await startEngine({ allowUpgrades: false });
+    const connection = nextConnection(test.engine);
     const { sid, open } = await pollingHandshake(test);
     expect(open.upgrades).toEqual([]);
-    const refused = await refusedWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
-    expect(refused.status).toBe(400);
+    const socket = await connection;
+    const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
+    client.ws.send('2probe');
+    expect(await client.next()).toBe('3probe');
+    const upgraded = once(socket, 'upgrade');
+    client.ws.send('5');
+    await upgraded;
+    expect(socket.transport.name).toBe('websocket');
   });
 
   it('upgrades an SSE session to WebSocket', async () => {

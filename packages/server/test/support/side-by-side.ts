@@ -1,0 +1,53 @@
+/**
+ * Scenarios run side by side on Parley and on the official socket.io server, whose behaviour is
+ * the spec: the two implementations, a server started on port 0 for either, and a teardown list
+ * emptied after each test.
+ */
+import { once } from 'node:events';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server as OfficialServer } from 'socket.io';
+import { afterEach } from 'vitest';
+import { Server as ParleyServer } from '../../src/index.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the same scenario drives two server implementations
+export type AnyServer = any;
+export type ServerFactory = (http: HttpServer, options: Record<string, unknown>) => AnyServer;
+
+export const IMPLEMENTATIONS: Array<[string, ServerFactory]> = [
+  ['parley', (http, options) => new ParleyServer(http, options)],
+  ['socket.io', (http, options) => new OfficialServer(http, options)],
+];
+
+const teardown: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const close of teardown.splice(0).reverse()) await close();
+});
+
+/** Runs `close` after the current test, after whatever was registered later. */
+export function onTeardown(close: () => unknown): void {
+  teardown.push(close);
+}
+
+/** A server of `factory` listening on 127.0.0.1 port 0, closed after the test. */
+export async function startSideBySide(factory: ServerFactory, options: Record<string, unknown> = {}) {
+  const http = createServer();
+  const io = factory(http, options);
+  http.listen(0, '127.0.0.1');
+  await once(http, 'listening');
+  onTeardown(async () => {
+    await io.close();
+    http.closeAllConnections();
+  });
+  const port = (http.address() as AddressInfo).port;
+  return { io, port, url: `http://127.0.0.1:${port}` };
+}
+
+/** Rejects if `promise` has not settled within `timeout` ms. */
+export function withTimeout<T>(promise: Promise<T>, what: string, timeout = 5000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeout);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
