@@ -69,9 +69,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('chat in a real browser', { tim
       if (r.status() >= 400) logs.push(`${r.status()} ${r.url()}`);
     });
     await page.goto(url);
-    await page.locator('#nick-dialog[open]').waitFor(WAIT);
-    await page.fill('#nick-input', nick);
-    await page.click('#nick-submit');
+    await signUp(page, nick);
     await connected(page).catch(async (err: Error) => {
       // Say why: what the page and the server reported.
       const status = await page.evaluate(() => document.getElementById('app')?.dataset.status);
@@ -207,6 +205,44 @@ describe.skipIf(!hasChromium && !process.env.CI)('chat in a real browser', { tim
     expect(await ada.locator('#pending-list .msg').count()).toBe(0);
   });
 
+  it('signs up, out and in again; a second account can neither take nor imitate the name', async () => {
+    await ada.locator('#me-nick', { hasText: '@Ada' }).waitFor(WAIT);
+    expect(await ada.locator('.me-hint').textContent()).toBe('Signed in as');
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    const eve = await context.newPage();
+    eve.on('pageerror', (err) => pageErrors.push(`eve: ${err.message}`));
+    await eve.goto(url);
+    await eve.locator('#auth-dialog[open]').waitFor(WAIT);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await eve.screenshot({ path: path.join(SCREENSHOTS, 'sign-in-dark.png') });
+    // The taken name, in another case, and a Cyrillic look-alike: both refused with a reason.
+    for (const [name, reason] of [
+      ['ada', /taken/],
+      ['\u0430da', /letters a-z/],
+    ] as const) {
+      await fillAuth(eve, 'signup', name, 'a long password');
+      await eve.locator('#auth-error', { hasText: reason }).waitFor(WAIT);
+      expect(await eve.locator('#auth-dialog[open]').count()).toBe(1);
+    }
+    // A wrong password for the real Ada is refused.
+    await fillAuth(eve, 'signin', 'Ada', 'not her password');
+    await eve.locator('#auth-error', { hasText: /Wrong username or password/ }).waitFor(WAIT);
+    await context.close();
+
+    // Ada signs out: back to the sign-in screen, her socket gone from the room.
+    const bobSeesAdaLeave = bob.locator('#people-list li', { hasText: 'Ada' }).waitFor({ ...WAIT, state: 'detached' });
+    await ada.click('#sign-out');
+    await ada.locator('#auth-dialog[open]').waitFor(WAIT);
+    await bobSeesAdaLeave;
+    // And in again: her own earlier messages are still hers (by account, not by name).
+    await fillAuth(ada, 'signin', 'ada', PASSWORD);
+    await connected(ada);
+    await ada.locator('#me-nick', { hasText: '@Ada' }).waitFor(WAIT);
+    await ada.locator('#message-list .msg.own .body', { hasText: 'Hello from Ada' }).waitFor(WAIT);
+    await bob.locator('#people-list li', { hasText: 'Ada' }).waitFor(WAIT);
+  });
+
   it('looks finished on a desktop and on a phone (screenshots)', async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await ada.screenshot({ path: path.join(SCREENSHOTS, 'chat-desktop.png') });
@@ -248,6 +284,21 @@ async function seedArchive(file: string): Promise<void> {
     });
   }
   await store.close();
+}
+
+const PASSWORD = 'correct horse battery';
+
+async function fillAuth(page: Page, mode: 'signin' | 'signup', username: string, password: string): Promise<void> {
+  await page.locator('#auth-dialog[open]').waitFor(WAIT);
+  const wanted = mode === 'signup' ? 'Create account' : 'Sign in';
+  if ((await page.locator('#auth-submit').textContent()) !== wanted) await page.click('#auth-switch');
+  await page.fill('#auth-username', username);
+  await page.fill('#auth-password', password);
+  await page.click('#auth-submit');
+}
+
+async function signUp(page: Page, username: string): Promise<void> {
+  await fillAuth(page, 'signup', username, PASSWORD);
 }
 
 async function connected(page: Page): Promise<void> {

@@ -30,7 +30,16 @@ export function storeContract(open: () => Promise<ChatStore>): void {
     const a = await store.appendMessage({ room: 'general', nick: 'ada', text, ts: 1234, clientId: 'c1' });
     const b = await store.appendMessage({ room: 'general', nick: 'bob', text: 'second', ts: 1235, clientId: null });
     expect(a.duplicate).toBe(false);
-    expect(a.message).toEqual({ id: a.message.id, room: 'general', nick: 'ada', text, ts: 1234, clientId: 'c1' });
+    expect(a.message).toEqual({
+      id: a.message.id,
+      room: 'general',
+      nick: 'ada',
+      username: null,
+      userId: null,
+      text,
+      ts: 1234,
+      clientId: 'c1',
+    });
     expect(b.message.id).toBeGreaterThan(a.message.id);
     expect((await store.latest('general', 50)).messages).toEqual([a.message, b.message]);
   });
@@ -106,5 +115,49 @@ export function storeContract(open: () => Promise<ChatStore>): void {
     const page = await store.latest('general', 50);
     expect(page.messages).toHaveLength(50);
     expect(page.hasMore).toBe(false);
+  });
+
+  it('creates accounts with case-insensitively unique usernames', async () => {
+    const store = await open();
+    const ada = await store.createUser({ username: 'Ada', passwordHash: 'h1', createdAt: 10 });
+    expect(ada).toEqual({ id: expect.any(String), username: 'Ada', createdAt: 10 });
+    expect(await store.createUser({ username: 'ada', passwordHash: 'h2', createdAt: 11 })).toBeNull();
+    expect(await store.createUser({ username: 'ADA', passwordHash: 'h3', createdAt: 12 })).toBeNull();
+    expect(await store.findUserCredentials('aDa')).toEqual({ user: ada, passwordHash: 'h1' });
+    expect(await store.findUserCredentials('bob')).toBeNull();
+  });
+
+  it('keeps sessions by token hash until they expire or are deleted', async () => {
+    const store = await open();
+    const ada = await store.createUser({ username: 'ada', passwordHash: 'h', createdAt: 1 });
+    if (!ada) throw new Error('not created');
+    await store.createSession({ tokenHash: 't1', userId: ada.id, createdAt: 100, expiresAt: 1000 });
+    await store.createSession({ tokenHash: 't2', userId: ada.id, createdAt: 100, expiresAt: 1000 });
+    const live = await store.findSession('t1', 999);
+    expect(live).toEqual({ id: expect.any(String), user: ada, expiresAt: 1000 });
+    expect(await store.findSession('t1', 1000)).toBeNull();
+    expect(await store.findSession('nope', 0)).toBeNull();
+    expect(await store.deleteSession('t1')).toBe(live?.id);
+    expect(await store.deleteSession('t1')).toBeNull();
+    expect(await store.findSession('t1', 0)).toBeNull();
+    // Another session of the same user is untouched.
+    expect((await store.findSession('t2', 0))?.user).toEqual(ada);
+  });
+
+  it('stores the sender account with a message', async () => {
+    const store = await open();
+    const ada = await store.createUser({ username: 'ada', passwordHash: 'h', createdAt: 1 });
+    if (!ada) throw new Error('not created');
+    const { message } = await store.appendMessage({
+      room: 'general',
+      nick: 'ada',
+      username: 'ada',
+      userId: ada.id,
+      text: 'signed',
+      ts: 5,
+      clientId: null,
+    });
+    expect(message).toMatchObject({ nick: 'ada', username: 'ada', userId: ada.id });
+    expect((await store.latest('general', 5)).messages).toEqual([message]);
   });
 }

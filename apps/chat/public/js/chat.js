@@ -21,7 +21,10 @@ const OFFLINE_AFTER_ATTEMPTS = 3;
 const MAX_CATCH_UP_PAGES = 10;
 
 export class Chat {
+  /** The signed-in user's name (shown, and what the server labels this user's messages with). */
   nick = '';
+  /** The signed-in user's id: "mine" is decided by it. */
+  userId = '';
   /** @type {Map<string, RoomState>} */
   rooms = new Map();
   /** Every room on the server, by name. */
@@ -64,17 +67,20 @@ export class Chat {
     return this.#room(this.active);
   }
 
-  /** Connects as `nick`, or reconnects under a new nickname. */
-  start(nick) {
-    this.nick = nick;
-    if (!this.#socket) {
-      this.#socket = this.#createSocket();
-      this.#socket.connect();
-    } else {
-      this.#socket.disconnect();
-      this.#setStatus('connecting');
-      this.#socket.connect();
-    }
+  /** Connects as the signed-in `user` (the session cookie authenticates the connection). */
+  start(user) {
+    this.nick = user.username;
+    this.userId = user.id;
+    if (!this.#socket) this.#socket = this.#createSocket();
+    else this.#socket.disconnect();
+    this.#setStatus('connecting');
+    this.#socket.connect();
+  }
+
+  /** Disconnects for good (signed out). */
+  stop() {
+    this.#socket?.disconnect();
+    this.#setStatus('offline');
   }
 
   // ---------------------------------------------------------------- actions from the page
@@ -156,14 +162,19 @@ export class Chat {
   // ---------------------------------------------------------------- connection
 
   #createSocket() {
-    // The nickname travels in the handshake, read afresh on every (re)connection.
-    const socket = io({ autoConnect: false, auth: (cb) => cb({ nick: this.nick }) });
+    // Authenticated by the session cookie the browser sends with the handshake.
+    const socket = io({ autoConnect: false });
     socket.on('connect', () => this.#onConnect());
     socket.on('disconnect', (reason) => {
       // Typing hints can no longer be cleared by their senders; drop them rather than show stale ones.
       for (const room of this.rooms.values()) room.typing.clear();
       this.#view.typing(this.activeRoom);
       if (reason === 'io client disconnect') return;
+      // Only a sign-out (here, in another tab or on another device's request) ends a session from the server.
+      if (reason === 'io server disconnect') {
+        this.#view.signedOut('You were signed out.');
+        return;
+      }
       this.#setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
     });
     socket.on('connect_error', (err) => this.#onConnectError(err));
@@ -194,9 +205,10 @@ export class Chat {
 
   #onConnectError(err) {
     if (!this.#socket.active) {
-      // Refused by the server (not a network problem): the nickname was not accepted.
+      // Refused by the server (not a network problem): the session is not (or no longer) valid.
       this.#setStatus('offline');
-      this.#view.askNickname(this.nick, err.message);
+      if (err.data?.code === 'UNAUTHENTICATED') this.#view.signedOut('Your session has ended. Please sign in again.');
+      else this.#view.toast(err.message, 'error');
       return;
     }
     this.#failedAttempts += 1;
@@ -258,7 +270,7 @@ export class Chat {
     room.loaded = true;
     // Only what was missed counts as unread, not the history shown on first load.
     if (!firstTime && room !== this.activeRoom) {
-      room.unread += added.filter((message) => message.nick !== this.nick).length;
+      room.unread += added.filter((message) => !this.#isMine(message)).length;
     }
     return room;
   }
@@ -269,17 +281,21 @@ export class Chat {
     const room = this.rooms.get(message?.room);
     if (!room) return;
     // Our own message, broadcast before its ack arrived: it is delivered.
-    if (message.nick === this.nick && message.clientId) this.outbox.remove(message.clientId);
+    if (this.#isMine(message) && message.clientId) this.outbox.remove(message.clientId);
     const added = room.add([message]);
     room.typing.delete(message.nick);
     if (added.length === 0) return;
     if (room === this.activeRoom) {
       this.#view.messages(room, 'append');
-      if (document.hidden && message.nick !== this.nick) room.unread += 1;
-    } else if (message.nick !== this.nick) {
+      if (document.hidden && !this.#isMine(message)) room.unread += 1;
+    } else if (!this.#isMine(message)) {
       room.unread += 1;
     }
     this.#view.rooms();
+  }
+
+  #isMine(message) {
+    return typeof message?.userId === 'string' && message.userId === this.userId;
   }
 
   #onPresence(event) {

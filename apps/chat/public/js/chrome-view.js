@@ -83,9 +83,12 @@ export class ChromeView {
     this.#renderSub(room);
   }
 
-  renderMe(nick) {
-    document.getElementById('me-nick').textContent = nick;
-    document.getElementById('me-avatar').replaceWith(Object.assign(avatar(nick, 'avatar small'), { id: 'me-avatar' }));
+  /** "Signed in as @username": the handle is always shown, so no one can pass for someone else. */
+  renderMe(username) {
+    document.getElementById('me-nick').textContent = `@${username}`;
+    document
+      .getElementById('me-avatar')
+      .replaceWith(Object.assign(avatar(username, 'avatar small'), { id: 'me-avatar' }));
   }
 
   toast(message, kind = 'info') {

@@ -57,6 +57,12 @@ export class Outbox {
     return true;
   }
 
+  /** Forgets every message (on sign-out: the next user must not send them). */
+  clear() {
+    this.#items = [];
+    this.#save();
+  }
+
   #save() {
     saveJson(KEY, this.#items);
   }

@@ -15,7 +15,7 @@
  * server -> client
  *   'message'        ChatMessage
  *   'presence'       { room, users: string[] }
- *   'typing'         { room, nick, typing }
+ *   'typing'         { room, nick, username, typing }
  *   'room:created'   RoomInfo
  */
 import type { ChatMessage, MessagePage } from '../store/index.js';
@@ -38,6 +38,8 @@ export interface PresenceEvent {
 export interface TypingEvent {
   room: string;
   nick: string;
+  /** The typist's account (null for a nickname-only connection). */
+  username: string | null;
   typing: boolean;
 }
 

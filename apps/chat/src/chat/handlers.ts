@@ -45,6 +45,12 @@ export function attachChat(io: RealtimeServer, store: ChatStore, options: ChatOp
 
   // The nickname travels in the handshake's auth, so every reconnection carries it again.
   io.use((socket, next) => {
+    // A signed-in socket is its account: whatever name the client claims is ignored.
+    if (typeof socket.data.username === 'string') {
+      socket.data.nick = socket.data.username;
+      next();
+      return;
+    }
     try {
       socket.data.nick = validateNickname((socket.handshake.auth as Record<string, unknown> | undefined)?.nick);
       next();
@@ -152,7 +158,15 @@ function registerHandlers(socket: Socket, context: Context): void {
         : new ChatError('UNKNOWN_ROOM', `There is no room #${room}.`);
     }
     // Stored (committed) first, broadcast second: a message anyone has seen survives a crash.
-    const { message } = await store.appendMessage({ room, nick: nick(), text, ts: Date.now(), clientId });
+    const { message } = await store.appendMessage({
+      room,
+      nick: nick(),
+      username: account(socket).username,
+      userId: account(socket).userId,
+      text,
+      ts: Date.now(),
+      clientId,
+    });
     io.to(room).emit('message', message);
     return { message };
   });
@@ -164,7 +178,7 @@ function registerHandlers(socket: Socket, context: Context): void {
     // Each hint is relayed to a whole room: a flood from one user would be multiplied. No ack to
     // answer (hints are fire-and-forget), so one over budget is dropped.
     if (limits.take(identity, 'typing', Date.now()) > 0) return;
-    const event: TypingEvent = { room, nick: nick(), typing: typing === true };
+    const event: TypingEvent = { room, nick: nick(), username: account(socket).username, typing: typing === true };
     // Volatile: a typing hint is worthless once late, so it is never buffered or replayed.
     socket.to(room).volatile.emit('typing', event);
   });
@@ -199,6 +213,14 @@ function errorBody(err: unknown): ChatErrorBody {
   if (err instanceof ChatError) return err.toBody();
   console.error('chat: request failed:', err);
   return { code: 'SERVER_ERROR', message: 'The server could not complete this request. Please try again.' };
+}
+
+/** The signed-in account of a socket (nulls for a nickname-only socket of an older page). */
+function account(socket: Socket): { username: string | null; userId: string | null } {
+  const { username, userId } = socket.data as { username?: unknown; userId?: unknown };
+  return typeof username === 'string' && typeof userId === 'string'
+    ? { username, userId }
+    : { username: null, userId: null };
 }
 
 /** The chat rooms a socket is in (every socket is also in a private room named by its id). */

@@ -2,7 +2,19 @@ import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
 import type { ChatStore } from './types.js';
 
-export type { AppendResult, ChatMessage, ChatStore, MessagePage, NewMessage, RoomInfo } from './types.js';
+export type {
+  AppendResult,
+  ChatMessage,
+  ChatStore,
+  MessagePage,
+  NewMessage,
+  NewSession,
+  NewUser,
+  RoomInfo,
+  SessionInfo,
+  User,
+  UserCredentials,
+} from './types.js';
 export { DEFAULT_ROOM, StoreError } from './types.js';
 export { PostgresStore, SqliteStore };
 

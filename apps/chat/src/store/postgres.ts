@@ -2,15 +2,20 @@
  * PostgreSQL store, used when DATABASE_URL is set: several chat nodes share one database.
  */
 import pg from 'pg';
-import { MESSAGE_COLUMNS, pageOf, toMessage, toRoom } from './rows.js';
+import { MESSAGE_COLUMNS, pageOf, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import {
   type AppendResult,
   type ChatStore,
   DEFAULT_ROOM,
   type MessagePage,
   type NewMessage,
+  type NewSession,
+  type NewUser,
   type RoomInfo,
+  type SessionInfo,
   StoreError,
+  type User,
+  type UserCredentials,
 } from './types.js';
 
 export interface PostgresStoreOptions {
@@ -36,6 +41,23 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_by_room ON messages(room, id);
 CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client ON messages(room, nick, client_id);
+-- Added with accounts; a database from before keeps its messages (null here, old nickname shown).
+ALTER TABLE messages ADD COLUMN IF NOT EXISTS username TEXT;
+ALTER TABLE messages ADD COLUMN IF NOT EXISTS user_id BIGINT;
+CREATE TABLE IF NOT EXISTS users (
+  id BIGSERIAL PRIMARY KEY,
+  username TEXT NOT NULL,
+  username_key TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  id BIGSERIAL PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
 `;
 
 /** Advisory lock keys (arbitrary constants private to this app). */
@@ -103,9 +125,17 @@ export class PostgresStore implements ChatStore {
       // lock makes id assignment and commit a single step.
       await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
       const inserted = await client.query(
-        `INSERT INTO messages(room, nick, text, ts, client_id) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO messages(room, nick, username, user_id, text, ts, client_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (room, nick, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
-        [message.room, message.nick, message.text, message.ts, message.clientId],
+        [
+          message.room,
+          message.nick,
+          message.username ?? null,
+          message.userId ?? null,
+          message.text,
+          message.ts,
+          message.clientId,
+        ],
       );
       if (inserted.rows[0]) return { message: toMessage(inserted.rows[0]), duplicate: false };
       const existing = await client.query(
@@ -139,6 +169,45 @@ export class PostgresStore implements ChatStore {
       [room, afterId, limit + 1],
     );
     return pageOf(rows, limit, false);
+  }
+
+  async createUser(user: NewUser): Promise<User | null> {
+    const { rows } = await this.#pool.query(
+      `INSERT INTO users(username, username_key, password_hash, created_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (username_key) DO NOTHING RETURNING ${USER_COLUMNS}`,
+      [user.username, user.username.toLowerCase(), user.passwordHash, user.createdAt],
+    );
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async findUserCredentials(username: string): Promise<UserCredentials | null> {
+    const { rows } = await this.#pool.query(
+      `SELECT ${USER_COLUMNS}, password_hash FROM users WHERE username_key = $1`,
+      [username.toLowerCase()],
+    );
+    return rows[0] ? { user: toUser(rows[0]), passwordHash: String(rows[0].password_hash) } : null;
+  }
+
+  async createSession(session: NewSession): Promise<void> {
+    await this.#pool.query(
+      'INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+      [session.tokenHash, session.userId, session.createdAt, session.expiresAt],
+    );
+  }
+
+  async findSession(tokenHash: string, now: number): Promise<SessionInfo | null> {
+    const { rows } = await this.#pool.query(
+      `SELECT s.id AS session_id, s.expires_at, u.id, u.username, u.created_at
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2`,
+      [tokenHash, now],
+    );
+    const row = rows[0];
+    return row ? { id: String(row.session_id), user: toUser(row), expiresAt: Number(row.expires_at) } : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<string | null> {
+    const { rows } = await this.#pool.query('DELETE FROM sessions WHERE token_hash = $1 RETURNING id', [tokenHash]);
+    return rows[0] ? String(rows[0].id) : null;
   }
 
   async close(): Promise<void> {

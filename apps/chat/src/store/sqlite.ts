@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { MESSAGE_COLUMNS, pageOf, type Row, toMessage, toRoom } from './rows.js';
+import { MESSAGE_COLUMNS, pageOf, type Row, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import { SqliteOwnerLock } from './sqlite-lock.js';
 import {
   type AppendResult,
@@ -21,8 +21,13 @@ import {
   DEFAULT_ROOM,
   type MessagePage,
   type NewMessage,
+  type NewSession,
+  type NewUser,
   type RoomInfo,
+  type SessionInfo,
   StoreError,
+  type User,
+  type UserCredentials,
 } from './types.js';
 
 type Sqlite = typeof import('node-sqlite3-wasm');
@@ -48,7 +53,30 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_by_room ON messages(room, id);
 CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client ON messages(room, nick, client_id);
+CREATE TABLE IF NOT EXISTS users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  username TEXT NOT NULL,
+  username_key TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
 `;
+
+/**
+ * Columns added after the first release. A database from before accounts keeps its messages: they
+ * get null in these columns and go on showing the nickname they were sent under.
+ */
+const ADDED_MESSAGE_COLUMNS: readonly [name: string, definition: string][] = [
+  ['username', 'TEXT'],
+  ['user_id', 'INTEGER'],
+];
 
 export class SqliteStore implements ChatStore {
   readonly #file: string;
@@ -71,6 +99,7 @@ export class SqliteStore implements ChatStore {
       db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;');
       db.exec(SCHEMA);
       this.#db = db;
+      this.#migrate();
       this.#run('INSERT INTO rooms(name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING', [
         DEFAULT_ROOM,
         Date.now(),
@@ -105,9 +134,17 @@ export class SqliteStore implements ChatStore {
 
   async appendMessage(message: NewMessage): Promise<AppendResult> {
     const inserted = this.#get(
-      `INSERT INTO messages(room, nick, text, ts, client_id) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO messages(room, nick, username, user_id, text, ts, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(room, nick, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
-      [message.room, message.nick, message.text, message.ts, message.clientId],
+      [
+        message.room,
+        message.nick,
+        message.username ?? null,
+        message.userId === undefined || message.userId === null ? null : Number(message.userId),
+        message.text,
+        message.ts,
+        message.clientId,
+      ],
     );
     if (inserted) return { message: toMessage(inserted), duplicate: false };
     const existing = this.#get(
@@ -140,6 +177,53 @@ export class SqliteStore implements ChatStore {
       [room, afterId, limit + 1],
     );
     return pageOf(rows, limit, false);
+  }
+
+  async createUser(user: NewUser): Promise<User | null> {
+    const row = this.#get(
+      `INSERT INTO users(username, username_key, password_hash, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(username_key) DO NOTHING RETURNING ${USER_COLUMNS}`,
+      [user.username, user.username.toLowerCase(), user.passwordHash, user.createdAt],
+    );
+    return row ? toUser(row) : null;
+  }
+
+  async findUserCredentials(username: string): Promise<UserCredentials | null> {
+    const row = this.#get(`SELECT ${USER_COLUMNS}, password_hash FROM users WHERE username_key = ?`, [
+      username.toLowerCase(),
+    ]);
+    return row ? { user: toUser(row), passwordHash: String(row.password_hash) } : null;
+  }
+
+  async createSession(session: NewSession): Promise<void> {
+    this.#run('INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
+      session.tokenHash,
+      Number(session.userId),
+      session.createdAt,
+      session.expiresAt,
+    ]);
+  }
+
+  async findSession(tokenHash: string, now: number): Promise<SessionInfo | null> {
+    const row = this.#get(
+      `SELECT s.id AS session_id, s.expires_at, u.id, u.username, u.created_at
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`,
+      [tokenHash, now],
+    );
+    return row ? { id: String(row.session_id), user: toUser(row), expiresAt: Number(row.expires_at) } : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<string | null> {
+    const row = this.#get('DELETE FROM sessions WHERE token_hash = ? RETURNING id', [tokenHash]);
+    return row ? String(row.id) : null;
+  }
+
+  /** Brings a database created by an earlier version up to the current schema. */
+  #migrate(): void {
+    const present = new Set(this.#all('PRAGMA table_info(messages)').map((column) => String(column.name)));
+    for (const [name, definition] of ADDED_MESSAGE_COLUMNS) {
+      if (!present.has(name)) this.#use(`ALTER TABLE messages ADD COLUMN ${name} ${definition}`, (s) => s.run([]));
+    }
   }
 
   /** The settings durability rests on, as SQLite reports them (for diagnostics and tests). */

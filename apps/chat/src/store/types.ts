@@ -7,7 +7,11 @@
 export interface ChatMessage {
   id: number;
   room: string;
+  /** The name shown: the sender's username, or the free nickname of a message from before accounts. */
   nick: string;
+  /** The sender's account; null on messages stored before the chat had accounts. */
+  username: string | null;
+  userId: string | null;
   text: string;
   /** Milliseconds since the epoch, assigned by the server. */
   ts: number;
@@ -29,6 +33,9 @@ export interface MessagePage {
 export interface NewMessage {
   room: string;
   nick: string;
+  /** The authenticated sender (omitted only for anonymous senders, which a required login rules out). */
+  username?: string | null;
+  userId?: string | null;
   text: string;
   ts: number;
   clientId: string | null;
@@ -55,7 +62,50 @@ export interface ChatStore {
   before(room: string, beforeId: number, limit: number): Promise<MessagePage>;
   /** The `limit` oldest messages after `afterId` (for catching up after a disconnect). */
   after(room: string, afterId: number, limit: number): Promise<MessagePage>;
+  /** Creates an account; null when the username is taken (compared case-insensitively). */
+  createUser(user: NewUser): Promise<User | null>;
+  /** The account with this username (case-insensitively), with its password hash, for signing in. */
+  findUserCredentials(username: string): Promise<UserCredentials | null>;
+  /** Stores a session by the hash of its token (the token itself is never stored). */
+  createSession(session: NewSession): Promise<void>;
+  /** The live session with this token hash (not expired at `now`) and its user. */
+  findSession(tokenHash: string, now: number): Promise<SessionInfo | null>;
+  /** Deletes a session; returns its id, or null when there was none. */
+  deleteSession(tokenHash: string): Promise<string | null>;
   close(): Promise<void>;
+}
+
+/** A public view of an account: what other users and the page may see. */
+export interface User {
+  id: string;
+  username: string;
+  createdAt: number;
+}
+
+export interface NewUser {
+  username: string;
+  /** The scrypt record `salt:hash` (both hex), see accounts/passwords.ts. */
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface UserCredentials {
+  user: User;
+  passwordHash: string;
+}
+
+export interface NewSession {
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface SessionInfo {
+  /** A stable id of the session that reveals nothing about its token (used to name its room). */
+  id: string;
+  user: User;
+  expiresAt: number;
 }
 
 export const DEFAULT_ROOM = 'general';
