@@ -18,9 +18,10 @@ export function storeContract(open: () => Promise<ChatStore>): void {
   it('creates rooms once and reports existing ones', async () => {
     const store = await open();
     const first = await store.createRoom('project-x', 1000);
-    expect(first).toEqual({ room: { name: 'project-x', createdAt: 1000 }, created: true });
+    const room = { name: 'project-x', createdAt: 1000, kind: 'public', ownerId: null };
+    expect(first).toEqual({ room, created: true });
     const again = await store.createRoom('project-x', 2000);
-    expect(again).toEqual({ room: { name: 'project-x', createdAt: 1000 }, created: false });
+    expect(again).toEqual({ room, created: false });
     expect((await store.listRooms()).map((room) => room.name)).toEqual(['general', 'project-x']);
   });
 
@@ -159,5 +160,32 @@ export function storeContract(open: () => Promise<ChatStore>): void {
     });
     expect(message).toMatchObject({ nick: 'ada', username: 'ada', userId: ada.id });
     expect((await store.latest('general', 5)).messages).toEqual([message]);
+  });
+
+  it('keeps private rooms and DMs to their members', async () => {
+    const store = await open();
+    const ada = await store.createUser({ username: 'ada', passwordHash: 'h', createdAt: 1 });
+    const bob = await store.createUser({ username: 'bob', passwordHash: 'h', createdAt: 1 });
+    const eve = await store.createUser({ username: 'eve', passwordHash: 'h', createdAt: 1 });
+    if (!ada || !bob || !eve) throw new Error('not created');
+    const { room } = await store.createRoom('secret', 5, { kind: 'private', ownerId: ada.id, members: [ada.id] });
+    expect(room).toEqual({ name: 'secret', createdAt: 5, kind: 'private', ownerId: ada.id });
+    await store.createRoom('dm-x', 6, { kind: 'dm', ownerId: null, members: [ada.id, bob.id] });
+    const names = async (id: string | null) => (await store.listRooms(id)).map((r) => r.name);
+    expect(await names(ada.id)).toEqual(['dm-x', 'general', 'secret']);
+    expect(await names(bob.id)).toEqual(['dm-x', 'general']);
+    expect(await names(eve.id)).toEqual(['general']);
+    expect(await names(null)).toEqual(['general']);
+    expect(await store.roomAccess('secret', eve.id)).toEqual({ room, member: false });
+    expect(await store.roomAccess('secret', ada.id)).toEqual({ room, member: true });
+    expect(await store.roomAccess('nope', ada.id)).toBeNull();
+    expect(await store.addMember('secret', bob.id)).toBe(true);
+    expect(await store.addMember('secret', bob.id)).toBe(false);
+    expect(await names(bob.id)).toEqual(['dm-x', 'general', 'secret']);
+    expect(await store.removeMember('secret', bob.id)).toBe(true);
+    expect(await store.removeMember('secret', bob.id)).toBe(false);
+    expect((await store.roomAccess('secret', bob.id))?.member).toBe(false);
+    expect(await store.findUser('BOB')).toEqual(bob);
+    expect(await store.findUser('nobody')).toBeNull();
   });
 }

@@ -81,3 +81,8 @@ export class Accounts {
 export function sessionRoom(sessionId: string): string {
   return `session:${sessionId}`;
 }
+
+/** The room every socket of an account joins, so the account can be told things on any node. */
+export function userRoom(userId: string): string {
+  return `user:${userId}`;
+}

@@ -4,7 +4,7 @@
  * in the session's room, through which sign-out disconnects it on every node.
  */
 import type { RealtimeServer, Socket } from '../realtime.js';
-import { type Accounts, sessionRoom } from './accounts.js';
+import { type Accounts, sessionRoom, userRoom } from './accounts.js';
 import { sessionTokenFrom } from './tokens.js';
 
 export interface SocketAuthOptions {
@@ -39,7 +39,7 @@ export function authenticateSockets(io: RealtimeServer, accounts: Accounts, opti
 
   io.on('connection', (socket) => {
     if (typeof socket.data.sessionId !== 'string') return;
-    void socket.join(sessionRoom(socket.data.sessionId));
+    void socket.join([sessionRoom(socket.data.sessionId), userRoom(socket.data.userId as string)]);
     // A recovered connection skipped the middleware: its session may have ended while it was away.
     if (socket.recovered) void recheck(socket, accounts);
   });

@@ -2,13 +2,14 @@
  * PostgreSQL store, used when DATABASE_URL is set: several chat nodes share one database.
  */
 import pg from 'pg';
-import { MESSAGE_COLUMNS, pageOf, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
+import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import {
   type AppendResult,
   type ChatStore,
   DEFAULT_ROOM,
   type MessagePage,
   type NewMessage,
+  type NewRoomOptions,
   type NewSession,
   type NewUser,
   type RoomInfo,
@@ -51,6 +52,14 @@ CREATE TABLE IF NOT EXISTS users (
   password_hash TEXT NOT NULL,
   created_at BIGINT NOT NULL
 );
+ALTER TABLE rooms ADD COLUMN IF NOT EXISTS kind TEXT NOT NULL DEFAULT 'public';
+ALTER TABLE rooms ADD COLUMN IF NOT EXISTS owner_id BIGINT;
+CREATE TABLE IF NOT EXISTS room_members (
+  room TEXT NOT NULL REFERENCES rooms(name),
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  PRIMARY KEY (room, user_id)
+);
+CREATE INDEX IF NOT EXISTS room_members_by_user ON room_members(user_id, room);
 CREATE TABLE IF NOT EXISTS sessions (
   id BIGSERIAL PRIMARY KEY,
   token_hash TEXT NOT NULL UNIQUE,
@@ -97,8 +106,12 @@ export class PostgresStore implements ChatStore {
     });
   }
 
-  async listRooms(): Promise<RoomInfo[]> {
-    const { rows } = await this.#pool.query('SELECT name, created_at FROM rooms ORDER BY name');
+  async listRooms(userId: string | null = null): Promise<RoomInfo[]> {
+    const { rows } = await this.#pool.query(
+      `SELECT ${ROOM_COLUMNS} FROM rooms WHERE kind = 'public'
+         OR name IN (SELECT room FROM room_members WHERE user_id = $1) ORDER BY name`,
+      [userId],
+    );
     return rows.map(toRoom);
   }
 
@@ -107,15 +120,62 @@ export class PostgresStore implements ChatStore {
     return (rowCount ?? 0) > 0;
   }
 
-  async createRoom(name: string, ts: number): Promise<{ room: RoomInfo; created: boolean }> {
-    const inserted = await this.#pool.query(
-      'INSERT INTO rooms(name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING name, created_at',
-      [name, ts],
+  async roomAccess(name: string, userId: string | null): Promise<{ room: RoomInfo; member: boolean } | null> {
+    const { rows } = await this.#pool.query(
+      `SELECT ${ROOM_COLUMNS}, EXISTS (SELECT 1 FROM room_members m WHERE m.room = rooms.name AND m.user_id = $1) AS member
+       FROM rooms WHERE name = $2`,
+      [userId, name],
     );
-    if (inserted.rows[0]) return { room: toRoom(inserted.rows[0]), created: true };
-    const existing = await this.#pool.query('SELECT name, created_at FROM rooms WHERE name = $1', [name]);
-    if (!existing.rows[0]) throw new StoreError('STORE_FAILED', `Room ${name} vanished while being created`);
-    return { room: toRoom(existing.rows[0]), created: false };
+    return rows[0] ? { room: toRoom(rows[0]), member: rows[0].member === true } : null;
+  }
+
+  async createRoom(
+    name: string,
+    ts: number,
+    options: NewRoomOptions = { kind: 'public', ownerId: null, members: [] },
+  ): Promise<{ room: RoomInfo; created: boolean }> {
+    return this.#transaction(async (client) => {
+      const inserted = await client.query(
+        `INSERT INTO rooms(name, created_at, kind, owner_id) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING
+         RETURNING ${ROOM_COLUMNS}`,
+        [name, ts, options.kind, options.ownerId],
+      );
+      if (inserted.rows[0]) {
+        for (const member of options.members) {
+          await client.query('INSERT INTO room_members(room, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+            name,
+            member,
+          ]);
+        }
+        return { room: toRoom(inserted.rows[0]), created: true };
+      }
+      const existing = await client.query(`SELECT ${ROOM_COLUMNS} FROM rooms WHERE name = $1`, [name]);
+      if (!existing.rows[0]) throw new StoreError('STORE_FAILED', `Room ${name} vanished while being created`);
+      return { room: toRoom(existing.rows[0]), created: false };
+    });
+  }
+
+  async addMember(room: string, userId: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      'INSERT INTO room_members(room, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+      [room, userId],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async removeMember(room: string, userId: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query('DELETE FROM room_members WHERE room = $1 AND user_id = $2', [
+      room,
+      userId,
+    ]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async findUser(username: string): Promise<User | null> {
+    const { rows } = await this.#pool.query(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = $1`, [
+      username.toLowerCase(),
+    ]);
+    return rows[0] ? toUser(rows[0]) : null;
   }
 
   async appendMessage(message: NewMessage): Promise<AppendResult> {

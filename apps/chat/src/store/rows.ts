@@ -5,8 +5,11 @@ export type Row = Record<string, unknown>;
 
 export const MESSAGE_COLUMNS = 'id, room, nick, username, user_id, text, ts, client_id';
 
+export const ROOM_COLUMNS = 'name, created_at, kind, owner_id';
+
 export function toRoom(row: Row): RoomInfo {
-  return { name: String(row.name), createdAt: Number(row.created_at) };
+  const kind = row.kind === 'private' || row.kind === 'dm' ? row.kind : 'public';
+  return { name: String(row.name), createdAt: Number(row.created_at), kind, ownerId: nullableString(row.owner_id) };
 }
 
 export function toMessage(row: Row): ChatMessage {

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { MESSAGE_COLUMNS, pageOf, type Row, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
+import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, type Row, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import { SqliteOwnerLock } from './sqlite-lock.js';
 import {
   type AppendResult,
@@ -21,6 +21,7 @@ import {
   DEFAULT_ROOM,
   type MessagePage,
   type NewMessage,
+  type NewRoomOptions,
   type NewSession,
   type NewUser,
   type RoomInfo,
@@ -73,10 +74,22 @@ CREATE TABLE IF NOT EXISTS sessions (
  * Columns added after the first release. A database from before accounts keeps its messages: they
  * get null in these columns and go on showing the nickname they were sent under.
  */
-const ADDED_MESSAGE_COLUMNS: readonly [name: string, definition: string][] = [
-  ['username', 'TEXT'],
-  ['user_id', 'INTEGER'],
+const ADDED_COLUMNS: readonly [table: string, name: string, definition: string][] = [
+  ['messages', 'username', 'TEXT'],
+  ['messages', 'user_id', 'INTEGER'],
+  ['rooms', 'kind', "TEXT NOT NULL DEFAULT 'public'"],
+  ['rooms', 'owner_id', 'INTEGER'],
 ];
+
+/** Created after the migration, as it needs the users table and nothing of older databases. */
+const MEMBERS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS room_members (
+  room TEXT NOT NULL REFERENCES rooms(name),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (room, user_id)
+);
+CREATE INDEX IF NOT EXISTS room_members_by_user ON room_members(user_id, room);
+`;
 
 export class SqliteStore implements ChatStore {
   readonly #file: string;
@@ -100,7 +113,7 @@ export class SqliteStore implements ChatStore {
       db.exec(SCHEMA);
       this.#db = db;
       this.#migrate();
-      this.#run('INSERT INTO rooms(name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING', [
+      this.#run("INSERT INTO rooms(name, created_at, kind) VALUES (?, ?, 'public') ON CONFLICT(name) DO NOTHING", [
         DEFAULT_ROOM,
         Date.now(),
       ]);
@@ -113,23 +126,66 @@ export class SqliteStore implements ChatStore {
     }
   }
 
-  async listRooms(): Promise<RoomInfo[]> {
-    return this.#all('SELECT name, created_at FROM rooms ORDER BY name').map(toRoom);
+  async listRooms(userId: string | null = null): Promise<RoomInfo[]> {
+    return this.#all(
+      `SELECT ${ROOM_COLUMNS} FROM rooms WHERE kind = 'public'
+         OR name IN (SELECT room FROM room_members WHERE user_id = ?) ORDER BY name`,
+      [userId === null ? null : Number(userId)],
+    ).map(toRoom);
   }
 
   async roomExists(name: string): Promise<boolean> {
     return this.#get('SELECT 1 AS found FROM rooms WHERE name = ?', [name]) !== null;
   }
 
-  async createRoom(name: string, ts: number): Promise<{ room: RoomInfo; created: boolean }> {
-    const inserted = this.#get(
-      'INSERT INTO rooms(name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING RETURNING name, created_at',
-      [name, ts],
+  async roomAccess(name: string, userId: string | null): Promise<{ room: RoomInfo; member: boolean } | null> {
+    const row = this.#get(
+      `SELECT ${ROOM_COLUMNS}, EXISTS (SELECT 1 FROM room_members m WHERE m.room = rooms.name AND m.user_id = ?) AS member
+       FROM rooms WHERE name = ?`,
+      [userId === null ? null : Number(userId), name],
     );
-    if (inserted) return { room: toRoom(inserted), created: true };
-    const existing = this.#get('SELECT name, created_at FROM rooms WHERE name = ?', [name]);
+    return row ? { room: toRoom(row), member: Number(row.member) === 1 } : null;
+  }
+
+  async createRoom(
+    name: string,
+    ts: number,
+    options: NewRoomOptions = { kind: 'public', ownerId: null, members: [] },
+  ): Promise<{ room: RoomInfo; created: boolean }> {
+    const inserted = this.#get(
+      `INSERT INTO rooms(name, created_at, kind, owner_id) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO NOTHING
+       RETURNING ${ROOM_COLUMNS}`,
+      [name, ts, options.kind, options.ownerId === null ? null : Number(options.ownerId)],
+    );
+    if (inserted) {
+      // One connection, synchronous calls: nothing runs between the room and its members.
+      for (const member of options.members) await this.addMember(name, member);
+      return { room: toRoom(inserted), created: true };
+    }
+    const existing = this.#get(`SELECT ${ROOM_COLUMNS} FROM rooms WHERE name = ?`, [name]);
     if (!existing) throw new StoreError('STORE_FAILED', `Room ${name} vanished while being created`);
     return { room: toRoom(existing), created: false };
+  }
+
+  async addMember(room: string, userId: string): Promise<boolean> {
+    const row = this.#get(
+      'INSERT INTO room_members(room, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING user_id',
+      [room, Number(userId)],
+    );
+    return row !== null;
+  }
+
+  async removeMember(room: string, userId: string): Promise<boolean> {
+    const row = this.#get('DELETE FROM room_members WHERE room = ? AND user_id = ? RETURNING user_id', [
+      room,
+      Number(userId),
+    ]);
+    return row !== null;
+  }
+
+  async findUser(username: string): Promise<User | null> {
+    const row = this.#get(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = ?`, [username.toLowerCase()]);
+    return row ? toUser(row) : null;
   }
 
   async appendMessage(message: NewMessage): Promise<AppendResult> {
@@ -220,10 +276,11 @@ export class SqliteStore implements ChatStore {
 
   /** Brings a database created by an earlier version up to the current schema. */
   #migrate(): void {
-    const present = new Set(this.#all('PRAGMA table_info(messages)').map((column) => String(column.name)));
-    for (const [name, definition] of ADDED_MESSAGE_COLUMNS) {
-      if (!present.has(name)) this.#use(`ALTER TABLE messages ADD COLUMN ${name} ${definition}`, (s) => s.run([]));
+    for (const [table, name, definition] of ADDED_COLUMNS) {
+      const present = this.#all(`PRAGMA table_info(${table})`).some((column) => column.name === name);
+      if (!present) this.#db?.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${definition}`);
     }
+    this.#db?.exec(MEMBERS_SCHEMA);
   }
 
   /** The settings durability rests on, as SQLite reports them (for diagnostics and tests). */

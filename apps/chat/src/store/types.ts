@@ -19,9 +19,22 @@ export interface ChatMessage {
   clientId: string | null;
 }
 
+/** Public rooms are open to everyone; private rooms and direct messages to their members only. */
+export type RoomKind = 'public' | 'private' | 'dm';
+
 export interface RoomInfo {
   name: string;
   createdAt: number;
+  kind: RoomKind;
+  /** The account that created a private room (it invites the members); null otherwise. */
+  ownerId: string | null;
+}
+
+export interface NewRoomOptions {
+  kind: RoomKind;
+  ownerId: string | null;
+  /** Accounts made members in the same step (a private room's owner, a DM's two people). */
+  members: string[];
 }
 
 /** A page of messages in ascending id order; `hasMore` says whether the query was cut at its limit. */
@@ -50,10 +63,22 @@ export interface AppendResult {
 export interface ChatStore {
   /** Creates the schema if needed and the default room. Idempotent. */
   init(): Promise<void>;
-  listRooms(): Promise<RoomInfo[]>;
+  /** The public rooms, and the private rooms and DMs `userId` is a member of. */
+  listRooms(userId?: string | null): Promise<RoomInfo[]>;
   roomExists(name: string): Promise<boolean>;
-  /** Creates a room; `created` is false when it already existed (not an error: the caller joins it). */
-  createRoom(name: string, ts: number): Promise<{ room: RoomInfo; created: boolean }>;
+  /** A room, and whether `userId` is one of its members; null when there is no such room. */
+  roomAccess(name: string, userId: string | null): Promise<{ room: RoomInfo; member: boolean } | null>;
+  /**
+   * Creates a room (public unless `options` says otherwise); `created` is false when it already
+   * existed (not an error: the caller joins it, if allowed).
+   */
+  createRoom(name: string, ts: number, options?: NewRoomOptions): Promise<{ room: RoomInfo; created: boolean }>;
+  /** Makes an account a member of a room; false when it already was. */
+  addMember(room: string, userId: string): Promise<boolean>;
+  /** Removes an account from a room's members; false when it was not one. */
+  removeMember(room: string, userId: string): Promise<boolean>;
+  /** The account with this username (case-insensitively), without its credentials. */
+  findUser(username: string): Promise<User | null>;
   /** Durably stores a message (committed before it resolves), deduplicated by clientId. */
   appendMessage(message: NewMessage): Promise<AppendResult>;
   /** The newest `limit` messages of a room. */
