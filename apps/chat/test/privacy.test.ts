@@ -90,11 +90,13 @@ describe('direct messages', () => {
     );
     expect(opened).toMatchObject({ ok: true, room: { kind: 'dm' }, with: { username: 'bob' } });
     const dm = opened.room.name;
-    expect(await bobNotified).toMatchObject({ name: dm, kind: 'dm' });
+    expect(await bobNotified).toMatchObject({ name: dm, kind: 'dm', members: ['alice', 'bob'] });
     // Opening it from the other side finds the same conversation.
     expect(await request(bob, 'dm:open', { username: 'alice' })).toMatchObject({ room: { name: dm } });
     expect(await names(alice)).toContain(dm);
     expect(await names(bob)).toContain(dm);
+    const listed = (await request<{ rooms: { name: string; members?: string[] }[] }>(bob, 'rooms:list')).rooms;
+    expect(listed.find((room) => room.name === dm)?.members).toEqual(['alice', 'bob']);
 
     await request(alice, 'room:join', { room: dm });
     await request(bob, 'room:join', { room: dm });

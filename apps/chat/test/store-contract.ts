@@ -173,6 +173,7 @@ export function storeContract(open: () => Promise<ChatStore>): void {
     await store.createRoom('dm-x', 6, { kind: 'dm', ownerId: null, members: [ada.id, bob.id] });
     const names = async (id: string | null) => (await store.listRooms(id)).map((r) => r.name);
     expect(await names(ada.id)).toEqual(['dm-x', 'general', 'secret']);
+    expect((await store.listRooms(bob.id)).find((r) => r.name === 'dm-x')?.members).toEqual(['ada', 'bob']);
     expect(await names(bob.id)).toEqual(['dm-x', 'general']);
     expect(await names(eve.id)).toEqual(['general']);
     expect(await names(null)).toEqual(['general']);

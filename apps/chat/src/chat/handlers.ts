@@ -163,8 +163,9 @@ function registerHandlers(socket: Socket, context: Context): void {
     const result = await rooms.create(`${DM_PREFIX}${members.join('-')}`, { kind: 'dm', ownerId: null, members });
     // Someone who left the conversation is back in it when either side opens it again.
     const rejoined = await Promise.all(members.map((id) => store.addMember(result.room.name, id)));
-    if (result.created || rejoined.some(Boolean)) announceTo(members, result.room);
-    return { room: result.room, with: { id: other.id, username: other.username } };
+    const room: RoomInfo = { ...result.room, members: [account(socket).username ?? '', other.username].sort() };
+    if (result.created || rejoined.some(Boolean)) announceTo(members, room);
+    return { room, with: { id: other.id, username: other.username } };
   });
 
   onRequest('room:join', 'join', async (payload): Promise<JoinResult> => {

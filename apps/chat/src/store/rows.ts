@@ -9,7 +9,14 @@ export const ROOM_COLUMNS = 'name, created_at, kind, owner_id';
 
 export function toRoom(row: Row): RoomInfo {
   const kind = row.kind === 'private' || row.kind === 'dm' ? row.kind : 'public';
-  return { name: String(row.name), createdAt: Number(row.created_at), kind, ownerId: nullableString(row.owner_id) };
+  const room: RoomInfo = {
+    name: String(row.name),
+    createdAt: Number(row.created_at),
+    kind,
+    ownerId: nullableString(row.owner_id),
+  };
+  if (kind === 'dm' && typeof row.dm_members === 'string') room.members = row.dm_members.split(',').sort();
+  return room;
 }
 
 export function toMessage(row: Row): ChatMessage {

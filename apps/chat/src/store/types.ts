@@ -28,6 +28,8 @@ export interface RoomInfo {
   kind: RoomKind;
   /** The account that created a private room (it invites the members); null otherwise. */
   ownerId: string | null;
+  /** A DM's two usernames, in room lists and announcements (the page labels the DM by the other one). */
+  members?: string[];
 }
 
 export interface NewRoomOptions {
