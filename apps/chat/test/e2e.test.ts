@@ -243,6 +243,77 @@ describe.skipIf(!hasChromium && !process.env.CI)('chat in a real browser', { tim
     await bob.locator('#people-list li', { hasText: 'Ada' }).waitFor(WAIT);
   });
 
+  it('keeps a private room and a DM to their members, and leaves a room', async () => {
+    const desktop = { width: 1280, height: 800 };
+    const cara = await openChat('Cara', desktop);
+    const eve = await openChat('Eve', desktop);
+    for (const page of [ada, cara, eve]) await page.click('#room-list li[data-room="general"] button');
+
+    // Ada creates a private room and invites Cara by username.
+    await ada.click('#new-room-toggle');
+    await ada.fill('#new-room-name', 'hideout');
+    await ada.check('#new-room-private');
+    await ada.press('#new-room-name', 'Enter');
+    await ada.locator('#room-name', { hasText: 'hideout' }).waitFor(WAIT);
+    await send(ada, 'Secret plan');
+    await ada
+      .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'Secret plan' })
+      .waitFor(WAIT);
+    ada.once('dialog', (dialog) => void dialog.accept('Cara'));
+    await ada.click('#invite-button');
+    await cara.locator('#room-list li[data-room="hideout"]').waitFor(WAIT);
+    await cara.click('#room-list li[data-room="hideout"] button');
+    await shown(cara, 'Secret plan');
+
+    // Cara starts a DM with Ada from the people list; both sidebars list it by the other's name.
+    await cara.click('#room-list li[data-room="general"] button');
+    await cara.locator('#people-list li', { hasText: 'Ada' }).locator('.person-dm').click();
+    await cara.locator('#room-list li.active .name', { hasText: /^Ada$/ }).waitFor(WAIT);
+    await send(cara, 'Just between us');
+    await ada.locator('#room-list .name', { hasText: /^Cara$/ }).waitFor(WAIT);
+    const dm = await cara.locator('#room-list li.active').getAttribute('data-room');
+    expect(dm).toMatch(/^dm-\d+-\d+$/);
+
+    // Eve sees neither in her sidebar, and her own session's socket cannot read them either.
+    await eve.reload();
+    await connected(eve);
+    const eveRooms = await eve.locator('#room-list li').evaluateAll((items) => items.map((li) => li.dataset.room));
+    expect(eveRooms).not.toContain('hideout');
+    expect(eveRooms).not.toContain(dm);
+    const probes = await eve.evaluate(
+      async (rooms) => {
+        const socket = (
+          window as unknown as {
+            io: (opts: object) => { emitWithAck(...args: unknown[]): Promise<unknown>; disconnect(): void };
+          }
+        ).io({ forceNew: true });
+        const answers = [];
+        for (const room of rooms) {
+          answers.push(await socket.emitWithAck('history:after', { room, after: 0 }));
+          answers.push(await socket.emitWithAck('room:join', { room }));
+        }
+        socket.disconnect();
+        return answers;
+      },
+      ['hideout', dm as string],
+    );
+    for (const answer of probes) expect(answer).toMatchObject({ ok: false, error: { code: 'UNKNOWN_ROOM' } });
+
+    // Cara leaves the private room: gone from her sidebar, and from the room's people for Ada.
+    await ada.click('#room-list li[data-room="hideout"] button');
+    await ada.locator('#people-list li', { hasText: 'Cara' }).waitFor(WAIT);
+    await cara.click('#room-list li[data-room="hideout"] button');
+    await cara.click('#leave-button');
+    await cara.locator('#room-list li[data-room="hideout"]').waitFor({ ...WAIT, state: 'detached' });
+    await cara.locator('#room-name', { hasText: 'general' }).waitFor(WAIT);
+    await ada.locator('#people-list li', { hasText: 'Cara' }).waitFor({ ...WAIT, state: 'detached' });
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await ada.screenshot({ path: path.join(SCREENSHOTS, 'private-room-desktop.png') });
+    await ada.click('#room-list li[data-room="general"] button');
+    await cara.context().close();
+    await eve.context().close();
+  });
+
   it('looks finished on a desktop and on a phone (screenshots)', async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await ada.screenshot({ path: path.join(SCREENSHOTS, 'chat-desktop.png') });

@@ -29,6 +29,8 @@ export class Chat {
   rooms = new Map();
   /** Every room on the server, by name. */
   roomNames = [DEFAULT_ROOM];
+  /** What the server said about each listed room (kind, owner, a DM's members), by name. */
+  roomInfo = new Map();
   joined = loadJson('parley.rooms', [DEFAULT_ROOM]).filter((name) => typeof name === 'string');
   active = String(loadJson('parley.active', DEFAULT_ROOM));
   outbox = new Outbox();
@@ -126,10 +128,47 @@ export class Chat {
   }
 
   /** Creates a room (or finds the existing one) and opens it. Throws RequestError on refusal. */
-  async createRoom(name) {
-    const result = await this.#request('room:create', { room: name });
-    this.#addRoomName(result.room.name);
+  async createRoom(name, isPrivate = false) {
+    const result = await this.#request('room:create', { room: name, ...(isPrivate ? { private: true } : {}) });
+    this.#addRoom(result.room);
     await this.openRoom(result.room.name);
+  }
+
+  /** Opens (creating if needed) the direct messages with `username`. Throws RequestError on refusal. */
+  async openDm(username) {
+    const result = await this.#request('dm:open', { username });
+    this.#addRoom(result.room);
+    await this.openRoom(result.room.name);
+  }
+
+  /** Invites `username` into the active private room. Throws RequestError on refusal. */
+  async invite(username) {
+    await this.#request('room:invite', { room: this.active, username });
+  }
+
+  /** Leaves the active room (every tab of this account leaves it) and goes back to #general. */
+  async leaveActive() {
+    const name = this.active;
+    if (name === DEFAULT_ROOM) return;
+    await this.#request('room:leave', { room: name });
+    this.joined = this.joined.filter((joined) => joined !== name);
+    saveJson('parley.rooms', this.joined);
+    if (this.roomInfo.get(name)?.kind !== 'public') {
+      this.roomNames = this.roomNames.filter((listed) => listed !== name);
+      this.roomInfo.delete(name);
+    }
+    this.rooms.delete(name);
+    await this.openRoom(DEFAULT_ROOM);
+  }
+
+  /** The sigil, text and tag a room is shown with: '#name', '#name' tagged private, or '@other' for a DM. */
+  labelOf(name) {
+    const info = this.roomInfo.get(name);
+    if (info?.kind === 'dm') {
+      const other = (info.members ?? []).find((member) => member !== this.nick) ?? this.nick;
+      return ['@', other];
+    }
+    return ['#', name, info?.kind === 'private' ? 'private' : undefined];
   }
 
   async loadOlder() {
@@ -182,7 +221,7 @@ export class Chat {
     socket.on('presence', (event) => this.#onPresence(event));
     socket.on('typing', (event) => this.#onTyping(event));
     socket.on('room:created', (room) => {
-      if (typeof room?.name === 'string') this.#addRoomName(room.name);
+      if (typeof room?.name === 'string') this.#addRoom(room);
     });
     return socket;
   }
@@ -227,6 +266,7 @@ export class Chat {
   async #resync() {
     const { rooms } = await this.#read('rooms:list');
     this.roomNames = rooms.map((room) => room.name);
+    this.roomInfo = new Map(rooms.map((room) => [room.name, room]));
     const known = new Set(this.roomNames);
     this.joined = this.joined.filter((name) => known.has(name));
     if (!this.joined.includes(DEFAULT_ROOM)) this.joined.unshift(DEFAULT_ROOM);
@@ -344,6 +384,12 @@ export class Chat {
       this.rooms.set(name, room);
     }
     return room;
+  }
+
+  #addRoom(info) {
+    this.roomInfo.set(info.name, info);
+    this.#addRoomName(info.name);
+    this.#view.rooms();
   }
 
   #addRoomName(name) {

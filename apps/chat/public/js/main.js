@@ -24,6 +24,15 @@ const chrome = new ChromeView({
     chat.openRoom(name);
     input.focus({ preventScroll: true });
   },
+  onOpenDm: async (username) => {
+    try {
+      await chat.openDm(username);
+      closeDrawer();
+      input.focus({ preventScroll: true });
+    } catch (err) {
+      chrome.toast(err instanceof Error ? err.message : String(err), 'error');
+    }
+  },
 });
 
 /** What chat.js calls to draw. */
@@ -39,8 +48,10 @@ const view = {
     messageView.renderTyping(room, chat.nick);
   },
   rooms() {
-    chrome.renderRooms(chat.roomNames, chat.rooms, chat.active, chat.joined);
+    chrome.renderRooms(chat.roomNames, chat.rooms, chat.active, chat.joined, (name) => chat.labelOf(name));
     chrome.renderRoomHeader(chat.activeRoom);
+    const info = chat.roomInfo.get(chat.active);
+    chrome.renderRoomActions(chat.activeRoom, info, info?.ownerId === chat.userId);
   },
   people(room) {
     chrome.renderPeople(room, chat.nick);
@@ -82,6 +93,26 @@ $('sign-out').addEventListener('click', async () => {
   // Nothing of this user may be sent under the next one: drop the queue, then start from a clean page.
   chat.outbox.clear();
   location.reload();
+});
+
+// ------------------------------------------------------------------ room actions
+
+$('leave-button').addEventListener('click', async () => {
+  try {
+    await chat.leaveActive();
+  } catch (err) {
+    chrome.toast(err instanceof Error ? err.message : String(err), 'error');
+  }
+});
+$('invite-button').addEventListener('click', async () => {
+  const username = window.prompt(`Invite to #${chat.active}: username`)?.trim();
+  if (!username) return;
+  try {
+    await chat.invite(username);
+    chrome.toast(`@${username} can now join #${chat.active}.`);
+  } catch (err) {
+    chrome.toast(err instanceof Error ? err.message : String(err), 'error');
+  }
 });
 
 // ------------------------------------------------------------------ composer
@@ -157,7 +188,8 @@ newRoomForm.addEventListener('submit', async (event) => {
     return;
   }
   try {
-    await chat.createRoom(name);
+    await chat.createRoom(name, $('new-room-private').checked);
+    $('new-room-private').checked = false;
     newRoomName.value = '';
     newRoomForm.hidden = true;
     closeDrawer();
