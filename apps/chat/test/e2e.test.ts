@@ -238,6 +238,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('chat in a real browser', { tim
     // And in again: her own earlier messages are still hers (by account, not by name).
     await fillAuth(ada, 'signin', 'ada', PASSWORD);
     await connected(ada);
+    // Focus is in the message box: the first words typed after signing in are not lost.
+    expect(await ada.evaluate(() => document.activeElement?.id)).toBe('input');
     await ada.locator('#me-nick', { hasText: '@Ada' }).waitFor(WAIT);
     await ada.locator('#message-list .msg.own .body', { hasText: 'Hello from Ada' }).waitFor(WAIT);
     await bob.locator('#people-list li', { hasText: 'Ada' }).waitFor(WAIT);
@@ -312,6 +314,38 @@ describe.skipIf(!hasChromium && !process.env.CI)('chat in a real browser', { tim
     await ada.click('#room-list li[data-room="general"] button');
     await cara.context().close();
     await eve.context().close();
+  });
+
+  it('phone drawer: out of the tab order while closed, closed by Escape', async () => {
+    const inSidebar = () => bob.evaluate(() => Boolean(document.activeElement?.closest('#sidebar')));
+    await bob.focus('#input');
+    for (let i = 0; i < 12; i++) {
+      await bob.keyboard.press('Tab');
+      expect(await inSidebar()).toBe(false);
+    }
+    await bob.click('#menu-button');
+    await bob.locator('.app.drawer-open').waitFor(WAIT);
+    expect(await inSidebar()).toBe(true);
+    await bob.keyboard.press('Escape');
+    await bob.locator('.app.drawer-open').waitFor({ ...WAIT, state: 'detached' });
+    expect(await bob.locator('#sidebar').evaluate((node) => (node as HTMLElement).inert)).toBe(true);
+  });
+
+  it('says how far over the limit a long paste or name is instead of cutting it', async () => {
+    const long = 'x'.repeat(4500);
+    await ada.fill('#input', long);
+    expect(await ada.inputValue('#input')).toHaveLength(4500);
+    expect(await ada.locator('#counter').textContent()).toBe('2500 over');
+    expect(await ada.locator('#send').isDisabled()).toBe(true);
+    await ada.fill('#input', '');
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(url);
+    await fillAuth(page, 'signup', 'n'.repeat(30), PASSWORD);
+    await page.locator('#auth-error', { hasText: /2 to 24 characters/ }).waitFor(WAIT);
+    expect(await page.inputValue('#auth-username')).toHaveLength(30);
+    await context.close();
   });
 
   it('looks finished on a desktop and on a phone (screenshots)', async () => {

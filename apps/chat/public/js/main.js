@@ -201,16 +201,35 @@ newRoomForm.addEventListener('submit', async (event) => {
 
 // ------------------------------------------------------------------ phone drawer
 
+// On a phone the sidebar is an off-screen drawer: while closed it must be out of the tab order (and
+// of the accessibility tree), or Tab walks into buttons no one can see.
+const phone = window.matchMedia('(max-width: 760px)');
+const sidebar = $('sidebar');
+
+function syncDrawerInert() {
+  sidebar.inert = phone.matches && !app.classList.contains('drawer-open');
+}
+
 function closeDrawer() {
+  const wasOpen = app.classList.contains('drawer-open');
   app.classList.remove('drawer-open');
   $('scrim').hidden = true;
+  syncDrawerInert();
+  if (wasOpen && phone.matches) $('menu-button').focus({ preventScroll: true });
 }
 $('menu-button').addEventListener('click', () => {
   app.classList.add('drawer-open');
   $('scrim').hidden = false;
+  syncDrawerInert();
+  $('sidebar-close').focus({ preventScroll: true });
 });
 $('scrim').addEventListener('click', closeDrawer);
 $('sidebar-close').addEventListener('click', closeDrawer);
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && app.classList.contains('drawer-open')) closeDrawer();
+});
+phone.addEventListener('change', syncDrawerInert);
+syncDrawerInert();
 
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden && chat.activeRoom.unread > 0) {
