@@ -348,6 +348,28 @@ describe.skipIf(!hasChromium && !process.env.CI)('chat in a real browser', { tim
     await context.close();
   });
 
+  it('counts every queued message in the offline banner as it is written', async () => {
+    await ada.click('#room-list li[data-room="general"] button');
+    await ada.context().setOffline(true);
+    await ada.locator('.app[data-status="offline"]').waitFor(WAIT);
+    // Read in the same turn as the Enter press: the count must not wait for the next reconnection attempt.
+    const sendAndReadBanner = (text: string) =>
+      ada.evaluate((value) => {
+        const input = document.getElementById('input') as HTMLTextAreaElement;
+        input.value = value;
+        input.dispatchEvent(new Event('input'));
+        input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+        return document.getElementById('banner')?.textContent;
+      }, text);
+    expect(await sendAndReadBanner('queued one')).toContain('1 message is waiting');
+    expect(await sendAndReadBanner('queued two')).toContain('2 messages are waiting');
+    await ada.context().setOffline(false);
+    await connected(ada);
+    await shown(bob, 'queued two');
+    await ada.locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'queued two' }).waitFor(WAIT);
+    expect(await ada.locator('#pending-list .msg').count()).toBe(0);
+  });
+
   it('looks finished on a desktop and on a phone (screenshots)', async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await ada.screenshot({ path: path.join(SCREENSHOTS, 'chat-desktop.png') });

@@ -91,6 +91,8 @@ export class Chat {
     this.outbox.add(this.active, text);
     this.#typingStopped();
     this.#view.messages(this.activeRoom, 'append', true);
+    // The banner counts what is waiting: redraw it with each message queued, not at the next status change.
+    this.#setStatus(this.status);
     this.#sender.flush();
   }
 
@@ -105,6 +107,7 @@ export class Chat {
   discard(clientId) {
     this.outbox.remove(clientId);
     this.#view.messages(this.activeRoom);
+    this.#setStatus(this.status);
   }
 
   async openRoom(name) {
