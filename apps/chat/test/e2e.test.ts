@@ -370,6 +370,32 @@ describe.skipIf(!hasChromium && !process.env.CI)('chat in a real browser', { tim
     expect(await ada.locator('#pending-list .msg').count()).toBe(0);
   });
 
+  it('two tabs share one offline queue: a message queued in a tab closed meanwhile is delivered once', async () => {
+    const tab1 = await ada.context().newPage();
+    tab1.on('pageerror', (err) => pageErrors.push(`ada tab 1: ${err.message}`));
+    await tab1.goto(url);
+    await connected(tab1);
+    await ada.context().setOffline(true);
+    await tab1.locator('.app[data-status="offline"]').waitFor(WAIT);
+    await ada.locator('.app[data-status="offline"]').waitFor(WAIT);
+    await send(tab1, 'queued in tab one');
+    await tab1.locator('#banner', { hasText: '1 message is waiting' }).waitFor(WAIT);
+    await send(ada, 'queued in tab two');
+    await ada.locator('#banner', { hasText: '2 messages are waiting' }).waitFor(WAIT);
+    await tab1.close();
+    await ada.context().setOffline(false);
+    await connected(ada);
+    await shown(bob, 'queued in tab one');
+    await shown(bob, 'queued in tab two');
+    await ada
+      .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'queued in tab one' })
+      .waitFor(WAIT);
+    const texts = await visibleTexts(bob);
+    expect(texts.filter((text) => text === 'queued in tab one')).toHaveLength(1);
+    expect(texts.filter((text) => text === 'queued in tab two')).toHaveLength(1);
+    expect(await ada.locator('#pending-list .msg').count()).toBe(0);
+  });
+
   it('looks finished on a desktop and on a phone (screenshots)', async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await ada.screenshot({ path: path.join(SCREENSHOTS, 'chat-desktop.png') });

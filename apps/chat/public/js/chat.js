@@ -56,6 +56,12 @@ export class Chat {
       },
       onError: (message) => this.#view.toast(message, 'error'),
     });
+    // Another tab queued, sent or dropped a message: show it, count it, and send it if this tab can.
+    this.outbox.onExternalChange = () => {
+      this.#view.messages(this.activeRoom);
+      this.#setStatus(this.status);
+      this.#sender.flush();
+    };
     if (!this.joined.includes(DEFAULT_ROOM)) this.joined.unshift(DEFAULT_ROOM);
     if (!this.joined.includes(this.active)) this.active = DEFAULT_ROOM;
     for (const name of this.joined) this.#room(name);
