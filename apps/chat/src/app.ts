@@ -5,6 +5,9 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import { Accounts, type AccountsOptions } from './accounts/accounts.js';
+import { accountRoutes } from './accounts/routes.js';
+import { authenticateSockets } from './accounts/socket-auth.js';
 import { attachChat } from './chat/handlers.js';
 import { type Identify, identityFunction } from './chat/identity.js';
 import type { RequestBudgets } from './chat/request-limits.js';
@@ -34,6 +37,13 @@ export interface ChatServerOptions {
   identify?: Identify;
   /** Overrides of the per-identity request budgets. */
   budgets?: Partial<RequestBudgets>;
+  /**
+   * Refuse realtime connections without a signed-in session (default true). False lets a client
+   * without a session chat under a free nickname, as before accounts existed.
+   */
+  requireAccount?: boolean;
+  /** Sign-in throttling and session lifetime. */
+  accounts?: AccountsOptions;
 }
 
 export interface ChatServer {
@@ -60,7 +70,7 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function createApp(): express.Express {
+export function createApp(api?: express.Router): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -72,6 +82,7 @@ export function createApp(): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  if (api) app.use('/api', api);
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
   return app;
 }
@@ -83,8 +94,21 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
     await options.store.close();
     throw err;
   });
-  const httpServer = createServer(createApp());
+  const accounts = new Accounts(options.store, options.accounts);
+  let realtime: RealtimeServer | undefined;
+  const api = accountRoutes({
+    accounts,
+    allowedOrigins: options.allowedOrigins ?? [],
+    trustProxy: options.trustProxy ?? 0,
+    // Through the adapter: the session's sockets on every node are disconnected.
+    disconnectSession: (room) => {
+      realtime?.in(room).disconnectSockets(true);
+    },
+  });
+  const httpServer = createServer(createApp(api));
   const io = createRealtimeServer(httpServer, cluster?.adapter, options.allowedOrigins);
+  realtime = io;
+  authenticateSockets(io, accounts, { required: options.requireAccount ?? true });
   // After the realtime server attached: the guard must see each request before it does.
   const unguard = guardOrigins(httpServer, REALTIME_PATH, { allowedOrigins: options.allowedOrigins ?? [] });
   options.onRealtimeServer?.(io);

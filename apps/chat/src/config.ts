@@ -20,6 +20,11 @@ export interface ChatConfig {
   allowedOrigins: string[];
   /** Trusted reverse proxies in front of the chat (TRUST_PROXY): X-Forwarded-For hops to believe. */
   trustProxy: number;
+  /**
+   * Whether the realtime endpoint needs a signed-in session (REQUIRE_ACCOUNT, default on). Off, a
+   * client without a session may still chat under a free nickname.
+   */
+  requireAccount: boolean;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +70,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
     heartbeatMs: integer(env, 'CLUSTER_HEARTBEAT_MS', DEFAULT_HEARTBEAT_MS, 50, 600_000),
     allowedOrigins,
     trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10),
+    requireAccount: flag(env, 'REQUIRE_ACCOUNT', true),
   };
 }
 
@@ -76,4 +82,12 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}".`);
   }
   return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}".`);
 }

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     onRealtimeServer: cluster ? reportClusterEvents : undefined,
     allowedOrigins: config.allowedOrigins,
     trustProxy: config.trustProxy,
+    requireAccount: config.requireAccount,
   });
   const storage = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite ${config.sqliteFile}`;
   console.log(`Parley chat is running at ${server.url}  (storage: ${storage})`);

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_PAGE_BYTES } from '../src/chat/page-cap.js';
 import { DEFAULT_BUDGETS, type RequestKind } from '../src/chat/request-limits.js';
 import type { SqliteStore } from '../src/store/index.js';
-import { Harness, request, uniqueAddress } from './helpers.js';
+import { Harness, request, sessionCookieFor, uniqueAddress } from './helpers.js';
 import { RawPollingClient } from './raw-polling.js';
 
 v8.setFlagsFromString('--expose-gc');
@@ -42,7 +42,9 @@ async function startServer() {
 
 /** A raw polling session connected as `nick` from `address` (through the trusted proxy). */
 async function attacker(url: string, address: string, nick = 'mallory'): Promise<RawPollingClient> {
-  const client = await RawPollingClient.open(url, { headers: { 'X-Forwarded-For': address } });
+  const client = await RawPollingClient.open(url, {
+    headers: { 'X-Forwarded-For': address, Cookie: await sessionCookieFor(url, nick) },
+  });
   await client.connect({ nick });
   return client;
 }
@@ -109,9 +111,9 @@ describe('request floods', () => {
     expect((await request(honest, 'room:join', { room: 'general' })).ok).toBe(true);
   });
 
-  it('more sockets from one address share one budget; another address keeps its own', async () => {
+  it('more sockets of one account share one budget, from any address; another account keeps its own', async () => {
     const { url, honest } = await startServer();
-    const sockets = await Promise.all([1, 2, 3].map((n) => attacker(url, '203.0.113.9', `mallory${n}`)));
+    const sockets = await Promise.all(['203.0.113.9', '203.0.113.10', '203.0.113.11'].map((a) => attacker(url, a)));
     await Promise.all(sockets.map((socket) => socket.post(flood('rooms:list', () => ({}), 10))));
     const results = await Promise.all(
       sockets.map((socket) => socket.acks(Array.from({ length: 10 }, (_, i) => i + 1))),

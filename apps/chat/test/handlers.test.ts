@@ -29,7 +29,7 @@ async function joined(url: string, nick: string, room = 'general') {
   return socket;
 }
 
-describe('nicknames', () => {
+describe('nicknames of sessionless clients (requireAccount: false)', () => {
   it.each<[unknown, string]>([
     ['', 'empty'],
     ['   ', 'blank'],
@@ -37,7 +37,7 @@ describe('nicknames', () => {
     ['<script>', 'markup characters'],
     [42, 'not a string'],
   ])('refuses the connection for %j (%s) with a clear error', async (nick) => {
-    const { url } = await harness.startServer();
+    const { url } = await harness.startServer({ requireAccount: false });
     const socket = harness.client(url, nick);
     const error = await once<Error & { data?: { code: string } }>(socket, 'connect_error');
     expect(error.message).toMatch(/nickname is 1 to 24/);
@@ -45,7 +45,7 @@ describe('nicknames', () => {
   });
 
   it('accepts letters of any script, digits and inner spaces, trimmed', async () => {
-    const { url } = await harness.startServer();
+    const { url } = await harness.startServer({ requireAccount: false });
     const socket = await harness.connected(url, '  Zoë 李 2  ');
     const result = await request<{ users: string[] }>(socket, 'room:join', { room: 'general' });
     expect(result.users).toEqual(['Zoë 李 2']);
@@ -98,7 +98,7 @@ describe('rooms', () => {
     const adaTyping = collect(ada, 'typing');
     const bobGot = once<{ room: string; nick: string; typing: boolean }>(bob, 'typing');
     ada.emit('typing', { room: 'general', typing: true });
-    expect(await bobGot).toEqual({ room: 'general', nick: 'ada', typing: true });
+    expect(await bobGot).toEqual({ room: 'general', nick: 'ada', username: 'ada', typing: true });
     // Ada's own hint never comes back to her; a round trip proves it would have arrived by now.
     await request(ada, 'rooms:list');
     expect(adaTyping.items).toEqual([]);

@@ -20,6 +20,23 @@ export interface ClientOptions {
   headers?: Record<string, string>;
 }
 
+const USERNAME = /^[A-Za-z0-9_.-]{2,24}$/;
+export const TEST_PASSWORD = 'correct horse battery';
+
+/** Signs up `username` (or signs in when it exists) and returns the `name=value` of its cookie. */
+export async function sessionCookieFor(url: string, username: string, password = TEST_PASSWORD): Promise<string> {
+  for (const route of ['signup', 'login']) {
+    const res = await fetch(`${url}/api/${route}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    if (res.ok) return (res.headers.get('set-cookie') ?? '').split(';', 1)[0];
+    if (res.status !== 409) throw new Error(`${route} as ${username} failed: ${res.status} ${await res.text()}`);
+  }
+  throw new Error(`could not sign in as ${username}`);
+}
+
 /** A distinct documentation-range address per call, for X-Forwarded-For. */
 let nextAddress = 0;
 export function uniqueAddress(): string {
@@ -46,15 +63,32 @@ export class Harness {
     return { server, store, url: `http://127.0.0.1:${server.port}` };
   }
 
+  /**
+   * A client signed in as the account `nick` (created on first use), connecting as soon as its
+   * session cookie is there. A `nick` that cannot be a username connects without a session, with
+   * the nickname in its auth (for servers started with `requireAccount: false`). A Cookie among
+   * `options.headers` is used as is.
+   */
   client(url: string, nick: unknown, options: ClientOptions = {}): ClientSocket {
+    const signIn = typeof nick === 'string' && USERNAME.test(nick) && options.headers?.Cookie === undefined;
     const socket = connect(url, {
       auth: { nick },
       transports: options.transports ?? ['websocket'],
       reconnection: options.reconnection ?? false,
       forceNew: true,
+      autoConnect: !signIn,
       ...(options.headers ? { extraHeaders: options.headers } : {}),
     });
     this.defer(() => socket.disconnect());
+    if (signIn) {
+      sessionCookieFor(url, nick).then(
+        (cookie) => {
+          socket.io.opts.extraHeaders = { ...options.headers, Cookie: cookie };
+          socket.connect();
+        },
+        (err: unknown) => socket.emit('connect_error' as never, err as never),
+      );
+    }
     return socket;
   }
 

@@ -47,6 +47,8 @@ describe('page byte cap', () => {
     id,
     room: 'r',
     nick: 'n',
+    username: null,
+    userId: null,
     text,
     ts: id,
     clientId: null,

@@ -10,7 +10,7 @@ import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bundle, removeBundle } from './chat-process.js';
 import { type ChatNode, Cluster, findServices, HOW_TO_START, presenceIn } from './cluster-harness.js';
-import { collect, Harness, once, request, uniqueAddress } from './helpers.js';
+import { collect, Harness, once, request, sessionCookieFor, uniqueAddress } from './helpers.js';
 
 interface Message {
   id: number;
@@ -66,7 +66,10 @@ if ('error' in services) {
     /** A fresh room per test, created through node 1, so tests never see each other's traffic. */
     const newRoom = async (): Promise<string> => {
       const room = `r-${randomBytes(4).toString('hex')}`;
-      const creator = await harness.connected(n1.url, 'creator', { headers: { 'X-Forwarded-For': uniqueAddress() } });
+      // A new account each time: room creation has a per-user budget.
+      const creator = await harness.connected(n1.url, `c-${randomBytes(4).toString('hex')}`, {
+        headers: { 'X-Forwarded-For': uniqueAddress() },
+      });
       const created = await request<{ ok: boolean; created: boolean }>(creator, 'room:create', { room });
       expect(created).toMatchObject({ ok: true, created: true });
       creator.disconnect();
@@ -152,7 +155,8 @@ if ('error' in services) {
       const echoes = collect(ada, 'typing');
       const received = [bob, cara].map((s) => once<{ room: string; nick: string; typing: boolean }>(s, 'typing'));
       ada.emit('typing', { room, typing: true });
-      for (const event of await Promise.all(received)) expect(event).toEqual({ room, nick: 'ada', typing: true });
+      for (const event of await Promise.all(received))
+        expect(event).toEqual({ room, nick: 'ada', username: 'ada', typing: true });
       // A round trip through node 1 after the hint: an echo to ada would have arrived before its answer.
       await request(ada, 'rooms:list');
       expect(echoes.items).toEqual([]);
@@ -237,6 +241,32 @@ if ('error' in services) {
       expect(caughtUp.mode).toBe('after');
       expect(caughtUp.messages.map((m) => m.id)).toEqual(missed.map((m) => m.id));
       await adaSees.until(['ada', 'eve']);
+    });
+
+    it('honours a session on every node, and signing out on one disconnects its sockets on all', async () => {
+      const cookie = await sessionCookieFor(n1.url, 'roaming');
+      const other = await sessionCookieFor(n3.url, 'roaming');
+      const sockets = [n1, n2, n3].map((node) =>
+        harness.client(node.url, 'roaming', { headers: { Cookie: cookie, 'X-Forwarded-For': uniqueAddress() } }),
+      );
+      const survivor = harness.client(n1.url, 'roaming', { headers: { Cookie: other } });
+      await Promise.all([...sockets, survivor].map((socket) => once(socket, 'connect')));
+      for (const node of [n1, n2, n3]) {
+        const res = await fetch(`${node.url}/api/me`, { headers: { Cookie: cookie } });
+        expect(await res.json()).toMatchObject({ user: { username: 'roaming' } });
+      }
+      const dropped = Promise.all(sockets.map((socket) => once<string>(socket, 'disconnect')));
+      const out = await fetch(`${n2.url}/api/logout`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Cookie: cookie },
+        body: '{}',
+      });
+      expect(out.status).toBe(204);
+      expect(await dropped).toEqual(['io server disconnect', 'io server disconnect', 'io server disconnect']);
+      for (const node of [n1, n3])
+        expect((await fetch(`${node.url}/api/me`, { headers: { Cookie: cookie } })).status).toBe(401);
+      // The same user's other session (another device) stays connected.
+      expect((await request(survivor, 'rooms:list')).ok).toBe(true);
     });
 
     it('shuts every node down cleanly (Redis clients and the PostgreSQL pool closed)', async () => {

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ConfigError, readConfig } from '../src/config.js';
-import { Harness, once, request } from './helpers.js';
+import { Harness, once, request, sessionCookieFor } from './helpers.js';
 import { RawPollingClient } from './raw-polling.js';
 
 const EVIL = 'https://evil.example';
@@ -60,7 +60,7 @@ describe('origin check', () => {
 
   it('refuses another site’s requests on an existing session: polling and the WebSocket upgrade', async () => {
     const { url } = await harness.startServer();
-    const session = await RawPollingClient.open(url);
+    const session = await RawPollingClient.open(url, { headers: { Cookie: await sessionCookieFor(url, 'ada') } });
     await session.connect({ nick: 'ada' });
     await expect(session.poll({ Origin: EVIL })).rejects.toThrow(/poll failed: 403/);
     expect(await session.post(['42["rooms:list"]'], { Origin: EVIL })).toBe(403);

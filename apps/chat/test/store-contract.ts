@@ -18,9 +18,10 @@ export function storeContract(open: () => Promise<ChatStore>): void {
   it('creates rooms once and reports existing ones', async () => {
     const store = await open();
     const first = await store.createRoom('project-x', 1000);
-    expect(first).toEqual({ room: { name: 'project-x', createdAt: 1000 }, created: true });
+    const room = { name: 'project-x', createdAt: 1000, kind: 'public', ownerId: null };
+    expect(first).toEqual({ room, created: true });
     const again = await store.createRoom('project-x', 2000);
-    expect(again).toEqual({ room: { name: 'project-x', createdAt: 1000 }, created: false });
+    expect(again).toEqual({ room, created: false });
     expect((await store.listRooms()).map((room) => room.name)).toEqual(['general', 'project-x']);
   });
 
@@ -30,7 +31,16 @@ export function storeContract(open: () => Promise<ChatStore>): void {
     const a = await store.appendMessage({ room: 'general', nick: 'ada', text, ts: 1234, clientId: 'c1' });
     const b = await store.appendMessage({ room: 'general', nick: 'bob', text: 'second', ts: 1235, clientId: null });
     expect(a.duplicate).toBe(false);
-    expect(a.message).toEqual({ id: a.message.id, room: 'general', nick: 'ada', text, ts: 1234, clientId: 'c1' });
+    expect(a.message).toEqual({
+      id: a.message.id,
+      room: 'general',
+      nick: 'ada',
+      username: null,
+      userId: null,
+      text,
+      ts: 1234,
+      clientId: 'c1',
+    });
     expect(b.message.id).toBeGreaterThan(a.message.id);
     expect((await store.latest('general', 50)).messages).toEqual([a.message, b.message]);
   });
@@ -106,5 +116,77 @@ export function storeContract(open: () => Promise<ChatStore>): void {
     const page = await store.latest('general', 50);
     expect(page.messages).toHaveLength(50);
     expect(page.hasMore).toBe(false);
+  });
+
+  it('creates accounts with case-insensitively unique usernames', async () => {
+    const store = await open();
+    const ada = await store.createUser({ username: 'Ada', passwordHash: 'h1', createdAt: 10 });
+    expect(ada).toEqual({ id: expect.any(String), username: 'Ada', createdAt: 10 });
+    expect(await store.createUser({ username: 'ada', passwordHash: 'h2', createdAt: 11 })).toBeNull();
+    expect(await store.createUser({ username: 'ADA', passwordHash: 'h3', createdAt: 12 })).toBeNull();
+    expect(await store.findUserCredentials('aDa')).toEqual({ user: ada, passwordHash: 'h1' });
+    expect(await store.findUserCredentials('bob')).toBeNull();
+  });
+
+  it('keeps sessions by token hash until they expire or are deleted', async () => {
+    const store = await open();
+    const ada = await store.createUser({ username: 'ada', passwordHash: 'h', createdAt: 1 });
+    if (!ada) throw new Error('not created');
+    await store.createSession({ tokenHash: 't1', userId: ada.id, createdAt: 100, expiresAt: 1000 });
+    await store.createSession({ tokenHash: 't2', userId: ada.id, createdAt: 100, expiresAt: 1000 });
+    const live = await store.findSession('t1', 999);
+    expect(live).toEqual({ id: expect.any(String), user: ada, expiresAt: 1000 });
+    expect(await store.findSession('t1', 1000)).toBeNull();
+    expect(await store.findSession('nope', 0)).toBeNull();
+    expect(await store.deleteSession('t1')).toBe(live?.id);
+    expect(await store.deleteSession('t1')).toBeNull();
+    expect(await store.findSession('t1', 0)).toBeNull();
+    // Another session of the same user is untouched.
+    expect((await store.findSession('t2', 0))?.user).toEqual(ada);
+  });
+
+  it('stores the sender account with a message', async () => {
+    const store = await open();
+    const ada = await store.createUser({ username: 'ada', passwordHash: 'h', createdAt: 1 });
+    if (!ada) throw new Error('not created');
+    const { message } = await store.appendMessage({
+      room: 'general',
+      nick: 'ada',
+      username: 'ada',
+      userId: ada.id,
+      text: 'signed',
+      ts: 5,
+      clientId: null,
+    });
+    expect(message).toMatchObject({ nick: 'ada', username: 'ada', userId: ada.id });
+    expect((await store.latest('general', 5)).messages).toEqual([message]);
+  });
+
+  it('keeps private rooms and DMs to their members', async () => {
+    const store = await open();
+    const ada = await store.createUser({ username: 'ada', passwordHash: 'h', createdAt: 1 });
+    const bob = await store.createUser({ username: 'bob', passwordHash: 'h', createdAt: 1 });
+    const eve = await store.createUser({ username: 'eve', passwordHash: 'h', createdAt: 1 });
+    if (!ada || !bob || !eve) throw new Error('not created');
+    const { room } = await store.createRoom('secret', 5, { kind: 'private', ownerId: ada.id, members: [ada.id] });
+    expect(room).toEqual({ name: 'secret', createdAt: 5, kind: 'private', ownerId: ada.id });
+    await store.createRoom('dm-x', 6, { kind: 'dm', ownerId: null, members: [ada.id, bob.id] });
+    const names = async (id: string | null) => (await store.listRooms(id)).map((r) => r.name);
+    expect(await names(ada.id)).toEqual(['dm-x', 'general', 'secret']);
+    expect((await store.listRooms(bob.id)).find((r) => r.name === 'dm-x')?.members).toEqual(['ada', 'bob']);
+    expect(await names(bob.id)).toEqual(['dm-x', 'general']);
+    expect(await names(eve.id)).toEqual(['general']);
+    expect(await names(null)).toEqual(['general']);
+    expect(await store.roomAccess('secret', eve.id)).toEqual({ room, member: false });
+    expect(await store.roomAccess('secret', ada.id)).toEqual({ room, member: true });
+    expect(await store.roomAccess('nope', ada.id)).toBeNull();
+    expect(await store.addMember('secret', bob.id)).toBe(true);
+    expect(await store.addMember('secret', bob.id)).toBe(false);
+    expect(await names(bob.id)).toEqual(['dm-x', 'general', 'secret']);
+    expect(await store.removeMember('secret', bob.id)).toBe(true);
+    expect(await store.removeMember('secret', bob.id)).toBe(false);
+    expect((await store.roomAccess('secret', bob.id))?.member).toBe(false);
+    expect(await store.findUser('BOB')).toEqual(bob);
+    expect(await store.findUser('nobody')).toBeNull();
   });
 }

@@ -4,7 +4,8 @@ import { io as connect } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startChatServer } from '../src/app.js';
 import { PostgresStore } from '../src/store/index.js';
-import { once, request } from './helpers.js';
+import { accountsContract } from './accounts-contract.js';
+import { once, request, sessionCookieFor } from './helpers.js';
 import { storeContract } from './store-contract.js';
 
 /**
@@ -80,6 +81,60 @@ if ('error' in found) {
   describe('PostgresStore', () => {
     storeContract(openStore);
 
+    describe('accounts on PostgreSQL', () => {
+      const cleanups: (() => unknown)[] = [];
+      afterEach(async () => {
+        for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+      });
+      accountsContract(
+        async () => {
+          const server = await startChatServer({ store: await openStore(), port: 0, host: '127.0.0.1', trustProxy: 1 });
+          cleanups.push(() => server.close());
+          return { server, url: `http://127.0.0.1:${server.port}` };
+        },
+        (cleanup) => cleanups.push(cleanup),
+      );
+    });
+
+    it('opens a database from before accounts; its messages keep their nicknames', async () => {
+      const schema = `chat_test_${process.pid}_${Date.now().toString(36)}_old`;
+      schemas.push(schema);
+      const admin = new pg.Client({ connectionString: databaseUrl });
+      await admin.connect();
+      try {
+        // The schema as the first release created it, with one message.
+        await admin.query(`CREATE SCHEMA ${schema}`);
+        await admin.query(`SET search_path = ${schema}`);
+        await admin.query(`
+          CREATE TABLE rooms (name TEXT PRIMARY KEY, created_at BIGINT NOT NULL);
+          CREATE TABLE messages (id BIGSERIAL PRIMARY KEY, room TEXT NOT NULL REFERENCES rooms(name),
+            nick TEXT NOT NULL, text TEXT NOT NULL, ts BIGINT NOT NULL, client_id TEXT);
+          CREATE INDEX messages_by_room ON messages(room, id);
+          CREATE UNIQUE INDEX messages_by_client ON messages(room, nick, client_id);
+          INSERT INTO rooms VALUES ('general', 1);
+          INSERT INTO messages(room, nick, text, ts, client_id) VALUES ('general', 'Zoë 李', 'from before', 2, 'c');`);
+      } finally {
+        await admin.end();
+      }
+      const store = new PostgresStore({ connectionString: databaseUrl, schema, max: 2 });
+      stores.push(store);
+      await store.init();
+      await store.init();
+      expect((await store.latest('general', 10)).messages).toEqual([
+        {
+          id: 1,
+          room: 'general',
+          nick: 'Zoë 李',
+          username: null,
+          userId: null,
+          text: 'from before',
+          ts: 2,
+          clientId: 'c',
+        },
+      ]);
+      expect(await store.createUser({ username: 'ada', passwordHash: 'h', createdAt: 3 })).not.toBeNull();
+    });
+
     it('serves the chat: messages sent through sockets are stored and caught up', async () => {
       const store = await openStore();
       const server = await startChatServer({ store, port: 0, host: '127.0.0.1' });
@@ -88,7 +143,7 @@ if ('error' in found) {
       try {
         const connectAs = async (nick: string) => {
           const socket = connect(url, {
-            auth: { nick },
+            extraHeaders: { Cookie: await sessionCookieFor(url, nick) },
             transports: ['websocket'],
             reconnection: false,
             forceNew: true,

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,6 +48,54 @@ describe('SqliteStore', () => {
     const second = await openStore(file);
     expect(await second.roomExists('kept')).toBe(true);
     expect((await second.latest('kept', 10)).messages).toEqual([message]);
+  });
+
+  it('opens a database from before accounts; its messages keep their nicknames', async () => {
+    const file = dbPath();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // The schema as the first release created it, with one message.
+    const { Database } = createRequire(import.meta.url)('node-sqlite3-wasm') as typeof import('node-sqlite3-wasm');
+    const old = new Database(file);
+    old.exec(`
+      CREATE TABLE rooms (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+      CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, room TEXT NOT NULL REFERENCES rooms(name),
+        nick TEXT NOT NULL, text TEXT NOT NULL, ts INTEGER NOT NULL, client_id TEXT);
+      CREATE INDEX messages_by_room ON messages(room, id);
+      CREATE UNIQUE INDEX messages_by_client ON messages(room, nick, client_id);
+      INSERT INTO rooms VALUES ('general', 1);
+      INSERT INTO messages(room, nick, text, ts, client_id) VALUES ('general', 'Zoë 李', 'from before', 2, 'c');`);
+    old.close();
+
+    const store = await openStore(file);
+    expect((await store.latest('general', 10)).messages).toEqual([
+      {
+        id: 1,
+        room: 'general',
+        nick: 'Zoë 李',
+        username: null,
+        userId: null,
+        text: 'from before',
+        ts: 2,
+        clientId: 'c',
+      },
+    ]);
+    const ada = await store.createUser({ username: 'ada', passwordHash: 'h', createdAt: 3 });
+    await store.appendMessage({
+      room: 'general',
+      nick: 'ada',
+      username: 'ada',
+      userId: ada?.id,
+      text: 'new',
+      ts: 4,
+      clientId: null,
+    });
+    await store.close();
+    // Opening again (already migrated) changes nothing.
+    const again = await openStore(file);
+    expect((await again.latest('general', 10)).messages.map((m) => [m.nick, m.username])).toEqual([
+      ['Zoë 李', null],
+      ['ada', 'ada'],
+    ]);
   });
 
   it('recovers the lock left by a process that died holding the database', async () => {

@@ -21,11 +21,16 @@ const OFFLINE_AFTER_ATTEMPTS = 3;
 const MAX_CATCH_UP_PAGES = 10;
 
 export class Chat {
+  /** The signed-in user's name (shown, and what the server labels this user's messages with). */
   nick = '';
+  /** The signed-in user's id: "mine" is decided by it. */
+  userId = '';
   /** @type {Map<string, RoomState>} */
   rooms = new Map();
   /** Every room on the server, by name. */
   roomNames = [DEFAULT_ROOM];
+  /** What the server said about each listed room (kind, owner, a DM's members), by name. */
+  roomInfo = new Map();
   joined = loadJson('parley.rooms', [DEFAULT_ROOM]).filter((name) => typeof name === 'string');
   active = String(loadJson('parley.active', DEFAULT_ROOM));
   outbox = new Outbox();
@@ -51,6 +56,12 @@ export class Chat {
       },
       onError: (message) => this.#view.toast(message, 'error'),
     });
+    // Another tab queued, sent or dropped a message: show it, count it, and send it if this tab can.
+    this.outbox.onExternalChange = () => {
+      this.#view.messages(this.activeRoom);
+      this.#setStatus(this.status);
+      this.#sender.flush();
+    };
     if (!this.joined.includes(DEFAULT_ROOM)) this.joined.unshift(DEFAULT_ROOM);
     if (!this.joined.includes(this.active)) this.active = DEFAULT_ROOM;
     for (const name of this.joined) this.#room(name);
@@ -64,17 +75,20 @@ export class Chat {
     return this.#room(this.active);
   }
 
-  /** Connects as `nick`, or reconnects under a new nickname. */
-  start(nick) {
-    this.nick = nick;
-    if (!this.#socket) {
-      this.#socket = this.#createSocket();
-      this.#socket.connect();
-    } else {
-      this.#socket.disconnect();
-      this.#setStatus('connecting');
-      this.#socket.connect();
-    }
+  /** Connects as the signed-in `user` (the session cookie authenticates the connection). */
+  start(user) {
+    this.nick = user.username;
+    this.userId = user.id;
+    if (!this.#socket) this.#socket = this.#createSocket();
+    else this.#socket.disconnect();
+    this.#setStatus('connecting');
+    this.#socket.connect();
+  }
+
+  /** Disconnects for good (signed out). */
+  stop() {
+    this.#socket?.disconnect();
+    this.#setStatus('offline');
   }
 
   // ---------------------------------------------------------------- actions from the page
@@ -83,6 +97,8 @@ export class Chat {
     this.outbox.add(this.active, text);
     this.#typingStopped();
     this.#view.messages(this.activeRoom, 'append', true);
+    // The banner counts what is waiting: redraw it with each message queued, not at the next status change.
+    this.#setStatus(this.status);
     this.#sender.flush();
   }
 
@@ -97,6 +113,7 @@ export class Chat {
   discard(clientId) {
     this.outbox.remove(clientId);
     this.#view.messages(this.activeRoom);
+    this.#setStatus(this.status);
   }
 
   async openRoom(name) {
@@ -120,10 +137,47 @@ export class Chat {
   }
 
   /** Creates a room (or finds the existing one) and opens it. Throws RequestError on refusal. */
-  async createRoom(name) {
-    const result = await this.#request('room:create', { room: name });
-    this.#addRoomName(result.room.name);
+  async createRoom(name, isPrivate = false) {
+    const result = await this.#request('room:create', { room: name, ...(isPrivate ? { private: true } : {}) });
+    this.#addRoom(result.room);
     await this.openRoom(result.room.name);
+  }
+
+  /** Opens (creating if needed) the direct messages with `username`. Throws RequestError on refusal. */
+  async openDm(username) {
+    const result = await this.#request('dm:open', { username });
+    this.#addRoom(result.room);
+    await this.openRoom(result.room.name);
+  }
+
+  /** Invites `username` into the active private room. Throws RequestError on refusal. */
+  async invite(username) {
+    await this.#request('room:invite', { room: this.active, username });
+  }
+
+  /** Leaves the active room (every tab of this account leaves it) and goes back to #general. */
+  async leaveActive() {
+    const name = this.active;
+    if (name === DEFAULT_ROOM) return;
+    await this.#request('room:leave', { room: name });
+    this.joined = this.joined.filter((joined) => joined !== name);
+    saveJson('parley.rooms', this.joined);
+    if (this.roomInfo.get(name)?.kind !== 'public') {
+      this.roomNames = this.roomNames.filter((listed) => listed !== name);
+      this.roomInfo.delete(name);
+    }
+    this.rooms.delete(name);
+    await this.openRoom(DEFAULT_ROOM);
+  }
+
+  /** The sigil, text and tag a room is shown with: '#name', '#name' tagged private, or '@other' for a DM. */
+  labelOf(name) {
+    const info = this.roomInfo.get(name);
+    if (info?.kind === 'dm') {
+      const other = (info.members ?? []).find((member) => member !== this.nick) ?? this.nick;
+      return ['@', other];
+    }
+    return ['#', name, info?.kind === 'private' ? 'private' : undefined];
   }
 
   async loadOlder() {
@@ -156,14 +210,19 @@ export class Chat {
   // ---------------------------------------------------------------- connection
 
   #createSocket() {
-    // The nickname travels in the handshake, read afresh on every (re)connection.
-    const socket = io({ autoConnect: false, auth: (cb) => cb({ nick: this.nick }) });
+    // Authenticated by the session cookie the browser sends with the handshake.
+    const socket = io({ autoConnect: false });
     socket.on('connect', () => this.#onConnect());
     socket.on('disconnect', (reason) => {
       // Typing hints can no longer be cleared by their senders; drop them rather than show stale ones.
       for (const room of this.rooms.values()) room.typing.clear();
       this.#view.typing(this.activeRoom);
       if (reason === 'io client disconnect') return;
+      // Only a sign-out (here, in another tab or on another device's request) ends a session from the server.
+      if (reason === 'io server disconnect') {
+        this.#view.signedOut('You were signed out.');
+        return;
+      }
       this.#setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
     });
     socket.on('connect_error', (err) => this.#onConnectError(err));
@@ -171,7 +230,7 @@ export class Chat {
     socket.on('presence', (event) => this.#onPresence(event));
     socket.on('typing', (event) => this.#onTyping(event));
     socket.on('room:created', (room) => {
-      if (typeof room?.name === 'string') this.#addRoomName(room.name);
+      if (typeof room?.name === 'string') this.#addRoom(room);
     });
     return socket;
   }
@@ -194,9 +253,10 @@ export class Chat {
 
   #onConnectError(err) {
     if (!this.#socket.active) {
-      // Refused by the server (not a network problem): the nickname was not accepted.
+      // Refused by the server (not a network problem): the session is not (or no longer) valid.
       this.#setStatus('offline');
-      this.#view.askNickname(this.nick, err.message);
+      if (err.data?.code === 'UNAUTHENTICATED') this.#view.signedOut('Your session has ended. Please sign in again.');
+      else this.#view.toast(err.message, 'error');
       return;
     }
     this.#failedAttempts += 1;
@@ -215,6 +275,7 @@ export class Chat {
   async #resync() {
     const { rooms } = await this.#read('rooms:list');
     this.roomNames = rooms.map((room) => room.name);
+    this.roomInfo = new Map(rooms.map((room) => [room.name, room]));
     const known = new Set(this.roomNames);
     this.joined = this.joined.filter((name) => known.has(name));
     if (!this.joined.includes(DEFAULT_ROOM)) this.joined.unshift(DEFAULT_ROOM);
@@ -258,7 +319,7 @@ export class Chat {
     room.loaded = true;
     // Only what was missed counts as unread, not the history shown on first load.
     if (!firstTime && room !== this.activeRoom) {
-      room.unread += added.filter((message) => message.nick !== this.nick).length;
+      room.unread += added.filter((message) => !this.#isMine(message)).length;
     }
     return room;
   }
@@ -269,17 +330,21 @@ export class Chat {
     const room = this.rooms.get(message?.room);
     if (!room) return;
     // Our own message, broadcast before its ack arrived: it is delivered.
-    if (message.nick === this.nick && message.clientId) this.outbox.remove(message.clientId);
+    if (this.#isMine(message) && message.clientId) this.outbox.remove(message.clientId);
     const added = room.add([message]);
     room.typing.delete(message.nick);
     if (added.length === 0) return;
     if (room === this.activeRoom) {
       this.#view.messages(room, 'append');
-      if (document.hidden && message.nick !== this.nick) room.unread += 1;
-    } else if (message.nick !== this.nick) {
+      if (document.hidden && !this.#isMine(message)) room.unread += 1;
+    } else if (!this.#isMine(message)) {
       room.unread += 1;
     }
     this.#view.rooms();
+  }
+
+  #isMine(message) {
+    return typeof message?.userId === 'string' && message.userId === this.userId;
   }
 
   #onPresence(event) {
@@ -328,6 +393,12 @@ export class Chat {
       this.rooms.set(name, room);
     }
     return room;
+  }
+
+  #addRoom(info) {
+    this.roomInfo.set(info.name, info);
+    this.#addRoomName(info.name);
+    this.#view.rooms();
   }
 
   #addRoomName(name) {

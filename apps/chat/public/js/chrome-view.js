@@ -21,8 +21,9 @@ export class ChromeView {
   #menuBadge = document.getElementById('menu-badge');
   #input = document.getElementById('input');
 
-  constructor({ onOpenRoom }) {
+  constructor({ onOpenRoom, onOpenDm }) {
     this.onOpenRoom = onOpenRoom;
+    this.onOpenDm = onOpenDm;
   }
 
   /** @param {'connecting' | 'connected' | 'reconnecting' | 'offline'} status */
@@ -42,7 +43,8 @@ export class ChromeView {
     this.#banner.hidden = banner === '';
   }
 
-  renderRooms(names, rooms, active, joined) {
+  /** `labelOf(name)` gives the sigil and text shown: '#' for rooms, a lock for private ones, '@' for DMs. */
+  renderRooms(names, rooms, active, joined, labelOf = (name) => ['#', name]) {
     const nodes = names.map((name) => {
       const room = rooms.get(name);
       const unread = room && name !== active ? room.unread : 0;
@@ -53,7 +55,9 @@ export class ChromeView {
       if (!joined.includes(name)) item.classList.add('not-joined');
       const button = el('button');
       button.type = 'button';
-      button.append(el('span', 'hash', '#'), el('span', 'name', name));
+      const [sigil, label, tag] = labelOf(name);
+      button.append(el('span', 'hash', sigil), el('span', 'name', label));
+      if (tag) button.append(el('span', 'room-tag', tag));
       if (unread > 0) button.append(el('span', 'badge', unread > 99 ? '99+' : String(unread)));
       button.addEventListener('click', () => this.onOpenRoom(name));
       item.append(button);
@@ -62,6 +66,12 @@ export class ChromeView {
     this.#rooms.replaceChildren(...nodes);
     const anyUnread = names.some((name) => name !== active && (rooms.get(name)?.unread ?? 0) > 0);
     this.#menuBadge.hidden = !anyUnread;
+  }
+
+  /** `info`: the room's RoomInfo if known; `label`: what to call it; `mine`: whether I own it. */
+  renderRoomActions(room, info, mine) {
+    document.getElementById('leave-button').hidden = room.name === 'general';
+    document.getElementById('invite-button').hidden = !(info?.kind === 'private' && mine);
   }
 
   renderRoomHeader(room) {
@@ -76,6 +86,13 @@ export class ChromeView {
       const item = el('li');
       item.append(avatar(nick, 'avatar small'), el('span', 'person-name', nick));
       if (nick === me) item.append(el('span', 'you', 'you'));
+      else if (this.onOpenDm) {
+        const dm = el('button', 'person-dm', 'Message');
+        dm.type = 'button';
+        dm.title = `Direct message @${nick}`;
+        dm.addEventListener('click', () => this.onOpenDm(nick));
+        item.append(dm);
+      }
       return item;
     });
     this.#people.replaceChildren(...nodes);
@@ -83,9 +100,12 @@ export class ChromeView {
     this.#renderSub(room);
   }
 
-  renderMe(nick) {
-    document.getElementById('me-nick').textContent = nick;
-    document.getElementById('me-avatar').replaceWith(Object.assign(avatar(nick, 'avatar small'), { id: 'me-avatar' }));
+  /** "Signed in as @username": the handle is always shown, so no one can pass for someone else. */
+  renderMe(username) {
+    document.getElementById('me-nick').textContent = `@${username}`;
+    document
+      .getElementById('me-avatar')
+      .replaceWith(Object.assign(avatar(username, 'avatar small'), { id: 'me-avatar' }));
   }
 
   toast(message, kind = 'info') {

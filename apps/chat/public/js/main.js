@@ -1,26 +1,17 @@
 // Page wiring: DOM events in, rendering out. The chat logic itself lives in chat.js.
+
+import { AuthDialog } from './auth-dialog.js';
 import { Chat } from './chat.js';
 import { ChromeView } from './chrome-view.js';
 import { MessageView } from './message-view.js';
-import {
-  MAX_MESSAGE_LENGTH,
-  messageLength,
-  nicknameProblem,
-  normalizeNickname,
-  normalizeRoomName,
-  roomNameProblem,
-} from './rules.js';
+import { MAX_MESSAGE_LENGTH, messageLength, normalizeRoomName, roomNameProblem } from './rules.js';
 
 const $ = (id) => document.getElementById(id);
-const NICK_KEY = 'parley.nick';
 
 const app = $('app');
 const input = $('input');
 const sendButton = $('send');
 const counter = $('counter');
-const dialog = $('nick-dialog');
-const nickInput = $('nick-input');
-const nickError = $('nick-error');
 
 const messageView = new MessageView({
   onNearTop: () => chat.loadOlder(),
@@ -33,12 +24,21 @@ const chrome = new ChromeView({
     chat.openRoom(name);
     input.focus({ preventScroll: true });
   },
+  onOpenDm: async (username) => {
+    try {
+      await chat.openDm(username);
+      closeDrawer();
+      input.focus({ preventScroll: true });
+    } catch (err) {
+      chrome.toast(err instanceof Error ? err.message : String(err), 'error');
+    }
+  },
 });
 
 /** What chat.js calls to draw. */
 const view = {
   messages(room, how = 'append', toBottom = false) {
-    messageView.render(room, chat.outbox.forRoom(room.name), chat.nick, toBottom ? 'reset' : how);
+    messageView.render(room, chat.outbox.forRoom(room.name), chat.userId, toBottom ? 'reset' : how);
   },
   room(room, how) {
     chrome.renderRoomHeader(room);
@@ -48,8 +48,10 @@ const view = {
     messageView.renderTyping(room, chat.nick);
   },
   rooms() {
-    chrome.renderRooms(chat.roomNames, chat.rooms, chat.active, chat.joined);
+    chrome.renderRooms(chat.roomNames, chat.rooms, chat.active, chat.joined, (name) => chat.labelOf(name));
     chrome.renderRoomHeader(chat.activeRoom);
+    const info = chat.roomInfo.get(chat.active);
+    chrome.renderRoomActions(chat.activeRoom, info, info?.ownerId === chat.userId);
   },
   people(room) {
     chrome.renderPeople(room, chat.nick);
@@ -63,51 +65,55 @@ const view = {
   toast(message, kind) {
     chrome.toast(message, kind);
   },
-  askNickname(current, error) {
-    openNicknameDialog(current, error);
+  /** The session is gone (signed out here, in another tab, or expired): back to the sign-in screen. */
+  signedOut(message) {
+    chat.stop();
+    authDialog.open(message);
   },
 };
 
 const chat = new Chat(view);
 
-// ------------------------------------------------------------------ nickname
+// ------------------------------------------------------------------ account
 
-function openNicknameDialog(current, error = '') {
-  const first = !chat.nick;
-  $('nick-title').textContent = first ? 'Welcome to Parley' : 'Change your nickname';
-  $('nick-sub').textContent = first
-    ? 'Pick a nickname to start chatting. It is remembered on this device.'
-    : 'Everyone in your rooms will see the new name on your next messages.';
-  $('nick-submit').textContent = first ? 'Start chatting' : 'Save';
-  $('nick-cancel').hidden = first || Boolean(error);
-  nickInput.value = current ?? '';
-  nickError.textContent = error;
-  if (!dialog.open) dialog.showModal();
-  nickInput.focus();
-  nickInput.select();
+const authDialog = new AuthDialog({ onSignedIn: signedIn });
+
+function signedIn(user) {
+  chrome.renderMe(user.username);
+  chat.start(user);
+  input.focus({ preventScroll: true });
 }
 
-$('nick-form').addEventListener('submit', (event) => {
-  const nick = normalizeNickname(nickInput.value);
-  const problem = nicknameProblem(nick);
-  if (problem) {
-    event.preventDefault();
-    nickError.textContent = problem;
-    return;
+$('sign-out').addEventListener('click', async () => {
+  try {
+    await fetch('/api/logout', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  } catch {
+    // Offline: the cookie still goes; the server-side session ends at its expiry or the next sign-out.
   }
-  localStorage.setItem(NICK_KEY, nick);
-  chrome.renderMe(nick);
-  if (nick !== chat.nick || chat.status !== 'connected') chat.start(nick);
+  // Nothing of this user may be sent under the next one: drop the queue, then start from a clean page.
+  chat.outbox.clear();
+  location.reload();
 });
-// Escape must not leave a first-time visitor without a nickname.
-dialog.addEventListener('cancel', (event) => {
-  if (!chat.nick || nickError.textContent) event.preventDefault();
+
+// ------------------------------------------------------------------ room actions
+
+$('leave-button').addEventListener('click', async () => {
+  try {
+    await chat.leaveActive();
+  } catch (err) {
+    chrome.toast(err instanceof Error ? err.message : String(err), 'error');
+  }
 });
-$('nick-cancel').addEventListener('click', () => dialog.close());
-nickInput.addEventListener('input', () => {
-  nickError.textContent = '';
+$('invite-button').addEventListener('click', async () => {
+  const username = window.prompt(`Invite to #${chat.active}: username`)?.trim();
+  if (!username) return;
+  try {
+    await chat.invite(username);
+    chrome.toast(`@${username} can now join #${chat.active}.`);
+  } catch (err) {
+    chrome.toast(err instanceof Error ? err.message : String(err), 'error');
+  }
 });
-$('me-button').addEventListener('click', () => openNicknameDialog(chat.nick));
 
 // ------------------------------------------------------------------ composer
 
@@ -182,7 +188,8 @@ newRoomForm.addEventListener('submit', async (event) => {
     return;
   }
   try {
-    await chat.createRoom(name);
+    await chat.createRoom(name, $('new-room-private').checked);
+    $('new-room-private').checked = false;
     newRoomName.value = '';
     newRoomForm.hidden = true;
     closeDrawer();
@@ -194,16 +201,35 @@ newRoomForm.addEventListener('submit', async (event) => {
 
 // ------------------------------------------------------------------ phone drawer
 
+// On a phone the sidebar is an off-screen drawer: while closed it must be out of the tab order (and
+// of the accessibility tree), or Tab walks into buttons no one can see.
+const phone = window.matchMedia('(max-width: 760px)');
+const sidebar = $('sidebar');
+
+function syncDrawerInert() {
+  sidebar.inert = phone.matches && !app.classList.contains('drawer-open');
+}
+
 function closeDrawer() {
+  const wasOpen = app.classList.contains('drawer-open');
   app.classList.remove('drawer-open');
   $('scrim').hidden = true;
+  syncDrawerInert();
+  if (wasOpen && phone.matches) $('menu-button').focus({ preventScroll: true });
 }
 $('menu-button').addEventListener('click', () => {
   app.classList.add('drawer-open');
   $('scrim').hidden = false;
+  syncDrawerInert();
+  $('sidebar-close').focus({ preventScroll: true });
 });
 $('scrim').addEventListener('click', closeDrawer);
 $('sidebar-close').addEventListener('click', closeDrawer);
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && app.classList.contains('drawer-open')) closeDrawer();
+});
+phone.addEventListener('change', syncDrawerInert);
+syncDrawerInert();
 
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden && chat.activeRoom.unread > 0) {
@@ -217,11 +243,10 @@ document.addEventListener('visibilitychange', () => {
 view.room(chat.activeRoom, 'reset');
 view.status('connecting', chat.outbox.queuedCount);
 updateComposer();
-const savedNick = normalizeNickname(localStorage.getItem(NICK_KEY) ?? '');
-if (savedNick && !nicknameProblem(savedNick)) {
-  chrome.renderMe(savedNick);
-  chat.start(savedNick);
-  input.focus({ preventScroll: true });
-} else {
-  openNicknameDialog('');
-}
+fetch('/api/me', { headers: { Accept: 'application/json' } })
+  .then(async (res) => (res.ok ? (await res.json()).user : null))
+  .catch(() => null)
+  .then((user) => {
+    if (user) signedIn(user);
+    else authDialog.open();
+  });

@@ -98,7 +98,7 @@ export class MessageView {
       }
       let node = this.#elements.get(message);
       if (!node) {
-        node = this.#messageNode(message, message.nick === me, 'delivered');
+        node = this.#messageNode(message, isOwn(message, me), 'delivered');
         this.#elements.set(message, node);
       }
       node.classList.toggle('grouped', isGrouped(previous, message));
@@ -159,4 +159,9 @@ export class MessageView {
 
 function isGrouped(previous, message) {
   return previous !== null && previous.nick === message.nick && message.ts - previous.ts < GROUP_WINDOW_MS;
+}
+
+/** Mine by account id, never by name: another user (or an old message) with the same name is not me. */
+function isOwn(message, myUserId) {
+  return typeof message.userId === 'string' && message.userId === myUserId;
 }

@@ -10,19 +10,34 @@ const KEY = 'parley.outbox';
 export class Outbox {
   /** @type {OutboxItem[]} */
   #items;
+  /** Messages this tab has on the wire: handed back to the other tabs if this one closes first. */
+  #inFlight = new Set();
+  /** Called when another tab of this browser changed the shared queue. */
+  onExternalChange = () => {};
 
   constructor() {
-    const saved = loadJson(KEY, []);
-    this.#items = Array.isArray(saved) ? saved.filter(isItem) : [];
+    this.#items = load();
     // A message that was in flight when the page closed has an unknown fate: send it again.
     for (const item of this.#items) if (item.state === 'sent') item.state = 'queued';
+    // Every tab of the browser shares one queue in localStorage. Each change is applied to what is
+    // stored *now* (never a tab's own stale copy), so two tabs cannot overwrite each other's messages.
+    window.addEventListener('storage', (event) => {
+      if (event.key !== KEY) return;
+      this.#items = load();
+      this.onExternalChange();
+    });
+    window.addEventListener('pagehide', () => {
+      if (this.#inFlight.size === 0) return;
+      this.#update((items) => {
+        for (const item of items) if (this.#inFlight.has(item.clientId) && item.state === 'sent') item.state = 'queued';
+      });
+    });
   }
 
   add(room, text) {
     const item = { clientId: newClientId(), room, text, createdAt: Date.now(), state: 'queued' };
-    this.#items.push(item);
-    this.#save();
-    return item;
+    this.#update((items) => items.push({ ...item }));
+    return this.get(item.clientId) ?? item;
   }
 
   forRoom(room) {
@@ -42,24 +57,51 @@ export class Outbox {
   }
 
   mark(item, state, error) {
-    item.state = state;
-    if (error) item.error = error;
-    else delete item.error;
-    this.#save();
+    if (state === 'sent') this.#inFlight.add(item.clientId);
+    else this.#inFlight.delete(item.clientId);
+    const apply = (target) => {
+      target.state = state;
+      if (error) target.error = error;
+      else delete target.error;
+    };
+    apply(item);
+    this.#update((items) => {
+      const stored = items.find((candidate) => candidate.clientId === item.clientId);
+      if (stored) apply(stored);
+    });
   }
 
   /** Forgets a message; returns whether it was there. */
   remove(clientId) {
-    const index = this.#items.findIndex((item) => item.clientId === clientId);
-    if (index === -1) return false;
-    this.#items.splice(index, 1);
-    this.#save();
-    return true;
+    this.#inFlight.delete(clientId);
+    let found = false;
+    this.#update((items) => {
+      const index = items.findIndex((item) => item.clientId === clientId);
+      if (index === -1) return;
+      items.splice(index, 1);
+      found = true;
+    });
+    return found;
   }
 
-  #save() {
-    saveJson(KEY, this.#items);
+  /** Forgets every message (on sign-out: the next user must not send them). */
+  clear() {
+    this.#inFlight.clear();
+    this.#update((items) => items.splice(0));
   }
+
+  /** Read, change, write: localStorage calls are synchronous, so no other tab runs in between. */
+  #update(change) {
+    const items = load();
+    change(items);
+    saveJson(KEY, items);
+    this.#items = items;
+  }
+}
+
+function load() {
+  const saved = loadJson(KEY, []);
+  return Array.isArray(saved) ? saved.filter(isItem) : [];
 }
 
 function isItem(value) {

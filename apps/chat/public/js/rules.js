@@ -2,22 +2,7 @@
 // The server still checks everything; these only save a round trip.
 
 export const MAX_MESSAGE_LENGTH = 2000;
-export const MAX_NICKNAME_LENGTH = 24;
-const NICKNAME = /^[\p{L}\p{N}._-](?:[\p{L}\p{N} ._-]*[\p{L}\p{N}._-])?$/u;
 const ROOM_NAME = /^[a-z0-9][a-z0-9_-]*$/;
-
-export function normalizeNickname(value) {
-  return value.trim().replace(/\s+/g, ' ');
-}
-
-export function nicknameProblem(nick) {
-  const length = [...nick].length;
-  if (length === 0) return 'Please choose a nickname.';
-  if (length > MAX_NICKNAME_LENGTH || !NICKNAME.test(nick)) {
-    return `A nickname is 1 to ${MAX_NICKNAME_LENGTH} letters or digits (spaces, ".", "-" and "_" allowed inside).`;
-  }
-  return null;
-}
 
 export function normalizeRoomName(value) {
   return value.trim().replace(/^#/, '').toLowerCase().replace(/\s+/g, '-');

@@ -4,7 +4,9 @@
  *
  * client -> server
  *   'rooms:list'     ()                                  -> { rooms: RoomInfo[] }
- *   'room:create'    { room }                            -> { room: RoomInfo, created }
+ *   'room:create'    { room, private? }                  -> { room: RoomInfo, created }
+ *   'room:invite'    { room, username }                  -> { user }     (private room's owner only)
+ *   'dm:open'        { username }                        -> { room: RoomInfo, with: user }
  *   'room:join'      { room, after? }                    -> JoinResult
  *   'room:leave'     { room }                            -> {}
  *   'history:before' { room, before }                    -> MessagePage (older messages)
@@ -15,8 +17,11 @@
  * server -> client
  *   'message'        ChatMessage
  *   'presence'       { room, users: string[] }
- *   'typing'         { room, nick, typing }
- *   'room:created'   RoomInfo
+ *   'typing'         { room, nick, username, typing }
+ *   'room:created'   RoomInfo  (public rooms to everyone; private rooms and DMs to their members)
+ *
+ * The connection is authenticated by the session cookie (see accounts/); a private room or DM that
+ * the account is not a member of answers every request like a missing room (UNKNOWN_ROOM).
  */
 import type { ChatMessage, MessagePage } from '../store/index.js';
 import type { ChatErrorBody } from './errors.js';
@@ -38,6 +43,8 @@ export interface PresenceEvent {
 export interface TypingEvent {
   room: string;
   nick: string;
+  /** The typist's account (null for a nickname-only connection). */
+  username: string | null;
   typing: boolean;
 }
 

@@ -3,8 +3,9 @@
  * the contract. Every request is answered through its ack; nothing a client sends can throw out of
  * a handler.
  */
+import { userRoom } from '../accounts/accounts.js';
 import type { RealtimeServer, Socket } from '../realtime.js';
-import type { ChatStore } from '../store/index.js';
+import type { ChatStore, RoomInfo } from '../store/index.js';
 import { ChatError, type ChatErrorBody } from './errors.js';
 import { type AckResponse, CATCH_UP_PAGE, HISTORY_PAGE, type JoinResult, type TypingEvent } from './events.js';
 import { type Identify, identityFunction } from './identity.js';
@@ -19,7 +20,11 @@ import {
   validateMessageText,
   validateNickname,
   validateRoomName,
+  validateUsername,
 } from './validation.js';
+
+/** Direct message rooms are named `dm-<smaller user id>-<larger user id>`. */
+const DM_PREFIX = 'dm-';
 
 /** A socket may be in this many rooms at once. */
 const MAX_JOINED_ROOMS = 50;
@@ -45,6 +50,12 @@ export function attachChat(io: RealtimeServer, store: ChatStore, options: ChatOp
 
   // The nickname travels in the handshake's auth, so every reconnection carries it again.
   io.use((socket, next) => {
+    // A signed-in socket is its account: whatever name the client claims is ignored.
+    if (typeof socket.data.username === 'string') {
+      socket.data.nick = socket.data.username;
+      next();
+      return;
+    }
     try {
       socket.data.nick = validateNickname((socket.handshake.auth as Record<string, unknown> | undefined)?.nick);
       next();
@@ -88,24 +99,78 @@ function registerHandlers(socket: Socket, context: Context): void {
       return handle(payload);
     });
 
-  const existingRoom = async (value: unknown): Promise<string> => {
-    const room = validateRoomName(value);
-    if (!(await rooms.exists(room))) throw new ChatError('UNKNOWN_ROOM', `There is no room #${room}.`);
+  const myId = (): string | null => account(socket).userId;
+  const signedInId = (): string => {
+    const id = myId();
+    if (id === null) throw new ChatError('NOT_ALLOWED', 'Sign in to use private rooms and direct messages.');
+    return id;
+  };
+  // A private room or DM the socket may not use answers exactly as a missing room: no one learns
+  // that it exists, let alone what is in it.
+  const accessibleRoom = async (value: unknown): Promise<RoomInfo> => {
+    const name = validateRoomName(value);
+    const room = await rooms.accessible(name, myId());
+    if (!room) throw new ChatError('UNKNOWN_ROOM', `There is no room #${name}.`);
     return room;
   };
+  /** Tells every socket of these accounts, on every node, about a room they can now use. */
+  const announceTo = (userIds: string[], room: RoomInfo): void => {
+    io.to(userIds.map(userRoom)).emit('room:created', room);
+  };
 
-  onRequest('rooms:list', 'list', async () => ({ rooms: await rooms.list() }));
+  onRequest('rooms:list', 'list', async () => ({ rooms: await rooms.list(myId()) }));
 
   onRequest('room:create', 'create', async (payload) => {
-    const room = validateRoomName(requestObject(payload).room);
-    const result = await rooms.create(room);
-    if (result.created) io.emit('room:created', result.room);
+    const request = requestObject(payload);
+    const name = validateRoomName(request.room);
+    if (name.startsWith(DM_PREFIX)) {
+      throw new ChatError('INVALID_ROOM_NAME', `Room names starting with "${DM_PREFIX}" are kept for direct messages.`);
+    }
+    const isPrivate = request.private === true;
+    const owner = isPrivate ? signedInId() : null;
+    const result = await rooms.create(name, {
+      kind: isPrivate ? 'private' : 'public',
+      ownerId: owner,
+      members: owner === null ? [] : [owner],
+    });
+    if (result.created) {
+      if (result.room.kind === 'public') io.emit('room:created', result.room);
+      else announceTo([signedInId()], result.room);
+    } else if (!(await rooms.accessible(name, myId()))) {
+      throw new ChatError('ROOM_NAME_TAKEN', `The name #${name} is taken.`);
+    }
     return result;
+  });
+
+  onRequest('room:invite', 'create', async (payload) => {
+    const request = requestObject(payload);
+    const room = await accessibleRoom(request.room);
+    if (room.kind !== 'private' || room.ownerId !== signedInId()) {
+      throw new ChatError('NOT_ALLOWED', `Only the owner of a private room can invite to #${room.name}.`);
+    }
+    const user = await store.findUser(validateUsername(request.username));
+    if (!user) throw new ChatError('UNKNOWN_USER', 'There is no such user.');
+    if (await store.addMember(room.name, user.id)) announceTo([user.id], room);
+    return { user: { id: user.id, username: user.username } };
+  });
+
+  onRequest('dm:open', 'create', async (payload) => {
+    const me = signedInId();
+    const other = await store.findUser(validateUsername(requestObject(payload).username));
+    if (!other) throw new ChatError('UNKNOWN_USER', 'There is no such user.');
+    if (other.id === me) throw new ChatError('BAD_REQUEST', 'A direct message needs another person.');
+    const members = [me, other.id].sort((a, b) => Number(a) - Number(b));
+    const result = await rooms.create(`${DM_PREFIX}${members.join('-')}`, { kind: 'dm', ownerId: null, members });
+    // Someone who left the conversation is back in it when either side opens it again.
+    const rejoined = await Promise.all(members.map((id) => store.addMember(result.room.name, id)));
+    const room: RoomInfo = { ...result.room, members: [account(socket).username ?? '', other.username].sort() };
+    if (result.created || rejoined.some(Boolean)) announceTo(members, room);
+    return { room, with: { id: other.id, username: other.username } };
   });
 
   onRequest('room:join', 'join', async (payload): Promise<JoinResult> => {
     const request = requestObject(payload);
-    const room = await existingRoom(request.room);
+    const { name: room } = await accessibleRoom(request.room);
     const after =
       request.after === undefined || request.after === null ? undefined : validateMessageId(request.after, 'after');
     if (!socket.rooms.has(room) && joinedRooms(socket).length >= MAX_JOINED_ROOMS) {
@@ -123,21 +188,31 @@ function registerHandlers(socket: Socket, context: Context): void {
   });
 
   onRequest('room:leave', 'leave', async (payload) => {
-    const room = validateRoomName(requestObject(payload).room);
-    await socket.leave(room);
-    presence.changed(room);
+    const name = validateRoomName(requestObject(payload).room);
+    const me = myId();
+    if (me === null) {
+      await socket.leave(name);
+    } else {
+      // Leaving is the person's, not one tab's: every socket of the account leaves, on every node,
+      // and a private room or DM also drops them from its members.
+      const room = await rooms.accessible(name, me);
+      if (room && room.kind !== 'public') await store.removeMember(name, me);
+      await socket.leave(name);
+      io.in(userRoom(me)).socketsLeave(name);
+    }
+    presence.changed(name);
     return {};
   });
 
   onRequest('history:before', 'history', async (payload) => {
     const request = requestObject(payload);
-    const room = await existingRoom(request.room);
+    const { name: room } = await accessibleRoom(request.room);
     return capPageBytes(await store.before(room, validateMessageId(request.before, 'before'), HISTORY_PAGE), 'newest');
   });
 
   onRequest('history:after', 'history', async (payload) => {
     const request = requestObject(payload);
-    const room = await existingRoom(request.room);
+    const { name: room } = await accessibleRoom(request.room);
     return capPageBytes(await store.after(room, validateMessageId(request.after, 'after'), CATCH_UP_PAGE), 'oldest');
   });
 
@@ -146,13 +221,23 @@ function registerHandlers(socket: Socket, context: Context): void {
     const room = validateRoomName(request.room);
     const text = validateMessageText(request.text);
     const clientId = validateClientId(request.clientId);
+    // Being in the room is the membership proof: only an allowed join puts a socket there, and
+    // leaving a private room takes every socket of the account out of it on every node.
     if (!socket.rooms.has(room)) {
-      throw (await rooms.exists(room))
+      throw (await rooms.accessible(room, myId()))
         ? new ChatError('NOT_IN_ROOM', `Join #${room} before sending messages to it.`)
         : new ChatError('UNKNOWN_ROOM', `There is no room #${room}.`);
     }
     // Stored (committed) first, broadcast second: a message anyone has seen survives a crash.
-    const { message } = await store.appendMessage({ room, nick: nick(), text, ts: Date.now(), clientId });
+    const { message } = await store.appendMessage({
+      room,
+      nick: nick(),
+      username: account(socket).username,
+      userId: account(socket).userId,
+      text,
+      ts: Date.now(),
+      clientId,
+    });
     io.to(room).emit('message', message);
     return { message };
   });
@@ -164,7 +249,7 @@ function registerHandlers(socket: Socket, context: Context): void {
     // Each hint is relayed to a whole room: a flood from one user would be multiplied. No ack to
     // answer (hints are fire-and-forget), so one over budget is dropped.
     if (limits.take(identity, 'typing', Date.now()) > 0) return;
-    const event: TypingEvent = { room, nick: nick(), typing: typing === true };
+    const event: TypingEvent = { room, nick: nick(), username: account(socket).username, typing: typing === true };
     // Volatile: a typing hint is worthless once late, so it is never buffered or replayed.
     socket.to(room).volatile.emit('typing', event);
   });
@@ -199,6 +284,14 @@ function errorBody(err: unknown): ChatErrorBody {
   if (err instanceof ChatError) return err.toBody();
   console.error('chat: request failed:', err);
   return { code: 'SERVER_ERROR', message: 'The server could not complete this request. Please try again.' };
+}
+
+/** The signed-in account of a socket (nulls for a nickname-only socket of an older page). */
+function account(socket: Socket): { username: string | null; userId: string | null } {
+  const { username, userId } = socket.data as { username?: unknown; userId?: unknown };
+  return typeof username === 'string' && typeof userId === 'string'
+    ? { username, userId }
+    : { username: null, userId: null };
 }
 
 /** The chat rooms a socket is in (every socket is also in a private room named by its id). */

@@ -26,6 +26,14 @@ export function validateNickname(value: unknown): string {
   return nick;
 }
 
+/** A username to look up (invitations, direct messages): the account rule, ASCII only. */
+export function validateUsername(value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_.-]{2,24}$/.test(value)) {
+    throw new ChatError('UNKNOWN_USER', 'There is no such user.');
+  }
+  return value;
+}
+
 /** Room names are lowercase slugs; a leading "#" typed by the user is accepted and dropped. */
 export function validateRoomName(value: unknown): string {
   const name = typeof value === 'string' ? value.trim().replace(/^#/, '').toLowerCase() : '';

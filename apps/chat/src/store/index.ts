@@ -2,7 +2,21 @@ import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
 import type { ChatStore } from './types.js';
 
-export type { AppendResult, ChatMessage, ChatStore, MessagePage, NewMessage, RoomInfo } from './types.js';
+export type {
+  AppendResult,
+  ChatMessage,
+  ChatStore,
+  MessagePage,
+  NewMessage,
+  NewRoomOptions,
+  NewSession,
+  NewUser,
+  RoomInfo,
+  RoomKind,
+  SessionInfo,
+  User,
+  UserCredentials,
+} from './types.js';
 export { DEFAULT_ROOM, StoreError } from './types.js';
 export { PostgresStore, SqliteStore };
 

@@ -2,15 +2,21 @@
  * PostgreSQL store, used when DATABASE_URL is set: several chat nodes share one database.
  */
 import pg from 'pg';
-import { MESSAGE_COLUMNS, pageOf, toMessage, toRoom } from './rows.js';
+import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import {
   type AppendResult,
   type ChatStore,
   DEFAULT_ROOM,
   type MessagePage,
   type NewMessage,
+  type NewRoomOptions,
+  type NewSession,
+  type NewUser,
   type RoomInfo,
+  type SessionInfo,
   StoreError,
+  type User,
+  type UserCredentials,
 } from './types.js';
 
 export interface PostgresStoreOptions {
@@ -36,6 +42,31 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_by_room ON messages(room, id);
 CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client ON messages(room, nick, client_id);
+-- Added with accounts; a database from before keeps its messages (null here, old nickname shown).
+ALTER TABLE messages ADD COLUMN IF NOT EXISTS username TEXT;
+ALTER TABLE messages ADD COLUMN IF NOT EXISTS user_id BIGINT;
+CREATE TABLE IF NOT EXISTS users (
+  id BIGSERIAL PRIMARY KEY,
+  username TEXT NOT NULL,
+  username_key TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+ALTER TABLE rooms ADD COLUMN IF NOT EXISTS kind TEXT NOT NULL DEFAULT 'public';
+ALTER TABLE rooms ADD COLUMN IF NOT EXISTS owner_id BIGINT;
+CREATE TABLE IF NOT EXISTS room_members (
+  room TEXT NOT NULL REFERENCES rooms(name),
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  PRIMARY KEY (room, user_id)
+);
+CREATE INDEX IF NOT EXISTS room_members_by_user ON room_members(user_id, room);
+CREATE TABLE IF NOT EXISTS sessions (
+  id BIGSERIAL PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
 `;
 
 /** Advisory lock keys (arbitrary constants private to this app). */
@@ -75,8 +106,13 @@ export class PostgresStore implements ChatStore {
     });
   }
 
-  async listRooms(): Promise<RoomInfo[]> {
-    const { rows } = await this.#pool.query('SELECT name, created_at FROM rooms ORDER BY name');
+  async listRooms(userId: string | null = null): Promise<RoomInfo[]> {
+    const { rows } = await this.#pool.query(
+      `SELECT ${ROOM_COLUMNS}, CASE WHEN kind = 'dm' THEN (SELECT string_agg(u.username, ',')
+         FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room = rooms.name) END AS dm_members
+       FROM rooms WHERE kind = 'public' OR name IN (SELECT room FROM room_members WHERE user_id = $1) ORDER BY name`,
+      [userId],
+    );
     return rows.map(toRoom);
   }
 
@@ -85,15 +121,62 @@ export class PostgresStore implements ChatStore {
     return (rowCount ?? 0) > 0;
   }
 
-  async createRoom(name: string, ts: number): Promise<{ room: RoomInfo; created: boolean }> {
-    const inserted = await this.#pool.query(
-      'INSERT INTO rooms(name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING name, created_at',
-      [name, ts],
+  async roomAccess(name: string, userId: string | null): Promise<{ room: RoomInfo; member: boolean } | null> {
+    const { rows } = await this.#pool.query(
+      `SELECT ${ROOM_COLUMNS}, EXISTS (SELECT 1 FROM room_members m WHERE m.room = rooms.name AND m.user_id = $1) AS member
+       FROM rooms WHERE name = $2`,
+      [userId, name],
     );
-    if (inserted.rows[0]) return { room: toRoom(inserted.rows[0]), created: true };
-    const existing = await this.#pool.query('SELECT name, created_at FROM rooms WHERE name = $1', [name]);
-    if (!existing.rows[0]) throw new StoreError('STORE_FAILED', `Room ${name} vanished while being created`);
-    return { room: toRoom(existing.rows[0]), created: false };
+    return rows[0] ? { room: toRoom(rows[0]), member: rows[0].member === true } : null;
+  }
+
+  async createRoom(
+    name: string,
+    ts: number,
+    options: NewRoomOptions = { kind: 'public', ownerId: null, members: [] },
+  ): Promise<{ room: RoomInfo; created: boolean }> {
+    return this.#transaction(async (client) => {
+      const inserted = await client.query(
+        `INSERT INTO rooms(name, created_at, kind, owner_id) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING
+         RETURNING ${ROOM_COLUMNS}`,
+        [name, ts, options.kind, options.ownerId],
+      );
+      if (inserted.rows[0]) {
+        for (const member of options.members) {
+          await client.query('INSERT INTO room_members(room, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+            name,
+            member,
+          ]);
+        }
+        return { room: toRoom(inserted.rows[0]), created: true };
+      }
+      const existing = await client.query(`SELECT ${ROOM_COLUMNS} FROM rooms WHERE name = $1`, [name]);
+      if (!existing.rows[0]) throw new StoreError('STORE_FAILED', `Room ${name} vanished while being created`);
+      return { room: toRoom(existing.rows[0]), created: false };
+    });
+  }
+
+  async addMember(room: string, userId: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      'INSERT INTO room_members(room, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+      [room, userId],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async removeMember(room: string, userId: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query('DELETE FROM room_members WHERE room = $1 AND user_id = $2', [
+      room,
+      userId,
+    ]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async findUser(username: string): Promise<User | null> {
+    const { rows } = await this.#pool.query(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = $1`, [
+      username.toLowerCase(),
+    ]);
+    return rows[0] ? toUser(rows[0]) : null;
   }
 
   async appendMessage(message: NewMessage): Promise<AppendResult> {
@@ -103,9 +186,17 @@ export class PostgresStore implements ChatStore {
       // lock makes id assignment and commit a single step.
       await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
       const inserted = await client.query(
-        `INSERT INTO messages(room, nick, text, ts, client_id) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO messages(room, nick, username, user_id, text, ts, client_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (room, nick, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
-        [message.room, message.nick, message.text, message.ts, message.clientId],
+        [
+          message.room,
+          message.nick,
+          message.username ?? null,
+          message.userId ?? null,
+          message.text,
+          message.ts,
+          message.clientId,
+        ],
       );
       if (inserted.rows[0]) return { message: toMessage(inserted.rows[0]), duplicate: false };
       const existing = await client.query(
@@ -139,6 +230,45 @@ export class PostgresStore implements ChatStore {
       [room, afterId, limit + 1],
     );
     return pageOf(rows, limit, false);
+  }
+
+  async createUser(user: NewUser): Promise<User | null> {
+    const { rows } = await this.#pool.query(
+      `INSERT INTO users(username, username_key, password_hash, created_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (username_key) DO NOTHING RETURNING ${USER_COLUMNS}`,
+      [user.username, user.username.toLowerCase(), user.passwordHash, user.createdAt],
+    );
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async findUserCredentials(username: string): Promise<UserCredentials | null> {
+    const { rows } = await this.#pool.query(
+      `SELECT ${USER_COLUMNS}, password_hash FROM users WHERE username_key = $1`,
+      [username.toLowerCase()],
+    );
+    return rows[0] ? { user: toUser(rows[0]), passwordHash: String(rows[0].password_hash) } : null;
+  }
+
+  async createSession(session: NewSession): Promise<void> {
+    await this.#pool.query(
+      'INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+      [session.tokenHash, session.userId, session.createdAt, session.expiresAt],
+    );
+  }
+
+  async findSession(tokenHash: string, now: number): Promise<SessionInfo | null> {
+    const { rows } = await this.#pool.query(
+      `SELECT s.id AS session_id, s.expires_at, u.id, u.username, u.created_at
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2`,
+      [tokenHash, now],
+    );
+    const row = rows[0];
+    return row ? { id: String(row.session_id), user: toUser(row), expiresAt: Number(row.expires_at) } : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<string | null> {
+    const { rows } = await this.#pool.query('DELETE FROM sessions WHERE token_hash = $1 RETURNING id', [tokenHash]);
+    return rows[0] ? String(rows[0].id) : null;
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,22 @@
-import type { ChatMessage, MessagePage, RoomInfo } from './types.js';
+import type { ChatMessage, MessagePage, RoomInfo, User } from './types.js';
 
 /** A database row as both drivers return it (PostgreSQL BIGINTs arrive as strings). */
 export type Row = Record<string, unknown>;
 
-export const MESSAGE_COLUMNS = 'id, room, nick, text, ts, client_id';
+export const MESSAGE_COLUMNS = 'id, room, nick, username, user_id, text, ts, client_id';
+
+export const ROOM_COLUMNS = 'name, created_at, kind, owner_id';
 
 export function toRoom(row: Row): RoomInfo {
-  return { name: String(row.name), createdAt: Number(row.created_at) };
+  const kind = row.kind === 'private' || row.kind === 'dm' ? row.kind : 'public';
+  const room: RoomInfo = {
+    name: String(row.name),
+    createdAt: Number(row.created_at),
+    kind,
+    ownerId: nullableString(row.owner_id),
+  };
+  if (kind === 'dm' && typeof row.dm_members === 'string') room.members = row.dm_members.split(',').sort();
+  return room;
 }
 
 export function toMessage(row: Row): ChatMessage {
@@ -14,10 +24,22 @@ export function toMessage(row: Row): ChatMessage {
     id: Number(row.id),
     room: String(row.room),
     nick: String(row.nick),
+    username: nullableString(row.username),
+    userId: nullableString(row.user_id),
     text: String(row.text),
     ts: Number(row.ts),
-    clientId: row.client_id === null || row.client_id === undefined ? null : String(row.client_id),
+    clientId: nullableString(row.client_id),
   };
+}
+
+export const USER_COLUMNS = 'id, username, created_at';
+
+export function toUser(row: Row): User {
+  return { id: String(row.id), username: String(row.username), createdAt: Number(row.created_at) };
+}
+
+function nullableString(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
 }
 
 /**

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { MESSAGE_COLUMNS, pageOf, type Row, toMessage, toRoom } from './rows.js';
+import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, type Row, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import { SqliteOwnerLock } from './sqlite-lock.js';
 import {
   type AppendResult,
@@ -21,8 +21,14 @@ import {
   DEFAULT_ROOM,
   type MessagePage,
   type NewMessage,
+  type NewRoomOptions,
+  type NewSession,
+  type NewUser,
   type RoomInfo,
+  type SessionInfo,
   StoreError,
+  type User,
+  type UserCredentials,
 } from './types.js';
 
 type Sqlite = typeof import('node-sqlite3-wasm');
@@ -48,6 +54,41 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_by_room ON messages(room, id);
 CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client ON messages(room, nick, client_id);
+CREATE TABLE IF NOT EXISTS users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  username TEXT NOT NULL,
+  username_key TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+`;
+
+/**
+ * Columns added after the first release. A database from before accounts keeps its messages: they
+ * get null in these columns and go on showing the nickname they were sent under.
+ */
+const ADDED_COLUMNS: readonly [table: string, name: string, definition: string][] = [
+  ['messages', 'username', 'TEXT'],
+  ['messages', 'user_id', 'INTEGER'],
+  ['rooms', 'kind', "TEXT NOT NULL DEFAULT 'public'"],
+  ['rooms', 'owner_id', 'INTEGER'],
+];
+
+/** Created after the migration, as it needs the users table and nothing of older databases. */
+const MEMBERS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS room_members (
+  room TEXT NOT NULL REFERENCES rooms(name),
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (room, user_id)
+);
+CREATE INDEX IF NOT EXISTS room_members_by_user ON room_members(user_id, room);
 `;
 
 export class SqliteStore implements ChatStore {
@@ -71,7 +112,8 @@ export class SqliteStore implements ChatStore {
       db.exec('PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;');
       db.exec(SCHEMA);
       this.#db = db;
-      this.#run('INSERT INTO rooms(name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING', [
+      this.#migrate();
+      this.#run("INSERT INTO rooms(name, created_at, kind) VALUES (?, ?, 'public') ON CONFLICT(name) DO NOTHING", [
         DEFAULT_ROOM,
         Date.now(),
       ]);
@@ -84,30 +126,82 @@ export class SqliteStore implements ChatStore {
     }
   }
 
-  async listRooms(): Promise<RoomInfo[]> {
-    return this.#all('SELECT name, created_at FROM rooms ORDER BY name').map(toRoom);
+  async listRooms(userId: string | null = null): Promise<RoomInfo[]> {
+    return this.#all(
+      `SELECT ${ROOM_COLUMNS}, CASE WHEN kind = 'dm' THEN (SELECT group_concat(u.username, ',')
+         FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room = rooms.name) END AS dm_members
+       FROM rooms WHERE kind = 'public' OR name IN (SELECT room FROM room_members WHERE user_id = ?) ORDER BY name`,
+      [userId === null ? null : Number(userId)],
+    ).map(toRoom);
   }
 
   async roomExists(name: string): Promise<boolean> {
     return this.#get('SELECT 1 AS found FROM rooms WHERE name = ?', [name]) !== null;
   }
 
-  async createRoom(name: string, ts: number): Promise<{ room: RoomInfo; created: boolean }> {
-    const inserted = this.#get(
-      'INSERT INTO rooms(name, created_at) VALUES (?, ?) ON CONFLICT(name) DO NOTHING RETURNING name, created_at',
-      [name, ts],
+  async roomAccess(name: string, userId: string | null): Promise<{ room: RoomInfo; member: boolean } | null> {
+    const row = this.#get(
+      `SELECT ${ROOM_COLUMNS}, EXISTS (SELECT 1 FROM room_members m WHERE m.room = rooms.name AND m.user_id = ?) AS member
+       FROM rooms WHERE name = ?`,
+      [userId === null ? null : Number(userId), name],
     );
-    if (inserted) return { room: toRoom(inserted), created: true };
-    const existing = this.#get('SELECT name, created_at FROM rooms WHERE name = ?', [name]);
+    return row ? { room: toRoom(row), member: Number(row.member) === 1 } : null;
+  }
+
+  async createRoom(
+    name: string,
+    ts: number,
+    options: NewRoomOptions = { kind: 'public', ownerId: null, members: [] },
+  ): Promise<{ room: RoomInfo; created: boolean }> {
+    const inserted = this.#get(
+      `INSERT INTO rooms(name, created_at, kind, owner_id) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO NOTHING
+       RETURNING ${ROOM_COLUMNS}`,
+      [name, ts, options.kind, options.ownerId === null ? null : Number(options.ownerId)],
+    );
+    if (inserted) {
+      // One connection, synchronous calls: nothing runs between the room and its members.
+      for (const member of options.members) await this.addMember(name, member);
+      return { room: toRoom(inserted), created: true };
+    }
+    const existing = this.#get(`SELECT ${ROOM_COLUMNS} FROM rooms WHERE name = ?`, [name]);
     if (!existing) throw new StoreError('STORE_FAILED', `Room ${name} vanished while being created`);
     return { room: toRoom(existing), created: false };
   }
 
+  async addMember(room: string, userId: string): Promise<boolean> {
+    const row = this.#get(
+      'INSERT INTO room_members(room, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING user_id',
+      [room, Number(userId)],
+    );
+    return row !== null;
+  }
+
+  async removeMember(room: string, userId: string): Promise<boolean> {
+    const row = this.#get('DELETE FROM room_members WHERE room = ? AND user_id = ? RETURNING user_id', [
+      room,
+      Number(userId),
+    ]);
+    return row !== null;
+  }
+
+  async findUser(username: string): Promise<User | null> {
+    const row = this.#get(`SELECT ${USER_COLUMNS} FROM users WHERE username_key = ?`, [username.toLowerCase()]);
+    return row ? toUser(row) : null;
+  }
+
   async appendMessage(message: NewMessage): Promise<AppendResult> {
     const inserted = this.#get(
-      `INSERT INTO messages(room, nick, text, ts, client_id) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO messages(room, nick, username, user_id, text, ts, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(room, nick, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
-      [message.room, message.nick, message.text, message.ts, message.clientId],
+      [
+        message.room,
+        message.nick,
+        message.username ?? null,
+        message.userId === undefined || message.userId === null ? null : Number(message.userId),
+        message.text,
+        message.ts,
+        message.clientId,
+      ],
     );
     if (inserted) return { message: toMessage(inserted), duplicate: false };
     const existing = this.#get(
@@ -140,6 +234,54 @@ export class SqliteStore implements ChatStore {
       [room, afterId, limit + 1],
     );
     return pageOf(rows, limit, false);
+  }
+
+  async createUser(user: NewUser): Promise<User | null> {
+    const row = this.#get(
+      `INSERT INTO users(username, username_key, password_hash, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(username_key) DO NOTHING RETURNING ${USER_COLUMNS}`,
+      [user.username, user.username.toLowerCase(), user.passwordHash, user.createdAt],
+    );
+    return row ? toUser(row) : null;
+  }
+
+  async findUserCredentials(username: string): Promise<UserCredentials | null> {
+    const row = this.#get(`SELECT ${USER_COLUMNS}, password_hash FROM users WHERE username_key = ?`, [
+      username.toLowerCase(),
+    ]);
+    return row ? { user: toUser(row), passwordHash: String(row.password_hash) } : null;
+  }
+
+  async createSession(session: NewSession): Promise<void> {
+    this.#run('INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
+      session.tokenHash,
+      Number(session.userId),
+      session.createdAt,
+      session.expiresAt,
+    ]);
+  }
+
+  async findSession(tokenHash: string, now: number): Promise<SessionInfo | null> {
+    const row = this.#get(
+      `SELECT s.id AS session_id, s.expires_at, u.id, u.username, u.created_at
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`,
+      [tokenHash, now],
+    );
+    return row ? { id: String(row.session_id), user: toUser(row), expiresAt: Number(row.expires_at) } : null;
+  }
+
+  async deleteSession(tokenHash: string): Promise<string | null> {
+    const row = this.#get('DELETE FROM sessions WHERE token_hash = ? RETURNING id', [tokenHash]);
+    return row ? String(row.id) : null;
+  }
+
+  /** Brings a database created by an earlier version up to the current schema. */
+  #migrate(): void {
+    for (const [table, name, definition] of ADDED_COLUMNS) {
+      const present = this.#all(`PRAGMA table_info(${table})`).some((column) => column.name === name);
+      if (!present) this.#db?.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${definition}`);
+    }
+    this.#db?.exec(MEMBERS_SCHEMA);
   }
 
   /** The settings durability rests on, as SQLite reports them (for diagnostics and tests). */

@@ -7,7 +7,11 @@
 export interface ChatMessage {
   id: number;
   room: string;
+  /** The name shown: the sender's username, or the free nickname of a message from before accounts. */
   nick: string;
+  /** The sender's account; null on messages stored before the chat had accounts. */
+  username: string | null;
+  userId: string | null;
   text: string;
   /** Milliseconds since the epoch, assigned by the server. */
   ts: number;
@@ -15,9 +19,24 @@ export interface ChatMessage {
   clientId: string | null;
 }
 
+/** Public rooms are open to everyone; private rooms and direct messages to their members only. */
+export type RoomKind = 'public' | 'private' | 'dm';
+
 export interface RoomInfo {
   name: string;
   createdAt: number;
+  kind: RoomKind;
+  /** The account that created a private room (it invites the members); null otherwise. */
+  ownerId: string | null;
+  /** A DM's two usernames, in room lists and announcements (the page labels the DM by the other one). */
+  members?: string[];
+}
+
+export interface NewRoomOptions {
+  kind: RoomKind;
+  ownerId: string | null;
+  /** Accounts made members in the same step (a private room's owner, a DM's two people). */
+  members: string[];
 }
 
 /** A page of messages in ascending id order; `hasMore` says whether the query was cut at its limit. */
@@ -29,6 +48,9 @@ export interface MessagePage {
 export interface NewMessage {
   room: string;
   nick: string;
+  /** The authenticated sender (omitted only for anonymous senders, which a required login rules out). */
+  username?: string | null;
+  userId?: string | null;
   text: string;
   ts: number;
   clientId: string | null;
@@ -43,10 +65,22 @@ export interface AppendResult {
 export interface ChatStore {
   /** Creates the schema if needed and the default room. Idempotent. */
   init(): Promise<void>;
-  listRooms(): Promise<RoomInfo[]>;
+  /** The public rooms, and the private rooms and DMs `userId` is a member of. */
+  listRooms(userId?: string | null): Promise<RoomInfo[]>;
   roomExists(name: string): Promise<boolean>;
-  /** Creates a room; `created` is false when it already existed (not an error: the caller joins it). */
-  createRoom(name: string, ts: number): Promise<{ room: RoomInfo; created: boolean }>;
+  /** A room, and whether `userId` is one of its members; null when there is no such room. */
+  roomAccess(name: string, userId: string | null): Promise<{ room: RoomInfo; member: boolean } | null>;
+  /**
+   * Creates a room (public unless `options` says otherwise); `created` is false when it already
+   * existed (not an error: the caller joins it, if allowed).
+   */
+  createRoom(name: string, ts: number, options?: NewRoomOptions): Promise<{ room: RoomInfo; created: boolean }>;
+  /** Makes an account a member of a room; false when it already was. */
+  addMember(room: string, userId: string): Promise<boolean>;
+  /** Removes an account from a room's members; false when it was not one. */
+  removeMember(room: string, userId: string): Promise<boolean>;
+  /** The account with this username (case-insensitively), without its credentials. */
+  findUser(username: string): Promise<User | null>;
   /** Durably stores a message (committed before it resolves), deduplicated by clientId. */
   appendMessage(message: NewMessage): Promise<AppendResult>;
   /** The newest `limit` messages of a room. */
@@ -55,7 +89,50 @@ export interface ChatStore {
   before(room: string, beforeId: number, limit: number): Promise<MessagePage>;
   /** The `limit` oldest messages after `afterId` (for catching up after a disconnect). */
   after(room: string, afterId: number, limit: number): Promise<MessagePage>;
+  /** Creates an account; null when the username is taken (compared case-insensitively). */
+  createUser(user: NewUser): Promise<User | null>;
+  /** The account with this username (case-insensitively), with its password hash, for signing in. */
+  findUserCredentials(username: string): Promise<UserCredentials | null>;
+  /** Stores a session by the hash of its token (the token itself is never stored). */
+  createSession(session: NewSession): Promise<void>;
+  /** The live session with this token hash (not expired at `now`) and its user. */
+  findSession(tokenHash: string, now: number): Promise<SessionInfo | null>;
+  /** Deletes a session; returns its id, or null when there was none. */
+  deleteSession(tokenHash: string): Promise<string | null>;
   close(): Promise<void>;
+}
+
+/** A public view of an account: what other users and the page may see. */
+export interface User {
+  id: string;
+  username: string;
+  createdAt: number;
+}
+
+export interface NewUser {
+  username: string;
+  /** The scrypt record `salt:hash` (both hex), see accounts/passwords.ts. */
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface UserCredentials {
+  user: User;
+  passwordHash: string;
+}
+
+export interface NewSession {
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface SessionInfo {
+  /** A stable id of the session that reveals nothing about its token (used to name its room). */
+  id: string;
+  user: User;
+  expiresAt: number;
 }
 
 export const DEFAULT_ROOM = 'general';
