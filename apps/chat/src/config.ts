@@ -25,6 +25,11 @@ export interface ChatConfig {
    * client without a session may still chat under a free nickname.
    */
   requireAccount: boolean;
+  /**
+   * On SIGTERM in a cluster, the node's clients are sent to the other nodes spread over this many
+   * milliseconds (DRAIN_MS), so that they don't all reconnect in the same second.
+   */
+  drainMs: number;
 }
 
 export class ConfigError extends Error {
@@ -39,6 +44,7 @@ export class ConfigError extends Error {
 const DEFAULT_DB = fileURLToPath(new URL('../data/chat.db', import.meta.url));
 const DEFAULT_REDIS_KEY = 'parley-chat';
 const DEFAULT_HEARTBEAT_MS = 5000;
+const DEFAULT_DRAIN_MS = 10_000;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -71,6 +77,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
     allowedOrigins,
     trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10),
     requireAccount: flag(env, 'REQUIRE_ACCOUNT', true),
+    drainMs: integer(env, 'DRAIN_MS', DEFAULT_DRAIN_MS, 0, 600_000),
   };
 }
 

@@ -2,6 +2,7 @@
  * `npm start`: the chat on http://localhost:3000 (PORT, HOST, CHAT_DB, DATABASE_URL, REDIS_URL...
  * override; see config.ts). With REDIS_URL and DATABASE_URL it runs as one node of a cluster.
  */
+import { drain } from '@parley/redis-adapter';
 import { startChatServer } from './app.js';
 import { redact } from './cluster.js';
 import { type ChatConfig, readConfig } from './config.js';
@@ -32,16 +33,22 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal} received, closing the chat...`);
+    // A cluster node leaving for a deploy first sends its clients to the other nodes, spread over
+    // DRAIN_MS; their sessions stay recoverable there. A single node has nowhere to send them.
+    const draining = cluster !== undefined && signal === 'SIGTERM' && config.drainMs > 0;
+    console.log(`\n${signal} received, ${draining ? 'draining' : 'closing'} the chat...`);
     // Bounded: a stuck client must not keep the process alive forever.
-    setTimeout(() => process.exit(1), 5000).unref();
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
+    setTimeout(() => process.exit(1), (draining ? config.drainMs + 10_000 : 0) + 5000).unref();
+    const drained = draining ? drain(server.io, { jitterMs: config.drainMs }) : Promise.resolve();
+    drained
+      .then(() => server.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -92,6 +92,7 @@ export class Cluster {
       DATABASE_URL: this.#databaseUrl,
       DATABASE_SCHEMA: this.schema,
       CLUSTER_HEARTBEAT_MS: '1000',
+      DRAIN_MS: '500',
       CHAT_DB: '',
       // As behind a load balancer: tests give their clients distinct X-Forwarded-For addresses, so
       // they do not all share 127.0.0.1's request budgets.
