@@ -73,6 +73,9 @@ export async function connectCluster(options: ClusterOptions): Promise<ClusterLi
     key: options.key,
     heartbeatInterval: options.heartbeatMs,
     heartbeatTimeout: options.heartbeatMs * 2,
+    // A node that crashes (no goodbye) must not cost its users their session: what recovery
+    // needs is kept in Redis while they are connected, so they recover on another node.
+    crashRecovery: true,
   }) as AdapterConstructor;
   let closing: Promise<void> | undefined;
   return {
