@@ -87,6 +87,8 @@ export class Client<
       conn.on('close', onConnectionClose);
     }
     this.#connectTimer = setTimeout(onConnectTimeout, server._connectTimeout, this);
+    server._metrics.connectionsTotal++;
+    server._metrics.connectionsOpen++;
     if (server._parser !== undefined) {
       this.#customDecoder = new server._parser.Decoder();
       this.#customDecoder.on('decoded', (packet) => this.#route(packet));
@@ -126,19 +128,28 @@ export class Client<
     if (!this.#writable(volatile)) return;
     const options = compress ? COMPRESS : NO_COMPRESS;
     if (this.server._parser !== undefined) {
-      for (const part of this.server.encoder.encode(packet)) this.conn.send(part, options);
+      for (const part of this.server.encoder.encode(packet)) this.#send(part, options);
       return;
     }
     const { text, attachments } = encodePacket(packet);
-    this.conn.send(text, options);
-    for (const attachment of attachments) this.conn.send(attachment, options);
+    this.#send(text, options);
+    for (const attachment of attachments) this.#send(attachment, options);
+  }
+
+  #send(message: string | Uint8Array, options: SendOptions): void {
+    this.server._metrics.countOut(message);
+    this.conn.send(message, options);
   }
 
   /** @internal Writes a packet prepared once for a whole broadcast. */
   _writePrepared(parts: PreparedPacket, volatile: boolean, compress: boolean): void {
     if (!this.#writable(volatile)) return;
     const options = compress ? COMPRESS : NO_COMPRESS;
-    for (let i = 0; i < parts.length; i++) this.conn.sendPrepared(parts[i], options);
+    const metrics = this.server._metrics;
+    for (let i = 0; i < parts.length; i++) {
+      metrics.countOut(parts[i].data);
+      this.conn.sendPrepared(parts[i], options);
+    }
   }
 
   /**
@@ -152,10 +163,10 @@ export class Client<
     if (!this.#writable(opts.volatile === true)) return;
     const options = opts.compress === false ? NO_COMPRESS : COMPRESS;
     if (typeof encodedPackets === 'string' || encodedPackets instanceof Uint8Array) {
-      this.conn.send(encodedPackets, options);
+      this.#send(encodedPackets, options);
       return;
     }
-    for (const message of encodedPackets) this.conn.send(message, options);
+    for (const message of encodedPackets) this.#send(message, options);
   }
 
   /** @internal A socket left its namespace. */
@@ -209,6 +220,7 @@ export class Client<
   /** @internal A message from the engine connection. */
   _onmessage(data: string | Uint8Array): void {
     if (this.#state === 'closed') return;
+    this.server._metrics.countIn(data);
     if (this.#customDecoder !== undefined) {
       this.#addToCustomDecoder(this.#customDecoder, data);
       return;
@@ -360,6 +372,7 @@ export class Client<
   _onclose(reason: DisconnectReason, description?: unknown): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
+    this.server._metrics.connectionsOpen--;
     if (this.#connectTimer !== undefined) {
       clearTimeout(this.#connectTimer);
       this.#connectTimer = undefined;

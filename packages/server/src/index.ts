@@ -39,6 +39,7 @@ export {
 export type { Handshake } from './handshake.js';
 export { Adapter, InMemoryAdapter } from './in-memory-adapter.js';
 export { MalformedPacketError } from './malformed-packet.js';
+export type { MetricsSnapshot } from './metrics.js';
 export { Namespace, type NamespaceMiddleware, type NamespaceReservedEvents } from './namespace.js';
 export type { PacketDecoder, PacketEncoder, PacketParser } from './packet-codec.js';
 export { ParentNamespace } from './parent-namespace.js';

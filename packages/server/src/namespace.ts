@@ -133,6 +133,16 @@ export class Namespace<
    */
   serverSideEmit<E extends EventNames<ServerSideEvents>>(event: E, ...args: EventParams<ServerSideEvents, E>): boolean {
     if (RESERVED_EVENTS.has(event as string)) throw new ReservedEventError(String(event));
+    const metrics = this.server._metrics;
+    const startedAt = metrics.countAdapterRequest();
+    const ack = args[args.length - 1];
+    if (typeof ack === 'function') {
+      // Times the request up to its answer (or timeout): serverSideEmit is not a hot path.
+      args[args.length - 1] = ((...results: unknown[]) => {
+        metrics.countAdapterResponse(startedAt);
+        return (ack as (...a: unknown[]) => unknown)(...results);
+      }) as never;
+    }
     this.adapter.serverSideEmit([event, ...args]);
     return true;
   }
@@ -173,7 +183,11 @@ export class Namespace<
   }
 
   fetchSockets(): Promise<RemoteSocket<EmitEvents, SocketData>[]> {
-    return this.#operator().fetchSockets();
+    const metrics = this.server._metrics;
+    const startedAt = metrics.countAdapterRequest();
+    return this.#operator()
+      .fetchSockets()
+      .finally(() => metrics.countAdapterResponse(startedAt));
   }
 
   socketsJoin(room: Room | Room[]): void {

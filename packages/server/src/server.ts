@@ -16,6 +16,7 @@ import { createCorsMiddleware, EngineServer, type Middleware } from './engine-bi
 import { reportUserError } from './errors.js';
 import { InMemoryAdapter } from './in-memory-adapter.js';
 import { MainNamespaceFacade } from './main-namespace-facade.js';
+import { type MetricsSnapshot, ServerMetrics } from './metrics.js';
 import { Namespace } from './namespace.js';
 import { BUILT_IN_ENCODER, type PacketEncoder, type PacketParser } from './packet-codec.js';
 import { ParentNamespace } from './parent-namespace.js';
@@ -70,6 +71,8 @@ export class Server<
   readonly _parser: PacketParser | undefined;
   /** @internal Log lines a peer can cause, rate-limited per peer and reason. */
   readonly _peerLog = new PeerLog();
+  /** @internal The counters behind {@link Server.metrics}, bumped by clients, sockets and namespaces. */
+  readonly _metrics = new ServerMetrics();
 
   readonly #opts: Partial<ServerOptions>;
   readonly #parents = new Map<
@@ -298,6 +301,26 @@ export class Server<
    * request under its path (pending polls get the close packet, later ones a 400) and marks those
    * answers `Connection: close`, and `httpServer.close()` drops the idle keep-alive connections.
    */
+  /**
+   * A snapshot of this server's counters (Parley addition; socket.io has none): connections,
+   * sockets per namespace, packets and bytes in and out, queued bytes, disconnect reasons,
+   * recoveries, adapter requests and their latency. The first call also starts sampling the
+   * event-loop delay (`eventLoopLag` in later snapshots), until `close()`.
+   */
+  metrics(): MetricsSnapshot {
+    this._metrics.startEventLoopMonitor();
+    const socketsByNamespace: Record<string, number> = {};
+    const connections = new Set<object>();
+    for (const [name, nsp] of this._nsps) {
+      socketsByNamespace[name] = nsp.sockets.size;
+      for (const socket of nsp.sockets.values()) connections.add(socket.client.conn);
+    }
+    let queuedBytes = 0;
+    // Parley's engine reports its send buffer; engine.io (through `io.bind()`) does not.
+    for (const conn of connections) queuedBytes += (conn as { bufferedBytes?: number }).bufferedBytes ?? 0;
+    return this._metrics.snapshot(socketsByNamespace, queuedBytes);
+  }
+
   async close(fn?: (err?: Error) => void): Promise<void> {
     for (const nsp of this._nsps.values()) {
       for (const socket of [...nsp.sockets.values()]) socket._onclose('server shutting down');
@@ -309,6 +332,7 @@ export class Server<
       detachServe?.();
     }
     this._peerLog.close();
+    this._metrics.stopEventLoopMonitor();
     const httpServer = this.httpServer;
     if (httpServer === undefined) {
       fn?.();

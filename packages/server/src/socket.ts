@@ -91,6 +91,7 @@ export class Socket<
     this._pid = session?.pid ?? pid;
     if (session !== undefined) {
       this.recovered = true;
+      nsp.server._metrics.recoveries++;
       this.#data = session.data as SocketData;
     }
   }
@@ -344,6 +345,7 @@ export class Socket<
     this._cleanup();
     this.client._remove(this);
     this.connected = false;
+    this.nsp.server._metrics.countDisconnect(reason);
     this.emitReserved('disconnect', reason, description);
   }
 
