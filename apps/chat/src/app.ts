@@ -11,6 +11,7 @@ import { authenticateSockets } from './accounts/socket-auth.js';
 import { attachChat } from './chat/handlers.js';
 import { type Identify, identityFunction } from './chat/identity.js';
 import type { RequestBudgets } from './chat/request-limits.js';
+import { metricsHandler } from './metrics-route.js';
 import { guardOrigins } from './origin-check.js';
 import {
   type ClusterOptions,
@@ -44,6 +45,8 @@ export interface ChatServerOptions {
   requireAccount?: boolean;
   /** Sign-in throttling and session lifetime. */
   accounts?: AccountsOptions;
+  /** Serve `/metrics` (Prometheus text) to requests bearing this token; unset, there is no `/metrics`. */
+  metricsToken?: string;
 }
 
 export interface ChatServer {
@@ -70,7 +73,7 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function createApp(api?: express.Router): express.Express {
+export function createApp(api?: express.Router, metrics?: express.RequestHandler): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -82,6 +85,7 @@ export function createApp(api?: express.Router): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  if (metrics) app.get('/metrics', metrics);
   if (api) app.use('/api', api);
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
   return app;
@@ -105,7 +109,9 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
       realtime?.in(room).disconnectSockets(true);
     },
   });
-  const httpServer = createServer(createApp(api));
+  const metrics =
+    options.metricsToken === undefined ? undefined : metricsHandler(options.metricsToken, () => realtime?.metrics());
+  const httpServer = createServer(createApp(api, metrics));
   const io = createRealtimeServer(httpServer, cluster?.adapter, options.allowedOrigins);
   realtime = io;
   authenticateSockets(io, accounts, { required: options.requireAccount ?? true });

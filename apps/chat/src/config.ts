@@ -30,6 +30,8 @@ export interface ChatConfig {
    * milliseconds (DRAIN_MS), so that they don't all reconnect in the same second.
    */
   drainMs: number;
+  /** Bearer token for `GET /metrics` (METRICS_TOKEN); unset, the endpoint does not exist. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +80,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
     trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10),
     requireAccount: flag(env, 'REQUIRE_ACCOUNT', true),
     drainMs: integer(env, 'DRAIN_MS', DEFAULT_DRAIN_MS, 0, 600_000),
+    metricsToken: env.METRICS_TOKEN || undefined,
   };
 }
 
