@@ -309,6 +309,8 @@ export class Namespace<
     client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     session: RestoredSession | undefined,
   ): void {
+    // Counted once accepted: a restored socket that middleware refuses is no recovery.
+    if (session !== undefined) this.server._metrics.recoveries++;
     this.sockets.set(socket.id, socket);
     // Internal bookkeeping first, so a handler that disconnects at once finds a consistent state.
     socket._onconnect(session);

@@ -91,7 +91,6 @@ export class Socket<
     this._pid = session?.pid ?? pid;
     if (session !== undefined) {
       this.recovered = true;
-      nsp.server._metrics.recoveries++;
       this.#data = session.data as SocketData;
     }
   }
