@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForNode } from '../../../packages/server/test/support/bundle-for-node.js';
 
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -22,27 +22,7 @@ export function buildChatServer(): Promise<string> {
  */
 export async function bundle(entry: string, name: string): Promise<string> {
   const outfile = path.join(APP_DIR, '.test-build', `${name}-${process.pid}.js`);
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@parley/source'],
-    logLevel: 'error',
-    plugins: [
-      {
-        name: 'external-node-modules',
-        setup(builder) {
-          builder.onResolve({ filter: /^[^./]/ }, (args) =>
-            args.path.startsWith('@parley/') ? undefined : { path: args.path, external: true },
-          );
-        },
-      },
-    ],
-  });
-  return outfile;
+  return bundleForNode(entry, outfile);
 }
 
 export function removeBundle(file: string): void {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { createServer, type Server as NetServer, Socket as NetSocket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForNode } from '../../server/test/support/bundle-for-node.js';
 import { nextEvent, REDIS_URL } from './helpers.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -16,28 +16,7 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 /** Bundles the node fixture once per test file; returns its path (remove it with `fs.rmSync`). */
 export async function bundleNode(): Promise<string> {
   const outfile = path.join(HERE, '.test-build', `recovery-node-${process.pid}.mjs`);
-  await build({
-    entryPoints: [path.join(HERE, 'fixtures', 'recovery-node.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@parley/source'],
-    logLevel: 'error',
-    // Third-party packages load from node_modules; the workspace packages come from source.
-    plugins: [
-      {
-        name: 'external-node-modules',
-        setup(builder) {
-          builder.onResolve({ filter: /^[^./]/ }, (args) =>
-            args.path.startsWith('@parley/') ? undefined : { path: args.path, external: true },
-          );
-        },
-      },
-    ],
-  });
-  return outfile;
+  return bundleForNode(path.join(HERE, 'fixtures', 'recovery-node.ts'), outfile);
 }
 
 export class NodeProcess {

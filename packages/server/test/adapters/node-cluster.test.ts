@@ -8,9 +8,9 @@ import { type ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleForNode } from '../support/bundle-for-node.js';
 import { type ClusterNode, connect, next } from './contract.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -41,27 +41,7 @@ function run(worker: number, op: string, ...args: unknown[]): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [path.join(HERE, 'fixtures', 'node-cluster.ts')],
-    outfile: BUNDLE,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@parley/source'],
-    logLevel: 'error',
-    // Third-party packages load from node_modules; the workspace packages come from source.
-    plugins: [
-      {
-        name: 'external-node-modules',
-        setup(builder) {
-          builder.onResolve({ filter: /^[^./]/ }, (args) =>
-            args.path.startsWith('@parley/') ? undefined : { path: args.path, external: true },
-          );
-        },
-      },
-    ],
-  });
+  await bundleForNode(path.join(HERE, 'fixtures', 'node-cluster.ts'), BUNDLE);
   primary = fork(BUNDLE, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const [{ ready }] = (await next(primary, 'message', 20_000)) as [{ ready: number[] }];
   nodes = ready.map((port) => ({ io: undefined as never, url: `http://127.0.0.1:${port}` }));
