@@ -4,462 +4,387 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type ChatStore, PostgresStore, SqliteStore } from '../src/store/index.js';
-import { buildChatServer, ChatProcess, freePort, removeBundle } from './chat-process.js';
-import { findServices } from './cluster-harness.js';
-import { tempDir } from './helpers.js';
+import {
+  browserBackends,
+  connected,
+  DESKTOP,
+  fillAuth,
+  PASSWORD,
+  PHONE,
+  runBrowserSuites,
+  SCREENSHOTS,
+  send,
+  shown,
+  useChatInBrowser,
+  visibleTexts,
+  WAIT,
+} from './browser-harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const WAIT = { timeout: 20_000 };
-const hasChromium = fs.existsSync(CHROMIUM);
+const backends = await browserBackends();
 
-if (!hasChromium && !process.env.CI) {
-  console.warn(`Skipping the browser test: ${CHROMIUM} is missing (install it with \`apt-get install -y chromium\`).`);
-}
+describe.skipIf(!runBrowserSuites).each(backends)('chat in a real browser ($kind)', { timeout: 60_000 }, (backend) => {
+  const chat = useChatInBrowser(backend, {
+    seed: ({ chatDb, databaseUrl, schema }) =>
+      seedArchive(
+        databaseUrl ? new PostgresStore({ connectionString: databaseUrl, schema, max: 1 }) : new SqliteStore(chatDb),
+      ),
+  });
+  const pageErrors = chat.pageErrors;
+  let ada: Page;
+  let bob: Page;
 
-/** The browser suite runs on SQLite, and on PostgreSQL when it is reachable (always in CI). */
-const services = await findServices();
-const backends: { kind: string; databaseUrl?: string }[] = [
-  { kind: 'SQLite' },
-  ...('databaseUrl' in services || process.env.CI
-    ? [{ kind: 'PostgreSQL', databaseUrl: 'databaseUrl' in services ? services.databaseUrl : undefined }]
-    : []),
-];
+  beforeAll(async () => {
+    ada = await chat.openSignedUp('Ada', { viewport: DESKTOP });
+    bob = await chat.openSignedUp('Bob', { viewport: PHONE });
+  }, 60_000);
 
-describe.skipIf(!hasChromium && !process.env.CI).each(backends)(
-  'chat in a real browser ($kind)',
-  { timeout: 60_000 },
-  ({ kind, databaseUrl }) => {
-    let browser: Browser;
-    let server: ChatProcess;
-    let entry: string | undefined;
-    let url: string;
-    let ada: Page;
-    let bob: Page;
-    const pageErrors: string[] = [];
-    const tmp = tempDir('parley-e2e-');
-    const schema = `e2e_${process.pid}_${Date.now().toString(36)}`;
+  it('two people exchange messages in #general, with delivery marks', async () => {
+    await send(ada, 'Hello from Ada');
+    await shown(bob, 'Hello from Ada');
+    await send(bob, 'Hi Ada, Bob here');
+    await shown(ada, 'Hi Ada, Bob here');
+    // Ada's own message is acknowledged by the server: delivered, nothing left pending.
+    await ada
+      .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'Hello from Ada' })
+      .waitFor(WAIT);
+    expect(await ada.locator('#pending-list .msg').count()).toBe(0);
+    // Presence: both are listed in the room.
+    await ada.locator('#people-list li', { hasText: 'Bob' }).waitFor(WAIT);
+    expect(await ada.locator('#room-sub').textContent()).toBe('2 people here');
+  });
 
-    beforeAll(async () => {
-      entry = await buildChatServer();
-      const port = await freePort();
-      url = `http://127.0.0.1:${port}/`;
-      if (kind === 'PostgreSQL' && !databaseUrl)
-        throw new Error(`PostgreSQL is unreachable: ${JSON.stringify(services)}`);
-      server = new ChatProcess(entry, {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        CHAT_DB: path.join(tmp.dir, 'chat.db'),
-        DATABASE_URL: databaseUrl ?? '',
-        DATABASE_SCHEMA: databaseUrl ? schema : '',
-        REDIS_URL: '',
+  it('shows who is typing', async () => {
+    await bob.fill('#input', 'typing something');
+    await bob.locator('#input').press('End');
+    await bob.locator('#input').pressSequentially('!');
+    await ada.locator('#typing', { hasText: 'Bob is typing…' }).waitFor(WAIT);
+    await bob.fill('#input', '');
+  });
+
+  it('creates a room, and the other person follows into it', async () => {
+    await ada.click('#new-room-toggle');
+    await ada.fill('#new-room-name', 'Project X');
+    await ada.press('#new-room-name', 'Enter');
+    await ada.locator('#room-name', { hasText: 'project-x' }).waitFor(WAIT);
+    // Bob sees the new room appear (from the drawer on his phone-sized screen) and opens it.
+    await bob.click('#menu-button');
+    await bob.locator('#room-list li[data-room="project-x"] button').click();
+    await bob.locator('#room-name', { hasText: 'project-x' }).waitFor(WAIT);
+    await send(ada, 'Welcome to project x');
+    await shown(bob, 'Welcome to project x');
+    await send(bob, 'Glad to be here');
+    await shown(ada, 'Glad to be here');
+    // Bob's own message moves from the pending list to the room once its ack is back.
+    await bob
+      .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'Glad to be here' })
+      .waitFor(WAIT);
+    expect(await visibleTexts(bob)).toEqual(['Welcome to project x', 'Glad to be here']);
+  });
+
+  it('shows an HTML payload as text', async () => {
+    const payload = '<img src=x onerror="window.__pwned=1"><b>bold?</b><script>window.__pwned=2</script>';
+    await send(ada, payload);
+    await shown(bob, payload);
+    expect(await bob.locator('#message-list img, #message-list b, #message-list script').count()).toBe(0);
+    expect(await bob.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  it('rejects an over-long message with a clear error', async () => {
+    await ada.fill('#input', 'x'.repeat(2001));
+    expect(await ada.locator('#send').isDisabled()).toBe(true);
+    expect(await ada.locator('#counter').textContent()).toBe('1 over');
+    await ada.fill('#input', '');
+  });
+
+  it('shows the history after a reload', async () => {
+    await bob.reload();
+    await connected(bob);
+    // The room he was in is remembered, and its history is loaded.
+    await bob.locator('#room-name', { hasText: 'project-x' }).waitFor(WAIT);
+    await shown(bob, 'Glad to be here');
+    expect(await visibleTexts(bob)).toEqual([
+      'Welcome to project x',
+      'Glad to be here',
+      '<img src=x onerror="window.__pwned=1"><b>bold?</b><script>window.__pwned=2</script>',
+    ]);
+    await bob.click('#menu-button');
+    await bob.locator('#room-list li[data-room="general"] button').click();
+    await shown(bob, 'Hello from Ada');
+    expect(await visibleTexts(bob)).toEqual(['Hello from Ada', 'Hi Ada, Bob here']);
+  });
+
+  it('loads older messages when scrolling up, until the start of the room', async () => {
+    await ada.click('#room-list li[data-room="archive"] button');
+    await shown(ada, 'archived 119');
+    expect(await ada.locator('#message-list .body').count()).toBe(50);
+    for (const remaining of [100, 120]) {
+      await ada.locator('#messages').evaluate((node) => {
+        node.scrollTop = 0;
+        node.dispatchEvent(new Event('scroll'));
       });
-      await seedArchive(
-        databaseUrl
-          ? new PostgresStore({ connectionString: databaseUrl, schema, max: 1 })
-          : new SqliteStore(path.join(tmp.dir, 'chat.db')),
-      );
-      await server.start();
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      });
-      ada = await openChat('Ada', { width: 1280, height: 800 });
-      bob = await openChat('Bob', { width: 390, height: 844 });
-    }, 60_000);
-
-    afterAll(async () => {
-      await browser?.close();
-      await server?.kill();
-      if (entry) removeBundle(entry);
-      tmp.remove();
-      if (databaseUrl) {
-        const admin = new pg.Client({ connectionString: databaseUrl });
-        await admin.connect();
-        await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
-      }
-    });
-
-    async function openChat(nick: string, viewport: { width: number; height: number }): Promise<Page> {
-      const context = await browser.newContext({ viewport });
-      const page = await context.newPage();
-      page.on('pageerror', (err) => pageErrors.push(`${nick}: ${err.message}`));
-      const logs: string[] = [];
-      page.on('console', (m) => logs.push(m.text()));
-      page.on('requestfailed', (r) => logs.push(`failed ${r.url()} ${r.failure()?.errorText}`));
-      page.on('response', (r) => {
-        if (r.status() >= 400) logs.push(`${r.status()} ${r.url()}`);
-      });
-      await page.goto(url);
-      await signUp(page, nick);
-      await connected(page).catch(async (err: Error) => {
-        // Say why: what the page and the server reported.
-        const status = await page.evaluate(() => document.getElementById('app')?.dataset.status);
-        throw new Error(
-          `${nick} did not connect (status ${status}): ${err.message}\npage: ${logs.slice(-30).join('\n')}\nserver: ${server.output}`,
-        );
-      });
-      return page;
+      await ada.waitForFunction((n) => document.querySelectorAll('#message-list .body').length === n, remaining, WAIT);
     }
+    await ada.locator('#history-edge', { hasText: 'Welcome to #archive' }).waitFor(WAIT);
+    const texts = await visibleTexts(ada);
+    expect(texts).toEqual(Array.from({ length: 120 }, (_, i) => `archived ${i}`));
+  });
 
-    it('two people exchange messages in #general, with delivery marks', async () => {
-      await send(ada, 'Hello from Ada');
-      await shown(bob, 'Hello from Ada');
-      await send(bob, 'Hi Ada, Bob here');
-      await shown(ada, 'Hi Ada, Bob here');
-      // Ada's own message is acknowledged by the server: delivered, nothing left pending.
-      await ada
-        .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'Hello from Ada' })
-        .waitFor(WAIT);
-      expect(await ada.locator('#pending-list .msg').count()).toBe(0);
-      // Presence: both are listed in the room.
-      await ada.locator('#people-list li', { hasText: 'Bob' }).waitFor(WAIT);
-      expect(await ada.locator('#room-sub').textContent()).toBe('2 people here');
-    });
+  it('survives a server crash: both reconnect, and a message sent meanwhile arrives exactly once', async () => {
+    await ada.click('#room-list li[data-room="general"] button');
+    await ada.locator('#room-name', { hasText: 'general' }).waitFor(WAIT);
 
-    it('shows who is typing', async () => {
-      await bob.fill('#input', 'typing something');
-      await bob.locator('#input').press('End');
-      await bob.locator('#input').pressSequentially('!');
-      await ada.locator('#typing', { hasText: 'Bob is typing…' }).waitFor(WAIT);
-      await bob.fill('#input', '');
-    });
+    await chat.server.kill();
+    await ada.locator('.app:not([data-status="connected"])').waitFor(WAIT);
+    await bob.locator('.app:not([data-status="connected"])').waitFor(WAIT);
+    await ada.locator('#banner', { hasText: 'Not connected' }).waitFor(WAIT);
 
-    it('creates a room, and the other person follows into it', async () => {
-      await ada.click('#new-room-toggle');
-      await ada.fill('#new-room-name', 'Project X');
-      await ada.press('#new-room-name', 'Enter');
-      await ada.locator('#room-name', { hasText: 'project-x' }).waitFor(WAIT);
-      // Bob sees the new room appear (from the drawer on his phone-sized screen) and opens it.
-      await bob.click('#menu-button');
-      await bob.locator('#room-list li[data-room="project-x"] button').click();
-      await bob.locator('#room-name', { hasText: 'project-x' }).waitFor(WAIT);
-      await send(ada, 'Welcome to project x');
-      await shown(bob, 'Welcome to project x');
-      await send(bob, 'Glad to be here');
-      await shown(ada, 'Glad to be here');
-      // Bob's own message moves from the pending list to the room once its ack is back.
-      await bob
-        .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'Glad to be here' })
-        .waitFor(WAIT);
-      expect(await visibleTexts(bob)).toEqual(['Welcome to project x', 'Glad to be here']);
-    });
+    // Written while the server is down: kept by the page, marked as waiting.
+    await send(ada, 'Sent while the server was down');
+    await ada
+      .locator('#pending-list .msg[data-status="queued"]', { hasText: 'Sent while the server was down' })
+      .waitFor(WAIT);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await ada.screenshot({ path: path.join(SCREENSHOTS, 'chat-offline.png') });
 
-    it('shows an HTML payload as text', async () => {
-      const payload = '<img src=x onerror="window.__pwned=1"><b>bold?</b><script>window.__pwned=2</script>';
-      await send(ada, payload);
-      await shown(bob, payload);
-      expect(await bob.locator('#message-list img, #message-list b, #message-list script').count()).toBe(0);
-      expect(await bob.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
-    });
+    await chat.server.start();
+    await connected(ada);
+    await connected(bob);
+    await shown(bob, 'Sent while the server was down');
+    await ada
+      .locator('#message-list .msg[data-status="delivered"]', { hasText: 'Sent while the server was down' })
+      .waitFor(WAIT);
 
-    it('rejects an over-long message with a clear error', async () => {
-      await ada.fill('#input', 'x'.repeat(2001));
-      expect(await ada.locator('#send').isDisabled()).toBe(true);
-      expect(await ada.locator('#counter').textContent()).toBe('1 over');
-      await ada.fill('#input', '');
-    });
+    // Live traffic flows again both ways; by the time it arrives, any duplicate would have too.
+    await send(bob, 'Back online');
+    await shown(ada, 'Back online');
+    await send(ada, 'Great');
+    await shown(bob, 'Great');
+    // Ada's own copy moves from the pending list into the history once the server acknowledges it.
+    await ada.locator('#message-list .msg[data-status="delivered"]', { hasText: 'Great' }).waitFor(WAIT);
+    const expected = ['Hello from Ada', 'Hi Ada, Bob here', 'Sent while the server was down', 'Back online', 'Great'];
+    expect(await visibleTexts(bob)).toEqual(expected);
+    expect(await visibleTexts(ada)).toEqual(expected);
+    expect(await ada.locator('#pending-list .msg').count()).toBe(0);
+  });
 
-    it('shows the history after a reload', async () => {
-      await bob.reload();
-      await connected(bob);
-      // The room he was in is remembered, and its history is loaded.
-      await bob.locator('#room-name', { hasText: 'project-x' }).waitFor(WAIT);
-      await shown(bob, 'Glad to be here');
-      expect(await visibleTexts(bob)).toEqual([
-        'Welcome to project x',
-        'Glad to be here',
-        '<img src=x onerror="window.__pwned=1"><b>bold?</b><script>window.__pwned=2</script>',
-      ]);
-      await bob.click('#menu-button');
-      await bob.locator('#room-list li[data-room="general"] button').click();
-      await shown(bob, 'Hello from Ada');
-      expect(await visibleTexts(bob)).toEqual(['Hello from Ada', 'Hi Ada, Bob here']);
-    });
+  it('signs up, out and in again; a second account can neither take nor imitate the name', async () => {
+    await ada.locator('#me-nick', { hasText: '@Ada' }).waitFor(WAIT);
+    expect(await ada.locator('.me-hint').textContent()).toBe('Signed in as');
 
-    it('loads older messages when scrolling up, until the start of the room', async () => {
-      await ada.click('#room-list li[data-room="archive"] button');
-      await shown(ada, 'archived 119');
-      expect(await ada.locator('#message-list .body').count()).toBe(50);
-      for (const remaining of [100, 120]) {
-        await ada.locator('#messages').evaluate((node) => {
-          node.scrollTop = 0;
-          node.dispatchEvent(new Event('scroll'));
-        });
-        await ada.waitForFunction(
-          (n) => document.querySelectorAll('#message-list .body').length === n,
-          remaining,
-          WAIT,
-        );
-      }
-      await ada.locator('#history-edge', { hasText: 'Welcome to #archive' }).waitFor(WAIT);
-      const texts = await visibleTexts(ada);
-      expect(texts).toEqual(Array.from({ length: 120 }, (_, i) => `archived ${i}`));
-    });
+    const context = await chat.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+    const eve = await context.newPage();
+    eve.on('pageerror', (err) => pageErrors.push(`eve: ${err.message}`));
+    await eve.goto(chat.url);
+    await eve.locator('#auth-dialog[open]').waitFor(WAIT);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await eve.screenshot({ path: path.join(SCREENSHOTS, 'sign-in-dark.png') });
+    // The taken name, in another case, and a Cyrillic look-alike: both refused with a reason.
+    for (const [name, reason] of [
+      ['ada', /taken/],
+      ['\u0430da', /letters a-z/],
+    ] as const) {
+      await fillAuth(eve, 'signup', name, 'a long password');
+      await eve.locator('#auth-error', { hasText: reason }).waitFor(WAIT);
+      expect(await eve.locator('#auth-dialog[open]').count()).toBe(1);
+    }
+    // A wrong password for the real Ada is refused.
+    await fillAuth(eve, 'signin', 'Ada', 'not her password');
+    await eve.locator('#auth-error', { hasText: /Wrong username or password/ }).waitFor(WAIT);
+    await context.close();
 
-    it('survives a server crash: both reconnect, and a message sent meanwhile arrives exactly once', async () => {
-      await ada.click('#room-list li[data-room="general"] button');
-      await ada.locator('#room-name', { hasText: 'general' }).waitFor(WAIT);
+    // Ada signs out: back to the sign-in screen, her socket gone from the room.
+    const bobSeesAdaLeave = bob.locator('#people-list li', { hasText: 'Ada' }).waitFor({ ...WAIT, state: 'detached' });
+    await ada.click('#sign-out');
+    await ada.locator('#auth-dialog[open]').waitFor(WAIT);
+    await bobSeesAdaLeave;
+    // And in again: her own earlier messages are still hers (by account, not by name).
+    await fillAuth(ada, 'signin', 'ada', PASSWORD);
+    await connected(ada);
+    // Focus is in the message box: the first words typed after signing in are not lost.
+    expect(await ada.evaluate(() => document.activeElement?.id)).toBe('input');
+    await ada.locator('#me-nick', { hasText: '@Ada' }).waitFor(WAIT);
+    await ada.locator('#message-list .msg.own .body', { hasText: 'Hello from Ada' }).waitFor(WAIT);
+    await bob.locator('#people-list li', { hasText: 'Ada' }).waitFor(WAIT);
+  });
 
-      await server.kill();
-      await ada.locator('.app:not([data-status="connected"])').waitFor(WAIT);
-      await bob.locator('.app:not([data-status="connected"])').waitFor(WAIT);
-      await ada.locator('#banner', { hasText: 'Not connected' }).waitFor(WAIT);
+  it('keeps a private room and a DM to their members, and leaves a room', async () => {
+    const desktop = { width: 1280, height: 800 };
+    const cara = await chat.openSignedUp('Cara', { viewport: desktop });
+    const eve = await chat.openSignedUp('Eve', { viewport: desktop });
+    for (const page of [ada, cara, eve]) await page.click('#room-list li[data-room="general"] button');
 
-      // Written while the server is down: kept by the page, marked as waiting.
-      await send(ada, 'Sent while the server was down');
-      await ada
-        .locator('#pending-list .msg[data-status="queued"]', { hasText: 'Sent while the server was down' })
-        .waitFor(WAIT);
-      fs.mkdirSync(SCREENSHOTS, { recursive: true });
-      await ada.screenshot({ path: path.join(SCREENSHOTS, 'chat-offline.png') });
+    // Ada creates a private room and invites Cara by username.
+    await ada.click('#new-room-toggle');
+    await ada.fill('#new-room-name', 'hideout');
+    await ada.check('#new-room-private');
+    await ada.press('#new-room-name', 'Enter');
+    await ada.locator('#room-name', { hasText: 'hideout' }).waitFor(WAIT);
+    await send(ada, 'Secret plan');
+    await ada
+      .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'Secret plan' })
+      .waitFor(WAIT);
+    ada.once('dialog', (dialog) => void dialog.accept('Cara'));
+    await ada.click('#invite-button');
+    await cara.locator('#room-list li[data-room="hideout"]').waitFor(WAIT);
+    await cara.click('#room-list li[data-room="hideout"] button');
+    await shown(cara, 'Secret plan');
 
-      await server.start();
-      await connected(ada);
-      await connected(bob);
-      await shown(bob, 'Sent while the server was down');
-      await ada
-        .locator('#message-list .msg[data-status="delivered"]', { hasText: 'Sent while the server was down' })
-        .waitFor(WAIT);
+    // Cara starts a DM with Ada from the people list; both sidebars list it by the other's name.
+    await cara.click('#room-list li[data-room="general"] button');
+    await cara.locator('#people-list li', { hasText: 'Ada' }).locator('.person-dm').click();
+    await cara.locator('#room-list li.active .name', { hasText: /^Ada$/ }).waitFor(WAIT);
+    await send(cara, 'Just between us');
+    await ada.locator('#room-list .name', { hasText: /^Cara$/ }).waitFor(WAIT);
+    const dm = await cara.locator('#room-list li.active').getAttribute('data-room');
+    expect(dm).toMatch(/^dm-\d+-\d+$/);
 
-      // Live traffic flows again both ways; by the time it arrives, any duplicate would have too.
-      await send(bob, 'Back online');
-      await shown(ada, 'Back online');
-      await send(ada, 'Great');
-      await shown(bob, 'Great');
-      // Ada's own copy moves from the pending list into the history once the server acknowledges it.
-      await ada.locator('#message-list .msg[data-status="delivered"]', { hasText: 'Great' }).waitFor(WAIT);
-      const expected = ['Hello from Ada', 'Hi Ada, Bob here', 'Sent while the server was down', 'Back online', 'Great'];
-      expect(await visibleTexts(bob)).toEqual(expected);
-      expect(await visibleTexts(ada)).toEqual(expected);
-      expect(await ada.locator('#pending-list .msg').count()).toBe(0);
-    });
-
-    it('signs up, out and in again; a second account can neither take nor imitate the name', async () => {
-      await ada.locator('#me-nick', { hasText: '@Ada' }).waitFor(WAIT);
-      expect(await ada.locator('.me-hint').textContent()).toBe('Signed in as');
-
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-      const eve = await context.newPage();
-      eve.on('pageerror', (err) => pageErrors.push(`eve: ${err.message}`));
-      await eve.goto(url);
-      await eve.locator('#auth-dialog[open]').waitFor(WAIT);
-      fs.mkdirSync(SCREENSHOTS, { recursive: true });
-      await eve.screenshot({ path: path.join(SCREENSHOTS, 'sign-in-dark.png') });
-      // The taken name, in another case, and a Cyrillic look-alike: both refused with a reason.
-      for (const [name, reason] of [
-        ['ada', /taken/],
-        ['\u0430da', /letters a-z/],
-      ] as const) {
-        await fillAuth(eve, 'signup', name, 'a long password');
-        await eve.locator('#auth-error', { hasText: reason }).waitFor(WAIT);
-        expect(await eve.locator('#auth-dialog[open]').count()).toBe(1);
-      }
-      // A wrong password for the real Ada is refused.
-      await fillAuth(eve, 'signin', 'Ada', 'not her password');
-      await eve.locator('#auth-error', { hasText: /Wrong username or password/ }).waitFor(WAIT);
-      await context.close();
-
-      // Ada signs out: back to the sign-in screen, her socket gone from the room.
-      const bobSeesAdaLeave = bob
-        .locator('#people-list li', { hasText: 'Ada' })
-        .waitFor({ ...WAIT, state: 'detached' });
-      await ada.click('#sign-out');
-      await ada.locator('#auth-dialog[open]').waitFor(WAIT);
-      await bobSeesAdaLeave;
-      // And in again: her own earlier messages are still hers (by account, not by name).
-      await fillAuth(ada, 'signin', 'ada', PASSWORD);
-      await connected(ada);
-      // Focus is in the message box: the first words typed after signing in are not lost.
-      expect(await ada.evaluate(() => document.activeElement?.id)).toBe('input');
-      await ada.locator('#me-nick', { hasText: '@Ada' }).waitFor(WAIT);
-      await ada.locator('#message-list .msg.own .body', { hasText: 'Hello from Ada' }).waitFor(WAIT);
-      await bob.locator('#people-list li', { hasText: 'Ada' }).waitFor(WAIT);
-    });
-
-    it('keeps a private room and a DM to their members, and leaves a room', async () => {
-      const desktop = { width: 1280, height: 800 };
-      const cara = await openChat('Cara', desktop);
-      const eve = await openChat('Eve', desktop);
-      for (const page of [ada, cara, eve]) await page.click('#room-list li[data-room="general"] button');
-
-      // Ada creates a private room and invites Cara by username.
-      await ada.click('#new-room-toggle');
-      await ada.fill('#new-room-name', 'hideout');
-      await ada.check('#new-room-private');
-      await ada.press('#new-room-name', 'Enter');
-      await ada.locator('#room-name', { hasText: 'hideout' }).waitFor(WAIT);
-      await send(ada, 'Secret plan');
-      await ada
-        .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'Secret plan' })
-        .waitFor(WAIT);
-      ada.once('dialog', (dialog) => void dialog.accept('Cara'));
-      await ada.click('#invite-button');
-      await cara.locator('#room-list li[data-room="hideout"]').waitFor(WAIT);
-      await cara.click('#room-list li[data-room="hideout"] button');
-      await shown(cara, 'Secret plan');
-
-      // Cara starts a DM with Ada from the people list; both sidebars list it by the other's name.
-      await cara.click('#room-list li[data-room="general"] button');
-      await cara.locator('#people-list li', { hasText: 'Ada' }).locator('.person-dm').click();
-      await cara.locator('#room-list li.active .name', { hasText: /^Ada$/ }).waitFor(WAIT);
-      await send(cara, 'Just between us');
-      await ada.locator('#room-list .name', { hasText: /^Cara$/ }).waitFor(WAIT);
-      const dm = await cara.locator('#room-list li.active').getAttribute('data-room');
-      expect(dm).toMatch(/^dm-\d+-\d+$/);
-
-      // Eve sees neither in her sidebar, and her own session's socket cannot read them either.
-      await eve.reload();
-      await connected(eve);
-      const eveRooms = await eve.locator('#room-list li').evaluateAll((items) => items.map((li) => li.dataset.room));
-      expect(eveRooms).not.toContain('hideout');
-      expect(eveRooms).not.toContain(dm);
-      const probes = await eve.evaluate(
-        async (rooms) => {
-          const socket = (
-            window as unknown as {
-              io: (opts: object) => { emitWithAck(...args: unknown[]): Promise<unknown>; disconnect(): void };
-            }
-          ).io({ forceNew: true });
-          const answers = [];
-          for (const room of rooms) {
-            answers.push(await socket.emitWithAck('history:after', { room, after: 0 }));
-            answers.push(await socket.emitWithAck('room:join', { room }));
+    // Eve sees neither in her sidebar, and her own session's socket cannot read them either.
+    await eve.reload();
+    await connected(eve);
+    const eveRooms = await eve.locator('#room-list li').evaluateAll((items) => items.map((li) => li.dataset.room));
+    expect(eveRooms).not.toContain('hideout');
+    expect(eveRooms).not.toContain(dm);
+    const probes = await eve.evaluate(
+      async (rooms) => {
+        const socket = (
+          window as unknown as {
+            io: (opts: object) => { emitWithAck(...args: unknown[]): Promise<unknown>; disconnect(): void };
           }
-          socket.disconnect();
-          return answers;
-        },
-        ['hideout', dm as string],
-      );
-      for (const answer of probes) expect(answer).toMatchObject({ ok: false, error: { code: 'UNKNOWN_ROOM' } });
+        ).io({ forceNew: true });
+        const answers = [];
+        for (const room of rooms) {
+          answers.push(await socket.emitWithAck('history:after', { room, after: 0 }));
+          answers.push(await socket.emitWithAck('room:join', { room }));
+        }
+        socket.disconnect();
+        return answers;
+      },
+      ['hideout', dm as string],
+    );
+    for (const answer of probes) expect(answer).toMatchObject({ ok: false, error: { code: 'UNKNOWN_ROOM' } });
 
-      // Cara leaves the private room: gone from her sidebar, and from the room's people for Ada.
-      await ada.click('#room-list li[data-room="hideout"] button');
-      await ada.locator('#people-list li', { hasText: 'Cara' }).waitFor(WAIT);
-      await cara.click('#room-list li[data-room="hideout"] button');
-      await cara.click('#leave-button');
-      await cara.locator('#room-list li[data-room="hideout"]').waitFor({ ...WAIT, state: 'detached' });
-      await cara.locator('#room-name', { hasText: 'general' }).waitFor(WAIT);
-      await ada.locator('#people-list li', { hasText: 'Cara' }).waitFor({ ...WAIT, state: 'detached' });
-      fs.mkdirSync(SCREENSHOTS, { recursive: true });
-      await ada.screenshot({ path: path.join(SCREENSHOTS, 'private-room-desktop.png') });
-      await ada.click('#room-list li[data-room="general"] button');
-      await cara.context().close();
-      await eve.context().close();
-    });
+    // Cara leaves the private room: gone from her sidebar, and from the room's people for Ada.
+    await ada.click('#room-list li[data-room="hideout"] button');
+    await ada.locator('#people-list li', { hasText: 'Cara' }).waitFor(WAIT);
+    await cara.click('#room-list li[data-room="hideout"] button');
+    await cara.click('#leave-button');
+    await cara.locator('#room-list li[data-room="hideout"]').waitFor({ ...WAIT, state: 'detached' });
+    await cara.locator('#room-name', { hasText: 'general' }).waitFor(WAIT);
+    await ada.locator('#people-list li', { hasText: 'Cara' }).waitFor({ ...WAIT, state: 'detached' });
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await ada.screenshot({ path: path.join(SCREENSHOTS, 'private-room-desktop.png') });
+    await ada.click('#room-list li[data-room="general"] button');
+    await cara.context().close();
+    await eve.context().close();
+  });
 
-    it('phone drawer: out of the tab order while closed, closed by Escape', async () => {
-      const inSidebar = () => bob.evaluate(() => Boolean(document.activeElement?.closest('#sidebar')));
-      await bob.focus('#input');
-      for (let i = 0; i < 12; i++) {
-        await bob.keyboard.press('Tab');
-        expect(await inSidebar()).toBe(false);
-      }
-      await bob.click('#menu-button');
-      await bob.locator('.app.drawer-open').waitFor(WAIT);
-      expect(await inSidebar()).toBe(true);
-      await bob.keyboard.press('Escape');
-      await bob.locator('.app.drawer-open').waitFor({ ...WAIT, state: 'detached' });
-      expect(await bob.locator('#sidebar').evaluate((node) => (node as HTMLElement).inert)).toBe(true);
-    });
+  it('phone drawer: out of the tab order while closed, closed by Escape', async () => {
+    const inSidebar = () => bob.evaluate(() => Boolean(document.activeElement?.closest('#sidebar')));
+    await bob.focus('#input');
+    for (let i = 0; i < 12; i++) {
+      await bob.keyboard.press('Tab');
+      expect(await inSidebar()).toBe(false);
+    }
+    await bob.click('#menu-button');
+    await bob.locator('.app.drawer-open').waitFor(WAIT);
+    expect(await inSidebar()).toBe(true);
+    await bob.keyboard.press('Escape');
+    await bob.locator('.app.drawer-open').waitFor({ ...WAIT, state: 'detached' });
+    expect(await bob.locator('#sidebar').evaluate((node) => (node as HTMLElement).inert)).toBe(true);
+  });
 
-    it('says how far over the limit a long paste or name is instead of cutting it', async () => {
-      const long = 'x'.repeat(4500);
-      await ada.fill('#input', long);
-      expect(await ada.inputValue('#input')).toHaveLength(4500);
-      expect(await ada.locator('#counter').textContent()).toBe('2500 over');
-      expect(await ada.locator('#send').isDisabled()).toBe(true);
-      await ada.fill('#input', '');
+  it('says how far over the limit a long paste or name is instead of cutting it', async () => {
+    const long = 'x'.repeat(4500);
+    await ada.fill('#input', long);
+    expect(await ada.inputValue('#input')).toHaveLength(4500);
+    expect(await ada.locator('#counter').textContent()).toBe('2500 over');
+    expect(await ada.locator('#send').isDisabled()).toBe(true);
+    await ada.fill('#input', '');
 
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      const page = await context.newPage();
-      await page.goto(url);
-      await fillAuth(page, 'signup', 'n'.repeat(30), PASSWORD);
-      await page.locator('#auth-error', { hasText: /2 to 24 characters/ }).waitFor(WAIT);
-      expect(await page.inputValue('#auth-username')).toHaveLength(30);
-      await context.close();
-    });
+    const context = await chat.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(chat.url);
+    await fillAuth(page, 'signup', 'n'.repeat(30), PASSWORD);
+    await page.locator('#auth-error', { hasText: /2 to 24 characters/ }).waitFor(WAIT);
+    expect(await page.inputValue('#auth-username')).toHaveLength(30);
+    await context.close();
+  });
 
-    it('counts every queued message in the offline banner as it is written', async () => {
-      await ada.click('#room-list li[data-room="general"] button');
-      await ada.context().setOffline(true);
-      await ada.locator('.app[data-status="offline"]').waitFor(WAIT);
-      // Read in the same turn as the Enter press: the count must not wait for the next reconnection attempt.
-      const sendAndReadBanner = (text: string) =>
-        ada.evaluate((value) => {
-          const input = document.getElementById('input') as HTMLTextAreaElement;
-          input.value = value;
-          input.dispatchEvent(new Event('input'));
-          input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
-          return document.getElementById('banner')?.textContent;
-        }, text);
-      expect(await sendAndReadBanner('queued one')).toContain('1 message is waiting');
-      expect(await sendAndReadBanner('queued two')).toContain('2 messages are waiting');
-      await ada.context().setOffline(false);
-      await connected(ada);
-      await shown(bob, 'queued two');
-      await ada
-        .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'queued two' })
-        .waitFor(WAIT);
-      expect(await ada.locator('#pending-list .msg').count()).toBe(0);
-    });
+  it('counts every queued message in the offline banner as it is written', async () => {
+    await ada.click('#room-list li[data-room="general"] button');
+    await ada.context().setOffline(true);
+    await ada.locator('.app[data-status="offline"]').waitFor(WAIT);
+    // Read in the same turn as the Enter press: the count must not wait for the next reconnection attempt.
+    const sendAndReadBanner = (text: string) =>
+      ada.evaluate((value) => {
+        const input = document.getElementById('input') as HTMLTextAreaElement;
+        input.value = value;
+        input.dispatchEvent(new Event('input'));
+        input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+        return document.getElementById('banner')?.textContent;
+      }, text);
+    expect(await sendAndReadBanner('queued one')).toContain('1 message is waiting');
+    expect(await sendAndReadBanner('queued two')).toContain('2 messages are waiting');
+    await ada.context().setOffline(false);
+    await connected(ada);
+    await shown(bob, 'queued two');
+    await ada.locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'queued two' }).waitFor(WAIT);
+    expect(await ada.locator('#pending-list .msg').count()).toBe(0);
+  });
 
-    it('two tabs share one offline queue: a message queued in a tab closed meanwhile is delivered once', async () => {
-      const tab1 = await ada.context().newPage();
-      tab1.on('pageerror', (err) => pageErrors.push(`ada tab 1: ${err.message}`));
-      await tab1.goto(url);
-      await connected(tab1);
-      await ada.context().setOffline(true);
-      await tab1.locator('.app[data-status="offline"]').waitFor(WAIT);
-      await ada.locator('.app[data-status="offline"]').waitFor(WAIT);
-      await send(tab1, 'queued in tab one');
-      await tab1.locator('#banner', { hasText: '1 message is waiting' }).waitFor(WAIT);
-      await send(ada, 'queued in tab two');
-      await ada.locator('#banner', { hasText: '2 messages are waiting' }).waitFor(WAIT);
-      await tab1.close();
-      await ada.context().setOffline(false);
-      await connected(ada);
-      await shown(bob, 'queued in tab one');
-      await shown(bob, 'queued in tab two');
-      await ada
-        .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'queued in tab one' })
-        .waitFor(WAIT);
-      const texts = await visibleTexts(bob);
-      expect(texts.filter((text) => text === 'queued in tab one')).toHaveLength(1);
-      expect(texts.filter((text) => text === 'queued in tab two')).toHaveLength(1);
-      expect(await ada.locator('#pending-list .msg').count()).toBe(0);
-    });
+  it('two tabs share one offline queue: a message queued in a tab closed meanwhile is delivered once', async () => {
+    const tab1 = await ada.context().newPage();
+    tab1.on('pageerror', (err) => pageErrors.push(`ada tab 1: ${err.message}`));
+    await tab1.goto(chat.url);
+    await connected(tab1);
+    await ada.context().setOffline(true);
+    await tab1.locator('.app[data-status="offline"]').waitFor(WAIT);
+    await ada.locator('.app[data-status="offline"]').waitFor(WAIT);
+    await send(tab1, 'queued in tab one');
+    await tab1.locator('#banner', { hasText: '1 message is waiting' }).waitFor(WAIT);
+    await send(ada, 'queued in tab two');
+    await ada.locator('#banner', { hasText: '2 messages are waiting' }).waitFor(WAIT);
+    await tab1.close();
+    await ada.context().setOffline(false);
+    await connected(ada);
+    await shown(bob, 'queued in tab one');
+    await shown(bob, 'queued in tab two');
+    await ada
+      .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'queued in tab one' })
+      .waitFor(WAIT);
+    const texts = await visibleTexts(bob);
+    expect(texts.filter((text) => text === 'queued in tab one')).toHaveLength(1);
+    expect(texts.filter((text) => text === 'queued in tab two')).toHaveLength(1);
+    expect(await ada.locator('#pending-list .msg').count()).toBe(0);
+  });
 
-    it('looks finished on a desktop and on a phone (screenshots)', async () => {
-      fs.mkdirSync(SCREENSHOTS, { recursive: true });
-      await ada.screenshot({ path: path.join(SCREENSHOTS, 'chat-desktop.png') });
-      await bob.screenshot({ path: path.join(SCREENSHOTS, 'chat-phone.png') });
-      expect(fs.statSync(path.join(SCREENSHOTS, 'chat-phone.png')).size).toBeGreaterThan(5000);
-      expect(pageErrors).toEqual([]);
-    });
+  it('looks finished on a desktop and on a phone (screenshots)', async () => {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await ada.screenshot({ path: path.join(SCREENSHOTS, 'chat-desktop.png') });
+    await bob.screenshot({ path: path.join(SCREENSHOTS, 'chat-phone.png') });
+    expect(fs.statSync(path.join(SCREENSHOTS, 'chat-phone.png')).size).toBeGreaterThan(5000);
+    expect(pageErrors).toEqual([]);
+  });
 
-    // Last: the burst fills the room, which the tests above look at exactly.
-    it('keeps messages refused by the rate limit in the outbox and sends them after the wait, once, in order', async () => {
-      // More than the send budget (10 per 5 s) at once: the rest are refused with a wait.
-      const texts = Array.from({ length: 14 }, (_, i) => `burst ${i}`);
-      for (const text of texts) await send(ada, text);
-      // One toast per refusal: there may be several.
-      await ada
-        .locator('.toast', { hasText: /sending too fast; wait \d+ seconds?/ })
-        .first()
-        .waitFor(WAIT);
-      await shown(bob, 'burst 13');
-      expect((await visibleTexts(bob)).filter((text) => text.startsWith('burst '))).toEqual(texts);
-      await ada.locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'burst 13' }).waitFor(WAIT);
-      expect(await ada.locator('#pending-list .msg').count()).toBe(0);
-    });
-  },
-);
+  // Last: the burst fills the room, which the tests above look at exactly.
+  it('keeps messages refused by the rate limit in the outbox and sends them after the wait, once, in order', async () => {
+    // More than the send budget (10 per 5 s) at once: the rest are refused with a wait.
+    const texts = Array.from({ length: 14 }, (_, i) => `burst ${i}`);
+    for (const text of texts) await send(ada, text);
+    // One toast per refusal: there may be several.
+    await ada
+      .locator('.toast', { hasText: /sending too fast; wait \d+ seconds?/ })
+      .first()
+      .waitFor(WAIT);
+    await shown(bob, 'burst 13');
+    expect((await visibleTexts(bob)).filter((text) => text.startsWith('burst '))).toEqual(texts);
+    await ada.locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'burst 13' }).waitFor(WAIT);
+    expect(await ada.locator('#pending-list .msg').count()).toBe(0);
+  });
+});
 
 /** A room with 120 old messages, written before the server starts (then closed, as the server owns the file). */
 async function seedArchive(store: ChatStore): Promise<void> {
@@ -476,42 +401,4 @@ async function seedArchive(store: ChatStore): Promise<void> {
     });
   }
   await store.close();
-}
-
-const PASSWORD = 'correct horse battery';
-
-async function fillAuth(page: Page, mode: 'signin' | 'signup', username: string, password: string): Promise<void> {
-  await page.locator('#auth-dialog[open]').waitFor(WAIT);
-  const wanted = mode === 'signup' ? 'Create account' : 'Sign in';
-  if ((await page.locator('#auth-submit').textContent()) !== wanted) await page.click('#auth-switch');
-  await page.fill('#auth-username', username);
-  await page.fill('#auth-password', password);
-  await page.click('#auth-submit');
-}
-
-async function signUp(page: Page, username: string): Promise<void> {
-  await fillAuth(page, 'signup', username, PASSWORD);
-}
-
-async function connected(page: Page): Promise<void> {
-  await page.locator('.app[data-status="connected"]').waitFor(WAIT);
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.fill('#input', text);
-  await page.press('#input', 'Enter');
-}
-
-/** Waits until a confirmed message with exactly this text is on the page. */
-async function shown(page: Page, text: string): Promise<void> {
-  await page.waitForFunction(
-    (expected) =>
-      Array.from(document.querySelectorAll('#message-list .body')).some((node) => node.textContent === expected),
-    text,
-    WAIT,
-  );
-}
-
-function visibleTexts(page: Page): Promise<string[]> {
-  return page.$$eval('#message-list .body', (nodes) => nodes.map((node) => node.textContent ?? ''));
 }

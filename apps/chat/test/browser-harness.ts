@@ -1,0 +1,197 @@
+/**
+ * What the chat's browser suites share: the headless Chromium, the chat server process on SQLite or
+ * PostgreSQL, and the page actions (sign up, send, wait for a message). A suite calls
+ * `useChatInBrowser()` inside its `describe` to get a fresh server and browser for that block.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { buildChatServer, ChatProcess, freePort, removeBundle } from './chat-process.js';
+import { findServices } from './cluster-harness.js';
+import { tempDir } from './helpers.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+export const WAIT = { timeout: 20_000 };
+export const PASSWORD = 'correct horse battery';
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/** Browser suites run where Chromium is installed, and always in CI (where its absence fails them). */
+export const runBrowserSuites = fs.existsSync(CHROMIUM) || Boolean(process.env.CI);
+if (!runBrowserSuites) {
+  console.warn(`Skipping the browser tests: ${CHROMIUM} is missing (install it with \`apt-get install -y chromium\`).`);
+}
+
+export interface Backend {
+  kind: 'SQLite' | 'PostgreSQL';
+  databaseUrl?: string;
+}
+
+/** SQLite always; PostgreSQL when it is reachable, and always in CI (where its absence fails the suite). */
+export async function browserBackends(): Promise<Backend[]> {
+  const services = await findServices();
+  const postgres = 'databaseUrl' in services ? services.databaseUrl : undefined;
+  return [
+    { kind: 'SQLite' },
+    ...(postgres || process.env.CI ? [{ kind: 'PostgreSQL' as const, databaseUrl: postgres }] : []),
+  ];
+}
+
+export interface ChatInBrowser {
+  /** The chat's page, e.g. http://127.0.0.1:PORT/ */
+  readonly url: string;
+  readonly server: ChatProcess;
+  readonly browser: Browser;
+  /** Page errors seen so far, prefixed by the page's name; a suite expects it to stay empty. */
+  readonly pageErrors: string[];
+  /** A new browser context (its own cookies) with the page open, signed up as `username`, connected. */
+  openSignedUp(username: string, options?: BrowserContextOptions): Promise<Page>;
+  /** A new browser context with the page open and nothing else done. */
+  openPage(name: string, options?: BrowserContextOptions): Promise<Page>;
+}
+
+export interface ChatInBrowserOptions {
+  /** Extra environment for the server process. */
+  env?: Record<string, string>;
+  /** Runs against the store before the server starts (the server then owns the SQLite file). */
+  seed?: (backend: { chatDb: string; databaseUrl?: string; schema: string }) => Promise<void>;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that start the chat server process and Chromium, and tear both
+ * down (with the PostgreSQL schema the run used). Call it inside a `describe`.
+ */
+export function useChatInBrowser(backend: Backend, options: ChatInBrowserOptions = {}): ChatInBrowser {
+  const tmp = tempDir('parley-browser-');
+  const schema = `e2e_${process.pid}_${Date.now().toString(36)}`;
+  const pageErrors: string[] = [];
+  let entry: string | undefined;
+  let server: ChatProcess | undefined;
+  let browser: Browser | undefined;
+  let url = '';
+
+  beforeAll(async () => {
+    if (backend.kind === 'PostgreSQL' && !backend.databaseUrl) throw new Error('PostgreSQL is unreachable');
+    entry = await buildChatServer();
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}/`;
+    const chatDb = path.join(tmp.dir, 'chat.db');
+    await options.seed?.({ chatDb, databaseUrl: backend.databaseUrl, schema });
+    server = new ChatProcess(entry, {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      CHAT_DB: chatDb,
+      DATABASE_URL: backend.databaseUrl ?? '',
+      DATABASE_SCHEMA: backend.databaseUrl ? schema : '',
+      REDIS_URL: '',
+      ...options.env,
+    });
+    await server.start();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.kill();
+    if (entry) removeBundle(entry);
+    tmp.remove();
+    if (backend.databaseUrl) {
+      const admin = new pg.Client({ connectionString: backend.databaseUrl });
+      await admin.connect();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
+    }
+  });
+
+  async function openPage(name: string, contextOptions: BrowserContextOptions = { viewport: DESKTOP }): Promise<Page> {
+    if (!browser) throw new Error('the browser is not started yet (call from a test or a later hook)');
+    const context = await browser.newContext(contextOptions);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`${name}: ${err.message}`));
+    await page.goto(url);
+    return page;
+  }
+
+  async function openSignedUp(username: string, contextOptions?: BrowserContextOptions): Promise<Page> {
+    const page = await openPage(username, contextOptions);
+    const logs: string[] = [];
+    page.on('console', (m) => logs.push(m.text()));
+    page.on('requestfailed', (r) => logs.push(`failed ${r.url()} ${r.failure()?.errorText}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) logs.push(`${r.status()} ${r.url()}`);
+    });
+    await signUp(page, username);
+    await connected(page).catch(async (err: Error) => {
+      // Say why: what the page and the server reported.
+      const status = await page.evaluate(() => document.getElementById('app')?.dataset.status);
+      throw new Error(
+        `${username} did not connect (status ${status}): ${err.message}\npage: ${logs.slice(-30).join('\n')}\nserver: ${server?.output}`,
+      );
+    });
+    return page;
+  }
+
+  return {
+    get url() {
+      return url;
+    },
+    get server() {
+      if (!server) throw new Error('the server is not started yet');
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error('the browser is not started yet');
+      return browser;
+    },
+    pageErrors,
+    openSignedUp,
+    openPage,
+  };
+}
+
+export async function fillAuth(
+  page: Page,
+  mode: 'signin' | 'signup',
+  username: string,
+  password: string,
+): Promise<void> {
+  await page.locator('#auth-dialog[open]').waitFor(WAIT);
+  const wanted = mode === 'signup' ? 'Create account' : 'Sign in';
+  if ((await page.locator('#auth-submit').textContent()) !== wanted) await page.click('#auth-switch');
+  await page.fill('#auth-username', username);
+  await page.fill('#auth-password', password);
+  await page.click('#auth-submit');
+}
+
+export async function signUp(page: Page, username: string): Promise<void> {
+  await fillAuth(page, 'signup', username, PASSWORD);
+}
+
+export async function connected(page: Page): Promise<void> {
+  await page.locator('.app[data-status="connected"]').waitFor(WAIT);
+}
+
+export async function send(page: Page, text: string): Promise<void> {
+  await page.fill('#input', text);
+  await page.press('#input', 'Enter');
+}
+
+/** Waits until a confirmed message with exactly this text is on the page. */
+export async function shown(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(
+    (expected) =>
+      Array.from(document.querySelectorAll('#message-list .body')).some((node) => node.textContent === expected),
+    text,
+    WAIT,
+  );
+}
+
+export function visibleTexts(page: Page): Promise<string[]> {
+  return page.$$eval('#message-list .body', (nodes) => nodes.map((node) => node.textContent ?? ''));
+}
