@@ -63,6 +63,7 @@ describe.skipIf(missing !== undefined)('cluster fan-out workloads at smoke scale
       expect(run.metrics.p99Ms, where).toBeGreaterThan(0);
       expect(run.metrics.broadcastsSent, where).toBeGreaterThan(0);
       expect(run.metrics.clientsMissingBroadcasts, where).toBe(0);
+      expect(run.metrics.extraDeliveries, where).toBe(0);
       expect(run.metrics.droppedClients, where).toBe(0);
       expect(run.serverCpu, `${where}: the three nodes' CPU`).toBeGreaterThan(0);
     }
