@@ -1,5 +1,5 @@
 /**
- * Suite configuration: the full scale of issue 8, a tiny smoke scale, and overrides from the
+ * Suite configuration: the full scale of issues 8 and 15, a tiny smoke scale, and overrides from the
  * command line or the environment.
  *
  *   --quick | BENCH_QUICK=1            tiny scale (smoke run, well under a minute)
@@ -14,7 +14,7 @@
  *   --out DIR                          where latest.json / latest.md go (default bench/results)
  */
 import { parseArgs } from 'node:util';
-import { SERVER_KINDS, type ServerKind, type WorkloadKind, type WorkloadSpec } from './types.js';
+import { type ClusterSetup, SERVER_KINDS, type ServerKind, type WorkloadKind, type WorkloadSpec } from './types.js';
 
 export type Scale = 'full' | 'quick';
 
@@ -43,9 +43,18 @@ interface WorkloadShape {
   full: number;
   quick: number;
   describe(clients: number): string;
+  cluster?: ClusterSetup;
+  servers?: readonly ServerKind[];
+  socketIoReference?: string;
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
+
+/** Issue 15: three server processes on one core, joined through Redis. */
+const CLUSTER_NODES = 3;
+const CLUSTER_CLIENTS = { full: 1_500, quick: 30 };
+const clusterLabel = (n: number, config: string) =>
+  `fan-out, ${CLUSTER_NODES} nodes + Redis, ${count(n)} clients, ${config}`;
 
 /** The workloads of issue 8, in report order, with their full and smoke scales. */
 const WORKLOADS: readonly WorkloadShape[] = [
@@ -67,9 +76,43 @@ const WORKLOADS: readonly WorkloadShape[] = [
     quick: 10,
     describe: (n) => `polling echo, ${count(n)} clients`,
   },
+  {
+    id: 'fanout-cluster',
+    kind: 'fanout-cluster',
+    ...CLUSTER_CLIENTS,
+    describe: (n) => clusterLabel(n, 'no recovery'),
+    cluster: { nodes: CLUSTER_NODES, recovery: 'off' },
+    // The ws floor has no adapter to run over Redis.
+    servers: ['socket.io', 'parley'],
+  },
+  // Parley only: @socket.io/redis-adapter has no connection state recovery, so these are set
+  // against socket.io's figures without recovery (the row above).
+  {
+    id: 'fanout-cluster-recovery',
+    kind: 'fanout-cluster',
+    ...CLUSTER_CLIENTS,
+    describe: (n) => clusterLabel(n, 'Parley with connectionStateRecovery'),
+    cluster: { nodes: CLUSTER_NODES, recovery: 'state' },
+    servers: ['parley'],
+    socketIoReference: 'fanout-cluster',
+  },
+  {
+    id: 'fanout-cluster-crash',
+    kind: 'fanout-cluster',
+    ...CLUSTER_CLIENTS,
+    describe: (n) => clusterLabel(n, 'Parley with crashRecovery'),
+    cluster: { nodes: CLUSTER_NODES, recovery: 'crash' },
+    servers: ['parley'],
+    socketIoReference: 'fanout-cluster',
+  },
 ];
 
 export const WORKLOAD_IDS: readonly string[] = WORKLOADS.map((workload) => workload.id);
+
+/** The workloads that need Redis (several server processes through a Redis adapter). */
+export const CLUSTER_WORKLOAD_IDS: readonly string[] = WORKLOADS.filter((workload) => workload.cluster).map(
+  (workload) => workload.id,
+);
 
 /** `chat message` events the fan-out sender keeps in flight (issue 8: 16). */
 const FANOUT_IN_FLIGHT = 16;
@@ -115,6 +158,9 @@ export function buildConfig(overrides: ConfigOverrides = {}): SuiteConfig {
       inFlight: FANOUT_IN_FLIGHT,
       warmupMs,
       durationMs,
+      ...(shape.cluster && { cluster: shape.cluster }),
+      ...(shape.servers && { servers: shape.servers }),
+      ...(shape.socketIoReference && { socketIoReference: shape.socketIoReference }),
     };
   });
   return {

@@ -84,11 +84,14 @@ export class ServerProcess {
     this.pid = ready.pid;
   }
 
-  /** Starts a server; rejects with ServerUnavailableError when its package cannot be imported. */
-  static async start(kind: ServerKind, placement: Placement): Promise<ServerProcess> {
+  /**
+   * Starts a server; rejects with ServerUnavailableError when its package cannot be imported.
+   * `args` follow the kind on its command line (a cluster node's setup).
+   */
+  static async start(kind: ServerKind, placement: Placement, args: string[] = []): Promise<ServerProcess> {
     const child = spawnNode(
       SERVER_ENTRY,
-      [kind],
+      [kind, ...args],
       ['--expose-gc', ...SERVER_NODE_ARGS],
       placement.serverCore,
       placement,

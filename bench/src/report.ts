@@ -6,6 +6,8 @@ import { type RunRecord, SERVER_LABELS, type ServerKind, type WorkloadSpec } fro
 /** Report columns, always in this order; a server that did not run shows why. */
 const COLUMNS: readonly ServerKind[] = ['parley', 'socket.io', 'ws'];
 const LOAD_BOUND_MARK = '†';
+/** Marks socket.io figures borrowed from another workload (a configuration socket.io cannot run). */
+const REFERENCE_MARK = '‡';
 
 export interface Spread {
   median: number;
@@ -30,6 +32,8 @@ export interface MetricSummary {
   loadBound: Partial<Record<ServerKind, boolean>>;
   /** Parley median ÷ socket.io median, when both ran. */
   ratio: number | undefined;
+  /** The workload socket.io's figures come from, when it did not run this one. */
+  socketIoFrom: string | undefined;
   targetMet: boolean | undefined;
 }
 
@@ -37,14 +41,27 @@ function runsOf(result: SuiteResult, spec: WorkloadSpec, server: ServerKind): Ru
   return result.runs.filter((run) => run.workload === spec.id && run.server === server && !run.error);
 }
 
+/** Whether `server` runs `spec` at all (some workloads are Parley-only, or have no ws floor). */
+export function runsWorkload(spec: WorkloadSpec, server: ServerKind): boolean {
+  return !spec.servers || spec.servers.includes(server);
+}
+
 export function summarize(result: SuiteResult): MetricSummary[] {
   const summaries: MetricSummary[] = [];
   for (const spec of result.workloads) {
+    const reference = result.workloads.find((workload) => workload.id === spec.socketIoReference);
     for (const metric of METRICS[spec.kind]) {
       const byServer: MetricSummary['byServer'] = {};
       const loadBound: MetricSummary['loadBound'] = {};
+      let socketIoFrom: string | undefined;
       for (const server of result.servers) {
-        const runs = runsOf(result, spec, server);
+        let source = spec;
+        if (!runsWorkload(spec, server)) {
+          if (server !== 'socket.io' || !reference) continue;
+          source = reference;
+          socketIoFrom = reference.id;
+        }
+        const runs = runsOf(result, source, server);
         const spread = spreadOf(runs.map((run) => run.metrics[metric.key]));
         if (spread) byServer[server] = spread;
         loadBound[server] = runs.some((run) => run.loadBound);
@@ -55,7 +72,16 @@ export function summarize(result: SuiteResult): MetricSummary[] {
       const target = metric.target;
       const targetMet =
         ratio === undefined || !target ? undefined : target.op === '>=' ? ratio >= target.ratio : ratio <= target.ratio;
-      summaries.push({ workload: spec.id, label: spec.label, metric, byServer, loadBound, ratio, targetMet });
+      summaries.push({
+        workload: spec.id,
+        label: spec.label,
+        metric,
+        byServer,
+        loadBound,
+        ratio,
+        socketIoFrom,
+        targetMet,
+      });
     }
   }
   return summaries;
@@ -63,9 +89,12 @@ export function summarize(result: SuiteResult): MetricSummary[] {
 
 function figureCell(summary: MetricSummary, server: ServerKind, result: SuiteResult): string {
   if (!result.servers.includes(server)) return 'skipped';
+  const spec = result.workloads.find((workload) => workload.id === summary.workload);
+  const borrowed = server === 'socket.io' && summary.socketIoFrom !== undefined;
+  if (spec && !runsWorkload(spec, server) && !borrowed) return '—';
   const spread = summary.byServer[server];
   if (!spread) return 'error';
-  const mark = summary.loadBound[server] ? ` ${LOAD_BOUND_MARK}` : '';
+  const mark = `${summary.loadBound[server] ? ` ${LOAD_BOUND_MARK}` : ''}${borrowed ? ` ${REFERENCE_MARK}` : ''}`;
   const range = spread.samples > 1 ? ` (${formatFigure(spread.min)}–${formatFigure(spread.max)})` : '';
   return `${formatFigure(spread.median)}${range}${mark}`;
 }
@@ -86,21 +115,44 @@ function cpuTable(result: SuiteResult): string[] {
     const spread = spreadOf(values.filter((value): value is number => value !== null));
     return spread ? `${Math.round(spread.median * 100)}%` : '?';
   };
+  const withRedis = result.workloads.some((spec) => spec.cluster);
   const lines = [
-    `| workload | ${COLUMNS.map((server) => SERVER_LABELS[server]).join(' | ')} | other processes |`,
-    `|---|${COLUMNS.map(() => '---:').join('|')}|---:|`,
+    `| workload | ${COLUMNS.map((server) => SERVER_LABELS[server]).join(' | ')} |${withRedis ? ' Redis |' : ''} other processes |`,
+    `|---|${COLUMNS.map(() => '---:').join('|')}|${withRedis ? '---:|' : ''}---:|`,
   ];
   for (const spec of result.workloads) {
     const cells = COLUMNS.map((server) => {
       if (!result.servers.includes(server)) return 'skipped';
+      if (!runsWorkload(spec, server)) return '—';
       const runs = runsOf(result, spec, server);
       if (runs.length === 0) return 'error';
       return `${percent(runs.map((run) => run.serverCpu))} / ${percent(runs.map((run) => run.loadCpu))}`;
     });
-    const others = result.runs.filter((run) => run.workload === spec.id && !run.error).map((run) => run.otherCpu);
-    lines.push(`| ${spec.label} | ${cells.join(' | ')} | ${percent(others)} |`);
+    const runs = result.runs.filter((run) => run.workload === spec.id && !run.error);
+    const redis = withRedis ? ` ${spec.cluster ? percent(runs.map((run) => run.redisCpu ?? null)) : '—'} |` : '';
+    lines.push(`| ${spec.label} | ${cells.join(' | ')} |${redis} ${percent(runs.map((run) => run.otherCpu))} |`);
   }
   return lines;
+}
+
+function clusterNotes(result: SuiteResult): string[] {
+  const cluster = result.workloads.find((spec) => spec.cluster);
+  if (!cluster?.cluster) return [];
+  const notes = [
+    '',
+    `Cluster rows (issue 15): ${cluster.cluster.nodes} server processes, all on the server's core, joined through ` +
+      'Redis pub/sub (socket.io: `@socket.io/redis-adapter` with `redis` clients; Parley: `@parley/redis-adapter`); ' +
+      'clients spread evenly over the nodes, the sender on one of them, and a broadcast counts as done once it ' +
+      'reached every node. Server CPU is the nodes together; Redis (unpinned) has its own CPU column.',
+  ];
+  if (result.workloads.some((spec) => spec.socketIoReference)) {
+    notes.push(
+      '',
+      `${REFERENCE_MARK} socket.io without recovery (its Redis adapter has none), from the row without recovery: ` +
+        "the ratio sets Parley's recovery configuration against it.",
+    );
+  }
+  return notes;
 }
 
 function seconds(milliseconds: number): string {
@@ -139,6 +191,7 @@ export function renderMarkdown(result: SuiteResult): string {
       'processes), so the load could not go faster and the figure understates that server. The per server ' +
       'CPU-second rows divide each throughput by the CPU the server actually got, which stays comparable when ' +
       'other processes share the machine.',
+    ...clusterNotes(result),
     '',
     'CPU use during the measured window (median, % of one core): server / load generator; the last column is what ' +
       'other processes on the machine used meanwhile (anything well above zero means the figures were disturbed).',

@@ -10,6 +10,8 @@ import { describeMachine } from './machine.js';
 import { formatFigure, METRICS } from './metrics.js';
 import { decidePlacement, type Placement } from './placement.js';
 import { LoadGenerator, ServerProcess, ServerUnavailableError } from './processes.js';
+import { deleteKeys, probeRedis } from './redis-service.js';
+import { clusterCommandLine } from './servers/cluster.js';
 import {
   type LoadOptions,
   type MachineInfo,
@@ -90,6 +92,9 @@ class SuiteRunner {
   #addresses: string[];
   #log: (line: string) => void;
   #loadGenerator: LoadGenerator | undefined;
+  /** The Redis pid once probed (null: probed, not local); probed before the first cluster run. */
+  #redisPid: number | null | undefined;
+  #clusterRuns = 0;
 
   constructor(config: SuiteConfig, placement: Placement, addresses: string[], log: (line: string) => void) {
     this.#config = config;
@@ -128,25 +133,41 @@ class SuiteRunner {
       metrics: {},
       loadCpu: null,
       serverCpu: null,
+      redisCpu: null,
       otherCpu: null,
       loadCoreBusy: null,
       loadBound: false,
     };
-    let server: ServerProcess | undefined;
+    let servers: ServerProcess[] = [];
+    let clusterKey: string | undefined;
     try {
-      server = await this.#startServer(kind);
+      let redisPid: number | undefined;
+      if (spec.cluster) {
+        redisPid = (await this.#probeRedis()) ?? undefined;
+        clusterKey = `parley-bench-${process.pid}-${++this.#clusterRuns}`;
+        servers = await this.#startCluster(kind, spec, clusterKey);
+      } else {
+        servers = [await this.#startServer(kind)];
+      }
+      const [server] = servers;
       const options = loadOptions(this.#config, spec, this.#addresses);
       const timeoutMs = options.connectTimeoutMs + spec.warmupMs + spec.durationMs + 60_000;
       const loadGenerator = await this.#loadGen();
-      const target = { host: '127.0.0.1', port: server.port, serverPid: server.pid };
+      const target = {
+        host: '127.0.0.1',
+        ports: servers.map((node) => node.port),
+        serverPids: servers.map((node) => node.pid),
+        ...(redisPid !== undefined && { redisPid }),
+      };
       // Read right before the clients come, so start-up garbage and lazily returned pages are settled.
       const baseline = spec.kind === 'idle-memory' ? await server.memory() : undefined;
       const result = await loadGenerator.run({ spec, target, options }, timeoutMs);
       record.metrics = { ...result.metrics };
       record.loadCpu = result.loadCpu;
       record.serverCpu = result.serverCpu;
+      record.redisCpu = result.redisCpu;
       if (result.machineCpu !== null && result.serverCpu !== null) {
-        record.otherCpu = Math.max(0, result.machineCpu - result.serverCpu - result.loadCpu);
+        record.otherCpu = Math.max(0, result.machineCpu - result.serverCpu - result.loadCpu - (result.redisCpu ?? 0));
       }
       const loadCore = this.#placement.loadCore;
       record.loadCoreBusy = loadCore === undefined ? null : (result.coreBusy?.[loadCore] ?? null);
@@ -159,10 +180,42 @@ class SuiteRunner {
       record.error = describeError(error);
     } finally {
       // The server goes first, so the closing side (and its TIME_WAIT) is the server's.
-      await server?.stop();
+      await Promise.all(servers.map((node) => node.stop()));
       await this.#resetLoadGen();
+      if (clusterKey !== undefined) await this.#removeKeys(clusterKey);
     }
     return record;
+  }
+
+  /** Fails the run with a clear message when Redis is absent (probed once, then remembered). */
+  async #probeRedis(): Promise<number | null> {
+    if (this.#redisPid === undefined) this.#redisPid = (await probeRedis()) ?? null;
+    return this.#redisPid;
+  }
+
+  /** The cluster's nodes, started together (each waits for all to join), all on the server core. */
+  async #startCluster(kind: ServerKind, spec: WorkloadSpec, key: string): Promise<ServerProcess[]> {
+    const setup = spec.cluster;
+    if (!setup) throw new Error(`${spec.id} is not a cluster workload`);
+    const args = clusterCommandLine({ ...setup, key });
+    const started = await Promise.allSettled(
+      Array.from({ length: setup.nodes }, () => ServerProcess.start(kind, this.#placement, args)),
+    );
+    const nodes = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    const failed = started.find((outcome) => outcome.status === 'rejected');
+    if (failed) {
+      await Promise.all(nodes.map((node) => node.stop()));
+      throw failed.reason;
+    }
+    return nodes;
+  }
+
+  async #removeKeys(key: string): Promise<void> {
+    try {
+      await deleteKeys(key);
+    } catch (error) {
+      this.#log(`could not remove the run's Redis keys ${key}*: ${describeError(error)}`);
+    }
   }
 
   /**
@@ -234,11 +287,12 @@ export async function runSuite(config: SuiteConfig, log: (line: string) => void 
   const { servers, skipped } = await probeServers(config, placement, log);
   const runner = new SuiteRunner(config, placement, addresses, log);
   const runs: RunRecord[] = [];
-  const total = config.workloads.length * config.repetitions * servers.length;
+  const serversOf = (spec: WorkloadSpec) => servers.filter((kind) => !spec.servers || spec.servers.includes(kind));
+  const total = config.workloads.reduce((sum, spec) => sum + serversOf(spec).length, 0) * config.repetitions;
   try {
     for (const spec of config.workloads) {
       for (let repetition = 1; repetition <= config.repetitions; repetition++) {
-        for (const kind of servers) {
+        for (const kind of serversOf(spec)) {
           const record = await runner.run(kind, spec, repetition);
           runs.push(record);
           log(

@@ -11,7 +11,23 @@ export const SERVER_LABELS: Readonly<Record<ServerKind, string>> = {
   ws: 'ws (floor)',
 };
 
-export type WorkloadKind = 'fanout' | 'echo' | 'handshakes' | 'idle-memory' | 'polling-echo';
+export type WorkloadKind = 'fanout' | 'fanout-cluster' | 'echo' | 'handshakes' | 'idle-memory' | 'polling-echo';
+
+/**
+ * Connection state recovery of a cluster run: `off`, `state` (the server's
+ * `connectionStateRecovery`: every broadcast logged to a Redis Stream), or `crash` (`state` plus the
+ * Redis adapter's `crashRecovery`: connected sessions kept in Redis too).
+ */
+export type RecoveryMode = 'off' | 'state' | 'crash';
+
+export const RECOVERY_MODES: readonly RecoveryMode[] = ['off', 'state', 'crash'];
+
+/** A workload served by several server processes joined through a Redis adapter. */
+export interface ClusterSetup {
+  /** Server processes (nodes); clients are spread evenly over them. */
+  nodes: number;
+  recovery: RecoveryMode;
+}
 
 /** One workload at one scale; everything the load generator needs to drive it. */
 export interface WorkloadSpec {
@@ -26,14 +42,26 @@ export interface WorkloadSpec {
   inFlight: number;
   warmupMs: number;
   durationMs: number;
+  /** Several server processes over Redis instead of one (undefined: a single process, no adapter). */
+  cluster?: ClusterSetup;
+  /** The servers this workload runs on (undefined: every server of the suite). */
+  servers?: readonly ServerKind[];
+  /**
+   * For a workload socket.io does not run (a Parley-only configuration): the workload whose
+   * socket.io figures the ratio is taken against.
+   */
+  socketIoReference?: string;
 }
 
 /** Where the load generator finds the server under test. */
 export interface LoadTarget {
   host: string;
-  port: number;
-  /** Read from /proc to report the server's CPU use over the measured window. */
-  serverPid: number | undefined;
+  /** One port per server process; connection i goes to ports[i % ports.length]. */
+  ports: number[];
+  /** Read from /proc to report the servers' CPU use over the measured window (summed). */
+  serverPids: number[];
+  /** The Redis server's pid, when a cluster run uses it: its CPU is reported apart. */
+  redisPid?: number;
 }
 
 export interface LoadOptions {
@@ -66,6 +94,8 @@ export interface LoadResult {
   loadCpu: number;
   /** Server CPU over the measured window, as a fraction of one core (null when unreadable). */
   serverCpu: number | null;
+  /** Redis CPU over the window for a cluster run (null when none or unreadable). */
+  redisCpu: number | null;
   /** Cores the whole machine kept busy over the window (null when unreadable). */
   machineCpu: number | null;
   /** How busy each core was over the window, by anyone, as a fraction (null when unreadable). */
@@ -94,6 +124,8 @@ export interface RunRecord {
   metrics: Metrics;
   loadCpu: number | null;
   serverCpu: number | null;
+  /** Redis CPU (fraction of one core) during a cluster run; null otherwise. */
+  redisCpu?: number | null;
   /** CPU used by everything else on the machine during the window, in cores (other work skews figures). */
   otherCpu: number | null;
   /** How busy the load generator's core was, by anyone (null when unpinned or unreadable). */

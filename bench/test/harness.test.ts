@@ -1,12 +1,12 @@
 /**
- * Runs the whole harness at smoke scale (a few clients, sub-second phases) against socket.io
+ * Runs the whole harness (but the cluster workloads) at smoke scale (a few clients, sub-second phases) against socket.io
  * and the ws floor, and Parley when its package can be imported. It checks that every
  * workload produces figures, never how large they are: this is not a timed test.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildConfig } from '../src/config.js';
+import { buildConfig, CLUSTER_WORKLOAD_IDS, WORKLOAD_IDS } from '../src/config.js';
 import { METRICS } from '../src/metrics.js';
 import { BENCH_ROOT } from '../src/paths.js';
 import { renderMarkdown } from '../src/report.js';
@@ -18,7 +18,9 @@ describe('benchmark harness at smoke scale', () => {
   beforeAll(async () => {
     // The servers and the load generator run as compiled child processes.
     execFileSync(process.execPath, [join(BENCH_ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
-    result = await runSuite(buildConfig({ scale: 'quick', warmupMs: 200, durationMs: 500 }));
+    // The cluster workloads need Redis: cluster.test.ts runs them.
+    const workloads = WORKLOAD_IDS.filter((id) => !CLUSTER_WORKLOAD_IDS.includes(id));
+    result = await runSuite(buildConfig({ scale: 'quick', warmupMs: 200, durationMs: 500, workloads }));
   }, 180_000);
 
   it('runs socket.io and the ws floor, and runs Parley unless it cannot be imported yet', () => {

@@ -22,10 +22,19 @@ describe('formatFigure', () => {
 });
 
 describe('configuration', () => {
-  it('uses the issue-8 scale by default and a tiny one with --quick or BENCH_QUICK', () => {
+  it('uses the issue-8 and issue-15 scales by default and a tiny one with --quick or BENCH_QUICK', () => {
     const full = buildConfig();
     expect(full.repetitions).toBe(3);
-    expect(full.workloads.map((spec) => spec.clients)).toEqual([1_000, 5_000, 200, 50, 10_000, 200]);
+    expect(full.workloads.map((spec) => spec.clients)).toEqual([
+      1_000, 5_000, 200, 50, 10_000, 200, 1_500, 1_500, 1_500,
+    ]);
+    const cluster = full.workloads.filter((spec) => spec.cluster);
+    expect(cluster.map((spec) => [spec.id, spec.cluster?.nodes, spec.cluster?.recovery])).toEqual([
+      ['fanout-cluster', 3, 'off'],
+      ['fanout-cluster-recovery', 3, 'state'],
+      ['fanout-cluster-crash', 3, 'crash'],
+    ]);
+    expect(cluster.slice(1).every((spec) => spec.socketIoReference === 'fanout-cluster')).toBe(true);
     expect(full.workloads.every((spec) => spec.inFlight === 16)).toBe(true);
     expect(configFromCommandLine(['--quick'], {}).scale).toBe('quick');
     expect(configFromCommandLine([], { BENCH_QUICK: '1' }).scale).toBe('quick');

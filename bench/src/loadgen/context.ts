@@ -18,6 +18,11 @@ export type WorkloadRunner = (context: RunContext) => Promise<LoadResult>;
 /** Per-connection handshake bound; the whole batch has its own (options.connectTimeoutMs). */
 export const HANDSHAKE_TIMEOUT_MS = 20_000;
 
+/** The server process connection `index` goes to: clients are spread evenly, round robin. */
+export function portOf(target: LoadTarget, index: number): number {
+  return target.ports[index % target.ports.length];
+}
+
 export function sourceAddress(options: LoadOptions, index: number): string | undefined {
   const addresses = options.sourceAddresses;
   return addresses.length === 0 ? undefined : addresses[index % addresses.length];
@@ -31,10 +36,10 @@ export function connectClients(
   firstIndex = 0,
 ): Promise<WebSocket[]> {
   const { target, options, held } = context;
-  const url = webSocketUrl(target.host, target.port);
+  const urls = target.ports.map((port) => webSocketUrl(target.host, port));
   return connectMany(count, options.connectConcurrency, options.connectTimeoutMs, (index) =>
     connectSocketIo({
-      url,
+      url: urls[(firstIndex + index) % urls.length],
       localAddress: sourceAddress(options, firstIndex + index),
       timeoutMs: HANDSHAKE_TIMEOUT_MS,
       held,
@@ -51,15 +56,15 @@ export function connectRawClients(
   firstIndex = 0,
 ): Promise<RawSocketIoClient[]> {
   const { target, options, held } = context;
-  const request = upgradeRequest(target.host, target.port);
+  const requests = target.ports.map((port) => upgradeRequest(target.host, port));
   const onClose = (client: RawSocketIoClient) => held.onUnexpectedClose(client);
   return connectMany(count, options.connectConcurrency, options.connectTimeoutMs, async (index) => {
     const client = await RawSocketIoClient.connect({
       host: target.host,
-      port: target.port,
+      port: portOf(target, firstIndex + index),
       localAddress: sourceAddress(options, firstIndex + index),
       timeoutMs: HANDSHAKE_TIMEOUT_MS,
-      request,
+      request: requests[(firstIndex + index) % requests.length],
       onFrame: onFrameFor(firstIndex + index),
       onClose,
     });

@@ -71,7 +71,7 @@ export async function runEcho(context: RunContext): Promise<LoadResult> {
 export async function measureEcho(context: RunContext, tally: EchoTally): Promise<LoadResult> {
   const { spec } = context;
   await delay(spec.warmupMs);
-  const window = new MeasureWindow(context.target.serverPid);
+  const window = new MeasureWindow(context.target);
   tally.acks = 0;
   tally.latency.reset();
   window.start();

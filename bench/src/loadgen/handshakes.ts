@@ -16,7 +16,7 @@ const RETRY_PAUSE_MS = 10;
 
 export async function runHandshakes(context: RunContext): Promise<LoadResult> {
   const { spec, target, options } = context;
-  const request = upgradeRequest(target.host, target.port);
+  const request = upgradeRequest(target.host, target.ports[0]);
   const latency = new LatencyRecorder();
   let running = true;
   let active = 0;
@@ -30,7 +30,7 @@ export async function runHandshakes(context: RunContext): Promise<LoadResult> {
     const startedAt = performance.now();
     RawSocketIoClient.connect({
       host: target.host,
-      port: target.port,
+      port: target.ports[0],
       localAddress: sourceAddress(options, attempts++),
       timeoutMs: HANDSHAKE_TIMEOUT_MS,
       request,
@@ -53,7 +53,7 @@ export async function runHandshakes(context: RunContext): Promise<LoadResult> {
 
   for (let i = 0; i < spec.clients; i++) startOne();
   await delay(spec.warmupMs);
-  const window = new MeasureWindow(target.serverPid);
+  const window = new MeasureWindow(target);
   completed = 0;
   failed = 0;
   latency.reset();

@@ -8,7 +8,7 @@ import { MeasureWindow } from './measure.js';
 import { answerPings } from './websocket-client.js';
 
 export async function runIdle(context: RunContext): Promise<LoadResult> {
-  const window = new MeasureWindow(context.target.serverPid);
+  const window = new MeasureWindow(context.target);
   window.start();
   await connectClients(context, context.spec.clients, () => (ws) => ws.on('message', answerPings));
   const measured = window.stop();

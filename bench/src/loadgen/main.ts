@@ -17,6 +17,7 @@ import { runPollingEcho } from './polling.js';
 
 const RUNNERS: Record<WorkloadKind, WorkloadRunner> = {
   fanout: runFanout,
+  'fanout-cluster': runFanout,
   echo: runEcho,
   handshakes: runHandshakes,
   'idle-memory': runIdle,

@@ -82,37 +82,55 @@ export interface WindowResult {
   elapsedMs: number;
   /** Fraction of one core this process used. */
   loadCpu: number;
-  /** Fraction of one core the server used, or null when it cannot be read. */
+  /** Cores the server processes used together, or null when one cannot be read. */
   serverCpu: number | null;
+  /** Fraction of one core Redis used (cluster runs), or null. */
+  redisCpu: number | null;
   /** Cores the whole machine kept busy, server and load generator included (null when unreadable). */
   machineCpu: number | null;
   /** How busy each core was, by anyone, as a fraction (null when unreadable). */
   coreBusy: number[] | null;
 }
 
-/** Wall time, own CPU and the server's CPU between start() and stop(). */
+/** CPU seconds of several processes together; undefined when any of them cannot be read. */
+function processesCpuSeconds(pids: readonly number[]): number | undefined {
+  let total = 0;
+  for (const pid of pids) {
+    const seconds = processCpuSeconds(pid);
+    if (seconds === undefined) return undefined;
+    total += seconds;
+  }
+  return pids.length === 0 ? undefined : total;
+}
+
+/** Wall time, own CPU, the servers' CPU (and Redis's, when given) between start() and stop(). */
 export class MeasureWindow {
-  #serverPid: number | undefined;
+  #serverPids: readonly number[];
+  #redisPid: number | undefined;
   #startedAt = 0;
   #ownCpu: NodeJS.CpuUsage = { user: 0, system: 0 };
   #serverCpu: number | undefined;
+  #redisCpu: number | undefined;
   #busy: number[] | undefined;
 
-  constructor(serverPid: number | undefined) {
-    this.#serverPid = serverPid;
+  constructor(target: { serverPids: readonly number[]; redisPid?: number }) {
+    this.#serverPids = target.serverPids;
+    this.#redisPid = target.redisPid;
   }
 
   start(): void {
     this.#startedAt = performance.now();
     this.#ownCpu = process.cpuUsage();
-    this.#serverCpu = processCpuSeconds(this.#serverPid);
+    this.#serverCpu = processesCpuSeconds(this.#serverPids);
+    this.#redisCpu = processCpuSeconds(this.#redisPid);
     this.#busy = busySeconds();
   }
 
   stop(): WindowResult {
     const elapsedMs = performance.now() - this.#startedAt;
     const own = process.cpuUsage(this.#ownCpu);
-    const serverNow = processCpuSeconds(this.#serverPid);
+    const serverNow = processesCpuSeconds(this.#serverPids);
+    const redisNow = processCpuSeconds(this.#redisPid);
     const busyNow = busySeconds();
     const busyBefore = this.#busy;
     const busy =
@@ -120,11 +138,13 @@ export class MeasureWindow {
         ? busyNow.map((value, index) => (value - busyBefore[index]) / (elapsedMs / 1000))
         : undefined;
     const seconds = elapsedMs / 1000;
+    const perSecond = (now: number | undefined, before: number | undefined) =>
+      now !== undefined && before !== undefined ? (now - before) / seconds : null;
     return {
       elapsedMs,
       loadCpu: (own.user + own.system) / 1e6 / seconds,
-      serverCpu:
-        serverNow !== undefined && this.#serverCpu !== undefined ? (serverNow - this.#serverCpu) / seconds : null,
+      serverCpu: perSecond(serverNow, this.#serverCpu),
+      redisCpu: perSecond(redisNow, this.#redisCpu),
       machineCpu: busy ? busy[0] : null,
       coreBusy: busy ? busy.slice(1) : null,
     };

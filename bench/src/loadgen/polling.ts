@@ -4,7 +4,7 @@
  * one POST at a time as Engine.IO requires (later packets wait and leave joined in one body).
  */
 import type { LoadResult } from '../types.js';
-import { type RunContext, sourceAddress } from './context.js';
+import { portOf, type RunContext, sourceAddress } from './context.js';
 import { ECHO_PAYLOAD, EchoTally, measureEcho } from './echo.js';
 import { RawHttpConnection } from './raw-http.js';
 import { pollingPath, RECORD_SEPARATOR } from './wire.js';
@@ -137,7 +137,7 @@ export async function runPollingEcho(context: RunContext): Promise<LoadResult> {
   const worker = async () => {
     while (next < spec.clients) {
       const index = next++;
-      const client = new PollingEchoClient(target.host, target.port, sourceAddress(options, index), tally);
+      const client = new PollingEchoClient(target.host, portOf(target, index), sourceAddress(options, index), tally);
       clients.push(client);
       try {
         await client.open(options.connectTimeoutMs);

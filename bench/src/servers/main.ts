@@ -1,6 +1,8 @@
 /**
  * Entry point of one server under test, run as its own process by the orchestrator:
- * `node --expose-gc dist/servers/main.js <socket.io|parley|ws>`.
+ * `node --expose-gc dist/servers/main.js <socket.io|parley|ws>`, or for one node of a cluster
+ * through Redis `… main.js <socket.io|parley> --cluster-key K --nodes N --recovery off|state|crash`
+ * (it reports ready only once all N nodes have joined).
  *
  * It listens on an ephemeral loopback port, then sends one message over IPC:
  * `{ type: 'ready', port, pid }` or `{ type: 'failed', reason, message }` (reason
@@ -11,6 +13,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { describeError, serveIpc } from '../ipc.js';
 import type { MemorySnapshot, ServerKind, ServerStartMessage } from '../types.js';
 import { attachChatApp, CHAT_SERVER_OPTIONS, type ChatServerConstructor } from './chat-app.js';
+import { type ClusterArgs, clusterServerOptions, parseClusterCommandLine, waitForCluster } from './cluster.js';
 import { attachFloorServer } from './floor/index.js';
 
 /** The socket.io-API servers differ only in the module their `Server` comes from. */
@@ -48,20 +51,24 @@ function listen(httpServer: HttpServer): Promise<number> {
   });
 }
 
-async function start(kind: ServerKind): Promise<ServerStartMessage> {
+async function start(kind: ServerKind, cluster: ClusterArgs | undefined): Promise<ServerStartMessage> {
   const httpServer = createServer();
   if (kind === 'ws') {
+    if (cluster) throw new Error('the ws floor runs as a single process only');
     attachFloorServer(httpServer);
-  } else {
-    let ServerClass: ChatServerConstructor;
-    try {
-      ServerClass = await loadServerClass(kind);
-    } catch (error) {
-      return { type: 'failed', reason: 'unavailable', message: describeError(error) };
-    }
-    attachChatApp(new ServerClass(httpServer, { ...CHAT_SERVER_OPTIONS }));
+    return { type: 'ready', port: await listen(httpServer), pid: process.pid };
   }
+  let ServerClass: ChatServerConstructor;
+  try {
+    ServerClass = await loadServerClass(kind);
+  } catch (error) {
+    return { type: 'failed', reason: 'unavailable', message: describeError(error) };
+  }
+  const options = cluster ? await clusterServerOptions(kind, cluster) : { ...CHAT_SERVER_OPTIONS };
+  const io = new ServerClass(httpServer, options);
+  attachChatApp(io);
   const port = await listen(httpServer);
+  if (cluster) await waitForCluster(io, cluster.nodes);
   return { type: 'ready', port, pid: process.pid };
 }
 
@@ -73,7 +80,7 @@ if (kind !== 'socket.io' && kind !== 'parley' && kind !== 'ws') {
 serveIpc({ memory: () => memorySnapshot() });
 // A clean exit on SIGTERM lets `--cpu-prof` and similar options write their output.
 process.on('SIGTERM', () => process.exit(0));
-const message = await start(kind).catch(
-  (error: unknown): ServerStartMessage => ({ type: 'failed', reason: 'error', message: describeError(error) }),
-);
+const message = await Promise.resolve()
+  .then(() => start(kind, parseClusterCommandLine(process.argv.slice(3))))
+  .catch((error: unknown): ServerStartMessage => ({ type: 'failed', reason: 'error', message: describeError(error) }));
 process.send?.(message);
