@@ -25,9 +25,9 @@ const backends = await browserBackends();
 const PROMPTLY = { timeout: 5000 };
 /** A reconnection waits the client's backoff first: at most 5 s, ±50 % jitter. */
 const RECONNECTED = { timeout: 10_000 };
-/** Short heartbeats for the suite that outlasts them: a silent connection is dropped within 4 s. */
-const PING_INTERVAL_MS = 2000;
-const PING_TIMEOUT_MS = 2000;
+/** Short heartbeats for the suite that outlasts them: a silent connection is dropped within 6 s. */
+const PING_INTERVAL_MS = 3000;
+const PING_TIMEOUT_MS = 3000;
 
 /** The chat behind a stall proxy; `open` signs a new account up in a new context through it. */
 function useChatBehindProxy(backend: Backend, env?: Record<string, string>) {
