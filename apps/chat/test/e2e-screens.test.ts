@@ -126,6 +126,22 @@ describe.skipIf(!runBrowserSuites)('chat screens (screenshots)', { timeout: 60_0
     expect(await phone.locator('#room-sub').textContent()).toBe('Private · 1 person here');
     await screenshot(phone, 'private-room-phone');
 
+    // Leaving a private room asks first (only the owner invites, and the owner who leaves is out for
+    // good); Escape, or Stay, keeps the room.
+    await phone.click('#leave-button');
+    await phone.locator('#leave-dialog[open]').waitFor(WAIT);
+    expect(await phone.locator('#leave-text').textContent()).toMatch(/no one can invite you back/);
+    expect(await phone.evaluate(() => document.activeElement?.id)).toBe('leave-cancel');
+    await expectFits(phone, '#leave-dialog');
+    await screenshot(phone, 'leave-private-phone');
+    await phone.keyboard.press('Escape');
+    await phone.locator('#leave-dialog[open]').waitFor({ ...WAIT, state: 'detached' });
+    expect(await phone.locator('#room-name').textContent()).toBe('quarterly-planning-board');
+    await phone.click('#leave-button');
+    await phone.click('#leave-dialog[open] #leave-confirm');
+    await phone.locator('#room-name', { hasText: /^general$/ }).waitFor(WAIT);
+    await phone.locator('#room-list li[data-room="quarterly-planning-board"]').waitFor({ ...WAIT, state: 'detached' });
+
     await phone.click('#menu-button');
     await phone.click('#room-list li[data-room="general"] button');
     await phone.click('#menu-button');

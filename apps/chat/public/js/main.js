@@ -101,7 +101,29 @@ $('sign-out').addEventListener('click', async () => {
 
 // ------------------------------------------------------------------ room actions
 
+/**
+ * Leaving a private room cannot be undone by the person who leaves (only its owner invites, and an
+ * owner who leaves is no member any more): ask first. Public rooms and DMs can be opened again.
+ */
+function confirmLeave() {
+  const info = chat.roomInfo.get(chat.active);
+  if (info?.kind !== 'private') return Promise.resolve(true);
+  const dialog = $('leave-dialog');
+  $('leave-title').textContent = `Leave #${chat.active}?`;
+  $('leave-text').textContent =
+    info.ownerId === chat.userId
+      ? 'This private room is yours, but once you leave, no one can invite you back.'
+      : 'This room is private: you can come back only if its owner invites you again.';
+  dialog.returnValue = '';
+  dialog.showModal();
+  // Escape closes it too, with no value: staying is the answer unless "Leave room" was chosen.
+  return new Promise((resolve) =>
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'leave'), { once: true }),
+  );
+}
+
 $('leave-button').addEventListener('click', async () => {
+  if (!(await confirmLeave())) return;
   try {
     await chat.leaveActive();
   } catch (err) {
