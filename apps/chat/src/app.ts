@@ -11,6 +11,7 @@ import { authenticateSockets } from './accounts/socket-auth.js';
 import { attachChat } from './chat/handlers.js';
 import { type Identify, identityFunction } from './chat/identity.js';
 import type { RequestBudgets } from './chat/request-limits.js';
+import type { Heartbeat } from './config.js';
 import { metricsHandler } from './metrics-route.js';
 import { guardOrigins } from './origin-check.js';
 import {
@@ -47,6 +48,8 @@ export interface ChatServerOptions {
   accounts?: AccountsOptions;
   /** Serve `/metrics` (Prometheus text) to requests bearing this token; unset, there is no `/metrics`. */
   metricsToken?: string;
+  /** Client heartbeats (default socket.io's: a ping every 25 s, 20 s to answer). */
+  heartbeat?: Heartbeat;
 }
 
 export interface ChatServer {
@@ -112,7 +115,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
   const metrics =
     options.metricsToken === undefined ? undefined : metricsHandler(options.metricsToken, () => realtime?.metrics());
   const httpServer = createServer(createApp(api, metrics));
-  const io = createRealtimeServer(httpServer, cluster?.adapter, options.allowedOrigins);
+  const io = createRealtimeServer(httpServer, cluster?.adapter, options.allowedOrigins, options.heartbeat);
   realtime = io;
   authenticateSockets(io, accounts, { required: options.requireAccount ?? true });
   // After the realtime server attached: the guard must see each request before it does.

@@ -32,6 +32,16 @@ export interface ChatConfig {
   drainMs: number;
   /** Bearer token for `GET /metrics` (METRICS_TOKEN); unset, the endpoint does not exist. */
   metricsToken: string | undefined;
+  /**
+   * Client heartbeats (PING_INTERVAL_MS, PING_TIMEOUT_MS): a ping every interval, and a connection
+   * that answers none within interval + timeout is dropped, on both ends.
+   */
+  heartbeat: Heartbeat;
+}
+
+export interface Heartbeat {
+  pingInterval: number;
+  pingTimeout: number;
 }
 
 export class ConfigError extends Error {
@@ -47,6 +57,9 @@ const DEFAULT_DB = fileURLToPath(new URL('../data/chat.db', import.meta.url));
 const DEFAULT_REDIS_KEY = 'parley-chat';
 const DEFAULT_HEARTBEAT_MS = 5000;
 const DEFAULT_DRAIN_MS = 10_000;
+/** Socket.IO's own defaults. */
+const DEFAULT_PING_INTERVAL_MS = 25_000;
+const DEFAULT_PING_TIMEOUT_MS = 20_000;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -81,6 +94,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
     requireAccount: flag(env, 'REQUIRE_ACCOUNT', true),
     drainMs: integer(env, 'DRAIN_MS', DEFAULT_DRAIN_MS, 0, 600_000),
     metricsToken: env.METRICS_TOKEN || undefined,
+    heartbeat: {
+      pingInterval: integer(env, 'PING_INTERVAL_MS', DEFAULT_PING_INTERVAL_MS, 100, 600_000),
+      pingTimeout: integer(env, 'PING_TIMEOUT_MS', DEFAULT_PING_TIMEOUT_MS, 100, 600_000),
+    },
   };
 }
 

@@ -7,6 +7,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { type AdapterConstructor, Server } from '@parley/server';
 import { type ClusterLink, type ClusterOptions, connectCluster } from './cluster.js';
+import type { Heartbeat } from './config.js';
 
 export type { Socket } from '@parley/server';
 export type { ClusterLink, ClusterOptions };
@@ -24,6 +25,7 @@ export function createRealtimeServer(
   httpServer: HttpServer,
   adapter?: AdapterConstructor,
   allowedOrigins: readonly string[] = [],
+  heartbeat?: Heartbeat,
 ): RealtimeServer {
   return new Server(httpServer, {
     path: REALTIME_PATH,
@@ -34,6 +36,7 @@ export function createRealtimeServer(
     // (origin-check.ts) refuses every other site before this matters.
     ...(allowedOrigins.length > 0 ? { cors: { origin: [...allowedOrigins] } } : {}),
     ...(adapter ? { adapter } : {}),
+    ...heartbeat,
   });
 }
 

@@ -40,6 +40,10 @@ export class Chat {
   #view;
   #sender;
   #failedAttempts = 0;
+  /** Whether this session connected once: later losses say "reconnecting", not "connecting". */
+  #wasConnected = false;
+  /** Signed out: nothing reconnects until the next sign-in. */
+  #stopped = false;
   #typingSentAt = 0;
   #typingIdleTimer = 0;
 
@@ -68,7 +72,10 @@ export class Chat {
     // One timer for all typing hints: expire them and redraw.
     setInterval(() => this.#view.typing(this.activeRoom), 1000);
     window.addEventListener('online', () => this.#online());
-    window.addEventListener('offline', () => this.#setStatus('offline'));
+    // The browser's idea of the network is a hint, not the connection's state: on a page served from
+    // localhost the client keeps its socket when the browser says "offline", and messages go on
+    // flowing. The badge follows the socket; being offline only explains why it is not connected.
+    window.addEventListener('offline', () => this.#refreshStatus());
   }
 
   get activeRoom() {
@@ -81,14 +88,18 @@ export class Chat {
     this.userId = user.id;
     if (!this.#socket) this.#socket = this.#createSocket();
     else this.#socket.disconnect();
-    this.#setStatus('connecting');
+    this.#failedAttempts = 0;
+    this.#wasConnected = false;
+    this.#stopped = false;
     this.#socket.connect();
+    this.#refreshStatus();
   }
 
   /** Disconnects for good (signed out). */
   stop() {
+    this.#stopped = true;
     this.#socket?.disconnect();
-    this.#setStatus('offline');
+    this.#refreshStatus();
   }
 
   // ---------------------------------------------------------------- actions from the page
@@ -223,7 +234,7 @@ export class Chat {
         this.#view.signedOut('You were signed out.');
         return;
       }
-      this.#setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
+      this.#refreshStatus();
     });
     socket.on('connect_error', (err) => this.#onConnectError(err));
     socket.on('message', (message) => this.#onMessage(message));
@@ -237,7 +248,8 @@ export class Chat {
 
   async #onConnect() {
     this.#failedAttempts = 0;
-    this.#setStatus('connected');
+    this.#wasConnected = true;
+    this.#refreshStatus();
     const socket = this.#socket;
     try {
       // A recovered session kept its rooms and got every missed event replayed: only rooms opened
@@ -254,21 +266,39 @@ export class Chat {
   #onConnectError(err) {
     if (!this.#socket.active) {
       // Refused by the server (not a network problem): the session is not (or no longer) valid.
-      this.#setStatus('offline');
+      this.#refreshStatus();
       if (err.data?.code === 'UNAUTHENTICATED') this.#view.signedOut('Your session has ended. Please sign in again.');
       else this.#view.toast(err.message, 'error');
       return;
     }
     this.#failedAttempts += 1;
-    const offline = navigator.onLine === false || this.#failedAttempts >= OFFLINE_AFTER_ATTEMPTS;
-    this.#setStatus(offline ? 'offline' : 'reconnecting');
+    this.#refreshStatus();
   }
 
   #online() {
-    if (this.#socket && !this.#socket.connected) {
-      this.#setStatus('reconnecting');
-      if (!this.#socket.active) this.#socket.connect();
+    const socket = this.#socket;
+    if (socket && !socket.connected) {
+      // The attempts that failed while offline say nothing about the network that is back.
+      this.#failedAttempts = 0;
+      if (!socket.active && !this.#stopped) socket.connect();
     }
+    this.#refreshStatus();
+  }
+
+  /**
+   * Sets the status from the socket itself, so that no event order can leave the badge behind the
+   * connection: connected exactly while the socket is, and otherwise why not.
+   */
+  #refreshStatus() {
+    const socket = this.#socket;
+    let status;
+    if (socket?.connected) status = 'connected';
+    else if (!socket) status = 'connecting';
+    // Not trying any more: signed out, or refused by the server.
+    else if (!socket.active) status = 'offline';
+    else if (navigator.onLine === false || this.#failedAttempts >= OFFLINE_AFTER_ATTEMPTS) status = 'offline';
+    else status = this.#wasConnected || this.#failedAttempts > 0 ? 'reconnecting' : 'connecting';
+    this.#setStatus(status);
   }
 
   /** After a fresh session: refresh the room list, then rejoin every room and catch up. */

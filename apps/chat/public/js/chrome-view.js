@@ -13,6 +13,7 @@ export class ChromeView {
   #rooms = document.getElementById('room-list');
   #people = document.getElementById('people-list');
   #peopleCount = document.getElementById('people-count');
+  #roomSigil = document.getElementById('room-sigil');
   #roomName = document.getElementById('room-name');
   #roomSub = document.getElementById('room-sub');
   #statusText = document.getElementById('status-text');
@@ -20,6 +21,8 @@ export class ChromeView {
   #toasts = document.getElementById('toasts');
   #menuBadge = document.getElementById('menu-badge');
   #input = document.getElementById('input');
+  /** The active room's tag ('private'), said in the line under its name. */
+  #roomTag = '';
 
   constructor({ onOpenRoom, onOpenDm }) {
     this.onOpenRoom = onOpenRoom;
@@ -74,10 +77,14 @@ export class ChromeView {
     document.getElementById('invite-button').hidden = !(info?.kind === 'private' && mine);
   }
 
-  renderRoomHeader(room) {
-    this.#roomName.textContent = room.name;
-    this.#input.placeholder = `Message #${room.name}`;
-    document.title = room.unread > 0 ? `(${room.unread}) #${room.name} · Parley` : `#${room.name} · Parley`;
+  /** `labelOf(name)` as for renderRooms: a DM is headed by the other person's @name, not its room id. */
+  renderRoomHeader(room, labelOf = (name) => ['#', name]) {
+    const [sigil, label, tag] = labelOf(room.name);
+    this.#roomSigil.textContent = sigil;
+    this.#roomName.textContent = label;
+    this.#roomTag = tag ?? '';
+    this.#input.placeholder = `Message ${sigil}${label}`;
+    document.title = `${room.unread > 0 ? `(${room.unread}) ` : ''}${sigil}${label} · Parley`;
     this.#renderSub(room);
   }
 
@@ -118,6 +125,8 @@ export class ChromeView {
 
   #renderSub(room) {
     const count = room.users.length;
-    this.#roomSub.textContent = count === 0 ? '' : count === 1 ? '1 person here' : `${count} people here`;
+    const people = count === 0 ? '' : count === 1 ? '1 person here' : `${count} people here`;
+    const tag = this.#roomTag && `${this.#roomTag[0].toUpperCase()}${this.#roomTag.slice(1)}`;
+    this.#roomSub.textContent = [tag, people].filter(Boolean).join(' · ');
   }
 }

@@ -17,6 +17,7 @@ const messageView = new MessageView({
   onNearTop: () => chat.loadOlder(),
   onRetry: (clientId) => chat.retry(clientId),
   onDiscard: (clientId) => chat.discard(clientId),
+  titleOf: (name) => chat.labelOf(name).slice(0, 2).join(''),
 });
 const chrome = new ChromeView({
   onOpenRoom: (name) => {
@@ -35,21 +36,24 @@ const chrome = new ChromeView({
   },
 });
 
+/** How a room is named on the page: '#name', or '@other' for a DM. */
+const labelOf = (name) => chat.labelOf(name);
+
 /** What chat.js calls to draw. */
 const view = {
   messages(room, how = 'append', toBottom = false) {
     messageView.render(room, chat.outbox.forRoom(room.name), chat.userId, toBottom ? 'reset' : how);
   },
   room(room, how) {
-    chrome.renderRoomHeader(room);
+    chrome.renderRoomHeader(room, labelOf);
     chrome.renderPeople(room, chat.nick);
     view.rooms();
     view.messages(room, how);
     messageView.renderTyping(room, chat.nick);
   },
   rooms() {
-    chrome.renderRooms(chat.roomNames, chat.rooms, chat.active, chat.joined, (name) => chat.labelOf(name));
-    chrome.renderRoomHeader(chat.activeRoom);
+    chrome.renderRooms(chat.roomNames, chat.rooms, chat.active, chat.joined, labelOf);
+    chrome.renderRoomHeader(chat.activeRoom, labelOf);
     const info = chat.roomInfo.get(chat.active);
     chrome.renderRoomActions(chat.activeRoom, info, info?.ownerId === chat.userId);
   },
@@ -97,7 +101,29 @@ $('sign-out').addEventListener('click', async () => {
 
 // ------------------------------------------------------------------ room actions
 
+/**
+ * Leaving a private room cannot be undone by the person who leaves (only its owner invites, and an
+ * owner who leaves is no member any more): ask first. Public rooms and DMs can be opened again.
+ */
+function confirmLeave() {
+  const info = chat.roomInfo.get(chat.active);
+  if (info?.kind !== 'private') return Promise.resolve(true);
+  const dialog = $('leave-dialog');
+  $('leave-title').textContent = `Leave #${chat.active}?`;
+  $('leave-text').textContent =
+    info.ownerId === chat.userId
+      ? 'This private room is yours, but once you leave, no one can invite you back.'
+      : 'This room is private: you can come back only if its owner invites you again.';
+  dialog.returnValue = '';
+  dialog.showModal();
+  // Escape closes it too, with no value: staying is the answer unless "Leave room" was chosen.
+  return new Promise((resolve) =>
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'leave'), { once: true }),
+  );
+}
+
 $('leave-button').addEventListener('click', async () => {
+  if (!(await confirmLeave())) return;
   try {
     await chat.leaveActive();
   } catch (err) {
@@ -202,12 +228,16 @@ newRoomForm.addEventListener('submit', async (event) => {
 // ------------------------------------------------------------------ phone drawer
 
 // On a phone the sidebar is an off-screen drawer: while closed it must be out of the tab order (and
-// of the accessibility tree), or Tab walks into buttons no one can see.
+// of the accessibility tree), or Tab walks into buttons no one can see. While open it covers the
+// chat, which is then out of reach the same way, so Tab stays in the drawer.
 const phone = window.matchMedia('(max-width: 760px)');
 const sidebar = $('sidebar');
+const chatPane = document.querySelector('main.chat');
 
 function syncDrawerInert() {
-  sidebar.inert = phone.matches && !app.classList.contains('drawer-open');
+  const open = app.classList.contains('drawer-open');
+  sidebar.inert = phone.matches && !open;
+  chatPane.inert = phone.matches && open;
 }
 
 function closeDrawer() {

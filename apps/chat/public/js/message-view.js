@@ -17,8 +17,11 @@ export class MessageView {
   /** Elements of rendered messages, reused across renders. */
   #elements = new WeakMap();
   #room = null;
+  #titleOf;
 
-  constructor({ onNearTop, onRetry, onDiscard }) {
+  /** `titleOf(name)`: how the room is called in its welcome line ('#general', '@ada' for a DM). */
+  constructor({ onNearTop, onRetry, onDiscard, titleOf = (name) => `#${name}` }) {
+    this.#titleOf = titleOf;
     this.#scroller.addEventListener(
       'scroll',
       () => {
@@ -84,7 +87,7 @@ export class MessageView {
       return;
     }
     this.#edge.replaceChildren(
-      el('span', 'edge-title', `Welcome to #${room.name}`),
+      el('span', 'edge-title', `Welcome to ${this.#titleOf(room.name)}`),
       el('span', '', room.ids.length > 0 ? 'This is the start of the conversation.' : 'No messages yet. Say hello!'),
     );
   }

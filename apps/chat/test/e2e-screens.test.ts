@@ -1,0 +1,175 @@
+/**
+ * The page's screens in headless Chromium, on a phone and a desktop, light and dark: each is saved to
+ * test/screenshots/ for review, and checked for what a screenshot would show wrong (a horizontal
+ * scroll, text cut off, controls off screen). The store does not change how a screen looks: SQLite only.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DESKTOP,
+  PHONE,
+  runBrowserSuites,
+  SCREENSHOTS,
+  send,
+  shown,
+  useChatInBrowser,
+  WAIT,
+} from './browser-harness.js';
+
+const LIGHT_PHONE: BrowserContextOptions = { viewport: PHONE, colorScheme: 'light' };
+const DARK_PHONE: BrowserContextOptions = { viewport: PHONE, colorScheme: 'dark' };
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await settled(page);
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** Waits for transitions (the drawer's slide, a toast's fade) to end: what a person then sees. */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        // A spinner never finishes.
+        .filter((animation) => animation.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY)
+        .map((animation) => animation.finished),
+    ),
+  );
+}
+
+/** Nothing sticks out sideways, and no visible text in `selector` is cut off without an ellipsis. */
+async function expectFits(page: Page, selector = 'body'): Promise<void> {
+  await settled(page);
+  const problems = await page.evaluate((root) => {
+    const found: string[] = [];
+    const { scrollWidth, clientWidth } = document.documentElement;
+    if (scrollWidth > clientWidth) found.push(`page scrolls sideways (${scrollWidth} > ${clientWidth})`);
+    for (const node of Array.from(document.querySelectorAll<HTMLElement>(`${root} *`))) {
+      if (node.closest('[hidden], [inert]') || node.offsetParent === null || node.childElementCount > 0) continue;
+      const style = getComputedStyle(node);
+      const clipped = node.scrollWidth > node.clientWidth + 1 && style.overflowX !== 'visible';
+      if (clipped && style.textOverflow !== 'ellipsis' && node.textContent?.trim()) {
+        found.push(`text cut off: ${node.id || node.className} "${node.textContent.trim().slice(0, 40)}"`);
+      }
+      const box = node.getBoundingClientRect();
+      if (box.width > 0 && (box.right > innerWidth + 1 || box.left < -1) && !node.closest('#sidebar')) {
+        found.push(`off screen: ${node.id || node.className} (${Math.round(box.left)}..${Math.round(box.right)})`);
+      }
+    }
+    return found;
+  }, selector);
+  expect(problems).toEqual([]);
+}
+
+describe.skipIf(!runBrowserSuites)('chat screens (screenshots)', { timeout: 60_000 }, () => {
+  const chat = useChatInBrowser({ kind: 'SQLite' });
+  // The longest name allowed: what must still fit in the sidebar and the drawer.
+  const longName = 'Bartholomew_Fitzgerald24';
+  let sam: Page;
+
+  beforeAll(async () => {
+    sam = await chat.openSignedUp('Sam', { viewport: DESKTOP });
+  }, 60_000);
+  afterAll(() => expect(chat.pageErrors).toEqual([]));
+
+  it.each([
+    ['light', LIGHT_PHONE],
+    ['dark', DARK_PHONE],
+  ] as const)('sign-in and sign-up on a phone (%s)', async (scheme, options) => {
+    const page = await chat.openPage(`auth-${scheme}`, options);
+    await page.locator('#auth-dialog[open]').waitFor(WAIT);
+    await expectFits(page, '#auth-dialog');
+    await screenshot(page, `sign-in-phone-${scheme}`);
+    await page.click('#auth-switch');
+    await page.locator('#auth-submit', { hasText: 'Create account' }).waitFor(WAIT);
+    await page.fill('#auth-username', 'x');
+    await page.fill('#auth-password', 'a long password');
+    await page.click('#auth-submit');
+    await page.locator('#auth-error', { hasText: /2 to 24 characters/ }).waitFor(WAIT);
+    await expectFits(page, '#auth-dialog');
+    await screenshot(page, `sign-up-phone-${scheme}`);
+    await page.context().close();
+  });
+
+  it('a private room, a DM and the drawer on a phone, with the longest username', async () => {
+    const phone = await chat.openSignedUp(longName, LIGHT_PHONE);
+    await phone.click('#menu-button');
+    await phone.locator('.app.drawer-open').waitFor(WAIT);
+    await phone.locator('#me-nick', { hasText: `@${longName}` }).waitFor(WAIT);
+    await phone.locator('#people-list li', { hasText: 'Sam' }).waitFor(WAIT);
+    await expectFits(phone, '#sidebar');
+    // The handle is whole: wrapped if it must, never cut with an ellipsis.
+    expect(await phone.locator('#me-nick').evaluate((node) => node.scrollWidth <= node.clientWidth)).toBe(true);
+    // The whole "Signed in as" card, Sign out included, is on screen inside the open drawer.
+    for (const selector of ['#me-nick', '#sign-out']) {
+      const box = await phone.locator(selector).boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= PHONE.width && box.y + box.height <= PHONE.height).toBe(true);
+    }
+    await screenshot(phone, 'drawer-phone');
+    // The open drawer covers the chat: Tab goes round the drawer, never to what is behind it.
+    for (let i = 0; i < 15; i++) {
+      await phone.keyboard.press('Tab');
+      expect(await phone.evaluate(() => !document.activeElement?.closest('main'))).toBe(true);
+    }
+
+    await phone.click('#new-room-toggle');
+    await phone.fill('#new-room-name', 'quarterly-planning-board');
+    await phone.check('#new-room-private');
+    await phone.press('#new-room-name', 'Enter');
+    await phone.locator('#room-name', { hasText: 'quarterly-planning-board' }).waitFor(WAIT);
+    await send(phone, 'Only members can read this.');
+    await phone.locator('#message-list .msg.own[data-status="delivered"]').waitFor(WAIT);
+    await expectFits(phone, '.chat');
+    expect(await phone.locator('#room-sub').textContent()).toBe('Private · 1 person here');
+    await screenshot(phone, 'private-room-phone');
+
+    // Leaving a private room asks first (only the owner invites, and the owner who leaves is out for
+    // good); Escape, or Stay, keeps the room.
+    await phone.click('#leave-button');
+    await phone.locator('#leave-dialog[open]').waitFor(WAIT);
+    expect(await phone.locator('#leave-text').textContent()).toMatch(/no one can invite you back/);
+    expect(await phone.evaluate(() => document.activeElement?.id)).toBe('leave-cancel');
+    await expectFits(phone, '#leave-dialog');
+    await screenshot(phone, 'leave-private-phone');
+    await phone.keyboard.press('Escape');
+    await phone.locator('#leave-dialog[open]').waitFor({ ...WAIT, state: 'detached' });
+    expect(await phone.locator('#room-name').textContent()).toBe('quarterly-planning-board');
+    await phone.click('#leave-button');
+    await phone.click('#leave-dialog[open] #leave-confirm');
+    await phone.locator('#room-name', { hasText: /^general$/ }).waitFor(WAIT);
+    await phone.locator('#room-list li[data-room="quarterly-planning-board"]').waitFor({ ...WAIT, state: 'detached' });
+
+    await phone.click('#menu-button');
+    await phone.click('#room-list li[data-room="general"] button');
+    await phone.click('#menu-button');
+    await phone.locator('#people-list li', { hasText: 'Sam' }).locator('.person-dm').click();
+    await phone.locator('#room-list li.active .name', { hasText: /^Sam$/ }).waitFor({ ...WAIT, state: 'attached' });
+    await send(phone, 'Hi Sam, a word in private?');
+    await sam.click('#room-list li[data-room^="dm-"] button');
+    await shown(sam, 'Hi Sam, a word in private?');
+    await send(sam, 'Sure, go ahead.');
+    await shown(phone, 'Sure, go ahead.');
+    await expectFits(phone, '.chat');
+    // A DM is headed by the other person, not by its room id.
+    expect(await phone.locator('.room-title h1').textContent()).toBe('@Sam');
+    expect(await phone.locator('#history-edge .edge-title').textContent()).toBe('Welcome to @Sam');
+    expect(await phone.getAttribute('#input', 'placeholder')).toBe('Message @Sam');
+    await screenshot(phone, 'dm-phone');
+    await phone.context().close();
+  });
+
+  it('the chat on a desktop in dark mode', async () => {
+    const dark = await chat.openSignedUp('Dana', { viewport: DESKTOP, colorScheme: 'dark' });
+    await sam.click('#room-list li[data-room="general"] button');
+    await send(sam, 'Good evening, Dana.');
+    await shown(dark, 'Good evening, Dana.');
+    await send(dark, 'Evening! Dark mode looks calm.');
+    await dark.locator('#message-list .msg.own[data-status="delivered"]').waitFor(WAIT);
+    await expectFits(dark);
+    await screenshot(dark, 'chat-desktop-dark');
+    await dark.context().close();
+  });
+});
