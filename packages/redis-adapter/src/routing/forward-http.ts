@@ -21,6 +21,12 @@ export interface ForwardHttpOptions {
   maxHttpBufferSize: number;
   /** The owner could not be reached before anything was answered: the engine answers instead. */
   unreachable: () => void;
+  /** Whether this is the one retry of a request sent on a connection the owner had closed. */
+  retried?: boolean;
+}
+
+function hasNoBody(req: IncomingMessage): boolean {
+  return req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined;
 }
 
 export function forwardHttp(
@@ -36,7 +42,8 @@ export function forwardHttp(
     method: req.method,
     path: req.url,
     headers,
-    agent: options.agent,
+    // A retry takes a new connection rather than another idle one the owner may be closing too.
+    agent: options.retried ? false : options.agent,
   });
   let answered = false;
   upstream.on('socket', (socket: Socket) => {
@@ -46,11 +53,18 @@ export function forwardHttp(
     socket.once('connect', () => clearTimeout(timer));
     socket.once('close', () => clearTimeout(timer));
   });
-  upstream.on('error', () => {
+  upstream.on('error', (error: NodeJS.ErrnoException) => {
     req.unpipe(upstream);
-    if (!answered && !res.headersSent) options.unreachable();
-    else if (!res.writableEnded) res.destroy();
+    if (answered || res.headersSent) {
+      if (!res.writableEnded) res.destroy();
+    } else if (!options.retried && upstream.reusedSocket && error.code === 'ECONNRESET' && hasNoBody(req)) {
+      // The owner closed an idle keep-alive connection as this request went out on it: a
+      // request without a body is safely sent again, on a new connection.
+      forwardHttp(req, res, target, headers, { ...options, retried: true });
+    } else options.unreachable();
   });
+  // A client that aborts mid-body: the owner's request is abandoned too.
+  req.on('error', () => upstream.destroy());
   upstream.on('response', (answer) => {
     answered = true;
     // The owner answered before reading the whole body (a 413, say): the rest is not read.
@@ -62,8 +76,6 @@ export function forwardHttp(
     const raw = answer.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) if (isEndToEnd(raw[i])) passed.push(raw[i], raw[i + 1]);
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, passed);
-    // An SSE stream or a held poll: the headers go out now, not with the first chunk.
-    res.flushHeaders();
     answer.pipe(res);
     answer.on('error', () => res.destroy());
   });
