@@ -6,7 +6,7 @@
  */
 import { request } from 'node:http';
 import { io as parleyClient } from '@parley/client';
-import type { Socket as ServerSocket } from '@parley/server';
+import type { ServerOptions, Socket as ServerSocket } from '@parley/server';
 import { type Socket as ClientSocket, io as connectClient, type ManagerOptions } from 'socket.io-client';
 import { afterEach, describe, expect, test } from 'vitest';
 import { type RedisSessionRouter, routeSessions } from '../src/index.js';
@@ -35,10 +35,10 @@ interface Cluster {
   url: string;
 }
 
-async function startRoutedCluster(maxHttpBufferSize = 1e6): Promise<Cluster> {
+async function startRoutedCluster(serverOpts: Partial<ServerOptions> = {}, heartbeatInterval = 200): Promise<Cluster> {
   const key = uniqueKey();
   onTeardown(() => deleteKeys(key));
-  const nodes = await startCluster(3, { ...TEST_ADAPTER_OPTIONS, key }, { maxHttpBufferSize, pingInterval: 2000 });
+  const nodes = await startCluster(3, { ...TEST_ADAPTER_OPTIONS, key }, { pingInterval: 2000, ...serverOpts });
   for (const node of nodes) {
     node.io.on('connection', (socket: ServerSocket) => {
       socket.join('members');
@@ -46,7 +46,7 @@ async function startRoutedCluster(maxHttpBufferSize = 1e6): Promise<Cluster> {
     });
   }
   const routers: RedisSessionRouter[] = [];
-  for (const node of nodes) routers.push(await routeSessions(node.io, node.pub, { key, heartbeatInterval: 200 }));
+  for (const node of nodes) routers.push(await routeSessions(node.io, node.pub, { key, heartbeatInterval }));
   const balancer = new RequestBalancer(nodes.map((node) => node.port));
   const port = await balancer.listen();
   onTeardown(() => balancer.close());
@@ -217,13 +217,47 @@ describeWithRedis('no sticky sessions: every request to the next node', () => {
     expect(JSON.stringify(poll.headers)).not.toContain(secret);
   }, 30_000);
 
+  test("the owner's CORS headers come back once, through any node", async () => {
+    const cluster = await startRoutedCluster({ cors: { origin: 'http://app.example', credentials: true } });
+    const sid = await openSession(cluster.nodes[0].port);
+    const origin = { origin: 'http://app.example' };
+    const preflight = await rawRequest(cluster.nodes[1].port, 'OPTIONS', `${PATH}&sid=${sid}`, undefined, {
+      ...origin,
+      'access-control-request-method': 'POST',
+    });
+    expect(preflight.status).toBe(204);
+    const post = await rawRequest(cluster.nodes[2].port, 'POST', `${PATH}&sid=${sid}`, '40', origin);
+    expect(post).toMatchObject({ status: 200, body: 'ok' });
+    expect(post.headers['access-control-allow-origin']).toBe('http://app.example');
+    expect(post.headers['access-control-allow-credentials']).toBe('true');
+  }, 30_000);
+
+  test('made-up session ids: the normal 400, and Redis re-reads stay rare', async () => {
+    // Heartbeats far apart: every command counted is one a request caused.
+    const cluster = await startRoutedCluster({}, 60_000);
+    const router = cluster.routers[1];
+    const before = router.stats;
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        rawRequest(cluster.nodes[1].port, 'GET', `${PATH}&sid=${`tag${i}`.padEnd(8, 'x')}.${'r'.repeat(20)}`),
+      ),
+    );
+    for (const answer of answers) {
+      expect(answer).toMatchObject({ status: 400, body: '{"code":1,"message":"Session ID unknown"}' });
+    }
+    const after = router.stats;
+    expect(after.unroutable - before.unroutable).toBe(40);
+    // One directory re-read (an HGETALL) answered all of them.
+    expect(after.redisCommands - before.redisCommands).toBe(1);
+  }, 30_000);
+
   describe("bad bodies through a node that is not the owner get the owner's answer", () => {
     /** Sends `body` to a session directly and to another one through a non-owner; returns both ids. */
     async function compare(
       body: string | string[],
       headers: Record<string, string> = {},
     ): Promise<[string, Cluster, number]> {
-      const cluster = await startRoutedCluster(1000);
+      const cluster = await startRoutedCluster({ maxHttpBufferSize: 1000 });
       const [owner, other] = [cluster.nodes[0].port, cluster.nodes[2].port];
       const [direct, routed] = [await openSession(owner), await openSession(owner)];
       const fromOwner = await rawRequest(owner, 'POST', `${PATH}&sid=${direct}`, body, headers);
