@@ -39,6 +39,8 @@ export interface SessionRoutingOptions {
   heartbeatInterval?: number;
   /** How long opening a link to another node may take. Default 3000 ms. */
   connectTimeout?: number;
+  /** Called with each failed Redis command of the routing (the cache is kept meanwhile). */
+  onError?: (error: unknown) => void;
 }
 
 /** What routing needs of a server (`@parley/server`'s `Server`). */
@@ -60,8 +62,20 @@ export interface RoutingStats {
   redisCommands: number;
 }
 
+/** What a router is made of (see {@link routeSessions}). */
+export interface RouterConfig {
+  /** This node's tag, in the ids of the sessions it opens. */
+  tag: string;
+  /** Where the other nodes reach this one. */
+  url: string;
+  directory: NodeDirectory;
+  secret: string;
+  maxHttpBufferSize: number;
+  connectTimeoutMs: number;
+}
+
 export class RedisSessionRouter implements SessionRouter {
-  readonly tag = newNodeTag();
+  readonly tag: string;
   readonly url: string;
   readonly #directory: NodeDirectory;
   readonly #mark: ForwardedMark;
@@ -73,18 +87,13 @@ export class RedisSessionRouter implements SessionRouter {
   #forwardedUpgrades = 0;
   #unroutable = 0;
 
-  constructor(
-    directory: (tag: string) => NodeDirectory,
-    url: string,
-    secret: string,
-    maxBody: number,
-    timeout: number,
-  ) {
-    this.url = url;
-    this.#directory = directory(this.tag);
-    this.#mark = new ForwardedMark(secret);
-    this.#maxHttpBufferSize = maxBody;
-    this.#connectTimeoutMs = timeout;
+  constructor(config: RouterConfig) {
+    this.tag = config.tag;
+    this.url = config.url;
+    this.#directory = config.directory;
+    this.#mark = new ForwardedMark(config.secret);
+    this.#maxHttpBufferSize = config.maxHttpBufferSize;
+    this.#connectTimeoutMs = config.connectTimeoutMs;
   }
 
   get stats(): RoutingStats {
@@ -181,21 +190,16 @@ export async function routeSessions(
     throw new RedisAdapterError('INVALID_OPTION', `advertise must be an http://host:port URL, not "${url}"`);
   }
   const secret = options.secret ?? (await sharedSecret(run, `${key}-route-secret`));
-  const router = new RedisSessionRouter(
-    (tag) =>
-      new NodeDirectory(run, {
-        key,
-        tag,
-        url,
-        heartbeatInterval,
-        missRefreshMs: 500,
-        onError: () => {},
-      }),
+  const tag = newNodeTag();
+  const onError = options.onError ?? (() => {});
+  const router = new RedisSessionRouter({
+    tag,
     url,
+    directory: new NodeDirectory(run, { key, tag, url, heartbeatInterval, missRefreshMs: 500, onError }),
     secret,
-    io.engine.opts.maxHttpBufferSize,
-    options.connectTimeout ?? 3000,
-  );
+    maxHttpBufferSize: io.engine.opts.maxHttpBufferSize,
+    connectTimeoutMs: options.connectTimeout ?? 3000,
+  });
   await router.start();
   io.engine.setSessionRouter(router);
   return router;
