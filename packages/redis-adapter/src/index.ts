@@ -19,3 +19,10 @@ export type { NodeId } from './node-registry.js';
 export type { RedisAdapterOptions, SubscriptionMode } from './options.js';
 export { RedisAdapter, type RedisAdapterState } from './redis-adapter.js';
 export type { AnyRedisClient, FrameListener, RedisClientLike, RedisClusterLike } from './redis-clients.js';
+export {
+  RedisSessionRouter,
+  type RoutableServer,
+  type RoutingStats,
+  routeSessions,
+  type SessionRoutingOptions,
+} from './routing/route-sessions.js';

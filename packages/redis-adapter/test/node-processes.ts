@@ -22,19 +22,28 @@ export async function bundleNode(): Promise<string> {
 export class NodeProcess {
   readonly child: ChildProcess;
   port = 0;
+  /** The routing tag of its session ids (nodes started with `route`). */
+  tag: string | undefined;
 
   private constructor(child: ChildProcess) {
     this.child = child;
   }
 
-  static async start(bundle: string, key: string, crashRecovery: boolean): Promise<NodeProcess> {
+  static async start(bundle: string, key: string, crashRecovery: boolean, route = false): Promise<NodeProcess> {
     const child = fork(bundle, {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, REDIS_URL, PARLEY_KEY: key, PARLEY_CRASH_RECOVERY: crashRecovery ? '1' : '0' },
+      env: {
+        ...process.env,
+        REDIS_URL,
+        PARLEY_KEY: key,
+        PARLEY_CRASH_RECOVERY: crashRecovery ? '1' : '0',
+        PARLEY_ROUTE: route ? '1' : '0',
+      },
     });
     const node = new NodeProcess(child);
-    const [message] = (await nextEvent(child, 'message', 20_000)) as [{ port: number }];
+    const [message] = (await nextEvent(child, 'message', 20_000)) as [{ port: number; tag?: string }];
     node.port = message.port;
+    node.tag = message.tag;
     return node;
   }
 

@@ -3,4 +3,6 @@
  * the CORS middleware that the client bundle route shares with the engine's requests.
  * Everything else codes against the interfaces in `./engine/contract.js`.
  */
+
+export type { SessionRouter } from './engine/index.js';
 export { createCorsMiddleware, type Middleware, prepareMessage, Server as EngineServer } from './engine/index.js';

@@ -29,6 +29,7 @@ export type {
 export type { AnyListener } from './any-listeners.js';
 export { BroadcastOperator, type BroadcastParams } from './broadcast-operator.js';
 export { Client } from './client.js';
+export type { SessionRouter } from './engine-binding.js';
 export {
   AckTimeoutError,
   type ExtendedError,

@@ -34,11 +34,13 @@ export {
 export type { CookieOptions } from './http/cookie.js';
 export { type CorsOptions, createCorsMiddleware } from './http/cors.js';
 export type { Middleware } from './http/middleware.js';
+export { generateId } from './ids.js';
 export type { AllowRequest, AttachOptions, HttpCompressionOptions, ServerOptions, TransportName } from './options.js';
 export { type PublicPacket, prepareMessage } from './packet.js';
 export { HandshakeRequest } from './request.js';
 export { DEFAULT_MAX_BUFFERED_BYTES, SEND_BUFFER_FULL } from './send-buffer.js';
 export { type ConnectionErrorEvent, Server } from './server.js';
+export type { SessionRouter } from './session-router.js';
 export { Socket } from './socket.js';
 export { encodeSseEvent } from './transports/sse.js';
 export { Transport } from './transports/transport.js';

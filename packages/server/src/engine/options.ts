@@ -7,6 +7,7 @@ import type { PerMessageDeflateOptions } from 'ws';
 import type { CookieOptions } from './http/cookie.js';
 import type { CorsOptions } from './http/cors.js';
 import { DEFAULT_MAX_BUFFERED_BYTES } from './send-buffer.js';
+import type { SessionRouter } from './session-router.js';
 
 export type TransportName = 'polling' | 'websocket' | 'sse';
 
@@ -66,6 +67,11 @@ export interface ServerOptions {
   allowEIO3?: boolean;
   /** Endpoint path (default `/engine.io`; the Socket.IO layer uses `/socket.io`). */
   path?: string;
+  /**
+   * Serves requests for sessions held by other nodes (a Parley addition; see
+   * {@link SessionRouter}). Default: none, they are refused with 400 "Session ID unknown".
+   */
+  sessionRouter?: SessionRouter;
 }
 
 export interface AttachOptions extends ServerOptions {
@@ -105,6 +111,7 @@ export interface ResolvedOptions {
   generateId: ServerOptions['generateId'];
   allowEIO3: boolean;
   path: string;
+  sessionRouter: SessionRouter | undefined;
 }
 
 const KNOWN_TRANSPORTS: readonly TransportName[] = ['polling', 'websocket', 'sse'];
@@ -152,5 +159,6 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     generateId: options.generateId,
     allowEIO3: options.allowEIO3 === true,
     path: normalizePath(options.path, '/engine.io'),
+    sessionRouter: options.sessionRouter,
   };
 }

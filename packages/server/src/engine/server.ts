@@ -30,6 +30,7 @@ import {
 import type { PublicPacket } from './packet.js';
 import { parseQuery, sessionRequest } from './request.js';
 import { allowHandshake, verifyRequest } from './request-checks.js';
+import type { SessionRouter } from './session-router.js';
 import { type SessionHost, Socket } from './socket.js';
 import type { HttpTransport, HttpTransportContext } from './transports/http-transport.js';
 import { PollingTransport } from './transports/polling.js';
@@ -95,10 +96,13 @@ export class Server extends EventEmitter implements EngineServerLike {
   #detach: (() => void) | undefined;
   /** Once closed, the engine keeps its path and answers every request there with an error. */
   #state: 'open' | 'closed' = 'open';
+  /** Where requests for sessions held by other nodes go (none: they are refused). */
+  #router: SessionRouter | undefined;
 
   constructor(options: ServerOptions = {}) {
     super();
     this.opts = resolveOptions(options);
+    this.#router = this.opts.sessionRouter;
     const { pingInterval, pingTimeout } = this.opts;
     this.#pings = new DeadlineQueue(pingInterval);
     this.#pongs = new DeadlineQueue(pingTimeout);
@@ -182,9 +186,30 @@ export class Server extends EventEmitter implements EngineServerLike {
     return this;
   }
 
-  /** The id of a new session: 20 url-safe characters from 15 random bytes, unless overridden. */
+  /**
+   * Routes the requests for sessions this engine does not hold (see {@link SessionRouter});
+   * `undefined` refuses them again.
+   */
+  setSessionRouter(router: SessionRouter | undefined): this {
+    this.#router = router;
+    return this;
+  }
+
+  /**
+   * The id of a new session: 20 url-safe characters from 15 random bytes (or the session
+   * router's id, which names this node), unless overridden.
+   */
   generateId(req: IncomingMessage): string | PromiseLike<string> {
-    return this.opts.generateId ? this.opts.generateId(req) : generateId();
+    return this.opts.generateId ? this.opts.generateId(req) : this.#defaultId();
+  }
+
+  #defaultId(): string {
+    return this.#router === undefined ? generateId() : this.#router.generateId();
+  }
+
+  /** Whether a request names a session held elsewhere that the router may reach. */
+  #routed(sid: string | undefined): sid is string {
+    return sid !== undefined && this.#router !== undefined && !this.#sessions.has(sid);
   }
 
   /** Handles an HTTP request for the engine path (polling, SSE, handshakes, CORS preflight). */
@@ -196,6 +221,14 @@ export class Server extends EventEmitter implements EngineServerLike {
       this.#refuseHttp(req, res, refusalAfterClose(query));
       return;
     }
+    if (this.#routed(query.sid)) {
+      (this.#router as SessionRouter).routeRequest(req, res, query.sid, () => this.#serveHttp(req, res, query));
+      return;
+    }
+    this.#serveHttp(req, res, query);
+  }
+
+  #serveHttp(req: IncomingMessage, res: ServerResponse, query: Query): void {
     // The common case (no middlewares) goes straight on, without a continuation closure.
     if (this.#middlewares.length === 0) {
       this.#requestVerified(req, res, query);
@@ -238,6 +271,15 @@ export class Server extends EventEmitter implements EngineServerLike {
       this.#refuseUpgrade(req, socket, refusalAfterClose(query));
       return;
     }
+    if (this.#routed(query.sid)) {
+      const serve = () => this.#serveUpgrade(req, socket, head, query);
+      (this.#router as SessionRouter).routeUpgrade(req, socket, head, query.sid, serve);
+      return;
+    }
+    this.#serveUpgrade(req, socket, head, query);
+  }
+
+  #serveUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, query: Query): void {
     // The common case (no middlewares) goes straight on, without a continuation closure.
     if (this.#middlewares.length === 0) {
       this.#upgradeVerified(req, socket, head, query);
@@ -277,7 +319,7 @@ export class Server extends EventEmitter implements EngineServerLike {
     ) {
       // Synchronous fast path: no application hook to wait for (`generateId` may also be
       // replaced on the instance, as engine.io applications do).
-      this.#acceptWebSocket(req, socket, head, generateId(), 4);
+      this.#acceptWebSocket(req, socket, head, this.#defaultId(), 4);
       return;
     }
     allowHandshake(req, query, this.opts, (refusal) => {
@@ -341,6 +383,7 @@ export class Server extends EventEmitter implements EngineServerLike {
   close(): this {
     if (this.#state === 'closed') return this;
     this.#state = 'closed';
+    this.#router?.close?.();
     for (const session of [...this.#sessions.values()]) session.close(true);
     this.#pings.clear();
     this.#pongs.clear();
