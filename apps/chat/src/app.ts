@@ -138,6 +138,8 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
     // Subscribed to the cluster before the first client arrives, so no broadcast is missed.
     await io.of('/').adapter.init();
     await listen(httpServer, options.port, options.host);
+    const routingOff = await cluster?.routeSessions(io);
+    if (routingOff) console.warn(`cluster: session routing is off (${routingOff})`);
   } catch (err) {
     await shutdown();
     throw err;

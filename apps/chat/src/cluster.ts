@@ -4,7 +4,7 @@
  * server-side events and connection state recovery span every node.
  */
 
-import { createAdapter } from '@parley/redis-adapter';
+import { createAdapter, routeSessions } from '@parley/redis-adapter';
 import type { AdapterConstructor } from '@parley/server';
 import { createClient } from '@redis/client';
 
@@ -14,10 +14,18 @@ export interface ClusterOptions {
   key: string;
   /** Heartbeat period; a node silent for twice as long is considered gone. */
   heartbeatMs: number;
+  /** Where the other nodes reach this one (see `routeSessions`); default: the listening address. */
+  advertiseUrl?: string;
 }
 
 export interface ClusterLink {
   readonly adapter: AdapterConstructor;
+  /**
+   * Lets this node serve requests of sessions other nodes own, and theirs of sessions it owns, by
+   * forwarding them to the owner: no sticky sessions needed. Resolves with why routing is off
+   * (listening on every interface without an advertised URL), or undefined once it is on.
+   */
+  routeSessions(io: Parameters<typeof routeSessions>[0]): Promise<string | undefined>;
   /** Closes both Redis connections (after the server, so its goodbye still goes out). */
   close(): Promise<void>;
 }
@@ -80,6 +88,20 @@ export async function connectCluster(options: ClusterOptions): Promise<ClusterLi
   let closing: Promise<void> | undefined;
   return {
     adapter,
+    async routeSessions(io) {
+      const address = (io.httpServer as { address(): { address: string } | string | null } | undefined)?.address();
+      const wildcard = typeof address === 'object' && address !== null && ['0.0.0.0', '::'].includes(address.address);
+      if (options.advertiseUrl === undefined && wildcard) {
+        return 'listening on every interface without ADVERTISE_URL: HTTP long-polling needs sticky sessions';
+      }
+      await routeSessions(io, pub, {
+        key: options.key,
+        advertise: options.advertiseUrl,
+        heartbeatInterval: options.heartbeatMs,
+        onError: remember,
+      });
+      return undefined;
+    },
     close() {
       closing ??= Promise.allSettled([pub.close(), sub.close()]).then(destroy);
       return closing;

@@ -16,6 +16,12 @@ export interface ChatConfig {
   redisKey: string;
   /** How often a node announces itself to the others; one silent for twice as long is gone. */
   heartbeatMs: number;
+  /**
+   * Where the other nodes reach this one (ADVERTISE_URL, `http://10.0.0.5:3000`), so that any node
+   * can serve any request of any session (no sticky sessions). Unset, it is the listening address
+   * when HOST is a concrete one; on every interface (the default) routing stays off.
+   */
+  advertiseUrl: string | undefined;
   /** Origins allowed to use the realtime endpoint besides the chat's own (ALLOWED_ORIGINS). */
   allowedOrigins: string[];
   /** Trusted reverse proxies in front of the chat (TRUST_PROXY): X-Forwarded-For hops to believe. */
@@ -89,6 +95,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
     redisUrl,
     redisKey: env.REDIS_KEY || DEFAULT_REDIS_KEY,
     heartbeatMs: integer(env, 'CLUSTER_HEARTBEAT_MS', DEFAULT_HEARTBEAT_MS, 50, 600_000),
+    advertiseUrl: advertiseUrl(env.ADVERTISE_URL),
     allowedOrigins,
     trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10),
     requireAccount: flag(env, 'REQUIRE_ACCOUNT', true),
@@ -99,6 +106,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
       pingTimeout: integer(env, 'PING_TIMEOUT_MS', DEFAULT_PING_TIMEOUT_MS, 100, 600_000),
     },
   };
+}
+
+function advertiseUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^http:\/\/[^/\s]+:\d+\/?$/.test(raw)) {
+    throw new ConfigError(`ADVERTISE_URL must be an http://host:port URL reachable by the other nodes, got "${raw}".`);
+  }
+  return raw;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -9,12 +9,20 @@ import { type ChatConfig, readConfig } from './config.js';
 import type { RealtimeServer } from './realtime.js';
 import { createStore } from './store/index.js';
 
+/** How long a drain waits, after its spread, for clients that do not answer. */
+const DRAIN_GRACE_MS = 5000;
+
 async function main(): Promise<void> {
   const config = readConfig();
   console.log(`Parley chat: ${describeMode(config)}`);
   const store = createStore(config);
   const cluster = config.redisUrl
-    ? { redisUrl: config.redisUrl, key: config.redisKey, heartbeatMs: config.heartbeatMs }
+    ? {
+        redisUrl: config.redisUrl,
+        key: config.redisKey,
+        heartbeatMs: config.heartbeatMs,
+        advertiseUrl: config.advertiseUrl,
+      }
     : undefined;
   const server = await startChatServer({
     store,
@@ -41,7 +49,11 @@ async function main(): Promise<void> {
     console.log(`\n${signal} received, ${draining ? 'draining' : 'closing'} the chat...`);
     // Bounded: a stuck client must not keep the process alive forever.
     setTimeout(() => process.exit(1), (draining ? config.drainMs + 10_000 : 0) + 5000).unref();
-    const drained = draining ? drain(server.io, { jitterMs: config.drainMs }) : Promise.resolve();
+    // A client that vanished without a goodbye (its close lost on the way) never answers the
+    // drain's close; past the spread plus a few seconds it is not waited for.
+    const drained = draining
+      ? drain(server.io, { jitterMs: config.drainMs, timeoutMs: config.drainMs + DRAIN_GRACE_MS })
+      : Promise.resolve();
     drained
       .then(() => server.close())
       .then(

@@ -18,3 +18,16 @@ describe('heartbeat configuration', () => {
     expect(() => readConfig({ PING_TIMEOUT_MS: '0' })).toThrow(/PING_TIMEOUT_MS must be an integer from 100/);
   });
 });
+
+describe('session routing configuration', () => {
+  it('is off unless ADVERTISE_URL is set (the listening address is used when HOST is concrete)', () => {
+    expect(readConfig({}).advertiseUrl).toBeUndefined();
+    expect(readConfig({ ADVERTISE_URL: 'http://10.0.0.5:3000' }).advertiseUrl).toBe('http://10.0.0.5:3000');
+  });
+
+  it('refuses an ADVERTISE_URL the other nodes could not use', () => {
+    for (const bad of ['10.0.0.5:3000', 'https://10.0.0.5:3000', 'http://10.0.0.5', 'http://10.0.0.5:3000/chat']) {
+      expect(() => readConfig({ ADVERTISE_URL: bad })).toThrow(/ADVERTISE_URL must be an http:\/\/host:port URL/);
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RequestBalancer } from '../../../packages/redis-adapter/test/request-balancer.js';
 import { bundle, removeBundle } from './chat-process.js';
 import { type ChatNode, Cluster, findServices, HOW_TO_START, presenceIn } from './cluster-harness.js';
 import { collect, Harness, once, request, sessionCookieFor, uniqueAddress } from './helpers.js';
@@ -267,6 +268,41 @@ if ('error' in services) {
         expect((await fetch(`${node.url}/api/me`, { headers: { Cookie: cookie } })).status).toBe(401);
       // The same user's other session (another device) stays connected.
       expect((await request(survivor, 'rooms:list')).ok).toBe(true);
+    });
+
+    it('needs no sticky sessions: clients behind a round-robin balancer chat through every node', async () => {
+      const balancer = new RequestBalancer([n1.port, n2.port, n3.port]);
+      harness.defer(() => balancer.close());
+      const url = `http://127.0.0.1:${await balancer.listen()}`;
+      const room = await newRoom();
+      const bob = await harness.connected(n2.url, 'bob');
+      await join(bob, room);
+      // Polling only: every request of the session lands on the next node, not on its owner.
+      const ada = await harness.connected(url, 'ada', {
+        transports: ['polling'],
+        headers: { 'X-Forwarded-For': uniqueAddress() },
+      });
+      // The defaults: polling first, then the upgrade, each through whichever node comes next.
+      const cara = await harness.connected(url, 'cara', {
+        transports: ['polling', 'websocket'],
+        headers: { 'X-Forwarded-For': uniqueAddress() },
+      });
+      if (cara.io.engine.transport.name !== 'websocket') {
+        await new Promise<void>((resolve) => cara.io.engine.once('upgrade', () => resolve()));
+      }
+      await join(ada, room);
+      await join(cara, room);
+      const inboxes = [ada, bob, cara].map((socket) => collect<Message>(socket, 'message'));
+      const sent = [
+        await send(ada, room, 'polled'),
+        await send(bob, room, 'direct'),
+        await send(cara, room, 'upgraded'),
+      ];
+      for (const inbox of inboxes) {
+        await inbox.until((items) => items.length >= 3);
+        expect(inbox.items.map((m) => m.id)).toEqual(sent.map((m) => m.id));
+      }
+      expect(new Set(balancer.routed)).toEqual(new Set([0, 1, 2]));
     });
 
     it('shuts every node down cleanly (Redis clients and the PostgreSQL pool closed)', async () => {

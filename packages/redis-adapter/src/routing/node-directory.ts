@@ -33,6 +33,7 @@ export class NodeDirectory {
   #nextRefresh: Promise<void> | undefined;
   #lastRefresh = 0;
   #timer: NodeJS.Timeout | undefined;
+  #closed = false;
   /** Redis commands sent so far (for measurements). */
   commands = 0;
 
@@ -82,11 +83,15 @@ export class NodeDirectory {
     return this.#nextRefresh;
   }
 
-  /** Stops the heartbeat and removes this node's entry. */
+  /** Stops the heartbeat and removes this node's entry; no command is sent after that one. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#command(['HDEL', this.#key, this.#config.tag]);
+    const removed = this.#command(['HDEL', this.#key, this.#config.tag]);
+    // The application closes its Redis client next, and waits for the commands in flight: a
+    // re-read started later (a miss during shutdown) would hold that close open.
+    this.#closed = true;
+    await removed;
   }
 
   get #key(): string {
@@ -127,6 +132,7 @@ export class NodeDirectory {
   }
 
   #command(args: string[]): Promise<unknown> {
+    if (this.#closed) return Promise.resolve(undefined);
     this.commands++;
     // A client already closed may throw rather than reject.
     return Promise.resolve(args).then(this.#run);
