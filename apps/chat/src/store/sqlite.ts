@@ -8,13 +8,16 @@
  * page instead of exporting an in-memory image. Durability: the VFS implements xSync with fsync and
  * fsyncs the directory after deleting the journal, and we run the rollback journal (WAL needs shared
  * memory, which this VFS lacks) with `synchronous=FULL`, so a commit is on disk before it returns.
- * The calls are synchronous; one insert costs about a millisecond, fine for chat traffic.
+ * The calls are synchronous and a commit costs an fsync (about a millisecond), so messages arriving
+ * in the same event-loop turn share one commit (sqlite-write-batch.ts), each still acknowledged
+ * only after it.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, type Row, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import { SqliteOwnerLock } from './sqlite-lock.js';
+import { SqliteWriteBatch } from './sqlite-write-batch.js';
 import {
   type AppendResult,
   type ChatStore,
@@ -96,6 +99,11 @@ export class SqliteStore implements ChatStore {
   readonly #lock: SqliteOwnerLock;
   #db: Database | undefined;
   readonly #statements = new Map<string, Statement>();
+  /** Messages arriving in the same event-loop turn share one commit (see sqlite-write-batch.ts). */
+  readonly #appends = new SqliteWriteBatch<NewMessage, AppendResult>(
+    (sql) => this.#exec(sql),
+    (message) => this.#insertMessage(message),
+  );
 
   constructor(file: string) {
     this.#file = path.resolve(file);
@@ -189,7 +197,12 @@ export class SqliteStore implements ChatStore {
     return row ? toUser(row) : null;
   }
 
-  async appendMessage(message: NewMessage): Promise<AppendResult> {
+  appendMessage(message: NewMessage): Promise<AppendResult> {
+    return this.#appends.add(message);
+  }
+
+  /** One message, inside the batch's transaction (or alone); dedupes by (room, nick, clientId). */
+  #insertMessage(message: NewMessage): AppendResult {
     const inserted = this.#get(
       `INSERT INTO messages(room, nick, username, user_id, text, ts, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(room, nick, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
@@ -291,6 +304,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async close(): Promise<void> {
+    if (this.#db) this.#appends.flush();
     this.#closeDb();
     this.#lock.release();
   }
@@ -306,6 +320,11 @@ export class SqliteStore implements ChatStore {
 
   #all(sql: string, values: Value[] = []): Row[] {
     return this.#use(sql, (statement) => statement.all(values) as Row[]);
+  }
+
+  #exec(sql: string): void {
+    if (!this.#db) throw new StoreError('STORE_FAILED', 'The chat database is not open');
+    this.#db.exec(sql);
   }
 
   #run(sql: string, values: Value[]): void {
