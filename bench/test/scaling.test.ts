@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_ROOT } from '../src/paths.js';
 import { fitLine } from '../src/scaling/fit.js';
 import { renderScalingMarkdown, renderScalingSvg, scalingSeries } from '../src/scaling/report.js';
-import { runScaling } from '../src/scaling/run.js';
+import { feasibleCounts, runScaling } from '../src/scaling/run.js';
 import type { SuiteResult } from '../src/suite.js';
 
 describe('least-squares line', () => {
@@ -29,6 +29,17 @@ describe('least-squares line', () => {
         { x: 1, y: 2 },
       ]),
     ).toBeUndefined();
+  });
+});
+
+describe('client counts the machine allows', () => {
+  it('lowers counts the open-file limit cannot hold to the largest whole thousand it can', () => {
+    expect(feasibleCounts([1_000, 5_000, 10_000, 20_000], 20_000)).toEqual({
+      counts: [1_000, 5_000, 10_000, 18_000],
+      note: 'counts above 18,000 lowered to 18,000: the hard open-file limit is 20,000',
+    });
+    expect(feasibleCounts([1_000, 20_000], 1_048_576)).toEqual({ counts: [1_000, 20_000] });
+    expect(feasibleCounts([1_000, 20_000], undefined)).toEqual({ counts: [1_000, 20_000] });
   });
 });
 

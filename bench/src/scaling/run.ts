@@ -11,6 +11,7 @@
  *   --source-addresses N     spread connections over N loopback addresses (automatic above 25,000)
  *   --no-pin, --out DIR      as for the suite
  */
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { buildConfig, ConfigError, type SuiteConfig } from '../config.js';
 import { runSuite, type SuiteResult } from '../suite.js';
@@ -77,8 +78,44 @@ export function scalingConfig(options: ScalingOptions): SuiteConfig {
   return { ...base, workloads };
 }
 
-export function runScaling(options: ScalingOptions, log: (line: string) => void = () => {}): Promise<SuiteResult> {
-  return runSuite(scalingConfig(options), log);
+/** Descriptors a process needs besides its connections (as the suite reckons). */
+const DESCRIPTOR_HEADROOM = 1_024;
+
+/** The hard open-file limit of this shell, or undefined when unlimited or unreadable. */
+function hardFileLimit(): number | undefined {
+  const result = spawnSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' });
+  const value = Number(result.stdout?.trim());
+  return result.status === 0 && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/**
+ * "As far as the machine allows": a count the open-file limit cannot hold (each side of a
+ * connection is a descriptor in its process) is replaced by the largest whole thousand it can.
+ */
+export function feasibleCounts(
+  counts: readonly number[],
+  hardLimit: number | undefined,
+): { counts: number[]; note?: string } {
+  if (hardLimit === undefined) return { counts: [...counts] };
+  const most = hardLimit - DESCRIPTOR_HEADROOM;
+  const cap = most >= 1_000 ? Math.floor(most / 1_000) * 1_000 : most;
+  const capped = [...new Set(counts.map((n) => Math.min(n, cap)))].filter((n) => n >= 2);
+  if (capped.length === counts.length && capped.every((n, i) => n === counts[i])) return { counts: capped };
+  return {
+    counts: capped,
+    note: `counts above ${count(cap)} lowered to ${count(cap)}: the hard open-file limit is ${count(hardLimit)}`,
+  };
+}
+
+export async function runScaling(
+  options: ScalingOptions,
+  log: (line: string) => void = () => {},
+): Promise<SuiteResult> {
+  const { counts, note } = feasibleCounts(options.counts, hardFileLimit());
+  if (note) log(note);
+  const result = await runSuite(scalingConfig({ ...options, counts }), log);
+  if (note) result.notes.push(note);
+  return result;
 }
 
 function numbers(text: string | undefined, name: string): number[] | undefined {
