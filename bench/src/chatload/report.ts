@@ -44,6 +44,9 @@ export function renderChatLoadMarkdown(result: ChatLoadResult): string {
         `${r.undelivered + r.unanswered} |`,
     );
   }
+  for (const record of ok.filter((entry) => entry.chatError)) {
+    lines.push('', `The chat logged on ${record.store}: \`${record.chatError}\``);
+  }
   const profiled = ok.filter((record) => record.breakdown);
   if (profiled.length > 0) {
     lines.push(

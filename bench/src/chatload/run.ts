@@ -20,6 +20,8 @@ export interface ChatLoadRecord {
   setupSeconds: number;
   result?: DriveResult;
   breakdown?: TimeBreakdown;
+  /** The first error the chat logged during the run, if any (why it answered SERVER_ERROR). */
+  chatError?: string;
   error?: string;
 }
 
@@ -85,6 +87,7 @@ async function runOne(
   } finally {
     disconnectAll(users);
     const profile = await server?.stop();
+    record.chatError = firstLoggedError(server?.output ?? '');
     if (profile && record.result) {
       try {
         record.breakdown = summarizeProfile(profile, record.result.windowMicros);
@@ -146,6 +149,19 @@ export async function runChatLoad(
     skipped,
     records,
   };
+}
+
+/** The chat logs a failed request as `chat: request failed: <error>`; the first one says why. */
+function firstLoggedError(output: string): string | undefined {
+  const lines = output.split('\n');
+  const at = lines.findIndex((line) => line.includes('request failed'));
+  return at === -1
+    ? undefined
+    : lines
+        .slice(at, at + 2)
+        .join(' ')
+        .trim()
+        .slice(0, 300);
 }
 
 function describeRecord(record: ChatLoadRecord): string {
