@@ -72,6 +72,14 @@ describe('SqliteStore group commit', () => {
     expect((await store.latest('no-such-room', 10)).messages).toEqual([]);
   });
 
+  it('lets a read see every message submitted before it, acknowledged or not yet', async () => {
+    const { store } = await openStore();
+    const pending = store.appendMessage(message('just sent', 'r'));
+    expect((await store.latest('general', 10)).messages.map((m) => m.text)).toEqual(['just sent']);
+    expect((await store.after('general', 0, 10)).messages.map((m) => m.text)).toEqual(['just sent']);
+    await pending;
+  });
+
   it('keeps what a closing store had accepted: pending appends commit before the file closes', async () => {
     const { file } = await openStore().then(async ({ store, file }) => {
       const pending = store.appendMessage(message('last words', 'z'));

@@ -10,7 +10,8 @@
  * memory, which this VFS lacks) with `synchronous=FULL`, so a commit is on disk before it returns.
  * The calls are synchronous and a commit costs an fsync (about a millisecond), so messages arriving
  * in the same event-loop turn share one commit (sqlite-write-batch.ts), each still acknowledged
- * only after it.
+ * only after it; a message read first commits whatever is pending, so it sees every message sent
+ * before it.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -226,6 +227,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async latest(room: string, limit: number): Promise<MessagePage> {
+    this.#appends.flush(); // a read sees every message submitted before it
     const rows = this.#all(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? ORDER BY id DESC LIMIT ?`, [
       room,
       limit + 1,
@@ -234,6 +236,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async before(room: string, beforeId: number, limit: number): Promise<MessagePage> {
+    this.#appends.flush(); // a read sees every message submitted before it
     const rows = this.#all(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?`,
       [room, beforeId, limit + 1],
@@ -242,6 +245,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async after(room: string, afterId: number, limit: number): Promise<MessagePage> {
+    this.#appends.flush(); // a read sees every message submitted before it
     const rows = this.#all(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND id > ? ORDER BY id ASC LIMIT ?`,
       [room, afterId, limit + 1],
