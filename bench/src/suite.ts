@@ -10,6 +10,7 @@ import { describeMachine } from './machine.js';
 import { formatFigure, METRICS } from './metrics.js';
 import { decidePlacement, type Placement } from './placement.js';
 import { LoadGenerator, ServerProcess, ServerUnavailableError } from './processes.js';
+import { estimateRunMs, ProgressClock } from './progress.js';
 import { deleteKeys, probeRedis } from './redis-service.js';
 import { clusterCommandLine } from './servers/cluster.js';
 import {
@@ -288,16 +289,20 @@ export async function runSuite(config: SuiteConfig, log: (line: string) => void 
   const runner = new SuiteRunner(config, placement, addresses, log);
   const runs: RunRecord[] = [];
   const serversOf = (spec: WorkloadSpec) => servers.filter((kind) => !spec.servers || spec.servers.includes(kind));
-  const total = config.workloads.reduce((sum, spec) => sum + serversOf(spec).length, 0) * config.repetitions;
+  const plan = config.workloads.flatMap((spec) =>
+    Array.from({ length: config.repetitions * serversOf(spec).length }, () => estimateRunMs(spec)),
+  );
+  const progress = new ProgressClock(plan);
   try {
     for (const spec of config.workloads) {
       for (let repetition = 1; repetition <= config.repetitions; repetition++) {
         for (const kind of serversOf(spec)) {
+          log(progress.line(`${spec.label} · ${SERVER_LABELS[kind]} · rep ${repetition}/${config.repetitions}`));
+          const started = performance.now();
           const record = await runner.run(kind, spec, repetition);
+          progress.finished(estimateRunMs(spec), performance.now() - started);
           runs.push(record);
-          log(
-            `[${runs.length}/${total}] ${spec.label} · ${SERVER_LABELS[kind]} · rep ${repetition}: ${describeRun(spec, record)}`,
-          );
+          log(`    ${describeRun(spec, record)}`);
         }
       }
     }

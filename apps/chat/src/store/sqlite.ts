@@ -8,13 +8,17 @@
  * page instead of exporting an in-memory image. Durability: the VFS implements xSync with fsync and
  * fsyncs the directory after deleting the journal, and we run the rollback journal (WAL needs shared
  * memory, which this VFS lacks) with `synchronous=FULL`, so a commit is on disk before it returns.
- * The calls are synchronous; one insert costs about a millisecond, fine for chat traffic.
+ * The calls are synchronous and a commit costs an fsync (about a millisecond), so messages arriving
+ * in the same event-loop turn share one commit (sqlite-write-batch.ts), each still acknowledged
+ * only after it; a message read first commits whatever is pending, so it sees every message sent
+ * before it.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, type Row, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import { SqliteOwnerLock } from './sqlite-lock.js';
+import { SqliteWriteBatch } from './sqlite-write-batch.js';
 import {
   type AppendResult,
   type ChatStore,
@@ -96,6 +100,11 @@ export class SqliteStore implements ChatStore {
   readonly #lock: SqliteOwnerLock;
   #db: Database | undefined;
   readonly #statements = new Map<string, Statement>();
+  /** Messages arriving in the same event-loop turn share one commit (see sqlite-write-batch.ts). */
+  readonly #appends = new SqliteWriteBatch<NewMessage, AppendResult>(
+    (sql) => this.#exec(sql),
+    (message) => this.#insertMessage(message),
+  );
 
   constructor(file: string) {
     this.#file = path.resolve(file);
@@ -189,7 +198,12 @@ export class SqliteStore implements ChatStore {
     return row ? toUser(row) : null;
   }
 
-  async appendMessage(message: NewMessage): Promise<AppendResult> {
+  appendMessage(message: NewMessage): Promise<AppendResult> {
+    return this.#appends.add(message);
+  }
+
+  /** One message, inside the batch's transaction (or alone); dedupes by (room, nick, clientId). */
+  #insertMessage(message: NewMessage): AppendResult {
     const inserted = this.#get(
       `INSERT INTO messages(room, nick, username, user_id, text, ts, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(room, nick, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
@@ -213,6 +227,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async latest(room: string, limit: number): Promise<MessagePage> {
+    this.#appends.flush(); // a read sees every message submitted before it
     const rows = this.#all(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? ORDER BY id DESC LIMIT ?`, [
       room,
       limit + 1,
@@ -221,6 +236,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async before(room: string, beforeId: number, limit: number): Promise<MessagePage> {
+    this.#appends.flush(); // a read sees every message submitted before it
     const rows = this.#all(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?`,
       [room, beforeId, limit + 1],
@@ -229,6 +245,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async after(room: string, afterId: number, limit: number): Promise<MessagePage> {
+    this.#appends.flush(); // a read sees every message submitted before it
     const rows = this.#all(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND id > ? ORDER BY id ASC LIMIT ?`,
       [room, afterId, limit + 1],
@@ -291,6 +308,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async close(): Promise<void> {
+    if (this.#db) this.#appends.flush();
     this.#closeDb();
     this.#lock.release();
   }
@@ -306,6 +324,11 @@ export class SqliteStore implements ChatStore {
 
   #all(sql: string, values: Value[] = []): Row[] {
     return this.#use(sql, (statement) => statement.all(values) as Row[]);
+  }
+
+  #exec(sql: string): void {
+    if (!this.#db) throw new StoreError('STORE_FAILED', 'The chat database is not open');
+    this.#db.exec(sql);
   }
 
   #run(sql: string, values: Value[]): void {
