@@ -18,7 +18,7 @@ export class MessageView {
   #elements = new WeakMap();
   #room = null;
 
-  constructor({ onNearTop, onRetry, onDiscard }) {
+  constructor({ onNearTop, onRetry, onDiscard, decorate }) {
     this.#scroller.addEventListener(
       'scroll',
       () => {
@@ -30,6 +30,8 @@ export class MessageView {
     this.#jump.addEventListener('click', () => this.scrollToBottom());
     this.onRetry = onRetry;
     this.onDiscard = onDiscard;
+    /** Adds a confirmed message's reply quote, marks, reactions and actions (message-decor.js). */
+    this.decorate = decorate;
   }
 
   /**
@@ -148,6 +150,7 @@ export class MessageView {
     text.append(foot);
     bubble.append(text);
     node.append(own ? el('span') : avatar(message.nick), bubble);
+    this.decorate?.(node, message, own);
     return node;
   }
 
