@@ -195,6 +195,7 @@ describe.skipIf(!runBrowserSuites).each(backends)(
 
     it('looks right on desktop and phone, light and dark (screenshots)', async () => {
       await openRoom(bob, 'general');
+      await openRoom(ada, 'general');
       await send(bob, 'Noted, thanks!');
       await shown(ada, 'Noted, thanks!');
       await act(ada, message(ada, 'Noted, thanks!'), 'Add a reaction');
