@@ -49,11 +49,16 @@ describe.skipIf(!runBrowserSuites).each(backends)(
   'message changes in a real browser ($kind)',
   { timeout: 90_000 },
   (backend) => {
+    /** Opens the server's store directly (only while the server is stopped, for SQLite). */
+    let openStore: () => ChatStore = () => {
+      throw new Error('not seeded yet');
+    };
     const chat = useChatInBrowser(backend, {
-      seed: ({ chatDb, databaseUrl, schema }) =>
-        seedLore(
-          databaseUrl ? new PostgresStore({ connectionString: databaseUrl, schema, max: 1 }) : new SqliteStore(chatDb),
-        ),
+      seed: ({ chatDb, databaseUrl, schema }) => {
+        openStore = () =>
+          databaseUrl ? new PostgresStore({ connectionString: databaseUrl, schema, max: 1 }) : new SqliteStore(chatDb);
+        return seedLore(openStore());
+      },
     });
     let ada: Page;
     let bob: Page;
@@ -193,6 +198,27 @@ describe.skipIf(!runBrowserSuites).each(backends)(
       expect(await cara.locator('#room-list li[data-room="crew"]').count()).toBe(0);
     });
 
+    it('catches up on changes to old messages made while the page was disconnected', async () => {
+      await openRoom(bob, 'general');
+      await shown(bob, 'Shipped the release');
+      const id = Number(await message(bob, 'Shipped the release').getAttribute('data-id'));
+      await chat.server.kill();
+      await bob.locator('.app:not([data-status="connected"])').waitFor(WAIT);
+      // Changed while Bob's page is away (as another node would): catch-up by id finds nothing new,
+      // so only the room revision can bring this edit of an old message.
+      const store = openStore();
+      await store.init();
+      await store.editMessage('general', id, 'Shipped the release (v2.1)', Date.now());
+      await store.close();
+      await chat.server.start();
+      await connected(bob);
+      await message(bob, 'Shipped the release \\(v2\\.1\\)').locator('.edited').waitFor(WAIT);
+      // Ada was in another room meanwhile: the change reached her copy of #general too.
+      await connected(ada);
+      await openRoom(ada, 'general');
+      await message(ada, 'Shipped the release \\(v2\\.1\\)').locator('.edited').waitFor(WAIT);
+    });
+
     it('looks right on desktop and phone, light and dark (screenshots)', async () => {
       await openRoom(bob, 'general');
       await openRoom(ada, 'general');
@@ -210,7 +236,7 @@ describe.skipIf(!runBrowserSuites).each(backends)(
           const viewer = await chat.openSignedUp(`Viewer${++n}`, { viewport, colorScheme: scheme });
           await openRoom(viewer, 'general');
           await message(viewer, 'I do').locator('.reply-quote').waitFor(WAIT);
-          await act(viewer, message(viewer, 'Shipped the release'), 'Reply');
+          await act(viewer, message(viewer, 'Shipped the release \\(v2\\.1\\)'), 'Reply');
           await act(viewer, message(viewer, 'Noted, thanks!'), 'Add a reaction');
           await viewer.getByRole('menuitem', { name: 'React with 👍' }).waitFor(WAIT);
           await viewer.screenshot({ path: path.join(SCREENSHOTS, `message-changes-${device}-${scheme}.png`) });
