@@ -243,6 +243,11 @@ describe.skipIf(!runBrowserSuites).each(backends)(
           await viewer.context().close();
         }
       }
+      // The author's side: own messages offer Edit and Delete, and a reaction of mine is pressed.
+      await message(ada, 'Lunch at 12:30\\?').hover();
+      await ada.screenshot({ path: path.join(SCREENSHOTS, 'message-changes-own-desktop-light.png') });
+      await message(bob, 'I do').locator('.bubble .text').click();
+      await bob.screenshot({ path: path.join(SCREENSHOTS, 'message-changes-own-phone-light.png') });
       expect(chat.pageErrors).toEqual([]);
     });
   },

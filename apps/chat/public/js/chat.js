@@ -5,7 +5,7 @@
 // - otherwise every joined room asks for the messages after the last id it has;
 // - messages are keyed by id, so overlaps between those paths are dropped;
 // - messages written while offline wait in the outbox and go out, in order, once connected.
-import { applyChange } from './message-changes.js';
+import { applyChange, applyEarlyChanges } from './message-changes.js';
 import { Outbox } from './outbox.js';
 import { request, requestPatiently } from './request.js';
 import { Sender } from './sender.js';
@@ -325,8 +325,12 @@ export class Chat {
         return this.#join(fresh);
       }
     }
-    if (firstTime) room.rev = Math.max(room.rev, result.rev ?? 0);
-    else await this.#catchUpChanges(room);
+    if (firstTime) {
+      room.rev = Math.max(room.rev, result.rev ?? 0);
+      applyEarlyChanges(room);
+    } else {
+      await this.#catchUpChanges(room);
+    }
     room.loaded = true;
     // Only what was missed counts as unread, not the history shown on first load.
     if (!firstTime && room !== this.activeRoom) {

@@ -14,8 +14,17 @@ const PREVIEW_LENGTH = 120;
  */
 export function applyChange(room, message) {
   if (!isChange(message)) return false;
-  room.rev = Math.max(room.rev ?? 0, message.rev ?? 0);
+  // Every revision of a room is one broadcast change, so the page has all changes up to `rev` only
+  // while they arrive without a gap; after a gap (out of order across nodes, or a drop) it stays
+  // put, and catch-up asks again from there (applying a change twice is harmless).
+  if (message.rev === (room.rev ?? 0) + 1) room.rev = message.rev;
   const current = room.messages.get(message.id);
+  if (!current && !room.loaded) {
+    // Came while the room's first page is on its way: that page may predate it; apply it after.
+    room.early ??= new Map();
+    room.early.set(message.id, message);
+    return false;
+  }
   let changed = false;
   if (current && (message.rev ?? 0) >= (current.rev ?? 0) && current !== message) {
     // A page's copy may carry a preview the update lacks (never the reverse): keep it.
@@ -28,6 +37,13 @@ export function applyChange(room, message) {
     changed = true;
   }
   return changed;
+}
+
+/** Applies the changes that arrived before the room's first page (see applyChange). */
+export function applyEarlyChanges(room) {
+  const early = room.early;
+  room.early = undefined;
+  for (const message of early?.values() ?? []) applyChange(room, message);
 }
 
 /** What a reply shows of the message it answers. */
