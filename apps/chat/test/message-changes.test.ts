@@ -272,4 +272,36 @@ describe('authorization and moderation', () => {
     const general = await post(bob, 'general', 'in public');
     expect(await request(alice, 'message:delete', { room: 'general', id: general.id })).toEqual(refused('NOT_ALLOWED'));
   });
+
+  it('a removed member whose session recovers after a drop is not back in the room', async () => {
+    const { url } = await harness.startServer();
+    const alice = await harness.connected(url, 'alice');
+    const bob = await harness.connected(url, 'bob', { reconnection: true });
+    await request(alice, 'room:create', { room: 'club', private: true });
+    await request(alice, 'room:join', { room: 'club' });
+    await request(alice, 'room:invite', { room: 'club', username: 'bob' });
+    await request(bob, 'room:join', { room: 'club' });
+
+    // Bob's connection drops; he is removed while away, then his session is restored.
+    const dropped = once(bob, 'disconnect');
+    bob.io.reconnection(false);
+    bob.io.engine.close();
+    await dropped;
+    expect(await request(alice, 'room:remove', { room: 'club', username: 'bob' })).toMatchObject({ ok: true });
+    // Sent while he is away: a restored session must not get it replayed either.
+    await post(alice, 'club', 'said while bob was away');
+    const bobHearsReplay = collect(bob, 'message');
+    bob.io.reconnection(true);
+    bob.connect();
+    await once(bob, 'connect');
+    expect(bob.recovered).toBe(true);
+    await request(bob, 'rooms:list');
+    const bobHears = collect(bob, 'message');
+    await post(alice, 'club', 'members only, after the removal');
+    expect(await request(bob, 'message:send', { room: 'club', text: 'still here?', clientId: 'b1' })).toEqual(
+      refused('UNKNOWN_ROOM'),
+    );
+    expect(bobHears.items).toEqual([]);
+    expect(bobHearsReplay.items).toEqual([]);
+  });
 });

@@ -125,8 +125,9 @@ export function registerMessageChanges(socket: Socket, context: MessageChangesCo
     return { user: { id: user.id, username: user.username } };
   });
 
-  // A session restored after a drop gets back the rooms it was in, including one its account was
-  // removed from meanwhile: drop those again before anything more reaches it.
+  // A session restored after a drop gets back the rooms it kept. The removal's socketsLeave already
+  // reaches kept sessions (test: message-changes.test.ts); membership is re-checked here as well, so
+  // a room whose membership changed by any other path is not kept either.
   if (socket.recovered) void leaveRevokedRooms(socket, rooms, context.myId());
 }
 
