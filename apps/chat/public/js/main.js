@@ -90,7 +90,6 @@ const messageActions = new MessageActions(chat);
 const showError = (err) => chrome.toast(err instanceof Error ? err.message : String(err), 'error');
 const messageDecor = new MessageDecor({
   myName: () => chat.nick,
-  myId: () => chat.userId,
   moderates: () => messageActions.moderatesActive,
   onReact: (id, emoji, on) => messageActions.react(id, emoji, on).catch(showError),
   onReply: (message) => composerMode.replyTo(message),

@@ -7,7 +7,6 @@ import { el, formatFull } from './util.js';
 /**
  * @param {object} deps
  * @param {() => string} deps.myName          my username (reactions are listed by username)
- * @param {() => string} deps.myId            my user id (my messages are mine by id)
  * @param {() => boolean} deps.moderates      true when I may delete anyone's message in this room
  * @param {(id: number, emoji: string, on: boolean) => void} deps.onReact
  * @param {(message: object) => void} deps.onReply
