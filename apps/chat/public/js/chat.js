@@ -5,6 +5,7 @@
 // - otherwise every joined room asks for the messages after the last id it has;
 // - messages are keyed by id, so overlaps between those paths are dropped;
 // - messages written while offline wait in the outbox and go out, in order, once connected.
+import { applyChange, applyEarlyChanges } from './message-changes.js';
 import { Outbox } from './outbox.js';
 import { request, requestPatiently } from './request.js';
 import { Sender } from './sender.js';
@@ -51,7 +52,13 @@ export class Chat {
     this.#view = view;
     this.#sender = new Sender({
       outbox: this.outbox,
-      send: (item) => this.#request('message:send', { room: item.room, text: item.text, clientId: item.clientId }),
+      send: (item) =>
+        this.#request('message:send', {
+          room: item.room,
+          text: item.text,
+          clientId: item.clientId,
+          ...(item.replyTo === undefined ? {} : { replyTo: item.replyTo }),
+        }),
       connected: () => this.#socket?.connected === true,
       onStored: (message) => this.#room(message.room).add([message]),
       onChange: (room) => {
@@ -104,8 +111,8 @@ export class Chat {
 
   // ---------------------------------------------------------------- actions from the page
 
-  send(text) {
-    this.outbox.add(this.active, text);
+  send(text, replyTo) {
+    this.outbox.add(this.active, text, replyTo);
     this.#typingStopped();
     this.#view.messages(this.activeRoom, 'append', true);
     // The banner counts what is waiting: redraw it with each message queued, not at the next status change.
@@ -243,6 +250,8 @@ export class Chat {
     socket.on('room:created', (room) => {
       if (typeof room?.name === 'string') this.#addRoom(room);
     });
+    socket.on('message:update', (message) => this.#onChange(message));
+    socket.on('room:removed', (event) => this.#onRemoved(event?.room));
     return socket;
   }
 
@@ -346,6 +355,12 @@ export class Chat {
         return this.#join(fresh);
       }
     }
+    if (firstTime) {
+      room.rev = Math.max(room.rev, result.rev ?? 0);
+      applyEarlyChanges(room);
+    } else {
+      await this.#catchUpChanges(room);
+    }
     room.loaded = true;
     // Only what was missed counts as unread, not the history shown on first load.
     if (!firstTime && room !== this.activeRoom) {
@@ -395,6 +410,47 @@ export class Chat {
     if (event.typing) room.typing.set(event.nick, Date.now() + TYPING_SHOWN_MS);
     else room.typing.delete(event.nick);
     if (room === this.activeRoom) this.#view.typing(room);
+  }
+
+  // ---------------------------------------------------------------- message changes
+
+  /** Sends a request about the active room's messages (see message-actions.js). */
+  ask(event, payload) {
+    return this.#request(event, payload);
+  }
+
+  /** Shows a message's new state (from an ack, a broadcast or catch-up). */
+  applyChange(message) {
+    this.#onChange(message);
+  }
+
+  #onChange(message) {
+    const room = this.rooms.get(message?.room);
+    if (room && applyChange(room, message)) this.#redrawIfActive(room.name);
+    if (room) this.#view.changed?.(message);
+  }
+
+  /** After a fresh session: the changes to this room's messages since the last revision seen. */
+  async #catchUpChanges(room) {
+    let hasMore = true;
+    for (let pages = 0; hasMore && pages < MAX_CATCH_UP_PAGES; pages++) {
+      const page = await this.#read('history:changes', { room: room.name, since: room.rev });
+      for (const message of page.messages) applyChange(room, message);
+      room.rev = Math.max(room.rev, page.rev);
+      hasMore = page.hasMore;
+    }
+  }
+
+  #onRemoved(name) {
+    if (typeof name !== 'string' || !this.rooms.has(name)) return;
+    this.joined = this.joined.filter((joined) => joined !== name);
+    saveJson('parley.rooms', this.joined);
+    this.roomNames = this.roomNames.filter((listed) => listed !== name);
+    this.roomInfo.delete(name);
+    this.rooms.delete(name);
+    this.#view.toast(`You were removed from #${name}.`, 'error');
+    if (this.active === name) this.openRoom(DEFAULT_ROOM);
+    else this.#view.rooms();
   }
 
   // ---------------------------------------------------------------- helpers

@@ -3,6 +3,9 @@
 import { AuthDialog } from './auth-dialog.js';
 import { Chat } from './chat.js';
 import { ChromeView } from './chrome-view.js';
+import { ComposerMode } from './composer-mode.js';
+import { MessageActions } from './message-actions.js';
+import { MessageDecor, reveal } from './message-decor.js';
 import { MessageView } from './message-view.js';
 import { MAX_MESSAGE_LENGTH, messageLength, normalizeRoomName, roomNameProblem } from './rules.js';
 
@@ -18,6 +21,7 @@ const messageView = new MessageView({
   onRetry: (clientId) => chat.retry(clientId),
   onDiscard: (clientId) => chat.discard(clientId),
   titleOf: (name) => chat.labelOf(name).slice(0, 2).join(''),
+  decorate: (node, message, own) => messageDecor.decorate(node, message, own),
 });
 const chrome = new ChromeView({
   onOpenRoom: (name) => {
@@ -45,6 +49,7 @@ const view = {
     messageView.render(room, chat.outbox.forRoom(room.name), chat.userId, toBottom ? 'reset' : how);
   },
   room(room, how) {
+    composerMode.syncRoom(room.name);
     chrome.renderRoomHeader(room, labelOf);
     chrome.renderPeople(room, chat.nick);
     view.rooms();
@@ -56,6 +61,11 @@ const view = {
     chrome.renderRoomHeader(chat.activeRoom, labelOf);
     const info = chat.roomInfo.get(chat.active);
     chrome.renderRoomActions(chat.activeRoom, info, info?.ownerId === chat.userId);
+    $('remove-button').hidden = !messageActions.moderatesActive;
+  },
+  /** A message changed (edited, deleted, reacted to). */
+  changed(message) {
+    composerMode.syncMessage(message);
   },
   people(room) {
     chrome.renderPeople(room, chat.nick);
@@ -77,6 +87,49 @@ const view = {
 };
 
 const chat = new Chat(view);
+
+// ------------------------------------------------------------------ message actions
+
+const messageActions = new MessageActions(chat);
+const showError = (err) => chrome.toast(err instanceof Error ? err.message : String(err), 'error');
+const messageDecor = new MessageDecor({
+  myName: () => chat.nick,
+  moderates: () => messageActions.moderatesActive,
+  onReact: (id, emoji, on) => messageActions.react(id, emoji, on).catch(showError),
+  onReply: (message) => composerMode.replyTo(message),
+  onEdit: (message) => composerMode.edit(message),
+  onDelete: (message) => {
+    const own = message.userId === chat.userId;
+    if (!window.confirm(own ? 'Delete this message for everyone?' : `Delete this message by ${message.nick}?`)) return;
+    messageActions.delete(message.id).catch(showError);
+  },
+  onJump: async (id) => {
+    if (reveal(id)) return;
+    try {
+      const found = await messageActions.loadUntil(id);
+      if (!found || !reveal(id)) chrome.toast('The original message is no longer in the history.', 'error');
+    } catch (err) {
+      showError(err);
+    }
+  },
+});
+const composerMode = new ComposerMode(input, {
+  activeRoom: () => chat.active,
+  sendReply: (text, replyTo) => chat.send(text, replyTo),
+  saveEdit: (id, text) => messageActions.edit(id, text),
+  onError: (message) => chrome.toast(message, 'error'),
+  onInputChanged: () => updateComposer(),
+});
+$('remove-button').addEventListener('click', async () => {
+  const username = window.prompt(`Remove from #${chat.active}: username`)?.trim();
+  if (!username) return;
+  try {
+    await messageActions.removeMember(username);
+    chrome.toast(`@${username} was removed from #${chat.active}.`);
+  } catch (err) {
+    showError(err);
+  }
+});
 
 // ------------------------------------------------------------------ account
 
@@ -164,7 +217,7 @@ function submitMessage() {
   }
   input.value = '';
   updateComposer();
-  chat.send(text);
+  if (!composerMode.submit(text)) chat.send(text);
 }
 
 $('composer').addEventListener('submit', (event) => {

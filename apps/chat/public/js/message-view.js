@@ -20,7 +20,7 @@ export class MessageView {
   #titleOf;
 
   /** `titleOf(name)`: how the room is called in its welcome line ('#general', '@ada' for a DM). */
-  constructor({ onNearTop, onRetry, onDiscard, titleOf = (name) => `#${name}` }) {
+  constructor({ onNearTop, onRetry, onDiscard, decorate, titleOf = (name) => `#${name}` }) {
     this.#titleOf = titleOf;
     this.#scroller.addEventListener(
       'scroll',
@@ -33,6 +33,8 @@ export class MessageView {
     this.#jump.addEventListener('click', () => this.scrollToBottom());
     this.onRetry = onRetry;
     this.onDiscard = onDiscard;
+    /** Adds a confirmed message's reply quote, marks, reactions and actions (message-decor.js). */
+    this.decorate = decorate;
   }
 
   /**
@@ -151,6 +153,7 @@ export class MessageView {
     text.append(foot);
     bubble.append(text);
     node.append(own ? el('span') : avatar(message.nick), bubble);
+    this.decorate?.(node, message, own);
     return node;
   }
 

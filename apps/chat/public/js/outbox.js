@@ -34,8 +34,9 @@ export class Outbox {
     });
   }
 
-  add(room, text) {
+  add(room, text, replyTo) {
     const item = { clientId: newClientId(), room, text, createdAt: Date.now(), state: 'queued' };
+    if (replyTo !== undefined) item.replyTo = replyTo;
     this.#update((items) => items.push({ ...item }));
     return this.get(item.clientId) ?? item;
   }

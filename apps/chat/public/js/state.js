@@ -16,6 +16,8 @@ export class RoomState {
     /** nick -> time the "is typing" hint expires */
     this.typing = new Map();
     this.unread = 0;
+    /** The room revision this page has every change up to (see message-changes.js). */
+    this.rev = 0;
   }
 
   get lastId() {

@@ -11,7 +11,8 @@ export type ChatErrorCode =
   | 'EMPTY_MESSAGE'
   | 'MESSAGE_TOO_LONG'
   | 'RATE_LIMITED'
-  | 'SERVER_ERROR';
+  | 'SERVER_ERROR'
+  | 'UNKNOWN_MESSAGE';
 
 /** The error half of every ack: `{ ok: false, error: { code, message, retryAfterMs? } }`. */
 export interface ChatErrorBody {

@@ -13,12 +13,22 @@
  *   'history:after'  { room, after }                     -> MessagePage (catch-up)
  *   'message:send'   { room, text, clientId }            -> { message: ChatMessage }
  *   'typing'         { room, typing }                    (no ack, relayed as volatile)
+ *   -- message changes (message-changes.ts); messages may carry editedAt, deletedAt, rev, replyTo,
+ *      reply (a preview of the original) and reactions (see ChatMessage)
+ *   'message:send'   … replyTo?: id of a message in the room -> the reply, with `reply` attached
+ *   'message:edit'   { room, id, text }                  -> { message }  (own messages only)
+ *   'message:delete' { room, id }                        -> { message }  (own, or any as private room owner)
+ *   'message:react'  { room, id, emoji, on }             -> { message }  (emoji from REACTION_EMOJI)
+ *   'history:changes' { room, since }                    -> ChangesPage (changed after revision `since`)
+ *   'room:remove'    { room, username }                  -> { user }     (private room's owner only)
  *
  * server -> client
  *   'message'        ChatMessage
  *   'presence'       { room, users: string[] }
  *   'typing'         { room, nick, username, typing }
  *   'room:created'   RoomInfo  (public rooms to everyone; private rooms and DMs to their members)
+ *   'message:update' ChatMessage (its latest state after an edit, deletion or reaction)
+ *   'room:removed'   { room }  (to the removed member's sockets, which have left the room)
  *
  * The connection is authenticated by the session cookie (see accounts/); a private room or DM that
  * the account is not a member of answers every request like a missing room (UNKNOWN_ROOM).
@@ -33,6 +43,8 @@ export interface JoinResult extends MessagePage {
   users: string[];
   /** 'latest': the newest page (replace the view); 'after': messages after the id the client sent. */
   mode: 'latest' | 'after';
+  /** The room's revision before the messages were read: ask 'history:changes' since it later. */
+  rev?: number;
 }
 
 export interface PresenceEvent {

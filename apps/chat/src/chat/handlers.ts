@@ -9,6 +9,7 @@ import type { ChatStore, RoomInfo } from '../store/index.js';
 import { ChatError, type ChatErrorBody } from './errors.js';
 import { type AckResponse, CATCH_UP_PAGE, HISTORY_PAGE, type JoinResult, type TypingEvent } from './events.js';
 import { type Identify, identityFunction } from './identity.js';
+import { pageWithReplies, registerMessageChanges, replyTarget, withReplyPreviews } from './message-changes.js';
 import { capPageBytes } from './page-cap.js';
 import { Presence } from './presence.js';
 import { type RequestBudgets, type RequestKind, RequestLimits } from './request-limits.js';
@@ -179,12 +180,16 @@ function registerHandlers(socket: Socket, context: Context): void {
     // Join before reading: a message stored after the read is then broadcast to this socket, so the
     // two can overlap (the page dedupes by id) but never leave a gap.
     await socket.join(room);
-    const page =
+    // Read before the messages: a change after this revision is in the page or asked for later.
+    const rev = await store.roomRevision(room);
+    const page = await pageWithReplies(
+      store,
       after === undefined
         ? capPageBytes(await store.latest(room, HISTORY_PAGE), 'newest')
-        : capPageBytes(await store.after(room, after, CATCH_UP_PAGE), 'oldest');
+        : capPageBytes(await store.after(room, after, CATCH_UP_PAGE), 'oldest'),
+    );
     presence.changed(room);
-    return { room, mode: after === undefined ? 'latest' : 'after', ...page, users: await presence.usersIn(room) };
+    return { room, mode: after === undefined ? 'latest' : 'after', ...page, users: await presence.usersIn(room), rev };
   });
 
   onRequest('room:leave', 'leave', async (payload) => {
@@ -207,13 +212,19 @@ function registerHandlers(socket: Socket, context: Context): void {
   onRequest('history:before', 'history', async (payload) => {
     const request = requestObject(payload);
     const { name: room } = await accessibleRoom(request.room);
-    return capPageBytes(await store.before(room, validateMessageId(request.before, 'before'), HISTORY_PAGE), 'newest');
+    return pageWithReplies(
+      store,
+      capPageBytes(await store.before(room, validateMessageId(request.before, 'before'), HISTORY_PAGE), 'newest'),
+    );
   });
 
   onRequest('history:after', 'history', async (payload) => {
     const request = requestObject(payload);
     const { name: room } = await accessibleRoom(request.room);
-    return capPageBytes(await store.after(room, validateMessageId(request.after, 'after'), CATCH_UP_PAGE), 'oldest');
+    return pageWithReplies(
+      store,
+      capPageBytes(await store.after(room, validateMessageId(request.after, 'after'), CATCH_UP_PAGE), 'oldest'),
+    );
   });
 
   onRequest('message:send', 'send', async (payload) => {
@@ -228,8 +239,9 @@ function registerHandlers(socket: Socket, context: Context): void {
         ? new ChatError('NOT_IN_ROOM', `Join #${room} before sending messages to it.`)
         : new ChatError('UNKNOWN_ROOM', `There is no room #${room}.`);
     }
+    const replyTo = await replyTarget(store, room, request.replyTo);
     // Stored (committed) first, broadcast second: a message anyone has seen survives a crash.
-    const { message } = await store.appendMessage({
+    const { message: stored } = await store.appendMessage({
       room,
       nick: nick(),
       username: account(socket).username,
@@ -237,9 +249,22 @@ function registerHandlers(socket: Socket, context: Context): void {
       text,
       ts: Date.now(),
       clientId,
+      replyTo,
     });
+    const [message] = await withReplyPreviews(store, [stored]);
     io.to(room).emit('message', message);
     return { message };
+  });
+
+  registerMessageChanges(socket, {
+    io,
+    store,
+    rooms,
+    presence,
+    onRequest,
+    accessibleRoom,
+    myId,
+    myUsername: () => account(socket).username,
   });
 
   socket.on('typing', (payload: unknown) => {

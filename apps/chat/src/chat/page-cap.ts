@@ -23,6 +23,8 @@ export function capPageBytes(page: MessagePage, keep: 'newest' | 'oldest', maxBy
   for (let n = 0; n < messages.length; n++) {
     const message = messages[keep === 'newest' ? messages.length - 1 - n : n];
     bytes += Buffer.byteLength(message.text) + Buffer.byteLength(message.nick) + MESSAGE_OVERHEAD_BYTES;
+    // Reactions name every reactor: a popular message weighs more than its text.
+    if (message.reactions) bytes += Buffer.byteLength(JSON.stringify(message.reactions));
     if (bytes > maxBytes && kept > 0) break;
     kept++;
   }

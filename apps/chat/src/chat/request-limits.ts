@@ -7,7 +7,18 @@
 import { ChatError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
 
-export type RequestKind = 'list' | 'create' | 'join' | 'leave' | 'history' | 'send' | 'typing';
+export type RequestKind =
+  | 'list'
+  | 'create'
+  | 'join'
+  | 'leave'
+  | 'history'
+  | 'send'
+  | 'typing'
+  // message changes (message-changes.ts)
+  | 'edit'
+  | 'react'
+  | 'moderate';
 
 export interface Budget {
   /** Requests allowed in any window of `windowMs`. */
@@ -30,6 +41,10 @@ export const DEFAULT_BUDGETS: RequestBudgets = {
   history: { limit: 30, windowMs: 10_000 },
   send: { limit: 10, windowMs: 5_000 },
   typing: { limit: 10, windowMs: 2_000 },
+  // Edits and deletions are rarer than sends; reactions come in quick bursts (add, change mind).
+  edit: { limit: 10, windowMs: 10_000 },
+  react: { limit: 20, windowMs: 10_000 },
+  moderate: { limit: 5, windowMs: 10_000 },
 };
 
 /** What the refusal says was too much, per kind. */
@@ -41,6 +56,9 @@ const REFUSAL: Record<RequestKind, string> = {
   history: 'Too many history requests',
   send: 'You are sending too fast',
   typing: 'Too many typing notices',
+  edit: 'You are changing messages too fast',
+  react: 'Too many reactions',
+  moderate: 'Too many moderation requests',
 };
 
 interface IdentityBudgets {

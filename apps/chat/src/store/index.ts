@@ -4,6 +4,7 @@ import type { ChatStore } from './types.js';
 
 export type {
   AppendResult,
+  ChangesPage,
   ChatMessage,
   ChatStore,
   MessagePage,
@@ -11,6 +12,8 @@ export type {
   NewRoomOptions,
   NewSession,
   NewUser,
+  ReactionSummary,
+  ReplyPreview,
   RoomInfo,
   RoomKind,
   SessionInfo,

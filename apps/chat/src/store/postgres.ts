@@ -2,9 +2,12 @@
  * PostgreSQL store, used when DATABASE_URL is set: several chat nodes share one database.
  */
 import pg from 'pg';
+import * as changes from './postgres-changes.js';
 import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import {
   type AppendResult,
+  type ChangesPage,
+  type ChatMessage,
   type ChatStore,
   DEFAULT_ROOM,
   type MessagePage,
@@ -99,6 +102,7 @@ export class PostgresStore implements ChatStore {
       await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
       if (this.#schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
       await client.query(SCHEMA);
+      await client.query(changes.POSTGRES_CHANGES_SCHEMA);
       await client.query('INSERT INTO rooms(name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
         DEFAULT_ROOM,
         Date.now(),
@@ -186,7 +190,8 @@ export class PostgresStore implements ChatStore {
       // lock makes id assignment and commit a single step.
       await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
       const inserted = await client.query(
-        `INSERT INTO messages(room, nick, username, user_id, text, ts, client_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO messages(room, nick, username, user_id, text, ts, client_id, reply_to)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (room, nick, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
         [
           message.room,
@@ -196,6 +201,7 @@ export class PostgresStore implements ChatStore {
           message.text,
           message.ts,
           message.clientId,
+          message.replyTo ?? null,
         ],
       );
       if (inserted.rows[0]) return { message: toMessage(inserted.rows[0]), duplicate: false };
@@ -269,6 +275,39 @@ export class PostgresStore implements ChatStore {
   async deleteSession(tokenHash: string): Promise<string | null> {
     const { rows } = await this.#pool.query('DELETE FROM sessions WHERE token_hash = $1 RETURNING id', [tokenHash]);
     return rows[0] ? String(rows[0].id) : null;
+  }
+
+  // ---- message changes (postgres-changes.ts)
+
+  roomRevision(room: string): Promise<number> {
+    return changes.roomRevision(this.#pool, room);
+  }
+
+  messagesByIds(room: string, ids: readonly number[]): Promise<ChatMessage[]> {
+    return changes.messagesByIds(this.#pool, room, ids);
+  }
+
+  editMessage(room: string, id: number, text: string, ts: number): Promise<ChatMessage | null> {
+    return changes.editMessage((work) => this.#transaction(work), room, id, text, ts);
+  }
+
+  deleteMessage(room: string, id: number, ts: number): Promise<ChatMessage | null> {
+    return changes.deleteMessage((work) => this.#transaction(work), room, id, ts);
+  }
+
+  setReaction(
+    room: string,
+    id: number,
+    reactor: { userId: string; username: string },
+    emoji: string,
+    on: boolean,
+    ts: number,
+  ): Promise<{ message: ChatMessage; changed: boolean } | null> {
+    return changes.setReaction((work) => this.#transaction(work), room, id, reactor, emoji, on, ts);
+  }
+
+  changesSince(room: string, since: number, limit: number): Promise<ChangesPage> {
+    return changes.changesSince(this.#pool, room, since, limit);
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,11 @@
+import { withChanges } from './change-rows.js';
 import type { ChatMessage, MessagePage, RoomInfo, User } from './types.js';
 
 /** A database row as both drivers return it (PostgreSQL BIGINTs arrive as strings). */
 export type Row = Record<string, unknown>;
 
-export const MESSAGE_COLUMNS = 'id, room, nick, username, user_id, text, ts, client_id';
+export const MESSAGE_COLUMNS =
+  'id, room, nick, username, user_id, text, ts, client_id, edited_at, deleted_at, rev, reply_to, reactions';
 
 export const ROOM_COLUMNS = 'name, created_at, kind, owner_id';
 
@@ -20,7 +22,7 @@ export function toRoom(row: Row): RoomInfo {
 }
 
 export function toMessage(row: Row): ChatMessage {
-  return {
+  return withChanges(row, {
     id: Number(row.id),
     room: String(row.room),
     nick: String(row.nick),
@@ -29,7 +31,7 @@ export function toMessage(row: Row): ChatMessage {
     text: String(row.text),
     ts: Number(row.ts),
     clientId: nullableString(row.client_id),
-  };
+  });
 }
 
 export const USER_COLUMNS = 'id, username, created_at';

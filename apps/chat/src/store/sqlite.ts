@@ -17,10 +17,13 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, type Row, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
+import * as changes from './sqlite-changes.js';
 import { SqliteOwnerLock } from './sqlite-lock.js';
 import { SqliteWriteBatch } from './sqlite-write-batch.js';
 import {
   type AppendResult,
+  type ChangesPage,
+  type ChatMessage,
   type ChatStore,
   DEFAULT_ROOM,
   type MessagePage,
@@ -83,6 +86,7 @@ const ADDED_COLUMNS: readonly [table: string, name: string, definition: string][
   ['messages', 'user_id', 'INTEGER'],
   ['rooms', 'kind', "TEXT NOT NULL DEFAULT 'public'"],
   ['rooms', 'owner_id', 'INTEGER'],
+  ...changes.SQLITE_CHANGE_COLUMNS,
 ];
 
 /** Created after the migration, as it needs the users table and nothing of older databases. */
@@ -205,7 +209,7 @@ export class SqliteStore implements ChatStore {
   /** One message, inside the batch's transaction (or alone); dedupes by (room, nick, clientId). */
   #insertMessage(message: NewMessage): AppendResult {
     const inserted = this.#get(
-      `INSERT INTO messages(room, nick, username, user_id, text, ts, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO messages(room, nick, username, user_id, text, ts, client_id, reply_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(room, nick, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
       [
         message.room,
@@ -215,6 +219,7 @@ export class SqliteStore implements ChatStore {
         message.text,
         message.ts,
         message.clientId,
+        message.replyTo ?? null,
       ],
     );
     if (inserted) return { message: toMessage(inserted), duplicate: false };
@@ -292,6 +297,57 @@ export class SqliteStore implements ChatStore {
     return row ? String(row.id) : null;
   }
 
+  // ---- message changes (sqlite-changes.ts)
+
+  async roomRevision(room: string): Promise<number> {
+    return changes.roomRevision(this.#runner, room);
+  }
+
+  async messagesByIds(room: string, ids: readonly number[]): Promise<ChatMessage[]> {
+    return changes.messagesByIds(this.#runner, room, ids);
+  }
+
+  async editMessage(room: string, id: number, text: string, ts: number): Promise<ChatMessage | null> {
+    return changes.editMessage(this.#runner, room, id, text, ts);
+  }
+
+  async deleteMessage(room: string, id: number, ts: number): Promise<ChatMessage | null> {
+    return changes.deleteMessage(this.#runner, room, id, ts);
+  }
+
+  async setReaction(
+    room: string,
+    id: number,
+    reactor: { userId: string; username: string },
+    emoji: string,
+    on: boolean,
+    ts: number,
+  ): Promise<{ message: ChatMessage; changed: boolean } | null> {
+    return changes.setReaction(this.#runner, room, id, reactor, emoji, on, ts);
+  }
+
+  async changesSince(room: string, since: number, limit: number): Promise<ChangesPage> {
+    return changes.changesSince(this.#runner, room, since, limit);
+  }
+
+  readonly #runner: changes.SqliteRunner = {
+    get: (sql, values) => this.#get(sql, values),
+    all: (sql, values) => this.#all(sql, values),
+    transaction: (work) => {
+      const db = this.#db;
+      if (!db) throw new StoreError('STORE_FAILED', 'The chat database is not open');
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = work();
+        db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+    },
+  };
+
   /** Brings a database created by an earlier version up to the current schema. */
   #migrate(): void {
     for (const [table, name, definition] of ADDED_COLUMNS) {
@@ -299,6 +355,7 @@ export class SqliteStore implements ChatStore {
       if (!present) this.#db?.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${definition}`);
     }
     this.#db?.exec(MEMBERS_SCHEMA);
+    this.#db?.exec(changes.SQLITE_CHANGES_SCHEMA);
   }
 
   /** The settings durability rests on, as SQLite reports them (for diagnostics and tests). */

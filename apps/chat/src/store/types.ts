@@ -17,6 +17,40 @@ export interface ChatMessage {
   ts: number;
   /** The sender's idempotency key: a resend of the same message is recognised, never stored twice. */
   clientId: string | null;
+  // Message changes (edit, delete, reactions, replies): each field is present only when it says
+  // something, so a message that was never changed looks exactly as before.
+  /** When the author last edited the text. */
+  editedAt?: number;
+  /** When the message was deleted (its text is then empty and its reactions gone). */
+  deletedAt?: number;
+  /** The room revision of the latest change to this message (see `ChatStore.changesSince`). */
+  rev?: number;
+  /** The id of the message this one replies to (same room). */
+  replyTo?: number;
+  /** A preview of the message replied to, attached by the server when it sends the message. */
+  reply?: ReplyPreview;
+  /** Emoji reactions in the order they were first added, each with who reacted. */
+  reactions?: ReactionSummary[];
+}
+
+export interface ReactionSummary {
+  emoji: string;
+  usernames: string[];
+}
+
+export interface ReplyPreview {
+  id: number;
+  nick: string;
+  /** The start of the original text ('' when it was deleted). */
+  text: string;
+  deleted: boolean;
+}
+
+/** Messages changed after a room revision, in revision order, and the room's revision now. */
+export interface ChangesPage {
+  messages: ChatMessage[];
+  hasMore: boolean;
+  rev: number;
 }
 
 /** Public rooms are open to everyone; private rooms and direct messages to their members only. */
@@ -54,6 +88,8 @@ export interface NewMessage {
   text: string;
   ts: number;
   clientId: string | null;
+  /** The message this one replies to (checked by the caller to be in the same room). */
+  replyTo?: number | null;
 }
 
 export interface AppendResult {
@@ -100,6 +136,30 @@ export interface ChatStore {
   /** Deletes a session; returns its id, or null when there was none. */
   deleteSession(tokenHash: string): Promise<string | null>;
   close(): Promise<void>;
+
+  // ---- message changes (edit, delete, reactions, replies; see message-changes in each store)
+  /** The room's revision: bumped by every change to one of its messages (0 before any). */
+  roomRevision(room: string): Promise<number>;
+  /** The messages of `room` with these ids (missing or other-room ids are left out). */
+  messagesByIds(room: string, ids: readonly number[]): Promise<ChatMessage[]>;
+  /** Replaces a message's text and marks it edited; null if it is missing or deleted. */
+  editMessage(room: string, id: number, text: string, ts: number): Promise<ChatMessage | null>;
+  /** Empties a message, drops its reactions and marks it deleted; null if missing or already deleted. */
+  deleteMessage(room: string, id: number, ts: number): Promise<ChatMessage | null>;
+  /**
+   * Adds (`on`) or removes an account's emoji reaction; null if the message is missing or deleted.
+   * `changed` is false when there was nothing to do (the revision is then not bumped).
+   */
+  setReaction(
+    room: string,
+    id: number,
+    reactor: { userId: string; username: string },
+    emoji: string,
+    on: boolean,
+    ts: number,
+  ): Promise<{ message: ChatMessage; changed: boolean } | null>;
+  /** Messages changed after revision `since`, oldest change first (for catching up after a drop). */
+  changesSince(room: string, since: number, limit: number): Promise<ChangesPage>;
 }
 
 /** A public view of an account: what other users and the page may see. */
