@@ -47,6 +47,8 @@ export interface ChatServerOptions {
   accounts?: AccountsOptions;
   /** Serve `/metrics` (Prometheus text) to requests bearing this token; unset, there is no `/metrics`. */
   metricsToken?: string;
+  /** Idle or hidden time after which a page reports itself away (default 5 minutes). */
+  awayAfterMs?: number;
 }
 
 export interface ChatServer {
@@ -121,6 +123,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
   const chat = attachChat(io, options.store, {
     identify: options.identify ?? identityFunction({ trustProxy: options.trustProxy }),
     budgets: options.budgets,
+    awayAfterMs: options.awayAfterMs,
   });
   const shutdown = async () => {
     chat.close();

@@ -32,6 +32,8 @@ export interface ChatConfig {
   drainMs: number;
   /** Bearer token for `GET /metrics` (METRICS_TOKEN); unset, the endpoint does not exist. */
   metricsToken: string | undefined;
+  /** Idle or hidden time after which a page shows its user as away (AWAY_AFTER_MS). */
+  awayAfterMs: number;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +83,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
     requireAccount: flag(env, 'REQUIRE_ACCOUNT', true),
     drainMs: integer(env, 'DRAIN_MS', DEFAULT_DRAIN_MS, 0, 600_000),
     metricsToken: env.METRICS_TOKEN || undefined,
+    awayAfterMs: integer(env, 'AWAY_AFTER_MS', 5 * 60 * 1000, 1000, 86_400_000),
   };
 }
 

@@ -13,12 +13,20 @@
  *   'history:after'  { room, after }                     -> MessagePage (catch-up)
  *   'message:send'   { room, text, clientId }            -> { message: ChatMessage }
  *   'typing'         { room, typing }                    (no ack, relayed as volatile)
+ *   'unread:list'    ()                                  -> { rooms: RoomReadState[] }    (read-state.ts)
+ *   'room:read'      { room, lastRead }                  -> { lastRead }
+ *   'room:mute'      { room, muted }                     -> { muted }
+ *   'presence:away'  { away }                            -> {}                            (away.ts)
  *
  * server -> client
  *   'message'        ChatMessage
- *   'presence'       { room, users: string[] }
+ *   'presence'       { room, users: string[], away: string[] }
  *   'typing'         { room, nick, username, typing }
  *   'room:created'   RoomInfo  (public rooms to everyone; private rooms and DMs to their members)
+ *   'room:read'      { room, lastRead }   (to every socket of the account that read)
+ *   'room:muted'     { room, muted }      (to every socket of the account)
+ *   'notify'         { message, reason: 'mention' | 'dm' }   (to the accounts mentioned, a DM's other person)
+ *   'presence:config' { awayAfterMs }     (on connection)
  *
  * The connection is authenticated by the session cookie (see accounts/); a private room or DM that
  * the account is not a member of answers every request like a missing room (UNKNOWN_ROOM).
@@ -31,6 +39,8 @@ export type AckResponse = ({ ok: true } & object) | { ok: false; error: ChatErro
 export interface JoinResult extends MessagePage {
   room: string;
   users: string[];
+  /** Of `users`, those away (see PresenceEvent). */
+  away: string[];
   /** 'latest': the newest page (replace the view); 'after': messages after the id the client sent. */
   mode: 'latest' | 'after';
 }
@@ -38,6 +48,8 @@ export interface JoinResult extends MessagePage {
 export interface PresenceEvent {
   room: string;
   users: string[];
+  /** Of `users`, those away (idle or a hidden tab) in every socket they have in the room. */
+  away: string[];
 }
 
 export interface TypingEvent {

@@ -7,7 +7,7 @@
 import { ChatError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
 
-export type RequestKind = 'list' | 'create' | 'join' | 'leave' | 'history' | 'send' | 'typing';
+export type RequestKind = 'list' | 'create' | 'join' | 'leave' | 'history' | 'send' | 'typing' | 'read' | 'away';
 
 export interface Budget {
   /** Requests allowed in any window of `windowMs`. */
@@ -30,6 +30,10 @@ export const DEFAULT_BUDGETS: RequestBudgets = {
   history: { limit: 30, windowMs: 10_000 },
   send: { limit: 10, windowMs: 5_000 },
   typing: { limit: 10, windowMs: 2_000 },
+  // Read markers (one per room opened or message seen, coalesced by the page), mutes, unread lists.
+  read: { limit: 60, windowMs: 10_000 },
+  // Away/back changes: a page sends one per state change.
+  away: { limit: 20, windowMs: 10_000 },
 };
 
 /** What the refusal says was too much, per kind. */
@@ -41,6 +45,8 @@ const REFUSAL: Record<RequestKind, string> = {
   history: 'Too many history requests',
   send: 'You are sending too fast',
   typing: 'Too many typing notices',
+  read: 'Too many read-state requests',
+  away: 'Too many away changes',
 };
 
 interface IdentityBudgets {

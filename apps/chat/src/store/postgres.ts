@@ -2,6 +2,14 @@
  * PostgreSQL store, used when DATABASE_URL is set: several chat nodes share one database.
  */
 import pg from 'pg';
+import {
+  POSTGRES_ADD_MENTION,
+  POSTGRES_MARK_READ,
+  POSTGRES_READ_STATE_SCHEMA,
+  POSTGRES_READ_STATES,
+  POSTGRES_SET_MUTED,
+  toReadState,
+} from './read-state-sql.js';
 import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import {
   type AppendResult,
@@ -13,6 +21,7 @@ import {
   type NewSession,
   type NewUser,
   type RoomInfo,
+  type RoomReadState,
   type SessionInfo,
   StoreError,
   type User,
@@ -99,6 +108,7 @@ export class PostgresStore implements ChatStore {
       await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
       if (this.#schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
       await client.query(SCHEMA);
+      await client.query(POSTGRES_READ_STATE_SCHEMA);
       await client.query('INSERT INTO rooms(name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
         DEFAULT_ROOM,
         Date.now(),
@@ -269,6 +279,24 @@ export class PostgresStore implements ChatStore {
   async deleteSession(tokenHash: string): Promise<string | null> {
     const { rows } = await this.#pool.query('DELETE FROM sessions WHERE token_hash = $1 RETURNING id', [tokenHash]);
     return rows[0] ? String(rows[0].id) : null;
+  }
+
+  async markRead(userId: string, room: string, messageId: number): Promise<number> {
+    const { rows } = await this.#pool.query(POSTGRES_MARK_READ, [userId, room, messageId]);
+    return Number(rows[0]?.last_read ?? 0);
+  }
+
+  async addMentions(room: string, messageId: number, userIds: string[]): Promise<void> {
+    for (const userId of userIds) await this.#pool.query(POSTGRES_ADD_MENTION, [userId, room, messageId]);
+  }
+
+  async setMuted(userId: string, room: string, muted: boolean): Promise<void> {
+    await this.#pool.query(POSTGRES_SET_MUTED, [userId, room, muted]);
+  }
+
+  async readStates(userId: string): Promise<RoomReadState[]> {
+    const { rows } = await this.#pool.query(POSTGRES_READ_STATES, [userId]);
+    return rows.map(toReadState);
   }
 
   async close(): Promise<void> {
