@@ -1,4 +1,5 @@
 // Everything around the message pane: rooms, people, the room header, connection state, toasts.
+import { roomBadges } from './room-badges.js';
 import { avatar, el } from './util.js';
 
 const STATUS_TEXT = {
@@ -43,11 +44,14 @@ export class ChromeView {
     this.#banner.hidden = banner === '';
   }
 
-  /** `labelOf(name)` gives the sigil and text shown: '#' for rooms, a lock for private ones, '@' for DMs. */
-  renderRooms(names, rooms, active, joined, labelOf = (name) => ['#', name]) {
+  /**
+   * `labelOf(name)` gives the sigil and text shown: '#' for rooms, a lock for private ones, '@' for DMs.
+   * `readOf(name)` gives the room's unread state ({ unread, mentions, muted }, see read-state.js).
+   */
+  renderRooms(names, _rooms, active, joined, labelOf = (name) => ['#', name], readOf = () => undefined) {
     const nodes = names.map((name) => {
-      const room = rooms.get(name);
-      const unread = room && name !== active ? room.unread : 0;
+      const read = name === active ? undefined : readOf(name);
+      const unread = read && !read.muted ? read.unread : 0;
       const item = el('li');
       item.dataset.room = name;
       if (name === active) item.classList.add('active');
@@ -58,13 +62,16 @@ export class ChromeView {
       const [sigil, label, tag] = labelOf(name);
       button.append(el('span', 'hash', sigil), el('span', 'name', label));
       if (tag) button.append(el('span', 'room-tag', tag));
-      if (unread > 0) button.append(el('span', 'badge', unread > 99 ? '99+' : String(unread)));
+      button.append(...roomBadges(item, readOf(name), name === active));
       button.addEventListener('click', () => this.onOpenRoom(name));
       item.append(button);
       return item;
     });
     this.#rooms.replaceChildren(...nodes);
-    const anyUnread = names.some((name) => name !== active && (rooms.get(name)?.unread ?? 0) > 0);
+    const anyUnread = names.some((name) => {
+      const read = name === active ? undefined : readOf(name);
+      return read !== undefined && (read.mentions > 0 || (!read.muted && read.unread > 0));
+    });
     this.#menuBadge.hidden = !anyUnread;
   }
 
@@ -74,17 +81,22 @@ export class ChromeView {
     document.getElementById('invite-button').hidden = !(info?.kind === 'private' && mine);
   }
 
-  renderRoomHeader(room) {
+  /** `total`: unread messages over every room, for the tab title. */
+  renderRoomHeader(room, total = 0) {
     this.#roomName.textContent = room.name;
     this.#input.placeholder = `Message #${room.name}`;
-    document.title = room.unread > 0 ? `(${room.unread}) #${room.name} · Parley` : `#${room.name} · Parley`;
+    document.title = total > 0 ? `(${total > 99 ? '99+' : total}) #${room.name} · Parley` : `#${room.name} · Parley`;
     this.#renderSub(room);
   }
 
   renderPeople(room, me) {
     const nodes = room.users.map((nick) => {
       const item = el('li');
+      const away = room.away?.includes(nick) === true;
+      item.classList.toggle('away', away);
+      item.title = away ? `${nick} is away` : `${nick} is online`;
       item.append(avatar(nick, 'avatar small'), el('span', 'person-name', nick));
+      if (away) item.append(el('span', 'away-tag', 'away'));
       if (nick === me) item.append(el('span', 'you', 'you'));
       else if (this.onOpenDm) {
         const dm = el('button', 'person-dm', 'Message');
