@@ -20,7 +20,8 @@ import {
 
 /**
  * Installed before the page's scripts: `document.visibilityState`/`hidden` answer what the test
- * sets, and every `new Notification(...)` is recorded in `window.__notifications`.
+ * sets, every `new Notification(...)` is recorded in `window.__notifications`, and permission
+ * requests are counted in `window.__permissionRequests`.
  */
 export const PAGE_SIGNALS = `
 (() => {
@@ -43,7 +44,11 @@ export const PAGE_SIGNALS = `
       }
     };
     Object.defineProperty(Recording, 'permission', { get: () => Real.permission });
-    Recording.requestPermission = (...args) => Real.requestPermission(...args);
+    window.__permissionRequests = 0;
+    Recording.requestPermission = (...args) => {
+      window.__permissionRequests += 1;
+      return Real.requestPermission(...args);
+    };
     Recording.prototype = Real.prototype;
     window.Notification = Recording;
   }

@@ -94,7 +94,8 @@ export class MentionSuggest {
     this.#shown = this.#candidates()
       .filter((name) => name.toLowerCase().startsWith(prefix))
       .slice(0, MAX_SUGGESTIONS);
-    if (this.#shown.length === 0) {
+    // A name typed out in full needs no list (and Enter then sends, as without one).
+    if (this.#shown.length === 0 || (this.#shown.length === 1 && this.#shown[0].toLowerCase() === prefix)) {
       this.close();
       return;
     }
