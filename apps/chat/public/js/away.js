@@ -54,6 +54,8 @@ export class AwayTracker {
     const away = idle || hidden;
     if (away !== this.#away) {
       this.#away = away;
+      // The page's own state, for styling (and for tests to know what the tab reported).
+      document.body.dataset.away = String(away);
       this.#send();
     }
     this.#schedule();
