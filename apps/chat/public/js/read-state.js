@@ -59,7 +59,13 @@ export class ReadState {
 
   /** Replaces the counts with the server's (after a fresh connection; live counting resumes on top). */
   async refresh() {
-    const { rooms } = await this.#deps.request('unread:list');
+    let rooms;
+    try {
+      ({ rooms } = await this.#deps.request('unread:list'));
+    } catch {
+      // Counts are a convenience: without them the rooms still load, and the next connection retries.
+      return;
+    }
     for (const entry of rooms) {
       const state = this.of(entry.room);
       state.lastRead = entry.lastRead;
