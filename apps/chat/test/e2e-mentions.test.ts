@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { browserBackends, runBrowserSuites, send, shown, useChatInBrowser, WAIT } from './browser-harness.js';
-import { notifications, openRoom, screenshotLooks, setHidden, withSignals } from './page-signals.js';
+import { notifications, openDrawer, openRoom, screenshotLooks, setHidden, withSignals } from './page-signals.js';
 
 const backends = await browserBackends();
 
@@ -143,7 +143,7 @@ describe.skipIf(!runBrowserSuites).each(backends)(
       });
       await screenshotLooks(chat, 'Bob', 'mentions-highlight', async (page, phone) => {
         await shown(page, 'ping @Bob');
-        if (phone) await page.click('#menu-button');
+        if (phone) await openDrawer(page);
       });
       expect(chat.pageErrors).toEqual([]);
     });

@@ -14,7 +14,7 @@ import {
   useChatInBrowser,
   WAIT,
 } from './browser-harness.js';
-import { screenshotLooks, setHidden, withSignals } from './page-signals.js';
+import { openDrawer, screenshotLooks, setHidden, withSignals } from './page-signals.js';
 
 const backends = await browserBackends();
 
@@ -81,7 +81,7 @@ describe.skipIf(!runBrowserSuites).each(backends)(
       await bob.locator('#people-list li.away', { hasText: 'Ada' }).waitFor(WAIT);
       await screenshotLooks(chat, 'Bob', 'presence-away', async (page, phone) => {
         await page.locator('#people-list li.away', { hasText: 'Ada' }).waitFor(WAIT);
-        if (phone) await page.click('#menu-button');
+        if (phone) await openDrawer(page);
       });
       expect(chat.pageErrors).toEqual([]);
     });

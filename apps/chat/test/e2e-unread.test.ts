@@ -14,7 +14,7 @@ import {
   useChatInBrowser,
   WAIT,
 } from './browser-harness.js';
-import { openRoom, screenshotLooks, setHidden, signInElsewhere, withSignals } from './page-signals.js';
+import { openDrawer, openRoom, screenshotLooks, setHidden, signInElsewhere, withSignals } from './page-signals.js';
 
 const backends = await browserBackends();
 
@@ -112,7 +112,7 @@ describe.skipIf(!runBrowserSuites).each(backends)(
 
       await screenshotLooks(chat, 'Bob', 'unread-muted', async (page, phone) => {
         await mentionBadge(page, 'news').waitFor(WAIT);
-        if (phone) await page.click('#menu-button');
+        if (phone) await openDrawer(page);
       });
 
       await bob.reload();
@@ -133,7 +133,7 @@ describe.skipIf(!runBrowserSuites).each(backends)(
       await badge(bob, 'news').filter({ hasText: '3' }).waitFor(WAIT);
       await screenshotLooks(chat, 'Bob', 'unread-badges', async (page, phone) => {
         await badge(page, 'news').waitFor(WAIT);
-        if (phone) await page.click('#menu-button');
+        if (phone) await openDrawer(page);
       });
       // The divider, seen on opening the room: each look reads it, so two more arrive before each.
       let round = 0;

@@ -117,7 +117,20 @@ export async function screenshotLooks(
 }
 
 export async function openRoom(page: Page, room: string, phone = false): Promise<void> {
-  if (phone) await page.click('#menu-button');
+  if (phone) await openDrawer(page);
   await page.locator(`#room-list li[data-room="${room}"] button`).click();
   await page.locator('#room-name', { hasText: room }).waitFor(WAIT);
+}
+
+/** Opens the phone drawer and waits until it has slid fully in (its transform transition done). */
+export async function openDrawer(page: Page): Promise<void> {
+  await page.click('#menu-button');
+  await page.waitForFunction(
+    () => {
+      const sidebar = document.getElementById('sidebar');
+      return sidebar !== null && getComputedStyle(sidebar).transform === 'none';
+    },
+    undefined,
+    WAIT,
+  );
 }
