@@ -54,6 +54,7 @@ export class Presence {
 
   /** The room's people (as `usersIn`) and, of them, those away in every socket they have there. */
   async stateIn(room: string): Promise<{ users: string[]; away: string[] }> {
+    // One lookup for both lists: they describe the same moment.
     const sockets = await this.#io.in(room).fetchSockets();
     const nicks = new Set<string>();
     for (const socket of sockets) if (typeof socket.data.nick === 'string') nicks.add(socket.data.nick);
