@@ -50,6 +50,8 @@ export interface ChatServerOptions {
   metricsToken?: string;
   /** Client heartbeats (default socket.io's: a ping every 25 s, 20 s to answer). */
   heartbeat?: Heartbeat;
+  /** Idle or hidden time after which a page reports itself away (default 5 minutes). */
+  awayAfterMs?: number;
 }
 
 export interface ChatServer {
@@ -124,6 +126,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
   const chat = attachChat(io, options.store, {
     identify: options.identify ?? identityFunction({ trustProxy: options.trustProxy }),
     budgets: options.budgets,
+    awayAfterMs: options.awayAfterMs,
   });
   const shutdown = async () => {
     chat.close();

@@ -43,6 +43,8 @@ export interface ChatConfig {
    * that answers none within interval + timeout is dropped, on both ends.
    */
   heartbeat: Heartbeat;
+  /** Idle or hidden time after which a page shows its user as away (AWAY_AFTER_MS). */
+  awayAfterMs: number;
 }
 
 export interface Heartbeat {
@@ -105,6 +107,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
       pingInterval: integer(env, 'PING_INTERVAL_MS', DEFAULT_PING_INTERVAL_MS, 100, 600_000),
       pingTimeout: integer(env, 'PING_TIMEOUT_MS', DEFAULT_PING_TIMEOUT_MS, 100, 600_000),
     },
+    awayAfterMs: integer(env, 'AWAY_AFTER_MS', 5 * 60 * 1000, 1000, 86_400_000),
   };
 }
 

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     requireAccount: config.requireAccount,
     metricsToken: config.metricsToken,
     heartbeat: config.heartbeat,
+    awayAfterMs: config.awayAfterMs,
   });
   const storage = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite ${config.sqliteFile}`;
   console.log(`Parley chat is running at ${server.url}  (storage: ${storage})`);

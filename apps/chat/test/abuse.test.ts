@@ -131,6 +131,10 @@ describe('request floods', () => {
     ['history:before', 'history', () => ({ room: 'general', before: 10 })],
     ['history:after', 'history', () => ({ room: 'general', after: 0 })],
     ['message:send', 'send', (i: number) => ({ room: 'general', text: `m${i}`, clientId: `c${i}` })],
+    ['unread:list', 'read', () => ({})],
+    ['room:read', 'read', () => ({ room: 'general', lastRead: 0 })],
+    ['room:mute', 'read', (i: number) => ({ room: 'general', muted: i % 2 === 0 })],
+    ['presence:away', 'away', (i: number) => ({ away: i % 2 === 0 })],
   ])('refuses %s over its budget with RATE_LIMITED and the wait', async (event, kind, payload) => {
     const { url, honest } = await startServer();
     const flooder = await harness.connected(url, 'flooder', { headers: { 'X-Forwarded-For': uniqueAddress() } });

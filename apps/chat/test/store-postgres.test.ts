@@ -7,6 +7,7 @@ import { PostgresStore } from '../src/store/index.js';
 import { accountsContract } from './accounts-contract.js';
 import { once, request, sessionCookieFor } from './helpers.js';
 import { messageChangesContract } from './message-changes-contract.js';
+import { readStateContract } from './read-state-contract.js';
 import { storeContract } from './store-contract.js';
 
 /**
@@ -82,6 +83,7 @@ if ('error' in found) {
   describe('PostgresStore', () => {
     storeContract(openStore);
     messageChangesContract(openStore);
+    readStateContract(openStore);
 
     describe('accounts on PostgreSQL', () => {
       const cleanups: (() => unknown)[] = [];

@@ -8,6 +8,7 @@ import { SqliteStore, StoreError } from '../src/store/index.js';
 import { bundle, removeBundle } from './chat-process.js';
 import { tempDir } from './helpers.js';
 import { messageChangesContract } from './message-changes-contract.js';
+import { readStateContract } from './read-state-contract.js';
 import { storeContract } from './store-contract.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -31,6 +32,7 @@ async function openStore(file = dbPath()): Promise<SqliteStore> {
 describe('SqliteStore', () => {
   storeContract(() => openStore());
   messageChangesContract(() => openStore());
+  readStateContract(() => openStore());
 
   it('creates the file (and its directory) on first start and keeps messages across restarts', async () => {
     const file = dbPath();

@@ -7,6 +7,7 @@
 // - messages written while offline wait in the outbox and go out, in order, once connected.
 import { applyChange, applyEarlyChanges } from './message-changes.js';
 import { Outbox } from './outbox.js';
+import { ReadState } from './read-state.js';
 import { request, requestPatiently } from './request.js';
 import { Sender } from './sender.js';
 import { RoomState } from './state.js';
@@ -36,6 +37,8 @@ export class Chat {
   active = String(loadJson('parley.active', DEFAULT_ROOM));
   outbox = new Outbox();
   status = 'connecting';
+  /** Called with each new socket, so page modules (notifications, away) can listen to it. */
+  socketHooks = [];
 
   #socket = null;
   #view;
@@ -50,6 +53,15 @@ export class Chat {
 
   constructor(view) {
     this.#view = view;
+    /** Read markers, unread and mention counts, mutes (kept by the server). */
+    this.readState = new ReadState({
+      request: (event, payload) => this.#read(event, payload),
+      room: (name) => this.rooms.get(name),
+      active: () => this.active,
+      myId: () => this.userId,
+      myName: () => this.nick,
+      changed: () => this.#view.rooms(),
+    });
     this.#sender = new Sender({
       outbox: this.outbox,
       send: (item) =>
@@ -136,7 +148,7 @@ export class Chat {
 
   async openRoom(name) {
     const room = this.#room(name);
-    room.unread = 0;
+    this.readState.opened(room);
     this.active = name;
     saveJson('parley.active', name);
     if (!this.joined.includes(name)) {
@@ -152,6 +164,7 @@ export class Chat {
       }
       if (this.active === name) this.#view.room(room, 'reset');
     }
+    this.readState.seen(room);
   }
 
   /** Creates a room (or finds the existing one) and opens it. Throws RequestError on refusal. */
@@ -252,6 +265,9 @@ export class Chat {
     });
     socket.on('message:update', (message) => this.#onChange(message));
     socket.on('room:removed', (event) => this.#onRemoved(event?.room));
+    // After the handlers above: a message is in its room's state before it is counted.
+    this.readState.listen(socket);
+    for (const hook of this.socketHooks) hook(socket);
     return socket;
   }
 
@@ -320,12 +336,17 @@ export class Chat {
     if (!this.joined.includes(DEFAULT_ROOM)) this.joined.unshift(DEFAULT_ROOM);
     if (!this.joined.includes(this.active)) this.active = DEFAULT_ROOM;
     saveJson('parley.rooms', this.joined);
+    // The server's counts include what was missed while away; catch-up below does not count again.
+    await this.readState.refresh();
     this.#view.room(this.activeRoom, 'append');
     // The room on screen first, so it fills without waiting for the others.
     const order = [this.active, ...this.joined.filter((name) => name !== this.active)];
     for (const name of order) {
       const room = await this.#join(this.#room(name));
-      if (room === this.activeRoom) this.#view.room(room, 'append');
+      if (room === this.activeRoom) {
+        this.#view.room(room, 'append');
+        this.readState.seen(room);
+      }
     }
     this.#view.rooms();
   }
@@ -338,14 +359,15 @@ export class Chat {
       ...(firstTime ? {} : { after: room.lastId ?? 0 }),
     });
     room.users = result.users;
-    let added = room.add(result.messages);
+    room.away = Array.isArray(result.away) ? result.away : [];
+    room.add(result.messages);
     if (result.mode === 'latest') {
       room.hasOlder = result.hasMore;
     } else {
       let hasMore = result.hasMore;
       for (let pages = 1; hasMore && pages < MAX_CATCH_UP_PAGES; pages++) {
         const page = await this.#read('history:after', { room: room.name, after: room.lastId ?? 0 });
-        added = added.concat(room.add(page.messages));
+        room.add(page.messages);
         hasMore = page.hasMore;
       }
       if (hasMore) {
@@ -362,10 +384,6 @@ export class Chat {
       await this.#catchUpChanges(room);
     }
     room.loaded = true;
-    // Only what was missed counts as unread, not the history shown on first load.
-    if (!firstTime && room !== this.activeRoom) {
-      room.unread += added.filter((message) => !this.#isMine(message)).length;
-    }
     return room;
   }
 
@@ -379,13 +397,8 @@ export class Chat {
     const added = room.add([message]);
     room.typing.delete(message.nick);
     if (added.length === 0) return;
-    if (room === this.activeRoom) {
-      this.#view.messages(room, 'append');
-      if (document.hidden && !this.#isMine(message)) room.unread += 1;
-    } else if (!this.#isMine(message)) {
-      room.unread += 1;
-    }
-    this.#view.rooms();
+    // Unread counts are kept by readState, which hears this message next.
+    if (room === this.activeRoom) this.#view.messages(room, 'append');
   }
 
   #isMine(message) {
@@ -396,6 +409,7 @@ export class Chat {
     const room = this.rooms.get(event?.room);
     if (!room || !Array.isArray(event.users)) return;
     room.users = event.users.filter((nick) => typeof nick === 'string');
+    room.away = Array.isArray(event.away) ? event.away.filter((nick) => typeof nick === 'string') : [];
     // Someone who left cannot still be typing.
     for (const nick of room.typing.keys()) if (!room.users.includes(nick)) room.typing.delete(nick);
     if (room === this.activeRoom) {

@@ -1,4 +1,5 @@
 // Everything around the message pane: rooms, people, the room header, connection state, toasts.
+import { roomBadges } from './room-badges.js';
 import { avatar, el } from './util.js';
 
 const STATUS_TEXT = {
@@ -46,11 +47,14 @@ export class ChromeView {
     this.#banner.hidden = banner === '';
   }
 
-  /** `labelOf(name)` gives the sigil and text shown: '#' for rooms, a lock for private ones, '@' for DMs. */
-  renderRooms(names, rooms, active, joined, labelOf = (name) => ['#', name]) {
+  /**
+   * `labelOf(name)` gives the sigil and text shown: '#' for rooms, a lock for private ones, '@' for DMs.
+   * `readOf(name)` gives the room's unread state ({ unread, mentions, muted }, see read-state.js).
+   */
+  renderRooms(names, _rooms, active, joined, labelOf = (name) => ['#', name], readOf = () => undefined) {
     const nodes = names.map((name) => {
-      const room = rooms.get(name);
-      const unread = room && name !== active ? room.unread : 0;
+      const read = name === active ? undefined : readOf(name);
+      const unread = read && !read.muted ? read.unread : 0;
       const item = el('li');
       item.dataset.room = name;
       if (name === active) item.classList.add('active');
@@ -61,13 +65,16 @@ export class ChromeView {
       const [sigil, label, tag] = labelOf(name);
       button.append(el('span', 'hash', sigil), el('span', 'name', label));
       if (tag) button.append(el('span', 'room-tag', tag));
-      if (unread > 0) button.append(el('span', 'badge', unread > 99 ? '99+' : String(unread)));
+      button.append(...roomBadges(item, readOf(name), name === active));
       button.addEventListener('click', () => this.onOpenRoom(name));
       item.append(button);
       return item;
     });
     this.#rooms.replaceChildren(...nodes);
-    const anyUnread = names.some((name) => name !== active && (rooms.get(name)?.unread ?? 0) > 0);
+    const anyUnread = names.some((name) => {
+      const read = name === active ? undefined : readOf(name);
+      return read !== undefined && (read.mentions > 0 || (!read.muted && read.unread > 0));
+    });
     this.#menuBadge.hidden = !anyUnread;
   }
 
@@ -77,21 +84,29 @@ export class ChromeView {
     document.getElementById('invite-button').hidden = !(info?.kind === 'private' && mine);
   }
 
-  /** `labelOf(name)` as for renderRooms: a DM is headed by the other person's @name, not its room id. */
-  renderRoomHeader(room, labelOf = (name) => ['#', name]) {
+  /**
+   * `labelOf(name)` as for renderRooms: a DM is headed by the other person's @name, not its room id.
+   * `total`: unread messages over every room, for the tab title.
+   */
+  renderRoomHeader(room, labelOf = (name) => ['#', name], total = 0) {
     const [sigil, label, tag] = labelOf(room.name);
     this.#roomSigil.textContent = sigil;
     this.#roomName.textContent = label;
     this.#roomTag = tag ?? '';
     this.#input.placeholder = `Message ${sigil}${label}`;
-    document.title = `${room.unread > 0 ? `(${room.unread}) ` : ''}${sigil}${label} · Parley`;
+    const count = total > 0 ? `(${total > 99 ? '99+' : total}) ` : '';
+    document.title = `${count}${sigil}${label} · Parley`;
     this.#renderSub(room);
   }
 
   renderPeople(room, me) {
     const nodes = room.users.map((nick) => {
       const item = el('li');
+      const away = room.away?.includes(nick) === true;
+      item.classList.toggle('away', away);
+      item.title = away ? `${nick} is away` : `${nick} is online`;
       item.append(avatar(nick, 'avatar small'), el('span', 'person-name', nick));
+      if (away) item.append(el('span', 'away-tag', 'away'));
       if (nick === me) item.append(el('span', 'you', 'you'));
       else if (this.onOpenDm) {
         const dm = el('button', 'person-dm', 'Message');

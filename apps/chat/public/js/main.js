@@ -1,12 +1,15 @@
 // Page wiring: DOM events in, rendering out. The chat logic itself lives in chat.js.
 
 import { AuthDialog } from './auth-dialog.js';
+import { AwayTracker } from './away.js';
 import { Chat } from './chat.js';
 import { ChromeView } from './chrome-view.js';
 import { ComposerMode } from './composer-mode.js';
+import { MentionSuggest } from './mentions.js';
 import { MessageActions } from './message-actions.js';
 import { MessageDecor, reveal } from './message-decor.js';
 import { MessageView } from './message-view.js';
+import { Notifier } from './notifications.js';
 import { MAX_MESSAGE_LENGTH, messageLength, normalizeRoomName, roomNameProblem } from './rules.js';
 
 const $ = (id) => document.getElementById(id);
@@ -50,15 +53,18 @@ const view = {
   },
   room(room, how) {
     composerMode.syncRoom(room.name);
-    chrome.renderRoomHeader(room, labelOf);
+    chrome.renderRoomHeader(room, labelOf, chat.readState.total());
     chrome.renderPeople(room, chat.nick);
     view.rooms();
     view.messages(room, how);
     messageView.renderTyping(room, chat.nick);
   },
   rooms() {
-    chrome.renderRooms(chat.roomNames, chat.rooms, chat.active, chat.joined, labelOf);
-    chrome.renderRoomHeader(chat.activeRoom, labelOf);
+    chrome.renderRooms(chat.roomNames, chat.rooms, chat.active, chat.joined, labelOf, (name) =>
+      chat.readState.of(name),
+    );
+    chrome.renderRoomHeader(chat.activeRoom, labelOf, chat.readState.total());
+    renderMuteButton();
     const info = chat.roomInfo.get(chat.active);
     chrome.renderRoomActions(chat.activeRoom, info, info?.ownerId === chat.userId);
     $('remove-button').hidden = !messageActions.moderatesActive;
@@ -136,6 +142,7 @@ $('remove-button').addEventListener('click', async () => {
 const authDialog = new AuthDialog({ onSignedIn: signedIn });
 
 function signedIn(user) {
+  messageView.myName = user.username;
   chrome.renderMe(user.username);
   chat.start(user);
   input.focus({ preventScroll: true });
@@ -314,10 +321,55 @@ document.addEventListener('keydown', (event) => {
 phone.addEventListener('change', syncDrawerInert);
 syncDrawerInert();
 
-document.addEventListener('visibilitychange', () => {
-  if (!document.hidden && chat.activeRoom.unread > 0) {
-    chat.activeRoom.unread = 0;
-    view.rooms();
+// Back to a hidden tab: what is on screen now counts as read.
+document.addEventListener('visibilitychange', () => chat.readState.seen(chat.activeRoom));
+
+// ------------------------------------------------------------------ mentions, notifications, away, mute
+
+new MentionSuggest({
+  input,
+  list: $('mention-suggest'),
+  form: $('composer'),
+  // The room's people online first, then everyone seen writing in it or sharing the DM.
+  candidates: () => {
+    const room = chat.activeRoom;
+    const names = new Set(room.users);
+    for (const message of room.ordered()) if (message.username) names.add(message.username);
+    for (const member of chat.roomInfo.get(room.name)?.members ?? []) names.add(member);
+    names.delete(chat.nick);
+    return [...names];
+  },
+});
+
+const notifier = new Notifier({
+  button: $('notify-button'),
+  myId: () => chat.userId,
+  myName: () => chat.nick,
+  muted: (room) => chat.readState.of(room).muted,
+  isDm: (room) => chat.roomInfo.get(room)?.kind === 'dm',
+  label: (room) => chat.labelOf(room).slice(0, 2).join(''),
+  open: (room) => chrome.onOpenRoom(room),
+});
+const away = new AwayTracker();
+chat.socketHooks.push(
+  (socket) => notifier.listen(socket),
+  (socket) => away.listen(socket),
+);
+
+const muteButton = $('mute-button');
+function renderMuteButton() {
+  const muted = chat.readState.of(chat.active).muted;
+  muteButton.textContent = muted ? 'Unmute' : 'Mute';
+  muteButton.setAttribute('aria-pressed', String(muted));
+  muteButton.title = muted
+    ? 'Show unread counts and notify me again'
+    : 'No unread count or notifications for this room';
+}
+muteButton.addEventListener('click', async () => {
+  try {
+    await chat.readState.setMuted(chat.active, !chat.readState.of(chat.active).muted);
+  } catch (err) {
+    chrome.toast(err instanceof Error ? err.message : String(err), 'error');
   }
 });
 

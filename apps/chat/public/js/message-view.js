@@ -1,5 +1,6 @@
 // The message pane: history, day separators, grouping, own-message delivery marks, scrolling.
 import { deliveryMark } from './icons.js';
+import { decorateMentions } from './mentions.js';
 import { avatar, dayKey, dayLabel, el, formatFull, formatTime, hueOf } from './util.js';
 
 /** Consecutive messages by one author within this many ms share one header. */
@@ -18,6 +19,10 @@ export class MessageView {
   #elements = new WeakMap();
   #room = null;
   #titleOf;
+  /** The signed-in username, for highlighting mentions of me. */
+  myName = '';
+  /** The room and marker whose divider was last scrolled to (each is scrolled to once). */
+  #dividerShown = '';
 
   /** `titleOf(name)`: how the room is called in its welcome line ('#general', '@ada' for a DM). */
   constructor({ onNearTop, onRetry, onDiscard, decorate, titleOf = (name) => `#${name}` }) {
@@ -49,11 +54,17 @@ export class MessageView {
     const before = this.#list.childElementCount + this.#pending.childElementCount;
 
     this.#renderEdge(room);
-    this.#list.replaceChildren(...this.#messageNodes(room.ordered(), me));
+    this.#list.replaceChildren(...this.#messageNodes(room.ordered(), me, room.dividerAfter));
     this.#pending.replaceChildren(...pending.map((item) => this.#pendingNode(item)));
+    const divider = this.#list.querySelector('.new-divider');
 
     if (how === 'prepend' && !switched) {
       this.#scroller.scrollTop = this.#scroller.scrollHeight - fromBottom;
+    } else if (divider && this.#dividerShown !== `${room.name}:${room.dividerAfter}`) {
+      // Opening a room with unread messages: start at the first of them (once), not at the bottom.
+      this.#dividerShown = `${room.name}:${room.dividerAfter}`;
+      divider.scrollIntoView({ block: 'start' });
+      this.#jump.hidden = this.#isNearBottom();
     } else if (stick) {
       this.scrollToBottom();
     } else if (this.#list.childElementCount + this.#pending.childElementCount > before) {
@@ -94,9 +105,15 @@ export class MessageView {
     );
   }
 
-  *#messageNodes(messages, me) {
+  /** `dividerAfter`: the read marker when the room was opened; "New messages" goes above the first unread. */
+  *#messageNodes(messages, me, dividerAfter) {
     let previous = null;
+    let divided = dividerAfter === undefined;
     for (const message of messages) {
+      if (!divided && message.id > dividerAfter && !isOwn(message, me)) {
+        divided = true;
+        yield newMessagesDivider();
+      }
       if (!previous || dayKey(previous.ts) !== dayKey(message.ts)) {
         yield el('li', 'day', dayLabel(message.ts));
         previous = null;
@@ -154,6 +171,7 @@ export class MessageView {
     bubble.append(text);
     node.append(own ? el('span') : avatar(message.nick), bubble);
     this.decorate?.(node, message, own);
+    decorateMentions(node, message, this.myName);
     return node;
   }
 
@@ -161,6 +179,13 @@ export class MessageView {
     const s = this.#scroller;
     return s.scrollHeight - s.scrollTop - s.clientHeight < STICK_DISTANCE;
   }
+}
+
+function newMessagesDivider() {
+  const node = el('li', 'new-divider');
+  node.setAttribute('role', 'separator');
+  node.append(el('span', 'new-divider-label', 'New messages'));
+  return node;
 }
 
 function isGrouped(previous, message) {

@@ -15,9 +15,12 @@ export class RoomState {
     this.users = [];
     /** nick -> time the "is typing" hint expires */
     this.typing = new Map();
-    this.unread = 0;
     /** The room revision this page has every change up to (see message-changes.js). */
     this.rev = 0;
+    /** Of `users`, those away (idle or hidden in every tab). */
+    this.away = [];
+    /** The read marker when the room was opened: the "new messages" divider goes after it. */
+    this.dividerAfter = undefined;
   }
 
   get lastId() {

@@ -21,14 +21,22 @@
  *   'message:react'  { room, id, emoji, on }             -> { message }  (emoji from REACTION_EMOJI)
  *   'history:changes' { room, since }                    -> ChangesPage (changed after revision `since`)
  *   'room:remove'    { room, username }                  -> { user }     (private room's owner only)
+ *   'unread:list'    ()                                  -> { rooms: RoomReadState[] }    (read-state.ts)
+ *   'room:read'      { room, lastRead }                  -> { lastRead }
+ *   'room:mute'      { room, muted }                     -> { muted }
+ *   'presence:away'  { away }                            -> {}                            (away.ts)
  *
  * server -> client
  *   'message'        ChatMessage
- *   'presence'       { room, users: string[] }
+ *   'presence'       { room, users: string[], away: string[] }
  *   'typing'         { room, nick, username, typing }
  *   'room:created'   RoomInfo  (public rooms to everyone; private rooms and DMs to their members)
  *   'message:update' ChatMessage (its latest state after an edit, deletion or reaction)
  *   'room:removed'   { room }  (to the removed member's sockets, which have left the room)
+ *   'room:read'      { room, lastRead }   (to every socket of the account that read)
+ *   'room:muted'     { room, muted }      (to every socket of the account)
+ *   'notify'         { message, reason: 'mention' | 'dm' }   (to the accounts mentioned, a DM's other person)
+ *   'presence:config' { awayAfterMs }     (on connection)
  *
  * The connection is authenticated by the session cookie (see accounts/); a private room or DM that
  * the account is not a member of answers every request like a missing room (UNKNOWN_ROOM).
@@ -41,6 +49,8 @@ export type AckResponse = ({ ok: true } & object) | { ok: false; error: ChatErro
 export interface JoinResult extends MessagePage {
   room: string;
   users: string[];
+  /** Of `users`, those away (see PresenceEvent). */
+  away: string[];
   /** 'latest': the newest page (replace the view); 'after': messages after the id the client sent. */
   mode: 'latest' | 'after';
   /** The room's revision before the messages were read: ask 'history:changes' since it later. */
@@ -50,6 +60,8 @@ export interface JoinResult extends MessagePage {
 export interface PresenceEvent {
   room: string;
   users: string[];
+  /** Of `users`, those away (idle or a hidden tab) in every socket they have in the room. */
+  away: string[];
 }
 
 export interface TypingEvent {

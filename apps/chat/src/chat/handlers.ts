@@ -6,12 +6,15 @@
 import { userRoom } from '../accounts/accounts.js';
 import type { RealtimeServer, Socket } from '../realtime.js';
 import type { ChatStore, RoomInfo } from '../store/index.js';
+import { DEFAULT_AWAY_AFTER_MS, registerAway } from './away.js';
 import { ChatError, type ChatErrorBody } from './errors.js';
 import { type AckResponse, CATCH_UP_PAGE, HISTORY_PAGE, type JoinResult, type TypingEvent } from './events.js';
 import { type Identify, identityFunction } from './identity.js';
+import { Mentions } from './mentions.js';
 import { pageWithReplies, registerMessageChanges, replyTarget, withReplyPreviews } from './message-changes.js';
 import { capPageBytes } from './page-cap.js';
 import { Presence } from './presence.js';
+import { registerReadState } from './read-state.js';
 import { type RequestBudgets, type RequestKind, RequestLimits } from './request-limits.js';
 import { RoomDirectory } from './rooms.js';
 import {
@@ -37,6 +40,8 @@ export interface ChatOptions {
   identify?: Identify;
   /** Overrides of the per-identity request budgets (see request-limits.ts). */
   budgets?: Partial<RequestBudgets>;
+  /** Idle or hidden time after which a page reports itself away (default 5 minutes). */
+  awayAfterMs?: number;
 }
 
 export interface ChatHandlers {
@@ -48,6 +53,8 @@ export function attachChat(io: RealtimeServer, store: ChatStore, options: ChatOp
   const presence = new Presence(io);
   const limits = new RequestLimits(options.budgets);
   const identify = options.identify ?? identityFunction();
+  const mentions = new Mentions(io, store, rooms);
+  const awayAfterMs = options.awayAfterMs ?? DEFAULT_AWAY_AFTER_MS;
 
   // The nickname travels in the handshake's auth, so every reconnection carries it again.
   io.use((socket, next) => {
@@ -69,7 +76,7 @@ export function attachChat(io: RealtimeServer, store: ChatStore, options: ChatOp
   io.on('connection', (socket) => {
     // A recovered session got its rooms back without joining them again: refresh their lists.
     if (socket.recovered) for (const room of joinedRooms(socket)) presence.changed(room);
-    registerHandlers(socket, { io, store, rooms, presence, limits, identity: identify(socket) });
+    registerHandlers(socket, { io, store, rooms, presence, limits, identity: identify(socket), mentions, awayAfterMs });
   });
 
   return {
@@ -88,6 +95,8 @@ interface Context {
   limits: RequestLimits;
   /** The key this socket's requests are limited by, shared with the user's other sockets. */
   identity: string;
+  mentions: Mentions;
+  awayAfterMs: number;
 }
 
 function registerHandlers(socket: Socket, context: Context): void {
@@ -118,6 +127,10 @@ function registerHandlers(socket: Socket, context: Context): void {
   const announceTo = (userIds: string[], room: RoomInfo): void => {
     io.to(userIds.map(userRoom)).emit('room:created', room);
   };
+
+  const features = { socket, io, store, rooms, presence, onRequest, signedInId, accessibleRoom };
+  registerReadState(features);
+  registerAway(features, context.awayAfterMs);
 
   onRequest('rooms:list', 'list', async () => ({ rooms: await rooms.list(myId()) }));
 
@@ -189,7 +202,13 @@ function registerHandlers(socket: Socket, context: Context): void {
         : capPageBytes(await store.after(room, after, CATCH_UP_PAGE), 'oldest'),
     );
     presence.changed(room);
-    return { room, mode: after === undefined ? 'latest' : 'after', ...page, users: await presence.usersIn(room), rev };
+    return {
+      room,
+      mode: after === undefined ? 'latest' : 'after',
+      ...page,
+      ...(await presence.stateIn(room)),
+      rev,
+    };
   });
 
   onRequest('room:leave', 'leave', async (payload) => {
@@ -241,7 +260,7 @@ function registerHandlers(socket: Socket, context: Context): void {
     }
     const replyTo = await replyTarget(store, room, request.replyTo);
     // Stored (committed) first, broadcast second: a message anyone has seen survives a crash.
-    const { message: stored } = await store.appendMessage({
+    const { message: stored, duplicate } = await store.appendMessage({
       room,
       nick: nick(),
       username: account(socket).username,
@@ -253,6 +272,7 @@ function registerHandlers(socket: Socket, context: Context): void {
     });
     const [message] = await withReplyPreviews(store, [stored]);
     io.to(room).emit('message', message);
+    if (!duplicate) context.mentions.afterStored(message);
     return { message };
   });
 

@@ -1,4 +1,5 @@
 import type { RealtimeServer } from '../realtime.js';
+import { awayNames } from './away.js';
 import type { PresenceEvent } from './events.js';
 
 /** Server-side event (between nodes): "membership of these rooms changed here". */
@@ -51,6 +52,15 @@ export class Presence {
     return [...nicks].sort((a, b) => a.localeCompare(b));
   }
 
+  /** The room's people (as `usersIn`) and, of them, those away in every socket they have there. */
+  async stateIn(room: string): Promise<{ users: string[]; away: string[] }> {
+    // One lookup for both lists: they describe the same moment.
+    const sockets = await this.#io.in(room).fetchSockets();
+    const nicks = new Set<string>();
+    for (const socket of sockets) if (typeof socket.data.nick === 'string') nicks.add(socket.data.nick);
+    return { users: [...nicks].sort((a, b) => a.localeCompare(b)), away: awayNames(sockets) };
+  }
+
   /** Membership of a room changed on this node: announce here and tell the other nodes. */
   changed(room: string): void {
     this.#schedule(room, true);
@@ -99,11 +109,11 @@ export class Presence {
       return;
     }
     const sequence = ++this.#sequence;
-    this.usersIn(room).then(
-      (users) => {
+    this.stateIn(room).then(
+      ({ users, away }) => {
         if (this.#closed || sequence <= (this.#announced.get(room) ?? 0)) return;
         this.#announced.set(room, sequence);
-        const event: PresenceEvent = { room, users };
+        const event: PresenceEvent = { room, users, away };
         this.#io.local.to(room).emit('presence', event);
       },
       () => {}, // A failed lookup only delays the list; the next join, leave or node change refreshes it.

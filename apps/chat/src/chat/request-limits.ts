@@ -18,7 +18,10 @@ export type RequestKind =
   // message changes (message-changes.ts)
   | 'edit'
   | 'react'
-  | 'moderate';
+  | 'moderate'
+  // read state and presence (read-state.ts, away.ts)
+  | 'read'
+  | 'away';
 
 export interface Budget {
   /** Requests allowed in any window of `windowMs`. */
@@ -45,6 +48,10 @@ export const DEFAULT_BUDGETS: RequestBudgets = {
   edit: { limit: 10, windowMs: 10_000 },
   react: { limit: 20, windowMs: 10_000 },
   moderate: { limit: 5, windowMs: 10_000 },
+  // Read markers (one per room opened or message seen, coalesced by the page), mutes, unread lists.
+  read: { limit: 60, windowMs: 10_000 },
+  // Away/back changes: a page sends one per state change.
+  away: { limit: 20, windowMs: 10_000 },
 };
 
 /** What the refusal says was too much, per kind. */
@@ -59,6 +66,8 @@ const REFUSAL: Record<RequestKind, string> = {
   edit: 'You are changing messages too fast',
   react: 'Too many reactions',
   moderate: 'Too many moderation requests',
+  read: 'Too many read-state requests',
+  away: 'Too many away changes',
 };
 
 interface IdentityBudgets {

@@ -16,6 +16,7 @@ export type {
   ReplyPreview,
   RoomInfo,
   RoomKind,
+  RoomReadState,
   SessionInfo,
   User,
   UserCredentials,

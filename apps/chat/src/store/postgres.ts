@@ -3,6 +3,14 @@
  */
 import pg from 'pg';
 import * as changes from './postgres-changes.js';
+import {
+  POSTGRES_ADD_MENTION,
+  POSTGRES_MARK_READ,
+  POSTGRES_READ_STATE_SCHEMA,
+  POSTGRES_READ_STATES,
+  POSTGRES_SET_MUTED,
+  toReadState,
+} from './read-state-sql.js';
 import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import {
   type AppendResult,
@@ -16,6 +24,7 @@ import {
   type NewSession,
   type NewUser,
   type RoomInfo,
+  type RoomReadState,
   type SessionInfo,
   StoreError,
   type User,
@@ -103,6 +112,7 @@ export class PostgresStore implements ChatStore {
       if (this.#schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
       await client.query(SCHEMA);
       await client.query(changes.POSTGRES_CHANGES_SCHEMA);
+      await client.query(POSTGRES_READ_STATE_SCHEMA);
       await client.query('INSERT INTO rooms(name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
         DEFAULT_ROOM,
         Date.now(),
@@ -308,6 +318,24 @@ export class PostgresStore implements ChatStore {
 
   changesSince(room: string, since: number, limit: number): Promise<ChangesPage> {
     return changes.changesSince(this.#pool, room, since, limit);
+  }
+
+  async markRead(userId: string, room: string, messageId: number): Promise<number> {
+    const { rows } = await this.#pool.query(POSTGRES_MARK_READ, [userId, room, messageId]);
+    return Number(rows[0]?.last_read ?? 0);
+  }
+
+  async addMentions(room: string, messageId: number, userIds: string[]): Promise<void> {
+    for (const userId of userIds) await this.#pool.query(POSTGRES_ADD_MENTION, [userId, room, messageId]);
+  }
+
+  async setMuted(userId: string, room: string, muted: boolean): Promise<void> {
+    await this.#pool.query(POSTGRES_SET_MUTED, [userId, room, muted]);
+  }
+
+  async readStates(userId: string): Promise<RoomReadState[]> {
+    const { rows } = await this.#pool.query(POSTGRES_READ_STATES, [userId]);
+    return rows.map(toReadState);
   }
 
   async close(): Promise<void> {

@@ -16,6 +16,14 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import {
+  SQLITE_ADD_MENTION,
+  SQLITE_MARK_READ,
+  SQLITE_READ_STATE_SCHEMA,
+  SQLITE_READ_STATES,
+  SQLITE_SET_MUTED,
+  toReadState,
+} from './read-state-sql.js';
 import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, type Row, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import * as changes from './sqlite-changes.js';
 import { SqliteOwnerLock } from './sqlite-lock.js';
@@ -32,6 +40,7 @@ import {
   type NewSession,
   type NewUser,
   type RoomInfo,
+  type RoomReadState,
   type SessionInfo,
   StoreError,
   type User,
@@ -348,6 +357,23 @@ export class SqliteStore implements ChatStore {
     },
   };
 
+  async markRead(userId: string, room: string, messageId: number): Promise<number> {
+    const row = this.#get(SQLITE_MARK_READ, [Number(userId), room, messageId]);
+    return Number(row?.last_read ?? 0);
+  }
+
+  async addMentions(room: string, messageId: number, userIds: string[]): Promise<void> {
+    for (const userId of userIds) this.#run(SQLITE_ADD_MENTION, [Number(userId), room, messageId]);
+  }
+
+  async setMuted(userId: string, room: string, muted: boolean): Promise<void> {
+    this.#run(SQLITE_SET_MUTED, [Number(userId), room, muted ? 1 : 0]);
+  }
+
+  async readStates(userId: string): Promise<RoomReadState[]> {
+    return this.#all(SQLITE_READ_STATES, [Number(userId)]).map(toReadState);
+  }
+
   /** Brings a database created by an earlier version up to the current schema. */
   #migrate(): void {
     for (const [table, name, definition] of ADDED_COLUMNS) {
@@ -356,6 +382,7 @@ export class SqliteStore implements ChatStore {
     }
     this.#db?.exec(MEMBERS_SCHEMA);
     this.#db?.exec(changes.SQLITE_CHANGES_SCHEMA);
+    this.#db?.exec(SQLITE_READ_STATE_SCHEMA);
   }
 
   /** The settings durability rests on, as SQLite reports them (for diagnostics and tests). */

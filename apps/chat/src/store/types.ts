@@ -160,6 +160,18 @@ export interface ChatStore {
   ): Promise<{ message: ChatMessage; changed: boolean } | null>;
   /** Messages changed after revision `since`, oldest change first (for catching up after a drop). */
   changesSince(room: string, since: number, limit: number): Promise<ChangesPage>;
+  // Read markers, mentions and mutes (SQL in read-state-sql.ts).
+  /**
+   * Moves the account's read marker in a room forward to `messageId`, never back and never past the
+   * room's newest message; resolves with the marker as stored.
+   */
+  markRead(userId: string, room: string, messageId: number): Promise<number>;
+  /** Records that a stored message mentions these accounts (counted until they read past it). */
+  addMentions(room: string, messageId: number, userIds: string[]): Promise<void>;
+  /** Mutes or unmutes a room for one account. */
+  setMuted(userId: string, room: string, muted: boolean): Promise<void>;
+  /** For every room the account may read: its marker, unread and mention counts, and mute. */
+  readStates(userId: string): Promise<RoomReadState[]>;
 }
 
 /** A public view of an account: what other users and the page may see. */
@@ -205,4 +217,16 @@ export class StoreError extends Error {
     this.name = 'StoreError';
     this.code = code;
   }
+}
+
+/** One account's reading position in one room. */
+export interface RoomReadState {
+  room: string;
+  /** The newest message id read; null when the account never opened the room. */
+  lastRead: number | null;
+  /** Messages from others after the marker, counted up to UNREAD_COUNT_CAP. */
+  unread: number;
+  /** Of those, the ones that mention the account (also counted in a room never opened). */
+  mentions: number;
+  muted: boolean;
 }
