@@ -1,4 +1,5 @@
 // The message pane: history, day separators, grouping, own-message delivery marks, scrolling.
+import { renderMessage } from './format.js';
 import { deliveryMark } from './icons.js';
 import { avatar, dayKey, dayLabel, el, formatFull, formatTime, hueOf } from './util.js';
 
@@ -138,7 +139,9 @@ export class MessageView {
       bubble.append(meta);
     }
     const text = el('div', 'text');
-    text.append(el('span', 'body', message.text));
+    const body = el('span', 'body');
+    body.append(...renderMessage(message.text));
+    text.append(body);
     const foot = el('span', 'foot');
     const time = el('time', '', formatTime(message.ts));
     time.dateTime = new Date(message.ts).toISOString();
