@@ -6,6 +6,7 @@ import { startChatServer } from '../src/app.js';
 import { PostgresStore } from '../src/store/index.js';
 import { accountsContract } from './accounts-contract.js';
 import { once, request, sessionCookieFor } from './helpers.js';
+import { searchContract } from './search-contract.js';
 import { storeContract } from './store-contract.js';
 
 /**
@@ -80,6 +81,7 @@ if ('error' in found) {
 
   describe('PostgresStore', () => {
     storeContract(openStore);
+    searchContract(openStore);
 
     describe('accounts on PostgreSQL', () => {
       const cleanups: (() => unknown)[] = [];

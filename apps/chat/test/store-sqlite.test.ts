@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore, StoreError } from '../src/store/index.js';
 import { bundle, removeBundle } from './chat-process.js';
 import { tempDir } from './helpers.js';
+import { searchContract } from './search-contract.js';
 import { storeContract } from './store-contract.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -29,6 +30,7 @@ async function openStore(file = dbPath()): Promise<SqliteStore> {
 
 describe('SqliteStore', () => {
   storeContract(() => openStore());
+  searchContract(() => openStore());
 
   it('creates the file (and its directory) on first start and keeps messages across restarts', async () => {
     const file = dbPath();

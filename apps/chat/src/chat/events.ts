@@ -13,6 +13,7 @@
  *   'history:after'  { room, after }                     -> MessagePage (catch-up)
  *   'message:send'   { room, text, clientId }            -> { message: ChatMessage }
  *   'typing'         { room, typing }                    (no ack, relayed as volatile)
+ *   'search'         { query, room?, before? }           -> { messages (newest first), hasMore, terms }
  *
  * server -> client
  *   'message'        ChatMessage

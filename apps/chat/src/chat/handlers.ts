@@ -13,6 +13,7 @@ import { capPageBytes } from './page-cap.js';
 import { Presence } from './presence.js';
 import { type RequestBudgets, type RequestKind, RequestLimits } from './request-limits.js';
 import { RoomDirectory } from './rooms.js';
+import { registerSearch } from './search.js';
 import {
   requestObject,
   validateClientId,
@@ -241,6 +242,8 @@ function registerHandlers(socket: Socket, context: Context): void {
     io.to(room).emit('message', message);
     return { message };
   });
+
+  registerSearch({ socket, store, onRequest, accessibleRoom, userId: myId });
 
   socket.on('typing', (payload: unknown) => {
     if (typeof payload !== 'object' || payload === null) return;

@@ -7,7 +7,10 @@
 import { ChatError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
 
-export type RequestKind = 'list' | 'create' | 'join' | 'leave' | 'history' | 'send' | 'typing';
+export type RequestKind = 'list' | 'create' | 'join' | 'leave' | 'history' | 'send' | 'typing' | SearchAndUploadKind;
+
+/** Search and attachments (search.ts, uploads.ts). */
+type SearchAndUploadKind = 'search' | 'upload' | 'uploadChunk';
 
 export interface Budget {
   /** Requests allowed in any window of `windowMs`. */
@@ -30,6 +33,11 @@ export const DEFAULT_BUDGETS: RequestBudgets = {
   history: { limit: 30, windowMs: 10_000 },
   send: { limit: 10, windowMs: 5_000 },
   typing: { limit: 10, windowMs: 2_000 },
+  // Search queries the full-text index; typing a query sends one per pause, not per key.
+  search: { limit: 20, windowMs: 10_000 },
+  // Uploads: starts (one per file), and 64 KB chunks (200 per 10 s is 1.25 MB/s per user).
+  upload: { limit: 10, windowMs: 60_000 },
+  uploadChunk: { limit: 200, windowMs: 10_000 },
 };
 
 /** What the refusal says was too much, per kind. */
@@ -41,6 +49,9 @@ const REFUSAL: Record<RequestKind, string> = {
   history: 'Too many history requests',
   send: 'You are sending too fast',
   typing: 'Too many typing notices',
+  search: 'Too many searches',
+  upload: 'Too many uploads',
+  uploadChunk: 'Uploading too fast',
 };
 
 interface IdentityBudgets {

@@ -13,6 +13,7 @@ export type {
   NewUser,
   RoomInfo,
   RoomKind,
+  SearchQuery,
   SessionInfo,
   User,
   UserCredentials,

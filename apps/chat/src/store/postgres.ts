@@ -3,6 +3,7 @@
  */
 import pg from 'pg';
 import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
+import { SEARCH_SCHEMA_POSTGRES, searchPostgres } from './search-postgres.js';
 import {
   type AppendResult,
   type ChatStore,
@@ -13,6 +14,7 @@ import {
   type NewSession,
   type NewUser,
   type RoomInfo,
+  type SearchQuery,
   type SessionInfo,
   StoreError,
   type User,
@@ -99,6 +101,7 @@ export class PostgresStore implements ChatStore {
       await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
       if (this.#schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
       await client.query(SCHEMA);
+      await client.query(SEARCH_SCHEMA_POSTGRES);
       await client.query('INSERT INTO rooms(name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
         DEFAULT_ROOM,
         Date.now(),
@@ -289,5 +292,11 @@ export class PostgresStore implements ChatStore {
     } finally {
       client.release();
     }
+  }
+
+  // ---- full-text search (search-postgres.ts)
+
+  searchMessages(query: SearchQuery): Promise<MessagePage> {
+    return searchPostgres(this.#pool, query);
   }
 }

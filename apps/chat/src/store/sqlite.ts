@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, type Row, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
+import { migrateSearch, type SqliteQueries, searchSqlite } from './search-sqlite.js';
 import { SqliteOwnerLock } from './sqlite-lock.js';
 import {
   type AppendResult,
@@ -25,6 +26,7 @@ import {
   type NewSession,
   type NewUser,
   type RoomInfo,
+  type SearchQuery,
   type SessionInfo,
   StoreError,
   type User,
@@ -282,6 +284,7 @@ export class SqliteStore implements ChatStore {
       if (!present) this.#db?.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${definition}`);
     }
     this.#db?.exec(MEMBERS_SCHEMA);
+    migrateSearch(this.#queries());
   }
 
   /** The settings durability rests on, as SQLite reports them (for diagnostics and tests). */
@@ -335,6 +338,23 @@ export class SqliteStore implements ChatStore {
     this.#statements.clear();
     this.#db?.close();
     this.#db = undefined;
+  }
+
+  // ---- full-text search (search-sqlite.ts)
+
+  async searchMessages(query: SearchQuery): Promise<MessagePage> {
+    return searchSqlite(this.#queries(), query);
+  }
+
+  /** The SQL access the feature modules (search-sqlite.ts, ...) run on. */
+  #queries(): SqliteQueries {
+    return {
+      all: (sql, values) => this.#all(sql, values),
+      exec: (sql) => {
+        if (!this.#db) throw new StoreError('STORE_FAILED', 'The chat database is not open');
+        this.#db.exec(sql);
+      },
+    };
   }
 }
 

@@ -100,6 +100,26 @@ export interface ChatStore {
   /** Deletes a session; returns its id, or null when there was none. */
   deleteSession(tokenHash: string): Promise<string | null>;
   close(): Promise<void>;
+
+  // ---- full-text search (search-sqlite.ts, search-postgres.ts)
+  /**
+   * Messages matching every term (as a word prefix) in the rooms `userId` may read, newest first.
+   * The index follows the messages table on its own (insert, UPDATE of text, DELETE): code that
+   * edits or deletes messages needs to call nothing.
+   */
+  searchMessages(query: SearchQuery): Promise<MessagePage>;
+}
+
+export interface SearchQuery {
+  /** Lower-case words of letters and digits only (see chat/search.ts), at least one. */
+  terms: string[];
+  /** The reader: public rooms plus this account's private rooms and DMs (public only when null). */
+  userId: string | null;
+  /** Only this room (the caller has checked that the reader may use it). */
+  room?: string;
+  /** Only messages older than this id: the next page. */
+  beforeId?: number;
+  limit: number;
 }
 
 /** A public view of an account: what other users and the page may see. */
