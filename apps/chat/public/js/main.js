@@ -5,6 +5,7 @@ import { Chat } from './chat.js';
 import { ChromeView } from './chrome-view.js';
 import { MessageView } from './message-view.js';
 import { MAX_MESSAGE_LENGTH, messageLength, normalizeRoomName, roomNameProblem } from './rules.js';
+import { SearchPanel } from './search.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -73,6 +74,7 @@ const view = {
 };
 
 const chat = new Chat(view);
+new SearchPanel({ chat, toast: (message, kind) => chrome.toast(message, kind) });
 
 // ------------------------------------------------------------------ account
 
