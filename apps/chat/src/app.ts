@@ -21,6 +21,8 @@ import {
   type RealtimeServer,
 } from './realtime.js';
 import type { ChatStore } from './store/index.js';
+import { FILES_PATH, fileRoute } from './uploads/file-route.js';
+import { fileStorage } from './uploads/file-storage.js';
 
 export interface ChatServerOptions {
   store: ChatStore;
@@ -47,6 +49,8 @@ export interface ChatServerOptions {
   accounts?: AccountsOptions;
   /** Serve `/metrics` (Prometheus text) to requests bearing this token; unset, there is no `/metrics`. */
   metricsToken?: string;
+  /** Largest upload in bytes (default 5 MB), and a directory to keep files in (default: the store). */
+  uploads?: { maxBytes?: number; dir?: string };
 }
 
 export interface ChatServer {
@@ -73,7 +77,11 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function createApp(api?: express.Router, metrics?: express.RequestHandler): express.Express {
+export function createApp(
+  api?: express.Router,
+  metrics?: express.RequestHandler,
+  files?: express.RequestHandler,
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -87,6 +95,7 @@ export function createApp(api?: express.Router, metrics?: express.RequestHandler
   });
   if (metrics) app.get('/metrics', metrics);
   if (api) app.use('/api', api);
+  if (files) app.get([`${FILES_PATH}/:id`, `${FILES_PATH}/:id/:name`], files);
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
   return app;
 }
@@ -111,7 +120,13 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
   });
   const metrics =
     options.metricsToken === undefined ? undefined : metricsHandler(options.metricsToken, () => realtime?.metrics());
-  const httpServer = createServer(createApp(api, metrics));
+  const files = fileRoute({
+    store: options.store,
+    accounts,
+    storage: fileStorage(options.uploads?.dir),
+    requireAccount: options.requireAccount ?? true,
+  });
+  const httpServer = createServer(createApp(api, metrics, files));
   const io = createRealtimeServer(httpServer, cluster?.adapter, options.allowedOrigins);
   realtime = io;
   authenticateSockets(io, accounts, { required: options.requireAccount ?? true });
@@ -121,6 +136,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
   const chat = attachChat(io, options.store, {
     identify: options.identify ?? identityFunction({ trustProxy: options.trustProxy }),
     budgets: options.budgets,
+    uploads: options.uploads,
   });
   const shutdown = async () => {
     chat.close();

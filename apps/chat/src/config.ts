@@ -32,6 +32,10 @@ export interface ChatConfig {
   drainMs: number;
   /** Bearer token for `GET /metrics` (METRICS_TOKEN); unset, the endpoint does not exist. */
   metricsToken: string | undefined;
+  /** Largest upload in bytes (UPLOAD_MAX_BYTES, default 5 MB). */
+  uploadMaxBytes: number;
+  /** Directory for uploaded files (UPLOAD_DIR); unset, they are stored in the database. */
+  uploadDir: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +85,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
     requireAccount: flag(env, 'REQUIRE_ACCOUNT', true),
     drainMs: integer(env, 'DRAIN_MS', DEFAULT_DRAIN_MS, 0, 600_000),
     metricsToken: env.METRICS_TOKEN || undefined,
+    // Held in memory while it arrives (see uploads/upload-registry.ts), hence the 50 MB ceiling.
+    uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', 5 * 1024 * 1024, 1024, 50 * 1024 * 1024),
+    uploadDir: env.UPLOAD_DIR || undefined,
   };
 }
 

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     requireAccount: config.requireAccount,
     metricsToken: config.metricsToken,
+    uploads: { maxBytes: config.uploadMaxBytes, dir: config.uploadDir },
   });
   const storage = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite ${config.sqliteFile}`;
   console.log(`Parley chat is running at ${server.url}  (storage: ${storage})`);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startChatServer } from '../src/app.js';
 import { PostgresStore } from '../src/store/index.js';
 import { accountsContract } from './accounts-contract.js';
+import { attachmentsContract } from './attachments-contract.js';
 import { once, request, sessionCookieFor } from './helpers.js';
 import { searchContract } from './search-contract.js';
 import { storeContract } from './store-contract.js';
@@ -82,6 +83,7 @@ if ('error' in found) {
   describe('PostgresStore', () => {
     storeContract(openStore);
     searchContract(openStore);
+    attachmentsContract(openStore);
 
     describe('accounts on PostgreSQL', () => {
       const cleanups: (() => unknown)[] = [];

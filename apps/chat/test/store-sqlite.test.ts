@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore, StoreError } from '../src/store/index.js';
+import { attachmentsContract } from './attachments-contract.js';
 import { bundle, removeBundle } from './chat-process.js';
 import { tempDir } from './helpers.js';
 import { searchContract } from './search-contract.js';
@@ -31,6 +32,7 @@ async function openStore(file = dbPath()): Promise<SqliteStore> {
 describe('SqliteStore', () => {
   storeContract(() => openStore());
   searchContract(() => openStore());
+  attachmentsContract(() => openStore());
 
   it('creates the file (and its directory) on first start and keeps messages across restarts', async () => {
     const file = dbPath();

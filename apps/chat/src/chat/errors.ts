@@ -11,7 +11,9 @@ export type ChatErrorCode =
   | 'EMPTY_MESSAGE'
   | 'MESSAGE_TOO_LONG'
   | 'RATE_LIMITED'
-  | 'SERVER_ERROR';
+  | 'SERVER_ERROR'
+  | 'FILE_TOO_LARGE'
+  | 'UNKNOWN_UPLOAD';
 
 /** The error half of every ack: `{ ok: false, error: { code, message, retryAfterMs? } }`. */
 export interface ChatErrorBody {

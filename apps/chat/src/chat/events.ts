@@ -14,6 +14,10 @@
  *   'message:send'   { room, text, clientId }            -> { message: ChatMessage }
  *   'typing'         { room, typing }                    (no ack, relayed as volatile)
  *   'search'         { query, room?, before? }           -> { messages (newest first), hasMore, terms }
+ *   'upload:start'   { room, name, size, clientId? }     -> { uploadId, chunkBytes }   (see uploads/uploads.ts)
+ *   'upload:chunk'   { uploadId, offset, data: binary }  -> { received }
+ *   'upload:finish'  { uploadId }                        -> { message: ChatMessage with attachment }
+ *   'upload:cancel'  { uploadId }                        -> {}
  *
  * server -> client
  *   'message'        ChatMessage

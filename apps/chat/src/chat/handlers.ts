@@ -6,8 +6,12 @@
 import { userRoom } from '../accounts/accounts.js';
 import type { RealtimeServer, Socket } from '../realtime.js';
 import type { ChatStore, RoomInfo } from '../store/index.js';
+import { fileStorage } from '../uploads/file-storage.js';
+import { UploadRegistry } from '../uploads/upload-registry.js';
+import { registerUploads, type UploadService } from '../uploads/uploads.js';
 import { ChatError, type ChatErrorBody } from './errors.js';
 import { type AckResponse, CATCH_UP_PAGE, HISTORY_PAGE, type JoinResult, type TypingEvent } from './events.js';
+import type { FeatureContext } from './feature-context.js';
 import { type Identify, identityFunction } from './identity.js';
 import { capPageBytes } from './page-cap.js';
 import { Presence } from './presence.js';
@@ -37,6 +41,8 @@ export interface ChatOptions {
   identify?: Identify;
   /** Overrides of the per-identity request budgets (see request-limits.ts). */
   budgets?: Partial<RequestBudgets>;
+  /** Largest upload in bytes (default 5 MB), and where files are kept (default: in the store). */
+  uploads?: { maxBytes?: number; dir?: string };
 }
 
 export interface ChatHandlers {
@@ -48,6 +54,10 @@ export function attachChat(io: RealtimeServer, store: ChatStore, options: ChatOp
   const presence = new Presence(io);
   const limits = new RequestLimits(options.budgets);
   const identify = options.identify ?? identityFunction();
+  const uploads: UploadService = {
+    registry: new UploadRegistry(options.uploads?.maxBytes),
+    storage: fileStorage(options.uploads?.dir),
+  };
 
   // The nickname travels in the handshake's auth, so every reconnection carries it again.
   io.use((socket, next) => {
@@ -69,13 +79,14 @@ export function attachChat(io: RealtimeServer, store: ChatStore, options: ChatOp
   io.on('connection', (socket) => {
     // A recovered session got its rooms back without joining them again: refresh their lists.
     if (socket.recovered) for (const room of joinedRooms(socket)) presence.changed(room);
-    registerHandlers(socket, { io, store, rooms, presence, limits, identity: identify(socket) });
+    registerHandlers(socket, { io, store, rooms, presence, limits, identity: identify(socket), uploads });
   });
 
   return {
     close: () => {
       presence.close();
       limits.close();
+      uploads.registry.close();
     },
   };
 }
@@ -88,6 +99,7 @@ interface Context {
   limits: RequestLimits;
   /** The key this socket's requests are limited by, shared with the user's other sockets. */
   identity: string;
+  uploads: UploadService;
 }
 
 function registerHandlers(socket: Socket, context: Context): void {
@@ -243,7 +255,9 @@ function registerHandlers(socket: Socket, context: Context): void {
     return { message };
   });
 
-  registerSearch({ socket, store, onRequest, accessibleRoom, userId: myId });
+  const feature: FeatureContext = { io, socket, store, identity, onRequest, accessibleRoom, userId: myId };
+  registerSearch(feature);
+  registerUploads(feature, context.uploads);
 
   socket.on('typing', (payload: unknown) => {
     if (typeof payload !== 'object' || payload === null) return;

@@ -4,9 +4,11 @@ import type { ChatStore } from './types.js';
 
 export type {
   AppendResult,
+  Attachment,
   ChatMessage,
   ChatStore,
   MessagePage,
+  NewFile,
   NewMessage,
   NewRoomOptions,
   NewSession,
@@ -15,6 +17,7 @@ export type {
   RoomKind,
   SearchQuery,
   SessionInfo,
+  StoredFile,
   User,
   UserCredentials,
 } from './types.js';

@@ -2,6 +2,11 @@
  * PostgreSQL store, used when DATABASE_URL is set: several chat nodes share one database.
  */
 import pg from 'pg';
+import {
+  ATTACHMENTS_SCHEMA_POSTGRES,
+  appendMessageWithFilePostgres,
+  findFilePostgres,
+} from './attachments-postgres.js';
 import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import { SEARCH_SCHEMA_POSTGRES, searchPostgres } from './search-postgres.js';
 import {
@@ -9,6 +14,7 @@ import {
   type ChatStore,
   DEFAULT_ROOM,
   type MessagePage,
+  type NewFile,
   type NewMessage,
   type NewRoomOptions,
   type NewSession,
@@ -16,6 +22,7 @@ import {
   type RoomInfo,
   type SearchQuery,
   type SessionInfo,
+  type StoredFile,
   StoreError,
   type User,
   type UserCredentials,
@@ -102,6 +109,7 @@ export class PostgresStore implements ChatStore {
       if (this.#schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.#schema}`);
       await client.query(SCHEMA);
       await client.query(SEARCH_SCHEMA_POSTGRES);
+      await client.query(ATTACHMENTS_SCHEMA_POSTGRES);
       await client.query('INSERT INTO rooms(name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
         DEFAULT_ROOM,
         Date.now(),
@@ -298,5 +306,15 @@ export class PostgresStore implements ChatStore {
 
   searchMessages(query: SearchQuery): Promise<MessagePage> {
     return searchPostgres(this.#pool, query);
+  }
+
+  // ---- attachments (attachments-postgres.ts)
+
+  appendMessageWithFile(message: NewMessage, file: NewFile): Promise<AppendResult> {
+    return appendMessageWithFilePostgres(this.#pool, APPEND_LOCK, message, file);
+  }
+
+  findFile(id: string): Promise<StoredFile | null> {
+    return findFilePostgres(this.#pool, id);
   }
 }

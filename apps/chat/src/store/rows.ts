@@ -1,9 +1,10 @@
+import { attachmentOf } from './attachment-rows.js';
 import type { ChatMessage, MessagePage, RoomInfo, User } from './types.js';
 
 /** A database row as both drivers return it (PostgreSQL BIGINTs arrive as strings). */
 export type Row = Record<string, unknown>;
 
-export const MESSAGE_COLUMNS = 'id, room, nick, username, user_id, text, ts, client_id';
+export const MESSAGE_COLUMNS = 'id, room, nick, username, user_id, text, ts, client_id, attachment';
 
 export const ROOM_COLUMNS = 'name, created_at, kind, owner_id';
 
@@ -29,6 +30,7 @@ export function toMessage(row: Row): ChatMessage {
     text: String(row.text),
     ts: Number(row.ts),
     clientId: nullableString(row.client_id),
+    ...attachmentOf(row),
   };
 }
 

@@ -7,7 +7,7 @@
 import { MESSAGE_COLUMNS, pageOf, type Row } from './rows.js';
 import type { MessagePage, SearchQuery } from './types.js';
 
-type Value = string | number | null;
+type Value = string | number | null | Uint8Array;
 
 /** The part of the SQLite store the search runs on. */
 export interface SqliteQueries {

@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { ATTACHMENTS_SCHEMA_SQLITE, appendMessageWithFileSqlite, findFileSqlite } from './attachments-sqlite.js';
 import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, type Row, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import { migrateSearch, type SqliteQueries, searchSqlite } from './search-sqlite.js';
 import { SqliteOwnerLock } from './sqlite-lock.js';
@@ -21,6 +22,7 @@ import {
   type ChatStore,
   DEFAULT_ROOM,
   type MessagePage,
+  type NewFile,
   type NewMessage,
   type NewRoomOptions,
   type NewSession,
@@ -28,6 +30,7 @@ import {
   type RoomInfo,
   type SearchQuery,
   type SessionInfo,
+  type StoredFile,
   StoreError,
   type User,
   type UserCredentials,
@@ -81,6 +84,7 @@ const ADDED_COLUMNS: readonly [table: string, name: string, definition: string][
   ['messages', 'user_id', 'INTEGER'],
   ['rooms', 'kind', "TEXT NOT NULL DEFAULT 'public'"],
   ['rooms', 'owner_id', 'INTEGER'],
+  ['messages', 'attachment', 'TEXT'],
 ];
 
 /** Created after the migration, as it needs the users table and nothing of older databases. */
@@ -285,6 +289,7 @@ export class SqliteStore implements ChatStore {
     }
     this.#db?.exec(MEMBERS_SCHEMA);
     migrateSearch(this.#queries());
+    this.#db?.exec(ATTACHMENTS_SCHEMA_SQLITE);
   }
 
   /** The settings durability rests on, as SQLite reports them (for diagnostics and tests). */
@@ -346,10 +351,21 @@ export class SqliteStore implements ChatStore {
     return searchSqlite(this.#queries(), query);
   }
 
-  /** The SQL access the feature modules (search-sqlite.ts, ...) run on. */
+  // ---- attachments (attachments-sqlite.ts)
+
+  async appendMessageWithFile(message: NewMessage, file: NewFile): Promise<AppendResult> {
+    return appendMessageWithFileSqlite(this.#queries(), message, file);
+  }
+
+  async findFile(id: string): Promise<StoredFile | null> {
+    return findFileSqlite(this.#queries(), id);
+  }
+
+  /** The SQL access the feature modules (search-sqlite.ts, attachments-sqlite.ts) run on. */
   #queries(): SqliteQueries {
     return {
-      all: (sql, values) => this.#all(sql, values),
+      // The binding binds Uint8Array values as BLOBs; the store's own statements never pass one.
+      all: (sql, values) => this.#all(sql, values as Value[] | undefined),
       exec: (sql) => {
         if (!this.#db) throw new StoreError('STORE_FAILED', 'The chat database is not open');
         this.#db.exec(sql);

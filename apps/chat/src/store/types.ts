@@ -17,6 +17,22 @@ export interface ChatMessage {
   ts: number;
   /** The sender's idempotency key: a resend of the same message is recognised, never stored twice. */
   clientId: string | null;
+  /** A file sent with the message (its bytes are fetched from `/files/<id>/<name>`). */
+  attachment?: Attachment;
+}
+
+/** What a message says about its file; the bytes are stored apart (see `ChatStore.findFile`). */
+export interface Attachment {
+  /** 32 random hex digits: the file's key, unguessable. */
+  id: string;
+  /** The sender's file name, made safe (no path, no control characters). */
+  name: string;
+  /** The media type sniffed from the bytes: image/png, image/jpeg, image/gif, image/webp, else application/octet-stream. */
+  type: string;
+  size: number;
+  /** Pixel size of an image, so the page can reserve its space before it loads. */
+  width?: number;
+  height?: number;
 }
 
 /** Public rooms are open to everyone; private rooms and direct messages to their members only. */
@@ -108,6 +124,26 @@ export interface ChatStore {
    * edits or deletes messages needs to call nothing.
    */
   searchMessages(query: SearchQuery): Promise<MessagePage>;
+
+  // ---- attachments (attachments-sqlite.ts, attachments-postgres.ts)
+  /**
+   * Stores a message with its file in one transaction, deduplicated by clientId as appendMessage
+   * (a duplicate stores no file). `data` null means the bytes are kept elsewhere (UPLOAD_DIR).
+   */
+  appendMessageWithFile(message: NewMessage, file: NewFile): Promise<AppendResult>;
+  /** A stored file with its room (for the access check) and its bytes (null when kept on disk). */
+  findFile(id: string): Promise<StoredFile | null>;
+}
+
+export interface NewFile {
+  attachment: Attachment;
+  data: Uint8Array | null;
+}
+
+export interface StoredFile {
+  attachment: Attachment;
+  room: string;
+  data: Uint8Array | null;
 }
 
 export interface SearchQuery {
