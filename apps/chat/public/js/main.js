@@ -1,5 +1,6 @@
 // Page wiring: DOM events in, rendering out. The chat logic itself lives in chat.js.
 
+import { Uploader } from './attachments.js';
 import { AuthDialog } from './auth-dialog.js';
 import { Chat } from './chat.js';
 import { ChromeView } from './chrome-view.js';
@@ -75,6 +76,7 @@ const view = {
 
 const chat = new Chat(view);
 new SearchPanel({ chat, toast: (message, kind) => chrome.toast(message, kind) });
+new Uploader({ chat, toast: (message, kind) => chrome.toast(message, kind) });
 
 // ------------------------------------------------------------------ account
 

@@ -1,4 +1,5 @@
 // The message pane: history, day separators, grouping, own-message delivery marks, scrolling.
+import { attachmentNode } from './attachments.js';
 import { renderMessage } from './format.js';
 import { deliveryMark } from './icons.js';
 import { avatar, dayKey, dayLabel, el, formatFull, formatTime, hueOf } from './util.js';
@@ -139,6 +140,7 @@ export class MessageView {
       bubble.append(meta);
     }
     const text = el('div', 'text');
+    if (message.attachment) text.append(attachmentNode(message.attachment));
     const body = el('span', 'body');
     body.append(...renderMessage(message.text));
     text.append(body);
