@@ -107,7 +107,10 @@ describe('uploads', () => {
   });
 
   it('refuses a file over the cap with a clear message, and chunks that break the announced size', async () => {
-    const { alice } = await joinedPair({ uploads: { maxBytes: 100_000 } });
+    const { alice } = await joinedPair({
+      uploads: { maxBytes: 100_000 },
+      budgets: { upload: { limit: 100, windowMs: 10_000 } },
+    });
     expect(await request(alice, 'upload:start', { room: 'general', name: 'huge.bin', size: 7_500_000 })).toEqual({
       ok: false,
       error: { code: 'FILE_TOO_LARGE', message: 'huge.bin is 7.2 MB; files are limited to 0.1 MB.' },

@@ -36,7 +36,7 @@ export const DEFAULT_BUDGETS: RequestBudgets = {
   // Search queries the full-text index; typing a query sends one per pause, not per key.
   search: { limit: 20, windowMs: 10_000 },
   // Uploads: starts (one per file), and 64 KB chunks (200 per 10 s is 1.25 MB/s per user).
-  upload: { limit: 10, windowMs: 60_000 },
+  upload: { limit: 5, windowMs: 10_000 },
   uploadChunk: { limit: 200, windowMs: 10_000 },
 };
 
