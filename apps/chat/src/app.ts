@@ -22,6 +22,8 @@ import {
   type RealtimeServer,
 } from './realtime.js';
 import type { ChatStore } from './store/index.js';
+import { FILES_PATH, fileRoute } from './uploads/file-route.js';
+import { fileStorage } from './uploads/file-storage.js';
 
 export interface ChatServerOptions {
   store: ChatStore;
@@ -52,6 +54,8 @@ export interface ChatServerOptions {
   heartbeat?: Heartbeat;
   /** Idle or hidden time after which a page reports itself away (default 5 minutes). */
   awayAfterMs?: number;
+  /** Largest upload in bytes (default 5 MB), and a directory to keep files in (default: the store). */
+  uploads?: { maxBytes?: number; dir?: string };
 }
 
 export interface ChatServer {
@@ -78,7 +82,11 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function createApp(api?: express.Router, metrics?: express.RequestHandler): express.Express {
+export function createApp(
+  api?: express.Router,
+  metrics?: express.RequestHandler,
+  files?: express.RequestHandler,
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -92,6 +100,7 @@ export function createApp(api?: express.Router, metrics?: express.RequestHandler
   });
   if (metrics) app.get('/metrics', metrics);
   if (api) app.use('/api', api);
+  if (files) app.get([`${FILES_PATH}/:id`, `${FILES_PATH}/:id/:name`], files);
   app.use(express.static(PUBLIC_DIR, { index: 'index.html' }));
   return app;
 }
@@ -116,7 +125,13 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
   });
   const metrics =
     options.metricsToken === undefined ? undefined : metricsHandler(options.metricsToken, () => realtime?.metrics());
-  const httpServer = createServer(createApp(api, metrics));
+  const files = fileRoute({
+    store: options.store,
+    accounts,
+    storage: fileStorage(options.uploads?.dir),
+    requireAccount: options.requireAccount ?? true,
+  });
+  const httpServer = createServer(createApp(api, metrics, files));
   const io = createRealtimeServer(httpServer, cluster?.adapter, options.allowedOrigins, options.heartbeat);
   realtime = io;
   authenticateSockets(io, accounts, { required: options.requireAccount ?? true });
@@ -127,6 +142,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
     identify: options.identify ?? identityFunction({ trustProxy: options.trustProxy }),
     budgets: options.budgets,
     awayAfterMs: options.awayAfterMs,
+    uploads: options.uploads,
   });
   const shutdown = async () => {
     chat.close();

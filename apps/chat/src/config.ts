@@ -45,6 +45,10 @@ export interface ChatConfig {
   heartbeat: Heartbeat;
   /** Idle or hidden time after which a page shows its user as away (AWAY_AFTER_MS). */
   awayAfterMs: number;
+  /** Largest upload in bytes (UPLOAD_MAX_BYTES, default 5 MB). */
+  uploadMaxBytes: number;
+  /** Directory for uploaded files (UPLOAD_DIR); unset, they are stored in the database. */
+  uploadDir: string | undefined;
 }
 
 export interface Heartbeat {
@@ -108,6 +112,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ChatConfig {
       pingTimeout: integer(env, 'PING_TIMEOUT_MS', DEFAULT_PING_TIMEOUT_MS, 100, 600_000),
     },
     awayAfterMs: integer(env, 'AWAY_AFTER_MS', 5 * 60 * 1000, 1000, 86_400_000),
+    // Held in memory while it arrives (see uploads/upload-registry.ts), hence the 50 MB ceiling.
+    uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', 5 * 1024 * 1024, 1024, 50 * 1024 * 1024),
+    uploadDir: env.UPLOAD_DIR || undefined,
   };
 }
 

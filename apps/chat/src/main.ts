@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     metricsToken: config.metricsToken,
     heartbeat: config.heartbeat,
     awayAfterMs: config.awayAfterMs,
+    uploads: { maxBytes: config.uploadMaxBytes, dir: config.uploadDir },
   });
   const storage = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `SQLite ${config.sqliteFile}`;
   console.log(`Parley chat is running at ${server.url}  (storage: ${storage})`);

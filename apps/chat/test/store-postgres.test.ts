@@ -5,9 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startChatServer } from '../src/app.js';
 import { PostgresStore } from '../src/store/index.js';
 import { accountsContract } from './accounts-contract.js';
+import { attachmentsContract } from './attachments-contract.js';
 import { once, request, sessionCookieFor } from './helpers.js';
 import { messageChangesContract } from './message-changes-contract.js';
 import { readStateContract } from './read-state-contract.js';
+import { searchContract } from './search-contract.js';
 import { storeContract } from './store-contract.js';
 
 /**
@@ -84,6 +86,8 @@ if ('error' in found) {
     storeContract(openStore);
     messageChangesContract(openStore);
     readStateContract(openStore);
+    searchContract(openStore);
+    attachmentsContract(openStore);
 
     describe('accounts on PostgreSQL', () => {
       const cleanups: (() => unknown)[] = [];

@@ -5,10 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore, StoreError } from '../src/store/index.js';
+import { attachmentsContract } from './attachments-contract.js';
 import { bundle, removeBundle } from './chat-process.js';
 import { tempDir } from './helpers.js';
 import { messageChangesContract } from './message-changes-contract.js';
 import { readStateContract } from './read-state-contract.js';
+import { searchContract } from './search-contract.js';
 import { storeContract } from './store-contract.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -33,6 +35,8 @@ describe('SqliteStore', () => {
   storeContract(() => openStore());
   messageChangesContract(() => openStore());
   readStateContract(() => openStore());
+  searchContract(() => openStore());
+  attachmentsContract(() => openStore());
 
   it('creates the file (and its directory) on first start and keeps messages across restarts', async () => {
     const file = dbPath();

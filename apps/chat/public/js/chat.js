@@ -238,6 +238,14 @@ export class Chat {
     this.#typingIdleTimer = setTimeout(() => this.#typingStopped(), TYPING_IDLE_MS);
   }
 
+  /**
+   * A request of another page module (search, attachments) over this connection; resolves with the
+   * server's answer or rejects with a RequestError (see request.js).
+   */
+  request(event, ...args) {
+    return this.#request(event, ...args);
+  }
+
   // ---------------------------------------------------------------- connection
 
   #createSocket() {

@@ -1,5 +1,6 @@
 // Page wiring: DOM events in, rendering out. The chat logic itself lives in chat.js.
 
+import { Uploader } from './attachments.js';
 import { AuthDialog } from './auth-dialog.js';
 import { AwayTracker } from './away.js';
 import { Chat } from './chat.js';
@@ -11,6 +12,7 @@ import { MessageDecor, reveal } from './message-decor.js';
 import { MessageView } from './message-view.js';
 import { Notifier } from './notifications.js';
 import { MAX_MESSAGE_LENGTH, messageLength, normalizeRoomName, roomNameProblem } from './rules.js';
+import { SearchPanel } from './search.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -93,6 +95,8 @@ const view = {
 };
 
 const chat = new Chat(view);
+new SearchPanel({ chat, toast: (message, kind) => chrome.toast(message, kind) });
+new Uploader({ chat, toast: (message, kind) => chrome.toast(message, kind) });
 
 // ------------------------------------------------------------------ message actions
 

@@ -1,4 +1,6 @@
 // The message pane: history, day separators, grouping, own-message delivery marks, scrolling.
+import { attachmentNode } from './attachments.js';
+import { renderMessage } from './format.js';
 import { deliveryMark } from './icons.js';
 import { decorateMentions } from './mentions.js';
 import { avatar, dayKey, dayLabel, el, formatFull, formatTime, hueOf } from './util.js';
@@ -160,7 +162,10 @@ export class MessageView {
       bubble.append(meta);
     }
     const text = el('div', 'text');
-    text.append(el('span', 'body', message.text));
+    if (message.attachment) text.append(attachmentNode(message.attachment));
+    const body = el('span', 'body');
+    body.append(...renderMessage(message.text));
+    text.append(body);
     const foot = el('span', 'foot');
     const time = el('time', '', formatTime(message.ts));
     time.dateTime = new Date(message.ts).toISOString();

@@ -12,7 +12,9 @@ export type ChatErrorCode =
   | 'MESSAGE_TOO_LONG'
   | 'RATE_LIMITED'
   | 'SERVER_ERROR'
-  | 'UNKNOWN_MESSAGE';
+  | 'UNKNOWN_MESSAGE'
+  | 'FILE_TOO_LARGE'
+  | 'UNKNOWN_UPLOAD';
 
 /** The error half of every ack: `{ ok: false, error: { code, message, retryAfterMs? } }`. */
 export interface ChatErrorBody {

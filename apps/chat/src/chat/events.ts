@@ -25,6 +25,11 @@
  *   'room:read'      { room, lastRead }                  -> { lastRead }
  *   'room:mute'      { room, muted }                     -> { muted }
  *   'presence:away'  { away }                            -> {}                            (away.ts)
+ *   'search'         { query, room?, before? }           -> { messages (newest first), hasMore, terms }
+ *   'upload:start'   { room, name, size, clientId? }     -> { uploadId, chunkBytes }   (see uploads/uploads.ts)
+ *   'upload:chunk'   { uploadId, offset, data: binary }  -> { received }
+ *   'upload:finish'  { uploadId }                        -> { message: ChatMessage with attachment }
+ *   'upload:cancel'  { uploadId }                        -> {}
  *
  * server -> client
  *   'message'        ChatMessage

@@ -6,9 +6,13 @@
 import { userRoom } from '../accounts/accounts.js';
 import type { RealtimeServer, Socket } from '../realtime.js';
 import type { ChatStore, RoomInfo } from '../store/index.js';
+import { fileStorage } from '../uploads/file-storage.js';
+import { UploadRegistry } from '../uploads/upload-registry.js';
+import { registerUploads, type UploadService } from '../uploads/uploads.js';
 import { DEFAULT_AWAY_AFTER_MS, registerAway } from './away.js';
 import { ChatError, type ChatErrorBody } from './errors.js';
 import { type AckResponse, CATCH_UP_PAGE, HISTORY_PAGE, type JoinResult, type TypingEvent } from './events.js';
+import type { FeatureContext } from './feature-context.js';
 import { type Identify, identityFunction } from './identity.js';
 import { Mentions } from './mentions.js';
 import { pageWithReplies, registerMessageChanges, replyTarget, withReplyPreviews } from './message-changes.js';
@@ -17,6 +21,7 @@ import { Presence } from './presence.js';
 import { registerReadState } from './read-state.js';
 import { type RequestBudgets, type RequestKind, RequestLimits } from './request-limits.js';
 import { RoomDirectory } from './rooms.js';
+import { registerSearch } from './search.js';
 import {
   requestObject,
   validateClientId,
@@ -42,6 +47,8 @@ export interface ChatOptions {
   budgets?: Partial<RequestBudgets>;
   /** Idle or hidden time after which a page reports itself away (default 5 minutes). */
   awayAfterMs?: number;
+  /** Largest upload in bytes (default 5 MB), and where files are kept (default: in the store). */
+  uploads?: { maxBytes?: number; dir?: string };
 }
 
 export interface ChatHandlers {
@@ -55,6 +62,10 @@ export function attachChat(io: RealtimeServer, store: ChatStore, options: ChatOp
   const identify = options.identify ?? identityFunction();
   const mentions = new Mentions(io, store, rooms);
   const awayAfterMs = options.awayAfterMs ?? DEFAULT_AWAY_AFTER_MS;
+  const uploads: UploadService = {
+    registry: new UploadRegistry(options.uploads?.maxBytes),
+    storage: fileStorage(options.uploads?.dir),
+  };
 
   // The nickname travels in the handshake's auth, so every reconnection carries it again.
   io.use((socket, next) => {
@@ -76,13 +87,24 @@ export function attachChat(io: RealtimeServer, store: ChatStore, options: ChatOp
   io.on('connection', (socket) => {
     // A recovered session got its rooms back without joining them again: refresh their lists.
     if (socket.recovered) for (const room of joinedRooms(socket)) presence.changed(room);
-    registerHandlers(socket, { io, store, rooms, presence, limits, identity: identify(socket), mentions, awayAfterMs });
+    registerHandlers(socket, {
+      io,
+      store,
+      rooms,
+      presence,
+      limits,
+      identity: identify(socket),
+      mentions,
+      awayAfterMs,
+      uploads,
+    });
   });
 
   return {
     close: () => {
       presence.close();
       limits.close();
+      uploads.registry.close();
     },
   };
 }
@@ -97,6 +119,7 @@ interface Context {
   identity: string;
   mentions: Mentions;
   awayAfterMs: number;
+  uploads: UploadService;
 }
 
 function registerHandlers(socket: Socket, context: Context): void {
@@ -128,7 +151,18 @@ function registerHandlers(socket: Socket, context: Context): void {
     io.to(userIds.map(userRoom)).emit('room:created', room);
   };
 
-  const features = { socket, io, store, rooms, presence, onRequest, signedInId, accessibleRoom };
+  const features: FeatureContext = {
+    socket,
+    io,
+    store,
+    rooms,
+    presence,
+    identity,
+    onRequest,
+    signedInId,
+    userId: myId,
+    accessibleRoom,
+  };
   registerReadState(features);
   registerAway(features, context.awayAfterMs);
 
@@ -286,6 +320,8 @@ function registerHandlers(socket: Socket, context: Context): void {
     myId,
     myUsername: () => account(socket).username,
   });
+  registerSearch(features);
+  registerUploads(features, context.uploads);
 
   socket.on('typing', (payload: unknown) => {
     if (typeof payload !== 'object' || payload === null) return;

@@ -21,7 +21,11 @@ export type RequestKind =
   | 'moderate'
   // read state and presence (read-state.ts, away.ts)
   | 'read'
-  | 'away';
+  | 'away'
+  // search and attachments (search.ts, uploads/)
+  | 'search'
+  | 'upload'
+  | 'uploadChunk';
 
 export interface Budget {
   /** Requests allowed in any window of `windowMs`. */
@@ -52,6 +56,11 @@ export const DEFAULT_BUDGETS: RequestBudgets = {
   read: { limit: 60, windowMs: 10_000 },
   // Away/back changes: a page sends one per state change.
   away: { limit: 20, windowMs: 10_000 },
+  // Search queries the full-text index; typing a query sends one per pause, not per key.
+  search: { limit: 20, windowMs: 10_000 },
+  // Uploads: starts (one per file), and 64 KB chunks (200 per 10 s is 1.25 MB/s per user).
+  upload: { limit: 5, windowMs: 10_000 },
+  uploadChunk: { limit: 200, windowMs: 10_000 },
 };
 
 /** What the refusal says was too much, per kind. */
@@ -68,6 +77,9 @@ const REFUSAL: Record<RequestKind, string> = {
   moderate: 'Too many moderation requests',
   read: 'Too many read-state requests',
   away: 'Too many away changes',
+  search: 'Too many searches',
+  upload: 'Too many uploads',
+  uploadChunk: 'Uploading too fast',
 };
 
 interface IdentityBudgets {

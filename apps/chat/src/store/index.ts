@@ -4,10 +4,12 @@ import type { ChatStore } from './types.js';
 
 export type {
   AppendResult,
+  Attachment,
   ChangesPage,
   ChatMessage,
   ChatStore,
   MessagePage,
+  NewFile,
   NewMessage,
   NewRoomOptions,
   NewSession,
@@ -17,7 +19,9 @@ export type {
   RoomInfo,
   RoomKind,
   RoomReadState,
+  SearchQuery,
   SessionInfo,
+  StoredFile,
   User,
   UserCredentials,
 } from './types.js';

@@ -2,6 +2,11 @@
  * PostgreSQL store, used when DATABASE_URL is set: several chat nodes share one database.
  */
 import pg from 'pg';
+import {
+  ATTACHMENTS_SCHEMA_POSTGRES,
+  appendMessageWithFilePostgres,
+  findFilePostgres,
+} from './attachments-postgres.js';
 import * as changes from './postgres-changes.js';
 import {
   POSTGRES_ADD_MENTION,
@@ -12,6 +17,7 @@ import {
   toReadState,
 } from './read-state-sql.js';
 import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
+import { SEARCH_SCHEMA_POSTGRES, searchPostgres } from './search-postgres.js';
 import {
   type AppendResult,
   type ChangesPage,
@@ -19,13 +25,16 @@ import {
   type ChatStore,
   DEFAULT_ROOM,
   type MessagePage,
+  type NewFile,
   type NewMessage,
   type NewRoomOptions,
   type NewSession,
   type NewUser,
   type RoomInfo,
   type RoomReadState,
+  type SearchQuery,
   type SessionInfo,
+  type StoredFile,
   StoreError,
   type User,
   type UserCredentials,
@@ -113,6 +122,8 @@ export class PostgresStore implements ChatStore {
       await client.query(SCHEMA);
       await client.query(changes.POSTGRES_CHANGES_SCHEMA);
       await client.query(POSTGRES_READ_STATE_SCHEMA);
+      await client.query(SEARCH_SCHEMA_POSTGRES);
+      await client.query(ATTACHMENTS_SCHEMA_POSTGRES);
       await client.query('INSERT INTO rooms(name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
         DEFAULT_ROOM,
         Date.now(),
@@ -356,5 +367,21 @@ export class PostgresStore implements ChatStore {
     } finally {
       client.release();
     }
+  }
+
+  // ---- full-text search (search-postgres.ts)
+
+  searchMessages(query: SearchQuery): Promise<MessagePage> {
+    return searchPostgres(this.#pool, query);
+  }
+
+  // ---- attachments (attachments-postgres.ts)
+
+  appendMessageWithFile(message: NewMessage, file: NewFile): Promise<AppendResult> {
+    return appendMessageWithFilePostgres(this.#pool, APPEND_LOCK, message, file);
+  }
+
+  findFile(id: string): Promise<StoredFile | null> {
+    return findFilePostgres(this.#pool, id);
   }
 }

@@ -1,3 +1,4 @@
+import { attachmentOf } from './attachment-rows.js';
 import { withChanges } from './change-rows.js';
 import type { ChatMessage, MessagePage, RoomInfo, User } from './types.js';
 
@@ -5,7 +6,7 @@ import type { ChatMessage, MessagePage, RoomInfo, User } from './types.js';
 export type Row = Record<string, unknown>;
 
 export const MESSAGE_COLUMNS =
-  'id, room, nick, username, user_id, text, ts, client_id, edited_at, deleted_at, rev, reply_to, reactions';
+  'id, room, nick, username, user_id, text, ts, client_id, edited_at, deleted_at, rev, reply_to, reactions, attachment';
 
 export const ROOM_COLUMNS = 'name, created_at, kind, owner_id';
 
@@ -31,6 +32,7 @@ export function toMessage(row: Row): ChatMessage {
     text: String(row.text),
     ts: Number(row.ts),
     clientId: nullableString(row.client_id),
+    ...attachmentOf(row),
   });
 }
 

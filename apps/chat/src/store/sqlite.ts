@@ -16,6 +16,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { ATTACHMENTS_SCHEMA_SQLITE, appendMessageWithFileSqlite, findFileSqlite } from './attachments-sqlite.js';
 import {
   SQLITE_ADD_MENTION,
   SQLITE_MARK_READ,
@@ -25,6 +26,7 @@ import {
   toReadState,
 } from './read-state-sql.js';
 import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, type Row, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
+import { migrateSearch, type SqliteQueries, searchSqlite } from './search-sqlite.js';
 import * as changes from './sqlite-changes.js';
 import { SqliteOwnerLock } from './sqlite-lock.js';
 import { SqliteWriteBatch } from './sqlite-write-batch.js';
@@ -35,13 +37,16 @@ import {
   type ChatStore,
   DEFAULT_ROOM,
   type MessagePage,
+  type NewFile,
   type NewMessage,
   type NewRoomOptions,
   type NewSession,
   type NewUser,
   type RoomInfo,
   type RoomReadState,
+  type SearchQuery,
   type SessionInfo,
+  type StoredFile,
   StoreError,
   type User,
   type UserCredentials,
@@ -96,6 +101,7 @@ const ADDED_COLUMNS: readonly [table: string, name: string, definition: string][
   ['rooms', 'kind', "TEXT NOT NULL DEFAULT 'public'"],
   ['rooms', 'owner_id', 'INTEGER'],
   ...changes.SQLITE_CHANGE_COLUMNS,
+  ['messages', 'attachment', 'TEXT'],
 ];
 
 /** Created after the migration, as it needs the users table and nothing of older databases. */
@@ -383,6 +389,8 @@ export class SqliteStore implements ChatStore {
     this.#db?.exec(MEMBERS_SCHEMA);
     this.#db?.exec(changes.SQLITE_CHANGES_SCHEMA);
     this.#db?.exec(SQLITE_READ_STATE_SCHEMA);
+    migrateSearch(this.#queries());
+    this.#db?.exec(ATTACHMENTS_SCHEMA_SQLITE);
   }
 
   /** The settings durability rests on, as SQLite reports them (for diagnostics and tests). */
@@ -442,6 +450,34 @@ export class SqliteStore implements ChatStore {
     this.#statements.clear();
     this.#db?.close();
     this.#db = undefined;
+  }
+
+  // ---- full-text search (search-sqlite.ts)
+
+  async searchMessages(query: SearchQuery): Promise<MessagePage> {
+    return searchSqlite(this.#queries(), query);
+  }
+
+  // ---- attachments (attachments-sqlite.ts)
+
+  async appendMessageWithFile(message: NewMessage, file: NewFile): Promise<AppendResult> {
+    return appendMessageWithFileSqlite(this.#queries(), message, file);
+  }
+
+  async findFile(id: string): Promise<StoredFile | null> {
+    return findFileSqlite(this.#queries(), id);
+  }
+
+  /** The SQL access the feature modules (search-sqlite.ts, attachments-sqlite.ts) run on. */
+  #queries(): SqliteQueries {
+    return {
+      // The binding binds Uint8Array values as BLOBs; the store's own statements never pass one.
+      all: (sql, values) => this.#all(sql, values as Value[] | undefined),
+      exec: (sql) => {
+        if (!this.#db) throw new StoreError('STORE_FAILED', 'The chat database is not open');
+        this.#db.exec(sql);
+      },
+    };
   }
 }
 

@@ -31,6 +31,8 @@ export interface ChatMessage {
   reply?: ReplyPreview;
   /** Emoji reactions in the order they were first added, each with who reacted. */
   reactions?: ReactionSummary[];
+  /** A file sent with the message (its bytes are fetched from `/files/<id>/<name>`). */
+  attachment?: Attachment;
 }
 
 export interface ReactionSummary {
@@ -51,6 +53,20 @@ export interface ChangesPage {
   messages: ChatMessage[];
   hasMore: boolean;
   rev: number;
+}
+
+/** What a message says about its file; the bytes are stored apart (see `ChatStore.findFile`). */
+export interface Attachment {
+  /** 32 random hex digits: the file's key, unguessable. */
+  id: string;
+  /** The sender's file name, made safe (no path, no control characters). */
+  name: string;
+  /** The media type sniffed from the bytes: image/png, image/jpeg, image/gif, image/webp, else application/octet-stream. */
+  type: string;
+  size: number;
+  /** Pixel size of an image, so the page can reserve its space before it loads. */
+  width?: number;
+  height?: number;
 }
 
 /** Public rooms are open to everyone; private rooms and direct messages to their members only. */
@@ -172,6 +188,45 @@ export interface ChatStore {
   setMuted(userId: string, room: string, muted: boolean): Promise<void>;
   /** For every room the account may read: its marker, unread and mention counts, and mute. */
   readStates(userId: string): Promise<RoomReadState[]>;
+  // ---- full-text search (search-sqlite.ts, search-postgres.ts)
+  /**
+   * Messages matching every term (as a word prefix) in the rooms `userId` may read, newest first.
+   * The index follows the messages table on its own (insert, UPDATE of text, DELETE): code that
+   * edits or deletes messages needs to call nothing.
+   */
+  searchMessages(query: SearchQuery): Promise<MessagePage>;
+
+  // ---- attachments (attachments-sqlite.ts, attachments-postgres.ts)
+  /**
+   * Stores a message with its file in one transaction, deduplicated by clientId as appendMessage
+   * (a duplicate stores no file). `data` null means the bytes are kept elsewhere (UPLOAD_DIR).
+   */
+  appendMessageWithFile(message: NewMessage, file: NewFile): Promise<AppendResult>;
+  /** A stored file with its room (for the access check) and its bytes (null when kept on disk). */
+  findFile(id: string): Promise<StoredFile | null>;
+}
+
+export interface NewFile {
+  attachment: Attachment;
+  data: Uint8Array | null;
+}
+
+export interface StoredFile {
+  attachment: Attachment;
+  room: string;
+  data: Uint8Array | null;
+}
+
+export interface SearchQuery {
+  /** Lower-case words of letters and digits only (see chat/search.ts), at least one. */
+  terms: string[];
+  /** The reader: public rooms plus this account's private rooms and DMs (public only when null). */
+  userId: string | null;
+  /** Only this room (the caller has checked that the reader may use it). */
+  room?: string;
+  /** Only messages older than this id: the next page. */
+  beforeId?: number;
+  limit: number;
 }
 
 /** A public view of an account: what other users and the page may see. */

@@ -1,0 +1,190 @@
+// Images and files: drawing a message's attachment, and sending files (file button, drag and drop,
+// paste) as acknowledged binary chunks over the socket (src/uploads/uploads.ts). Each chunk waits
+// for the server's ack before the next goes, so the bytes acknowledged are the progress shown, and
+// no packet comes near the server's request size cap.
+import { RequestError } from './request.js';
+import { el, newClientId } from './util.js';
+
+/** Shown inline; anything else is a download (the server decided the type from the bytes). */
+const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+const $ = (id) => document.getElementById(id);
+
+export function fileUrl(attachment) {
+  return `/files/${attachment.id}/${encodeURIComponent(attachment.name)}`;
+}
+
+/** The attachment of a message: an image (opening full size in a new tab) or a file to download. */
+export function attachmentNode(attachment) {
+  const url = fileUrl(attachment);
+  if (INLINE_TYPES.has(attachment.type)) {
+    const link = el('a', 'attachment-image');
+    link.href = url;
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+    const img = el('img');
+    img.src = url;
+    img.alt = attachment.name;
+    img.loading = 'lazy';
+    img.decoding = 'async';
+    // The size known up front reserves the space, so the list does not jump when the image loads.
+    if (attachment.width > 0 && attachment.height > 0) {
+      img.width = attachment.width;
+      img.height = attachment.height;
+    }
+    link.append(img);
+    return link;
+  }
+  const link = el('a', 'attachment-file');
+  link.href = url;
+  link.download = attachment.name;
+  link.rel = 'noopener noreferrer';
+  const icon = el('span', 'file-icon');
+  icon.setAttribute('aria-hidden', 'true');
+  const label = el('span', 'file-label');
+  label.append(
+    el('span', 'file-name', attachment.name),
+    el('span', 'file-size', `${sizeText(attachment.size)} · Download`),
+  );
+  link.append(icon, label);
+  return link;
+}
+
+export function sizeText(bytes) {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  const mb = bytes / (1024 * 1024);
+  return `${mb >= 10 ? Math.round(mb) : Math.round(mb * 10) / 10} MB`;
+}
+
+export class Uploader {
+  #list = $('uploads');
+  #chat;
+  #toast;
+  /** Files go one after another, in the order they were given. */
+  #queue = Promise.resolve();
+
+  constructor({ chat, toast }) {
+    this.#chat = chat;
+    this.#toast = toast;
+    const picker = $('attach-input');
+    $('attach').addEventListener('click', () => picker.click());
+    picker.addEventListener('change', () => {
+      this.sendFiles([...picker.files]);
+      picker.value = '';
+    });
+    $('input').addEventListener('paste', (event) => {
+      const files = [...(event.clipboardData?.files ?? [])];
+      if (files.length === 0) return;
+      event.preventDefault();
+      this.sendFiles(files);
+    });
+    this.#acceptDrops(document.querySelector('.chat'));
+  }
+
+  sendFiles(files) {
+    const room = this.#chat.active;
+    for (const file of files) {
+      const item = this.#itemFor(file);
+      this.#queue = this.#queue.then(() => this.#send(file, room, item));
+    }
+  }
+
+  #acceptDrops(area) {
+    // dragenter/dragleave fire for every child crossed: count them to know when the drag left the area.
+    let depth = 0;
+    const carriesFiles = (event) => [...(event.dataTransfer?.types ?? [])].includes('Files');
+    area.addEventListener('dragenter', (event) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      depth++;
+      area.classList.add('dropping');
+    });
+    area.addEventListener('dragover', (event) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+    });
+    area.addEventListener('dragleave', () => {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) area.classList.remove('dropping');
+    });
+    area.addEventListener('drop', (event) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      depth = 0;
+      area.classList.remove('dropping');
+      this.sendFiles([...event.dataTransfer.files]);
+    });
+  }
+
+  async #send(file, room, item) {
+    let uploadId = null;
+    try {
+      const started = await this.#chat.request('upload:start', {
+        room,
+        name: file.name,
+        size: file.size,
+        clientId: newClientId(),
+      });
+      uploadId = started.uploadId;
+      for (let offset = 0; offset < file.size && !item.cancelled; offset += started.chunkBytes) {
+        const data = await file.slice(offset, offset + started.chunkBytes).arrayBuffer();
+        const { received } = await this.#chat.request('upload:chunk', { uploadId, offset, data });
+        item.progress(received);
+      }
+      if (item.cancelled) {
+        await this.#chat.request('upload:cancel', { uploadId }).catch(() => {});
+        item.remove();
+        return;
+      }
+      item.finishing();
+      await this.#chat.request('upload:finish', { uploadId });
+      // The message itself arrives like any other (broadcast to the room, this tab included).
+      item.remove();
+    } catch (err) {
+      const message = err instanceof RequestError || err instanceof Error ? err.message : String(err);
+      item.failed(message);
+      this.#toast(message, 'error');
+    }
+  }
+
+  /** The progress row of one file: name, bar, percentage, and cancel (or dismiss once failed). */
+  #itemFor(file) {
+    const node = el('li', 'upload');
+    const name = el('span', 'upload-name', file.name || 'file');
+    const bar = el('progress', 'upload-bar');
+    bar.max = Math.max(file.size, 1);
+    bar.value = 0;
+    bar.setAttribute('aria-label', `Uploading ${file.name}`);
+    const state = el('span', 'upload-state', `0% of ${sizeText(file.size)}`);
+    const close = el('button', 'upload-close', 'Cancel');
+    close.type = 'button';
+    node.append(name, bar, state, close);
+    this.#list.append(node);
+    const item = {
+      cancelled: false,
+      progress: (received) => {
+        bar.value = received;
+        state.textContent = `${Math.floor((received / Math.max(file.size, 1)) * 100)}% of ${sizeText(file.size)}`;
+      },
+      finishing: () => {
+        state.textContent = 'Sending…';
+        close.hidden = true;
+      },
+      failed: (message) => {
+        node.classList.add('failed');
+        state.textContent = message;
+        close.textContent = 'Dismiss';
+        close.hidden = false;
+        item.cancelled = true;
+      },
+      remove: () => node.remove(),
+    };
+    close.addEventListener('click', () => {
+      if (node.classList.contains('failed')) item.remove();
+      else item.cancelled = true;
+    });
+    return item;
+  }
+}

@@ -1,0 +1,174 @@
+// Message search: a panel under the top bar, results from the server's full-text index (the
+// 'search' request, see src/chat/search.ts), and the jump from a result to the message in its room,
+// loading older history until the message is there.
+import { RequestError } from './request.js';
+import { dayLabel, delay, el, formatTime } from './util.js';
+
+/** A search starts after the typist pauses this long (or at once on Enter). */
+const PAUSE_MS = 400;
+/** History pages (50 messages each) loaded at most to reach a result. */
+const MAX_JUMP_PAGES = 40;
+
+const $ = (id) => document.getElementById(id);
+
+export class SearchPanel {
+  #panel = $('search-panel');
+  #toggle = $('search-toggle');
+  #input = $('search-input');
+  #here = $('search-here');
+  #hereName = $('search-here-name');
+  #status = $('search-status');
+  #results = $('search-results');
+  #more = $('search-more');
+  #chat;
+  #toast;
+  #pauseTimer = 0;
+  /** The query on screen, its terms, and the id the next page starts before. */
+  #shown = { query: '', room: null, terms: [], nextBefore: null };
+  /** Counts searches, so an answer that arrives after a newer search started is ignored. */
+  #generation = 0;
+
+  constructor({ chat, toast }) {
+    this.#chat = chat;
+    this.#toast = toast;
+    this.#toggle.addEventListener('click', () => (this.#panel.hidden ? this.open() : this.close()));
+    $('search-close').addEventListener('click', () => this.close());
+    $('search-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.#search();
+    });
+    this.#input.addEventListener('input', () => {
+      clearTimeout(this.#pauseTimer);
+      this.#pauseTimer = setTimeout(() => this.#search(), PAUSE_MS);
+    });
+    this.#input.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') this.close();
+    });
+    this.#here.addEventListener('change', () => this.#search());
+    this.#more.addEventListener('click', () => this.#search(true));
+    this.#results.addEventListener('click', (event) => {
+      const hit = event.target.closest('.search-hit');
+      if (hit) this.jumpTo(hit.dataset.room, Number(hit.dataset.id));
+    });
+  }
+
+  open() {
+    this.#panel.hidden = false;
+    this.#toggle.setAttribute('aria-expanded', 'true');
+    const [sigil, name] = this.#chat.labelOf(this.#chat.active);
+    this.#hereName.textContent = `${sigil}${name}`;
+    this.#input.focus();
+    this.#input.select();
+  }
+
+  close() {
+    clearTimeout(this.#pauseTimer);
+    this.#panel.hidden = true;
+    this.#toggle.setAttribute('aria-expanded', 'false');
+  }
+
+  /** Opens the message's room and shows the message, loading older pages until it is there. */
+  async jumpTo(roomName, id) {
+    this.close();
+    const chat = this.#chat;
+    await chat.openRoom(roomName);
+    const room = chat.rooms.get(roomName);
+    let pages = 0;
+    while (room && !room.messages.has(id) && room.hasOlder && chat.active === roomName && pages < MAX_JUMP_PAGES) {
+      // A page the scroll position asked for may be on its way: let it land rather than skip it.
+      if (room.loadingOlder) {
+        await delay(50);
+        continue;
+      }
+      await chat.loadOlder();
+      pages++;
+    }
+    const node = document.querySelector(`#message-list .msg[data-id="${id}"]`);
+    if (!node) {
+      if (chat.active === roomName) this.#toast('That message is too far back to show here.', 'error');
+      return;
+    }
+    node.scrollIntoView({ block: 'center' });
+    node.classList.remove('found');
+    // Restart the highlight (a second jump to the same message flashes it again).
+    void node.offsetWidth;
+    node.classList.add('found');
+    node.addEventListener('animationend', () => node.classList.remove('found'), { once: true });
+  }
+
+  async #search(more = false) {
+    clearTimeout(this.#pauseTimer);
+    const query = this.#input.value.trim();
+    const room = this.#here.checked ? this.#chat.active : null;
+    if (!more && query === '') {
+      this.#generation++;
+      this.#results.replaceChildren();
+      this.#more.hidden = true;
+      this.#status.textContent = '';
+      return;
+    }
+    if (more && this.#shown.nextBefore === null) return;
+    const generation = ++this.#generation;
+    const request = more
+      ? {
+          query: this.#shown.query,
+          before: this.#shown.nextBefore,
+          ...(this.#shown.room ? { room: this.#shown.room } : {}),
+        }
+      : { query, ...(room ? { room } : {}) };
+    this.#status.textContent = 'Searching…';
+    let answer;
+    try {
+      answer = await this.#chat.request('search', request);
+    } catch (err) {
+      if (generation !== this.#generation) return;
+      this.#status.textContent = err instanceof RequestError || err instanceof Error ? err.message : String(err);
+      return;
+    }
+    if (generation !== this.#generation) return;
+    if (!more) {
+      this.#shown = { query, room, terms: answer.terms, nextBefore: null };
+      this.#results.replaceChildren();
+    }
+    const messages = Array.isArray(answer.messages) ? answer.messages : [];
+    this.#results.append(...messages.map((message) => this.#hitNode(message, this.#shown.terms)));
+    this.#shown.nextBefore = answer.hasMore && messages.length > 0 ? messages[messages.length - 1].id : null;
+    this.#more.hidden = this.#shown.nextBefore === null;
+    const count = this.#results.childElementCount;
+    this.#status.textContent =
+      count === 0
+        ? 'No messages found.'
+        : `${count}${answer.hasMore ? '+' : ''} ${count === 1 ? 'message' : 'messages'}`;
+  }
+
+  #hitNode(message, terms) {
+    const item = el('li');
+    const hit = el('button', 'search-hit');
+    hit.type = 'button';
+    hit.dataset.room = message.room;
+    hit.dataset.id = String(message.id);
+    const [sigil, name] = this.#chat.labelOf(message.room);
+    const meta = el('span', 'hit-meta');
+    const when = el('time', '', `${dayLabel(message.ts)} ${formatTime(message.ts)}`);
+    when.dateTime = new Date(message.ts).toISOString();
+    meta.append(el('span', 'hit-room', `${sigil}${name}`), el('span', 'hit-nick', message.nick), when);
+    hit.append(meta, highlighted(message.text, terms));
+    item.append(hit);
+    return item;
+  }
+}
+
+/** The text with each word that starts with a search term in <mark>, built as text nodes. */
+function highlighted(text, terms) {
+  const node = el('span', 'hit-text');
+  const escaped = terms.map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const words =
+    escaped.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})[\\p{L}\\p{N}]*`, 'giu') : null;
+  let last = 0;
+  for (const match of words ? text.matchAll(words) : []) {
+    node.append(document.createTextNode(text.slice(last, match.index)), el('mark', '', match[0]));
+    last = match.index + match[0].length;
+  }
+  node.append(document.createTextNode(text.slice(last)));
+  return node;
+}
