@@ -46,6 +46,11 @@ export class Chat {
   #failedAttempts = 0;
   /** Whether this session connected once: later losses say "reconnecting", not "connecting". */
   #wasConnected = false;
+  /**
+   * Whether this connection's rooms are joined again (set once the resync after a connect is done):
+   * a message sent before would reach a room the new socket is not in yet, and be refused.
+   */
+  #synced = false;
   /** Signed out: nothing reconnects until the next sign-in. */
   #stopped = false;
   #typingSentAt = 0;
@@ -71,7 +76,7 @@ export class Chat {
           clientId: item.clientId,
           ...(item.replyTo === undefined ? {} : { replyTo: item.replyTo }),
         }),
-      connected: () => this.#socket?.connected === true,
+      connected: () => this.#socket?.connected === true && this.#synced,
       onStored: (message) => this.#room(message.room).add([message]),
       onChange: (room) => {
         this.#redrawIfActive(room);
@@ -282,6 +287,7 @@ export class Chat {
   async #onConnect() {
     this.#failedAttempts = 0;
     this.#wasConnected = true;
+    this.#synced = false;
     this.#refreshStatus();
     const socket = this.#socket;
     try {
@@ -293,6 +299,7 @@ export class Chat {
     } catch (err) {
       if (socket.connected) this.#reportError(err);
     }
+    this.#synced = true;
     this.#sender.flush();
   }
 
