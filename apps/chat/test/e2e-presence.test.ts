@@ -37,7 +37,8 @@ describe.skipIf(!runBrowserSuites).each(backends)(
   'presence in a real browser ($kind)',
   { timeout: 90_000 },
   (backend) => {
-    const chat = useChatInBrowser(backend, { env: { AWAY_AFTER_MS: '1500' } });
+    // Long enough that a tab kept busy stays online even when a loaded machine delays its timers.
+    const chat = useChatInBrowser(backend, { env: { AWAY_AFTER_MS: '4000' } });
     let tab1: Page;
     let tab2: Page;
     let bob: Page;
