@@ -2,14 +2,22 @@
  * @parley/redis-adapter over a real three-shard Redis Cluster, with node-redis cluster clients
  * (`createCluster`): the adapter contract (broadcasts to rooms, binary, acknowledgements,
  * fetchSockets, serverSideEmit with ack, recovery) in sharded mode, plain pub/sub (static mode),
- * and connection state recovery from one Parley server to another.
+ * connection state recovery from one Parley server to another, and sessions routed without
+ * sticky sessions (`routeSessions` on the cluster client).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type ServerOptions } from '@parley/server';
+import { io as connectOfficial } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { adapterContract, type Cluster } from '../../server/test/adapters/contract.js';
-import { createAdapter, type RedisAdapter, type RedisAdapterOptions } from '../src/index.js';
+import {
+  createAdapter,
+  type RedisAdapter,
+  type RedisAdapterOptions,
+  type RedisSessionRouter,
+  routeSessions,
+} from '../src/index.js';
 import {
   connect,
   describeWithRedisServer,
@@ -22,9 +30,12 @@ import {
   waitFor,
 } from './helpers.js';
 import { ThrowawayRedisCluster } from './redis-cluster-server.js';
+import { RequestBalancer } from './request-balancer.js';
 
 interface ClusterClientNode {
   io: Server;
+  /** The node's publishing cluster client. */
+  pub: Awaited<ReturnType<ThrowawayRedisCluster['client']>>;
   /** Drops both Redis Cluster connections at once, as a crash would (no goodbye, nothing stored). */
   cutRedis(): void;
   port: number;
@@ -50,6 +61,7 @@ async function startNode(adapterOpts: RedisAdapterOptions, serverOpts: Partial<S
   const port = (http.address() as AddressInfo).port;
   const node: ClusterClientNode = {
     io,
+    pub,
     cutRedis: () => {
       pub.destroy();
       sub.destroy();
@@ -187,5 +199,52 @@ describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster cli
       expect(restored.data).toEqual({ name: 'alice' });
       expect(Number(await probe.hLen(hash))).toBe(0);
     });
+
+    test('no sticky sessions: routeSessions on the cluster client, every request to the next node', async () => {
+      const key = uniqueKey();
+      const options = { ...TEST_ADAPTER_OPTIONS, key, subscriptionMode: 'sharded' as const };
+      const nodes: ClusterClientNode[] = [];
+      for (let i = 0; i < 3; i++) nodes.push(await startNode(options, { pingInterval: 2000 }));
+      await waitFor(
+        async () => (await Promise.all(nodes.map((node) => node.adapter().serverCount()))).every((n) => n === 3),
+        10_000,
+        'the three servers to see each other',
+      );
+      for (const node of nodes) {
+        node.io.on('connection', (socket) => {
+          socket.join('members');
+          socket.on('echo', (value: unknown, ack: (value: unknown) => void) => ack(value));
+        });
+      }
+      const routers: RedisSessionRouter[] = [];
+      for (const node of nodes) routers.push(await routeSessions(node.io, node.pub, { key, heartbeatInterval: 200 }));
+      const balancer = new RequestBalancer(nodes.map((node) => node.port));
+      const url = `http://127.0.0.1:${await balancer.listen()}`;
+      onTeardown(() => balancer.close());
+
+      for (const transports of [['polling'], ['polling', 'websocket']]) {
+        const client = connectOfficial(url, { forceNew: true, reconnection: false, transports });
+        onTeardown(() => client.disconnect());
+        await nextEvent(client, 'connect');
+        if (transports.length === 2) {
+          await waitFor(() => client.io.engine.transport.name === 'websocket', 8000, 'the upgrade to WebSocket');
+        }
+        const owner = routers.findIndex((router) => client.io.engine.id.startsWith(`${router.tag}.`));
+        expect(owner).toBeGreaterThanOrEqual(0);
+        for (let i = 0; i < 3; i++) {
+          await expect(client.timeout(5000).emitWithAck('echo', { i })).resolves.toEqual({ i });
+          const news = nextEvent(client, 'news');
+          nodes[(owner + 1 + (i % 2)) % 3].io.to('members').emit('news', i);
+          expect(await news).toEqual([i]);
+        }
+      }
+      expect(new Set(balancer.routed)).toEqual(new Set([0, 1, 2]));
+      const forwarded = routers.reduce((sum, r) => sum + r.stats.forwardedRequests + r.stats.forwardedUpgrades, 0);
+      expect(forwarded).toBeGreaterThan(5);
+      // Every node announced itself in the directory hash (one key, so one shard).
+      const probe = await redis.client();
+      onTeardown(() => probe.destroy());
+      expect(Number(await probe.hLen(`${key}-route-nodes`))).toBe(3);
+    }, 40_000);
   });
 });
