@@ -6,6 +6,7 @@ import { startChatServer } from '../src/app.js';
 import { PostgresStore } from '../src/store/index.js';
 import { accountsContract } from './accounts-contract.js';
 import { attachmentsContract } from './attachments-contract.js';
+import { concurrentAppendsContract } from './concurrent-appends-contract.js';
 import { once, request, sessionCookieFor } from './helpers.js';
 import { messageChangesContract } from './message-changes-contract.js';
 import { readStateContract } from './read-state-contract.js';
@@ -88,6 +89,32 @@ if ('error' in found) {
     readStateContract(openStore);
     searchContract(openStore);
     attachmentsContract(openStore);
+
+    describe('concurrent appends (group commit)', () => {
+      concurrentAppendsContract(openStore);
+
+      it('commits messages sent meanwhile together: fewer transactions than messages', async () => {
+        const store = await openStore();
+        const sent = 60;
+        await Promise.all(
+          Array.from({ length: sent }, (_, i) =>
+            store.appendMessage({ room: 'general', nick: 'ada', text: `m${i}`, ts: i, clientId: `c${i}` }),
+          ),
+        );
+        // Rows written by one transaction share its id (xmin).
+        const admin = new pg.Client({ connectionString: databaseUrl });
+        await admin.connect();
+        try {
+          const { rows } = await admin.query(
+            `SELECT count(*)::int AS messages, count(DISTINCT xmin::text)::int AS transactions FROM ${schemas.at(-1)}.messages`,
+          );
+          expect(rows[0].messages).toBe(sent);
+          expect(rows[0].transactions).toBeLessThan(sent / 4);
+        } finally {
+          await admin.end();
+        }
+      });
+    });
 
     describe('accounts on PostgreSQL', () => {
       const cleanups: (() => unknown)[] = [];

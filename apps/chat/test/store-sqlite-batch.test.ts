@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/store/index.js';
 import { SqliteWriteBatch } from '../src/store/sqlite-write-batch.js';
+import { concurrentAppendsContract } from './concurrent-appends-contract.js';
 import { tempDir } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -34,43 +35,7 @@ const message = (text: string, clientId: string | null, room = 'general') => ({
 });
 
 describe('SqliteStore group commit', () => {
-  it('stores every one of many concurrent appends, with increasing ids in submission order', async () => {
-    const { store } = await openStore();
-    const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => store.appendMessage(message(`m${i}`, `c${i}`))),
-    );
-    const ids = results.map((result) => result.message.id);
-    expect(ids).toEqual([...ids].sort((a, b) => a - b));
-    expect(new Set(ids).size).toBe(40);
-    expect(results.every((result) => !result.duplicate)).toBe(true);
-    const page = await store.latest('general', 100);
-    expect(page.messages.map((m) => m.text)).toEqual(Array.from({ length: 40 }, (_, i) => `m${i}`));
-  });
-
-  it('recognises a duplicate sent twice within one batch', async () => {
-    const { store } = await openStore();
-    const [first, again, other] = await Promise.all([
-      store.appendMessage(message('hi', 'same')),
-      store.appendMessage(message('hi (resent)', 'same')),
-      store.appendMessage(message('other', 'different')),
-    ]);
-    expect(first.duplicate).toBe(false);
-    expect(again).toEqual({ message: first.message, duplicate: true });
-    expect(other.duplicate).toBe(false);
-    expect((await store.latest('general', 10)).messages.map((m) => m.text)).toEqual(['hi', 'other']);
-  });
-
-  it('fails only the caller whose insert fails; the rest of the batch is stored', async () => {
-    const { store } = await openStore();
-    const outcomes = await Promise.allSettled([
-      store.appendMessage(message('before', 'a')),
-      store.appendMessage(message('nowhere', 'b', 'no-such-room')),
-      store.appendMessage(message('after', 'c')),
-    ]);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect((await store.latest('general', 10)).messages.map((m) => m.text)).toEqual(['before', 'after']);
-    expect((await store.latest('no-such-room', 10)).messages).toEqual([]);
-  });
+  concurrentAppendsContract(async () => (await openStore()).store);
 
   it('lets a read see every message submitted before it, acknowledged or not yet', async () => {
     const { store } = await openStore();

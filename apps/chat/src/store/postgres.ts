@@ -7,6 +7,7 @@ import {
   appendMessageWithFilePostgres,
   findFilePostgres,
 } from './attachments-postgres.js';
+import { PostgresAppendBatch } from './postgres-append-batch.js';
 import * as changes from './postgres-changes.js';
 import {
   POSTGRES_ADD_MENTION,
@@ -97,6 +98,7 @@ const APPEND_LOCK = 7_310_002;
 export class PostgresStore implements ChatStore {
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
+  readonly #appends: PostgresAppendBatch;
   #closing: Promise<void> | undefined;
 
   constructor(options: PostgresStoreOptions) {
@@ -112,6 +114,7 @@ export class PostgresStore implements ChatStore {
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     this.#pool.on('error', () => {});
+    this.#appends = new PostgresAppendBatch(this.#pool, APPEND_LOCK);
   }
 
   async init(): Promise<void> {
@@ -204,35 +207,9 @@ export class PostgresStore implements ChatStore {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
-  async appendMessage(message: NewMessage): Promise<AppendResult> {
-    return this.#transaction(async (client) => {
-      // Ids must become visible in id order, or a client catching up "after id N" could skip a
-      // message with a smaller id that committed later on another connection. One transaction-scoped
-      // lock makes id assignment and commit a single step.
-      await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-      const inserted = await client.query(
-        `INSERT INTO messages(room, nick, username, user_id, text, ts, client_id, reply_to)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (room, nick, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
-        [
-          message.room,
-          message.nick,
-          message.username ?? null,
-          message.userId ?? null,
-          message.text,
-          message.ts,
-          message.clientId,
-          message.replyTo ?? null,
-        ],
-      );
-      if (inserted.rows[0]) return { message: toMessage(inserted.rows[0]), duplicate: false };
-      const existing = await client.query(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = $1 AND nick = $2 AND client_id = $3`,
-        [message.room, message.nick, message.clientId],
-      );
-      if (!existing.rows[0]) throw new StoreError('STORE_FAILED', 'A message conflicted with one that does not exist');
-      return { message: toMessage(existing.rows[0]), duplicate: true };
-    });
+  /** Stored in a group commit with the messages sent meanwhile (see postgres-append-batch.ts). */
+  appendMessage(message: NewMessage): Promise<AppendResult> {
+    return this.#appends.add(message);
   }
 
   async latest(room: string, limit: number): Promise<MessagePage> {
