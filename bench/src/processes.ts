@@ -55,7 +55,13 @@ export function firstMessage<T>(child: ChildProcess, stderr: () => string, what:
  * --cpu-prof-dir=/tmp/prof'` to profile them. With any set, servers are stopped with SIGTERM
  * (the server exits cleanly on it, so a profile gets written) instead of SIGKILL.
  */
-const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== '');
+const SERVER_NODE_ARGS = nodeArgsFrom(process.env.BENCH_SERVER_NODE_ARGS);
+/** The same for the load generator (`BENCH_LOADGEN_NODE_ARGS`), to see where the load's CPU goes. */
+const LOADGEN_NODE_ARGS = nodeArgsFrom(process.env.BENCH_LOADGEN_NODE_ARGS);
+
+function nodeArgsFrom(value: string | undefined): string[] {
+  return (value ?? '').split(/\s+/).filter((arg) => arg !== '');
+}
 
 async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -129,7 +135,7 @@ export class LoadGenerator {
   }
 
   static async start(placement: Placement): Promise<LoadGenerator> {
-    const child = spawnNode(LOADGEN_ENTRY, [], ['--expose-gc'], placement.loadCore, placement);
+    const child = spawnNode(LOADGEN_ENTRY, [], ['--expose-gc', ...LOADGEN_NODE_ARGS], placement.loadCore, placement);
     const stderr = captureStderr(child);
     const ipc = new IpcClient(child, stderr);
     try {
@@ -155,6 +161,6 @@ export class LoadGenerator {
   }
 
   stop(): Promise<void> {
-    return stopChild(this.#child);
+    return stopChild(this.#child, LOADGEN_NODE_ARGS.length > 0 ? 'SIGTERM' : 'SIGKILL');
   }
 }

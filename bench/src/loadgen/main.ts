@@ -39,3 +39,5 @@ serveIpc({
   },
 });
 process.send?.({ type: 'ready' });
+// A clean exit on SIGTERM lets `--cpu-prof` (BENCH_LOADGEN_NODE_ARGS) write its output.
+process.on('SIGTERM', () => process.exit(0));
