@@ -2,9 +2,7 @@
  * A socket returned by `fetchSockets()` that lives on another server: its details plus the
  * operations a cluster adapter can carry out remotely.
  */
-import type { AdapterContract, Room, SocketDetails, SocketId } from './adapter-types.js';
-import { BroadcastOperator } from './broadcast-operator.js';
-import type { Handshake } from './handshake.js';
+import type { AdapterContract, Room, SocketDetails, SocketId } from '../adapter/adapter-types.js';
 import type {
   AllButLast,
   DecorateAcknowledgements,
@@ -15,7 +13,9 @@ import type {
   EventsMap,
   FirstNonErrorArg,
   Last,
-} from './typed-events.js';
+} from '../events/typed-events.js';
+import type { Handshake } from '../socket/handshake.js';
+import { BroadcastOperator } from './broadcast-operator.js';
 
 /**
  * `remoteSocket.timeout(ms)`: one socket, so an acknowledgement gets `(err, response)` with that

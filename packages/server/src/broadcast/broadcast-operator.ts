@@ -3,9 +3,8 @@
  * returns a new operator, so a partly built one can be kept and reused.
  */
 import { PacketType, RESERVED_EVENTS } from '@parley/protocol';
-import type { AdapterContract, BroadcastFlags, Room, SocketDetails, SocketId } from './adapter-types.js';
-import { AckTimeoutError, ReservedEventError } from './errors.js';
-import { RemoteSocket } from './remote-socket.js';
+import type { AdapterContract, BroadcastFlags, Room, SocketDetails, SocketId } from '../adapter/adapter-types.js';
+import { AckTimeoutError, ReservedEventError } from '../errors.js';
 import type {
   AllButLast,
   DecorateAcknowledgementsWithMultipleResponses,
@@ -16,7 +15,8 @@ import type {
   EventsMap,
   FirstNonErrorArg,
   Last,
-} from './typed-events.js';
+} from '../events/typed-events.js';
+import { RemoteSocket } from './remote-socket.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a broadcast ack gets every client's answer
 type BroadcastAck = (err: Error | null, responses: any) => void;
