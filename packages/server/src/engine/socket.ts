@@ -10,10 +10,10 @@ import { createLogger } from './debug.js';
 import type { EngineProtocol } from './eio3/revision.js';
 import { SendBufferFullError, TransportError } from './errors.js';
 import { cancelFlush, type Flushable, scheduleFlush } from './flush.js';
-import { DEADLINE, type DeadlineQueue, type DeadlineTarget, NEXT, PREV, QUEUE, unschedule } from './heartbeat.js';
 import type { ResolvedOptions } from './options.js';
 import { NOOP, OutboundPacket, PING, PONG, type PublicPacket, publicPacket, toOutbound } from './packet.js';
 import { queuedSize, queuedSizeOf, SEND_BUFFER_FULL } from './send-buffer.js';
+import { DEADLINE, type DeadlineQueue, type DeadlineTarget, NEXT, PREV, QUEUE, unschedule } from './timer-wheel.js';
 import { DETACHED, type Transport, type TransportFailure, type TransportOwner } from './transports/transport.js';
 import { UpgradeAttempt } from './upgrade.js';
 
