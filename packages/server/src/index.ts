@@ -28,8 +28,12 @@ export type {
 } from './adapter/adapter-types.js';
 export { Adapter, InMemoryAdapter } from './adapter/in-memory-adapter.js';
 export { SessionAwareAdapter } from './adapter/session-aware-adapter.js';
-export { BroadcastOperator, type BroadcastParams } from './broadcast/broadcast-operator.js';
-export { RemoteSocket, type RemoteSocketWithTimeout } from './broadcast/remote-socket.js';
+export {
+  BroadcastOperator,
+  type BroadcastParams,
+  RemoteSocket,
+  type RemoteSocketWithTimeout,
+} from './broadcast/broadcast-operator.js';
 export { Client } from './connection/client.js';
 export type { MetricsSnapshot } from './diagnostics/metrics.js';
 export type { SessionRouter } from './engine-binding.js';

@@ -4,8 +4,7 @@
  * `io.on('connection')` listens on `io.sockets`.
  */
 import type { Room, SocketId } from '../adapter/adapter-types.js';
-import type { BroadcastOperator, BroadcastParams } from '../broadcast/broadcast-operator.js';
-import type { RemoteSocket } from '../broadcast/remote-socket.js';
+import type { BroadcastOperator, BroadcastParams, RemoteSocket } from '../broadcast/broadcast-operator.js';
 import {
   type AllButLast,
   type DefaultEventsMap,

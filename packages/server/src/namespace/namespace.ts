@@ -5,8 +5,8 @@
 import { EventEmitter } from 'node:events';
 import { RESERVED_EVENTS } from '@parley/protocol';
 import type { AdapterContract, RestoredSession, Room, SocketId } from '../adapter/adapter-types.js';
+import type { RemoteSocket } from '../broadcast/broadcast-operator.js';
 import { BroadcastOperator, type BroadcastParams } from '../broadcast/broadcast-operator.js';
-import type { RemoteSocket } from '../broadcast/remote-socket.js';
 import type { Client } from '../connection/client.js';
 import { isLegacyConnection, legacyConnectError, legacySocketId } from '../connection/legacy-clients.js';
 import { type ExtendedError, ReservedEventError, reportUserError } from '../errors.js';
