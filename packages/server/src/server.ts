@@ -16,7 +16,7 @@ import { Client } from './connection/client.js';
 import { type MetricsSnapshot, ServerMetrics } from './diagnostics/metrics.js';
 import { PeerLog } from './diagnostics/peer-log.js';
 import type { EngineSocketLike } from './engine/contract.js';
-import { createCorsMiddleware, EngineServer, type Middleware } from './engine-binding.js';
+import { createCorsMiddleware, EngineServer, type Middleware, normalizePath } from './engine-binding.js';
 import { reportUserError } from './errors.js';
 import type { DefaultEventsMap, EventsMap } from './events/typed-events.js';
 import { MainNamespaceFacade } from './namespace/main-namespace-facade.js';
@@ -370,8 +370,4 @@ function serveCors(options: ServerOptions): Middleware | undefined {
 
 function isHttpServer(value: object): value is HttpLikeServer {
   return typeof (value as { listen?: unknown }).listen === 'function';
-}
-
-function normalizePath(path: string): string {
-  return path.endsWith('/') ? path.slice(0, -1) : path;
 }

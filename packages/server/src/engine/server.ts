@@ -364,7 +364,7 @@ export class Server extends EventEmitter implements EngineServerLike {
         upgrade: (req, socket, head) => this.handleUpgrade(req, socket, head),
       },
       {
-        path: options.path === undefined ? this.opts.path : normalizePath(options.path, this.opts.path),
+        path: options.path === undefined ? this.opts.path : normalizePath(options.path),
         addTrailingSlash: options.addTrailingSlash,
         destroyUpgrade: options.destroyUpgrade,
         destroyUpgradeTimeout: options.destroyUpgradeTimeout,
