@@ -43,6 +43,33 @@ type SendCallback = () => void;
 /**
  * A client session.
  *
+ * States (`readyState`), as in engine.io, and what moves a session between them:
+ *
+ *                 open(upgrades)             close()
+ *    opening ---------------------> open ----------------> closing
+ *    (from the      emits 'open'     |   (queued packets    | the queue is flushed,
+ *     handshake                      |    are written       | then the transport closes
+ *     to open())                     |    first)            v ('forced close')
+ *                                    +-----------------> closed --> 'close' (reason, error)
+ *
+ *    Straight to closed (reason in quotes):
+ *      close(true), or the server closing           'forced close'       any state
+ *      no pong within pingTimeout (v3: no ping      'ping timeout'       open, closing
+ *        from the client within both delays)
+ *      the transport failed or the peer left        'transport close' |  open, closing
+ *                                                   'transport error' |
+ *                                                   'parse error'
+ *      a packet that is not allowed here            'parse error' |      open
+ *                                                   'transport error'
+ *      the client's close packet (HTTP only)        'transport close'    open
+ *      a peer too slow to read (maxBufferedBytes)   'send buffer full'   open
+ *
+ *    Only an open session sends (send, sendPrepared, pings) and takes the client's packets.
+ *    Upgrades run beside the state, while open: startUpgrade(probe) -> 'upgrading' once `2probe`
+ *    is answered -> 'upgrade' when the client sends `5` (the probe becomes the transport and
+ *    `upgraded` is true). Any other packet on the probe, its failure or upgradeTimeout ends the
+ *    attempt; the session stays on its transport.
+ *
  * @example
  * server.on('connection', (socket) => {
  *   socket.on('message', (data) => socket.send(data)); // echo
