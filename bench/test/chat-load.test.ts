@@ -24,8 +24,8 @@ describe('chat load options', () => {
   it('charges profile frames to their layer, and leaves Node internals to their caller', () => {
     const server = 'file:///x/packages/server/dist/index.js';
     expect(layerOf(server, 'src/engine/socket.ts', 'send')).toBe('engine');
-    expect(layerOf(server, 'src/in-memory-adapter.ts', 'broadcast')).toBe('adapter');
-    expect(layerOf(server, 'src/namespace.ts', 'emit')).toBe('socket.io layer');
+    expect(layerOf(server, 'src/adapter/in-memory-adapter.ts', 'broadcast')).toBe('adapter');
+    expect(layerOf(server, 'src/namespace/namespace.ts', 'emit')).toBe('socket.io layer');
     expect(layerOf('file:///x/apps/chat/dist/main.js', 'src/store/sqlite.ts', 'insert')).toBe('store');
     expect(layerOf('file:///x/node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.js', '', 'fsync')).toBe('store');
     expect(layerOf('node:net', '', 'writeGeneric')).toBeUndefined();

@@ -95,7 +95,7 @@ export function layerOf(url: string, source: string, functionName: string): Laye
   if (/\/node_modules\/(express|router|body-parser|raw-body|cookie)\//.test(url)) return 'chat app';
   if (url.includes('/packages/server/') || url.includes('/packages/protocol/')) {
     if (source.startsWith('src/engine/')) return 'engine';
-    if (/^src\/(in-memory-adapter|session-aware-adapter|adapter-host)\.ts$/.test(source)) return 'adapter';
+    if (source.startsWith('src/adapter/')) return 'adapter';
     return 'socket.io layer';
   }
   if (url.includes('/apps/chat/')) return source.startsWith('src/store/') ? 'store' : 'chat app';

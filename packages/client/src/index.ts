@@ -10,8 +10,8 @@ import { io } from './lookup.js';
 
 export { Backoff } from './backoff.js';
 export { Emitter } from './emitter.js';
+export { type BinaryType, Engine, type EngineEvents, type EngineState, type HandshakeData } from './engine/engine.js';
 export type { EngineOptions } from './engine/options.js';
-export { type BinaryType, Engine, type EngineEvents, type EngineState, type HandshakeData } from './engine/session.js';
 export type { CloseDetails, Transport, TransportName } from './engine/transport.js';
 export { AckError, ClientError, type ClientErrorCode, ConnectError, TransportError } from './errors.js';
 export { Manager, type ManagerEvents, type ManagerOptions, type ManagerState } from './manager.js';

@@ -6,8 +6,8 @@ import { Decoder, encodePacket, type SocketPacket } from '@parley/protocol';
 import { Backoff } from './backoff.js';
 import { defaultParser } from './default-parser.js';
 import { LocalEmitter, subscribe } from './emitter.js';
+import { Engine } from './engine/engine.js';
 import type { EngineOptions } from './engine/options.js';
-import { Engine } from './engine/session.js';
 import type { CloseDetails } from './engine/transport.js';
 import { ClientError } from './errors.js';
 import { type Parser, ParserCodec } from './parser.js';
@@ -54,6 +54,28 @@ export type ManagerEvents = {
 };
 
 /**
+ * One connection to a server, reconnecting as socket.io-client's Manager does. States
+ * (`readyState`) and what moves it between them:
+ *
+ *             open() / connect()          the engine's 'open'
+ *    closed --------------------> opening -------------------> open
+ *     ^  ^   (a new Engine; from   |  emits 'open'             |
+ *     |  |    closed only)         |                           |
+ *     |  +-------------------------+                           |
+ *     |   the engine's 'error', or the connection timeout      |
+ *     |   passed (CONNECT_TIMEOUT): 'error'                    |
+ *     +--------------------------------------------------------+
+ *         the engine's 'close', or a packet that does not decode ('parse error'): 'close'
+ *
+ *    disconnect() / close(), or destroySocket() of the last active socket: 'close'
+ *    ('forced close') from any state, and no reconnection until the next open().
+ *
+ *    Reconnection (`reconnecting`) runs from closed when `reconnection` is on: after an
+ *    unplanned 'close', or after a first failed open() given no callback. Each attempt waits its
+ *    backoff delay, emits 'reconnect_attempt' and calls open(): 'reconnect' when it opens (the
+ *    backoff starts over), else 'reconnect_error' and the next delay, and 'reconnect_failed'
+ *    once reconnectionAttempts are used up.
+ *
  * @example
  * const manager = new Manager('https://example.com', { reconnectionDelayMax: 10000 });
  * const chat = manager.socket('/chat');

@@ -6,7 +6,7 @@
  * const io = new Server(3000);
  * io.on('connection', (socket) => socket.emit('hello', 'world'));
  */
-export { adapterHostOf } from './adapter-host.js';
+export { adapterHostOf } from './adapter/adapter-host.js';
 export type {
   AdapterAck,
   AdapterContract,
@@ -25,10 +25,17 @@ export type {
   SocketIoAdapterNamespace,
   SocketIoAdapterServer,
   SocketIoAdapterSocket,
-} from './adapter-types.js';
-export type { AnyListener } from './any-listeners.js';
-export { BroadcastOperator, type BroadcastParams } from './broadcast-operator.js';
-export { Client } from './client.js';
+} from './adapter/adapter-types.js';
+export { Adapter, InMemoryAdapter } from './adapter/in-memory-adapter.js';
+export { SessionAwareAdapter } from './adapter/session-aware-adapter.js';
+export {
+  BroadcastOperator,
+  type BroadcastParams,
+  RemoteSocket,
+  type RemoteSocketWithTimeout,
+} from './broadcast/broadcast-operator.js';
+export { Client } from './connection/client.js';
+export type { MetricsSnapshot } from './diagnostics/metrics.js';
 export type { SessionRouter } from './engine-binding.js';
 export {
   AckTimeoutError,
@@ -37,31 +44,7 @@ export {
   type ParleyServerErrorCode,
   ReservedEventError,
 } from './errors.js';
-export type { Handshake } from './handshake.js';
-export { Adapter, InMemoryAdapter } from './in-memory-adapter.js';
-export { MalformedPacketError } from './malformed-packet.js';
-export type { MetricsSnapshot } from './metrics.js';
-export { Namespace, type NamespaceMiddleware, type NamespaceReservedEvents } from './namespace.js';
-export type { PacketDecoder, PacketEncoder, PacketParser } from './packet-codec.js';
-export { ParentNamespace } from './parent-namespace.js';
-export { RemoteSocket, type RemoteSocketWithTimeout } from './remote-socket.js';
-export { attachServe, ClientBundle, defaultBundleDirectory } from './serve-client.js';
-export { Server } from './server.js';
-export type {
-  AdapterConstructor,
-  ConnectionStateRecoveryOptions,
-  EngineOptions,
-  ServerOptions,
-  SocketServerOptions,
-} from './server-options.js';
-export { SessionAwareAdapter } from './session-aware-adapter.js';
-export {
-  type DisconnectReason,
-  type Event,
-  Socket,
-  type SocketMiddleware,
-  type SocketReservedEvents,
-} from './socket.js';
+export type { AnyListener } from './events/any-listeners.js';
 export type {
   AllButLast,
   DecorateAcknowledgements,
@@ -75,5 +58,26 @@ export type {
   Last,
   ReservedOrUserEventNames,
   ReservedOrUserListener,
-} from './typed-events.js';
-export { StrictEventEmitter } from './typed-events.js';
+} from './events/typed-events.js';
+export { StrictEventEmitter } from './events/typed-events.js';
+export { Namespace, type NamespaceMiddleware, type NamespaceReservedEvents } from './namespace/namespace.js';
+export { ParentNamespace } from './namespace/parent-namespace.js';
+export { MalformedPacketError } from './packets/malformed-packet.js';
+export type { PacketDecoder, PacketEncoder, PacketParser } from './packets/packet-codec.js';
+export { attachServe, ClientBundle, defaultBundleDirectory } from './serve-client/serve-client.js';
+export { Server } from './server.js';
+export type {
+  AdapterConstructor,
+  ConnectionStateRecoveryOptions,
+  EngineOptions,
+  ServerOptions,
+  SocketServerOptions,
+} from './server-options.js';
+export type { Handshake } from './socket/handshake.js';
+export {
+  type DisconnectReason,
+  type Event,
+  Socket,
+  type SocketMiddleware,
+  type SocketReservedEvents,
+} from './socket/socket.js';

@@ -1,8 +1,8 @@
 /** Options of the Socket.IO server (the engine's options are accepted alongside). */
-import type { AdapterContract } from './adapter-types.js';
+import type { AdapterContract } from './adapter/adapter-types.js';
 import type { EngineServer } from './engine-binding.js';
-import type { Namespace } from './namespace.js';
-import type { PacketParser } from './packet-codec.js';
+import type { Namespace } from './namespace/namespace.js';
+import type { PacketParser } from './packets/packet-codec.js';
 
 /**
  * An adapter class, or a factory function (what `createAdapter(...)` of the Redis, Postgres and

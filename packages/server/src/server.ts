@@ -9,19 +9,21 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { Http2SecureServer } from 'node:http2';
 import { Decoder } from '@parley/protocol';
-import type { AdapterContract } from './adapter-types.js';
-import { Client } from './client.js';
+import type { AdapterContract } from './adapter/adapter-types.js';
+import { InMemoryAdapter } from './adapter/in-memory-adapter.js';
+import { SessionAwareAdapter } from './adapter/session-aware-adapter.js';
+import { Client } from './connection/client.js';
+import { type MetricsSnapshot, ServerMetrics } from './diagnostics/metrics.js';
+import { PeerLog } from './diagnostics/peer-log.js';
 import type { EngineSocketLike } from './engine/contract.js';
-import { createCorsMiddleware, EngineServer, type Middleware } from './engine-binding.js';
+import { createCorsMiddleware, EngineServer, type Middleware, normalizePath } from './engine-binding.js';
 import { reportUserError } from './errors.js';
-import { InMemoryAdapter } from './in-memory-adapter.js';
-import { MainNamespaceFacade } from './main-namespace-facade.js';
-import { type MetricsSnapshot, ServerMetrics } from './metrics.js';
-import { Namespace } from './namespace.js';
-import { BUILT_IN_ENCODER, type PacketEncoder, type PacketParser } from './packet-codec.js';
-import { ParentNamespace } from './parent-namespace.js';
-import { PeerLog } from './peer-log.js';
-import { attachServe } from './serve-client.js';
+import type { DefaultEventsMap, EventsMap } from './events/typed-events.js';
+import { MainNamespaceFacade } from './namespace/main-namespace-facade.js';
+import { Namespace } from './namespace/namespace.js';
+import { ParentNamespace } from './namespace/parent-namespace.js';
+import { BUILT_IN_ENCODER, type PacketEncoder, type PacketParser } from './packets/packet-codec.js';
+import { attachServe } from './serve-client/serve-client.js';
 import {
   type AdapterConstructor,
   type ConnectionStateRecoveryOptions,
@@ -30,9 +32,7 @@ import {
   DEFAULT_PATH,
   type ServerOptions,
 } from './server-options.js';
-import { SessionAwareAdapter } from './session-aware-adapter.js';
-import type { Socket } from './socket.js';
-import type { DefaultEventsMap, EventsMap } from './typed-events.js';
+import type { Socket } from './socket/socket.js';
 
 type HttpLikeServer = HttpServer | Http2SecureServer;
 type NamespaceCheck = (
@@ -370,8 +370,4 @@ function serveCors(options: ServerOptions): Middleware | undefined {
 
 function isHttpServer(value: object): value is HttpLikeServer {
   return typeof (value as { listen?: unknown }).listen === 'function';
-}
-
-function normalizePath(path: string): string {
-  return path.endsWith('/') ? path.slice(0, -1) : path;
 }

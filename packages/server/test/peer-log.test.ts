@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PeerLog } from '../src/diagnostics/peer-log.js';
 import type { Socket } from '../src/index.js';
-import { PeerLog } from '../src/peer-log.js';
 import { connected, startServer, waitFor } from './support/harness.js';
 
 vi.mock('../src/engine-binding.js', async (importOriginal) =>

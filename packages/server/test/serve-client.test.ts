@@ -13,7 +13,7 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { Server as OfficialServer } from 'socket.io';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { attachServe, ClientBundle, defaultBundleDirectory, Server, type ServerOptions } from '../src/index.js';
-import { negotiateBundleEncoding } from '../src/serve-client-encoding.js';
+import { negotiateBundleEncoding } from '../src/serve-client/serve-client-encoding.js';
 import { startServer } from './support/harness.js';
 import { type RawResponse, rawRequest } from './support/raw-http.js';
 

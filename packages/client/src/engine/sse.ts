@@ -5,7 +5,7 @@
  * for an `event: json`, that payload as a JSON string (used when it contains line breaks). The
  * stream belongs to its session: after an error the client starts over with a new handshake.
  */
-import { HttpTransport } from './http.js';
+import { HttpTransport } from './polling.js';
 
 export class Sse extends HttpTransport {
   readonly name = 'sse';

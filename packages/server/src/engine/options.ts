@@ -122,12 +122,15 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
-/** Normalizes a path to `/x` form without a trailing slash (`/` stays `/`). */
-export function normalizePath(path: string | undefined, fallback: string): string {
-  let result = path ?? fallback;
-  if (!result.startsWith('/')) result = `/${result}`;
-  while (result.length > 1 && result.endsWith('/')) result = result.slice(0, -1);
-  return result;
+/**
+ * The endpoint path as socket.io (`io.path()`) and engine.io (`attach`) normalize it, one rule for
+ * the socket layer and the engine: one trailing slash is dropped (`/socket.io/` -> `/socket.io`,
+ * `/` -> `''`), nothing else changes. Requests are then matched on `<path>/` (by default), so `/`
+ * and `''` both route every request to the engine; a path without a leading slash matches no
+ * request, as in engine.io.
+ */
+export function normalizePath(path: string): string {
+  return path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
 /** engine.io's defaults for the session cookie, shown in `opts.cookie` and used to serialize it. */
@@ -158,7 +161,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     allowRequest: options.allowRequest,
     generateId: options.generateId,
     allowEIO3: options.allowEIO3 === true,
-    path: normalizePath(options.path, '/engine.io'),
+    path: normalizePath(options.path ?? '/engine.io'),
     sessionRouter: options.sessionRouter,
   };
 }

@@ -13,7 +13,6 @@ import { PollingTransportV3 } from './eio3/polling.js';
 import { type EngineProtocol, protocolOf } from './eio3/revision.js';
 import { WebSocketTransportV3 } from './eio3/websocket.js';
 import { REQUEST_ERROR_MESSAGES, RequestError, type RequestErrorNumber } from './errors.js';
-import { DeadlineQueue } from './heartbeat.js';
 import { serializeSessionCookie } from './http/cookie.js';
 import { createCorsMiddleware } from './http/cors.js';
 import { interceptRequests } from './http/intercept.js';
@@ -32,6 +31,7 @@ import { parseQuery, sessionRequest } from './request.js';
 import { allowHandshake, verifyRequest } from './request-checks.js';
 import type { SessionRouter } from './session-router.js';
 import { type SessionHost, Socket } from './socket.js';
+import { DeadlineQueue } from './timer-wheel.js';
 import type { HttpTransport, HttpTransportContext } from './transports/http-transport.js';
 import { PollingTransport } from './transports/polling.js';
 import { SseTransport } from './transports/sse.js';
@@ -364,7 +364,7 @@ export class Server extends EventEmitter implements EngineServerLike {
         upgrade: (req, socket, head) => this.handleUpgrade(req, socket, head),
       },
       {
-        path: options.path === undefined ? this.opts.path : normalizePath(options.path, this.opts.path),
+        path: options.path === undefined ? this.opts.path : normalizePath(options.path),
         addTrailingSlash: options.addTrailingSlash,
         destroyUpgrade: options.destroyUpgrade,
         destroyUpgradeTimeout: options.destroyUpgradeTimeout,

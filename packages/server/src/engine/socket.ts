@@ -10,10 +10,10 @@ import { createLogger } from './debug.js';
 import type { EngineProtocol } from './eio3/revision.js';
 import { SendBufferFullError, TransportError } from './errors.js';
 import { cancelFlush, type Flushable, scheduleFlush } from './flush.js';
-import { DEADLINE, type DeadlineQueue, type DeadlineTarget, NEXT, PREV, QUEUE, unschedule } from './heartbeat.js';
 import type { ResolvedOptions } from './options.js';
 import { NOOP, OutboundPacket, PING, PONG, type PublicPacket, publicPacket, toOutbound } from './packet.js';
 import { queuedSize, queuedSizeOf, SEND_BUFFER_FULL } from './send-buffer.js';
+import { DEADLINE, type DeadlineQueue, type DeadlineTarget, NEXT, PREV, QUEUE, unschedule } from './timer-wheel.js';
 import { DETACHED, type Transport, type TransportFailure, type TransportOwner } from './transports/transport.js';
 import { UpgradeAttempt } from './upgrade.js';
 
@@ -42,6 +42,33 @@ type SendCallback = () => void;
 
 /**
  * A client session.
+ *
+ * States (`readyState`), as in engine.io, and what moves a session between them:
+ *
+ *                 open(upgrades)             close()
+ *    opening ---------------------> open ----------------> closing
+ *    (from the      emits 'open'     |   (queued packets    | the queue is flushed,
+ *     handshake                      |    are written       | then the transport closes
+ *     to open())                     |    first)            v ('forced close')
+ *                                    +-----------------> closed --> 'close' (reason, error)
+ *
+ *    Straight to closed (reason in quotes):
+ *      close(true), or the server closing           'forced close'       any state
+ *      no pong within pingTimeout (v3: no ping      'ping timeout'       open, closing
+ *        from the client within both delays)
+ *      the transport failed or the peer left        'transport close' |  open, closing
+ *                                                   'transport error' |
+ *                                                   'parse error'
+ *      a packet that is not allowed here            'parse error' |      open
+ *                                                   'transport error'
+ *      the client's close packet (HTTP only)        'transport close'    open
+ *      a peer too slow to read (maxBufferedBytes)   'send buffer full'   open
+ *
+ *    Only an open session sends (send, sendPrepared, pings) and takes the client's packets.
+ *    Upgrades run beside the state, while open: startUpgrade(probe) -> 'upgrading' once `2probe`
+ *    is answered -> 'upgrade' when the client sends `5` (the probe becomes the transport and
+ *    `upgraded` is true). Any other packet on the probe, its failure or upgradeTimeout ends the
+ *    attempt; the session stays on its transport.
  *
  * @example
  * server.on('connection', (socket) => {

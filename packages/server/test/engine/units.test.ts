@@ -6,6 +6,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as wsModule from 'ws';
 import { createLogger } from '../../src/engine/debug.js';
 import { buildBinaryFrame, buildTextFrame } from '../../src/engine/frame.js';
+import { serializeSessionCookie } from '../../src/engine/http/cookie.js';
+import { prepareMessage, type Socket } from '../../src/engine/index.js';
+import type { OutboundPacket } from '../../src/engine/packet.js';
 import {
   DEADLINE,
   DeadlineQueue,
@@ -14,10 +17,7 @@ import {
   PREV,
   QUEUE,
   unschedule,
-} from '../../src/engine/heartbeat.js';
-import { serializeSessionCookie } from '../../src/engine/http/cookie.js';
-import { prepareMessage, type Socket } from '../../src/engine/index.js';
-import type { OutboundPacket } from '../../src/engine/packet.js';
+} from '../../src/engine/timer-wheel.js';
 import { cleanup, nextConnection, rawWebSocket, startEngine, until } from './helpers.js';
 
 afterEach(cleanup);

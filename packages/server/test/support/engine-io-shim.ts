@@ -18,6 +18,7 @@ proto.sendPrepared = function sendPrepared(message, options) {
 };
 
 export { createCorsMiddleware } from '../../src/engine/http/cors.js';
+export { normalizePath } from '../../src/engine/options.js';
 export const EngineServer = Server;
 export function prepareMessage(data: string | Uint8Array): Prepared {
   return { data };

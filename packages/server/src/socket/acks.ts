@@ -2,7 +2,7 @@
  * The acknowledgements a socket waits for, by ack id. Created on a socket's first emit with a
  * callback; a timer exists only for an emit made after `timeout(ms)`.
  */
-import { AckTimeoutError } from './errors.js';
+import { AckTimeoutError } from '../errors.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: ack callbacks take any answer
 export type AckCallback = (...args: any[]) => void;

@@ -10,7 +10,7 @@
  *   message, rather than `{ message, data }`.
  */
 import { PacketType, ProtocolError, type SocketPacket } from '@parley/protocol';
-import type { EngineSocketLike } from './engine/contract.js';
+import type { EngineSocketLike } from '../engine/contract.js';
 
 /** True for the session of a socket.io-client 2.x. */
 export function isLegacyConnection(conn: EngineSocketLike): boolean {

@@ -4,16 +4,12 @@
  */
 import { EventEmitter } from 'node:events';
 import { RESERVED_EVENTS } from '@parley/protocol';
-import type { AdapterContract, RestoredSession, Room, SocketId } from './adapter-types.js';
-import { BroadcastOperator, type BroadcastParams } from './broadcast-operator.js';
-import type { Client } from './client.js';
-import { type ExtendedError, ReservedEventError, reportUserError } from './errors.js';
-import { generateId } from './ids.js';
-import { isLegacyConnection, legacyConnectError, legacySocketId } from './legacy-clients.js';
-import { runChain } from './middleware-chain.js';
-import type { RemoteSocket } from './remote-socket.js';
-import type { Server } from './server.js';
-import { Socket } from './socket.js';
+import type { AdapterContract, RestoredSession, Room, SocketId } from '../adapter/adapter-types.js';
+import type { RemoteSocket } from '../broadcast/broadcast-operator.js';
+import { BroadcastOperator, type BroadcastParams } from '../broadcast/broadcast-operator.js';
+import type { Client } from '../connection/client.js';
+import { isLegacyConnection, legacyConnectError, legacySocketId } from '../connection/legacy-clients.js';
+import { type ExtendedError, ReservedEventError, reportUserError } from '../errors.js';
 import {
   type AllButLast,
   type DefaultEventsMap,
@@ -24,7 +20,11 @@ import {
   type FirstNonErrorArg,
   type Last,
   StrictEventEmitter,
-} from './typed-events.js';
+} from '../events/typed-events.js';
+import type { Server } from '../server.js';
+import { generateId } from '../socket/ids.js';
+import { Socket } from '../socket/socket.js';
+import { runChain } from './middleware-chain.js';
 
 export interface NamespaceReservedEvents<L extends EventsMap, E extends EventsMap, S extends EventsMap, D> {
   connect: (socket: Socket<L, E, S, D>) => void;

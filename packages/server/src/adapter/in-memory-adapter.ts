@@ -5,6 +5,8 @@
  */
 import { EventEmitter } from 'node:events';
 import type { SocketPacket } from '@parley/protocol';
+import type { Namespace } from '../namespace/namespace.js';
+import { type PreparedPacket, preparePacket } from '../packets/prepared-packet.js';
 import { type AnySocket, adapterHostOf } from './adapter-host.js';
 import type {
   AdapterContract,
@@ -17,8 +19,6 @@ import type {
   SocketDetails,
   SocketId,
 } from './adapter-types.js';
-import type { Namespace } from './namespace.js';
-import { type PreparedPacket, preparePacket } from './prepared-packet.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
 type AnyNamespace = Namespace<any, any, any, any>;

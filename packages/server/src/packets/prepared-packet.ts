@@ -3,8 +3,8 @@
  * one prepared text part plus one prepared message per binary attachment.
  */
 import { encodePacket, type SocketPacket } from '@parley/protocol';
-import type { PreparedMessage } from './engine/contract.js';
-import { prepareMessage } from './engine-binding.js';
+import type { PreparedMessage } from '../engine/contract.js';
+import { prepareMessage } from '../engine-binding.js';
 import { BUILT_IN_ENCODER, type PacketEncoder } from './packet-codec.js';
 
 export type PreparedPacket = readonly PreparedMessage[];

@@ -2,7 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { type ParsedUrlQuery, parse as parseQuery } from 'node:querystring';
 import type { TLSSocket } from 'node:tls';
-import type { EngineSocketLike } from './engine/contract.js';
+import type { EngineSocketLike } from '../engine/contract.js';
 
 export interface Handshake {
   /** The headers of the first request of the session. */

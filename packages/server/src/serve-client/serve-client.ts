@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Middleware } from './engine-binding.js';
+import type { Middleware } from '../engine-binding.js';
 import { type BundleEncoding, compressBundleFile, negotiateBundleEncoding } from './serve-client-encoding.js';
 
 const BUNDLE_FILES = new Set([

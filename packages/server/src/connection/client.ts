@@ -3,17 +3,17 @@
  * namespace sockets, writes packets out, and closes it when nothing joins within connectTimeout.
  */
 import { Decoder, encodePacket, PacketType, type SocketPacket } from '@parley/protocol';
-import type { EngineSocketLike, SendOptions, SessionReceiver } from './engine/contract.js';
-import { reportUserError } from './errors.js';
+import type { EngineSocketLike, SendOptions, SessionReceiver } from '../engine/contract.js';
+import { reportUserError } from '../errors.js';
+import type { DefaultEventsMap, EventsMap } from '../events/typed-events.js';
+import { MalformedPacketError } from '../packets/malformed-packet.js';
+import type { PacketDecoder } from '../packets/packet-codec.js';
+import type { PreparedPacket } from '../packets/prepared-packet.js';
+import type { Server } from '../server.js';
+import type { Socket } from '../socket/socket.js';
+import type { DisconnectReason } from '../socket/socket-reasons.js';
 import { drainInbox } from './inbox.js';
 import { fromLegacyPacket, isLegacyConnection } from './legacy-clients.js';
-import { MalformedPacketError } from './malformed-packet.js';
-import type { PacketDecoder } from './packet-codec.js';
-import type { PreparedPacket } from './prepared-packet.js';
-import type { Server } from './server.js';
-import type { Socket } from './socket.js';
-import type { DisconnectReason } from './socket-reasons.js';
-import type { DefaultEventsMap, EventsMap } from './typed-events.js';
 
 // Shared, never per message. (Some engines write defaults into the options object they get.)
 const COMPRESS: SendOptions = { compress: true };

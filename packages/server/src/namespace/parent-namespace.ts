@@ -4,11 +4,11 @@
  * listeners, and broadcasts to all of its children at once.
  */
 import type { SocketPacket } from '@parley/protocol';
-import type { BroadcastOptions, SocketDetails } from './adapter-types.js';
-import { InMemoryAdapter } from './in-memory-adapter.js';
+import type { BroadcastOptions, SocketDetails } from '../adapter/adapter-types.js';
+import { InMemoryAdapter } from '../adapter/in-memory-adapter.js';
+import type { DefaultEventsMap, EventsMap } from '../events/typed-events.js';
+import type { Server } from '../server.js';
 import { Namespace } from './namespace.js';
-import type { Server } from './server.js';
-import type { DefaultEventsMap, EventsMap } from './typed-events.js';
 
 let parentCount = 0;
 

@@ -13,8 +13,8 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { SocketPacket } from '@parley/protocol';
-import type { PacketEncoder } from './packet-codec.js';
-import type { PreparedPacket } from './prepared-packet.js';
+import type { PacketEncoder } from '../packets/packet-codec.js';
+import type { PreparedPacket } from '../packets/prepared-packet.js';
 
 export type SocketId = string;
 /** The private id a client presents to recover its session (never sent to other clients). */

@@ -1,2 +1,2 @@
 /** Random ids for sockets and private sessions: the engine's pooled generator. */
-export { generateId } from './engine/ids.js';
+export { generateId } from '../engine/ids.js';

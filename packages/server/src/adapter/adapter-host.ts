@@ -12,10 +12,10 @@
  * }
  */
 import type { SocketPacket } from '@parley/protocol';
+import type { Namespace } from '../namespace/namespace.js';
+import type { PreparedPacket } from '../packets/prepared-packet.js';
+import type { Socket } from '../socket/socket.js';
 import type { AdapterHost, PacketEncoder, RecoveryOptions, Session, SocketId } from './adapter-types.js';
-import type { Namespace } from './namespace.js';
-import type { PreparedPacket } from './prepared-packet.js';
-import type { Socket } from './socket.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
 type AnyNamespace = Namespace<any, any, any, any>;

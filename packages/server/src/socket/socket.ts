@@ -4,21 +4,14 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { PacketType, RESERVED_EVENTS, type SocketPacket } from '@parley/protocol';
-import { type AckCallback, PendingAcks } from './acks.js';
-import type { BroadcastFlags, PrivateSessionId, RestoredSession, Room, SocketId } from './adapter-types.js';
-import { BroadcastOperator } from './broadcast-operator.js';
-import { CatchAllEmitter } from './catch-all-emitter.js';
-import type { Client } from './client.js';
-import type { EngineSocketLike } from './engine/contract.js';
-import { ReservedEventError } from './errors.js';
-import { buildHandshake, type Handshake } from './handshake.js';
-import type { ReadyEvents } from './inbox.js';
-import { isLegacyConnection } from './legacy-clients.js';
-import { runChain } from './middleware-chain.js';
-import type { Namespace } from './namespace.js';
-import type { PreparedPacket } from './prepared-packet.js';
-import type { Server } from './server.js';
-import { type DisconnectReason, RECOVERABLE_DISCONNECT_REASONS } from './socket-reasons.js';
+import type { BroadcastFlags, PrivateSessionId, RestoredSession, Room, SocketId } from '../adapter/adapter-types.js';
+import { BroadcastOperator } from '../broadcast/broadcast-operator.js';
+import type { Client } from '../connection/client.js';
+import type { ReadyEvents } from '../connection/inbox.js';
+import { isLegacyConnection } from '../connection/legacy-clients.js';
+import type { EngineSocketLike } from '../engine/contract.js';
+import { ReservedEventError } from '../errors.js';
+import { CatchAllEmitter } from '../events/catch-all-emitter.js';
 import type {
   AllButLast,
   DecorateAcknowledgements,
@@ -29,7 +22,14 @@ import type {
   EventsMap,
   FirstNonErrorArg,
   Last,
-} from './typed-events.js';
+} from '../events/typed-events.js';
+import { runChain } from '../namespace/middleware-chain.js';
+import type { Namespace } from '../namespace/namespace.js';
+import type { PreparedPacket } from '../packets/prepared-packet.js';
+import type { Server } from '../server.js';
+import { type AckCallback, PendingAcks } from './acks.js';
+import { buildHandshake, type Handshake } from './handshake.js';
+import { type DisconnectReason, RECOVERABLE_DISCONNECT_REASONS } from './socket-reasons.js';
 
 export type { DisconnectReason } from './socket-reasons.js';
 

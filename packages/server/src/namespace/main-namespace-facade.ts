@@ -3,10 +3,8 @@
  * `io.to(room)`, `io.use`, `io.fetchSockets()`... and every listener method, so that
  * `io.on('connection')` listens on `io.sockets`.
  */
-import type { Room, SocketId } from './adapter-types.js';
-import type { BroadcastOperator, BroadcastParams } from './broadcast-operator.js';
-import type { Namespace, NamespaceMiddleware, NamespaceReservedEvents } from './namespace.js';
-import type { RemoteSocket } from './remote-socket.js';
+import type { Room, SocketId } from '../adapter/adapter-types.js';
+import type { BroadcastOperator, BroadcastParams, RemoteSocket } from '../broadcast/broadcast-operator.js';
 import {
   type AllButLast,
   type DefaultEventsMap,
@@ -19,7 +17,8 @@ import {
   type ReservedOrUserEventNames,
   type ReservedOrUserListener,
   StrictEventEmitter,
-} from './typed-events.js';
+} from '../events/typed-events.js';
+import type { Namespace, NamespaceMiddleware, NamespaceReservedEvents } from './namespace.js';
 
 /** Events a listener on the server can name: the main namespace's reserved ones and server-side ones. */
 type MainEventName<L extends EventsMap, E extends EventsMap, S extends EventsMap, D> = ReservedOrUserEventNames<

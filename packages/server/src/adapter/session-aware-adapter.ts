@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PacketType, type SocketPacket } from '@parley/protocol';
+import type { Namespace } from '../namespace/namespace.js';
+import { DEFAULT_MAX_DISCONNECTION_DURATION } from '../server-options.js';
 import type { BroadcastOptions, PrivateSessionId, RestoredSession, Room, Session } from './adapter-types.js';
 import { InMemoryAdapter } from './in-memory-adapter.js';
-import type { Namespace } from './namespace.js';
-import { DEFAULT_MAX_DISCONNECTION_DURATION } from './server-options.js';
 
 interface StoredSession extends Session {
   disconnectedAt: number;

@@ -4,7 +4,7 @@
  * payload", ...), so the message is socket.io's; Parley's own diagnosis stays in `cause`.
  */
 import { ProtocolError, type ProtocolErrorCode } from '@parley/protocol';
-import { ParleyServerError } from './errors.js';
+import { ParleyServerError } from '../errors.js';
 
 const SOCKET_IO_MESSAGES: Partial<Record<ProtocolErrorCode, string>> = {
   INVALID_ATTACHMENT_COUNT: 'Illegal attachments',

@@ -7,8 +7,8 @@ import { LocalEmitter } from '../emitter.js';
 import { TransportError } from '../errors.js';
 import { isNode } from '../platform.js';
 import { resolveTimers, type Timers } from '../timers.js';
-import { Polling } from './http.js';
 import { type EngineOptions, type ResolvedEngineOptions, resolveEngineOptions } from './options.js';
+import { Polling } from './polling.js';
 import { Sse } from './sse.js';
 import type { CloseDetails, IncomingPacket, OutgoingPacket, Transport, TransportName } from './transport.js';
 import { Watchdog } from './watchdog.js';
@@ -53,6 +53,32 @@ let priorWebsocketSuccess = false;
 
 /**
  * One Engine.IO connection. Opens at construction.
+ *
+ * States (`readyState`), as in engine.io-client, and what moves a session between them:
+ *
+ *    new Engine()      the server's open packet          close()
+ *    ---------> opening -----------------------> open ----------------> closing
+ *                |  ^   emits 'open', arms the     |   (packets already   | 'drain' (at once if
+ *                +--+   heartbeat watchdog,        |    queued are sent   | nothing is queued or
+ *     a transport error  probes upgrades           |    first)            | an upgrade runs):
+ *     with tryAllTransports:                       |                      v 'forced close'
+ *     the next transport                           +----------------> closed --> 'close' (reason)
+ *
+ *    Straight to closed (reason in quotes):
+ *      no ping within pingInterval + pingTimeout    'ping timeout'       open, closing
+ *        (the watchdog, or hasPingExpired() when
+ *        throttled timers let it oversleep)
+ *      the transport closed, the browser went       'transport close'    any state
+ *        offline
+ *      a transport error, a bad handshake           'transport error'    any state
+ *                                                   (after 'error')
+ *
+ *    closed is final: the Manager reconnects with a new Engine. Closing and closed drop what is
+ *    sent. Upgrades run beside the state, while open: for each upgrade the server offers (and the
+ *    options allow), a probe transport opens and sends `2probe`; on `3probe` comes 'upgrading'
+ *    (writes wait), the current transport pauses, `5` goes out on the probe, and the probe
+ *    becomes the transport ('upgrade'). A failed probe ('upgradeError') leaves the session on
+ *    its transport.
  *
  * @example
  * const engine = new Engine('http://localhost:3000', { path: '/engine.io' });
