@@ -62,7 +62,7 @@ export class PostgresAppendBatch {
       const batch = this.#pending.splice(0, MAX_BATCH);
       try {
         const results = await this.#commit(batch.map((entry) => entry.message));
-        batch.forEach((entry, i) => entry.resolve(results[i]));
+        for (let i = 0; i < batch.length; i++) batch[i].resolve(results[i]);
       } catch (error) {
         if (batch.length === 1) batch[0].reject(error);
         else await this.#oneByOne(batch);
