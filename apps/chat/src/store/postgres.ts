@@ -17,7 +17,7 @@ import {
   POSTGRES_SET_MUTED,
   toReadState,
 } from './read-state-sql.js';
-import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
+import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import { SEARCH_SCHEMA_POSTGRES, searchPostgres } from './search-postgres.js';
 import {
   type AppendResult,
