@@ -3,7 +3,6 @@
 export type RedisAdapterErrorCode =
   | 'BAD_MESSAGE'
   | 'REQUEST_TIMEOUT'
-  | 'REDIS_UNAVAILABLE'
   | 'REDIS_COMMAND_FAILED'
   | 'HANDLER_FAILED'
   | 'INVALID_OPTION';

@@ -228,13 +228,11 @@ export class Namespace<
   }
 
   /**
-   * @internal A client asked to join: restore its session if it presents one, run the
-   * middlewares, then accept (CONNECT) or refuse (CONNECT_ERROR). Settles once decided.
-   */
-  /**
-   * @internal Creates the socket of `client` in this namespace, then runs the middlewares and
-   * accepts or refuses it. Synchronous (returns undefined) when there is nothing to wait for: no
-   * middleware and no session to restore, the common case that every handshake goes through.
+   * @internal A client asked to join: creates its socket in this namespace (restoring its session
+   * if it presents one), runs the middlewares, then accepts (CONNECT) or refuses (CONNECT_ERROR).
+   * Synchronous (returns undefined) when there is nothing to wait for: no middleware and no
+   * session to restore, the common case that every handshake goes through. Else it settles once
+   * decided.
    */
   _add(
     client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,

@@ -30,7 +30,6 @@ export type EngineErrorCode =
   | 'POLL_OVERLAP'
   | 'POLL_ABORTED'
   | 'TRANSPORT_ERROR'
-  | 'UPGRADE_FAILED'
   | 'SEND_BUFFER_FULL';
 
 /** Base class: every error the engine creates. */
