@@ -3,7 +3,7 @@
  * namespace sockets, writes packets out, and closes it when nothing joins within connectTimeout.
  */
 import { Decoder, encodePacket, PacketType, type SocketPacket } from '@parley/protocol';
-import type { EngineSocketLike, SendOptions, SessionReceiver } from './engine/contract.js';
+import type { EngineCloseReason, EngineSocketLike, SendOptions, SessionReceiver } from './engine/contract.js';
 import { reportUserError } from './errors.js';
 import { drainInbox } from './inbox.js';
 import { fromLegacyPacket, isLegacyConnection } from './legacy-clients.js';
@@ -12,7 +12,7 @@ import type { PacketDecoder } from './packet-codec.js';
 import type { PreparedPacket } from './prepared-packet.js';
 import type { Server } from './server.js';
 import type { Socket } from './socket.js';
-import type { DisconnectReason } from './socket-reasons.js';
+import { type DisconnectReason, disconnectReasonOf } from './socket-reasons.js';
 import type { DefaultEventsMap, EventsMap } from './typed-events.js';
 
 // Shared, never per message. (Some engines write defaults into the options object they get.)
@@ -35,8 +35,8 @@ function onConnectionMessage(this: EngineSocketLike, data: string | Uint8Array):
   (this as TaggedConnection)[CLIENT]._onmessage(data);
 }
 
-function onConnectionClose(this: EngineSocketLike, reason: DisconnectReason, description?: unknown): void {
-  (this as TaggedConnection)[CLIENT]._onclose(reason, description);
+function onConnectionClose(this: EngineSocketLike, reason: string, description?: unknown): void {
+  (this as TaggedConnection)[CLIENT]._onclose(disconnectReasonOf(reason), description);
 }
 
 function onConnectTimeout(client: AnyClient): void {
@@ -103,8 +103,8 @@ export class Client<
   }
 
   /** @internal {@link SessionReceiver}: the engine session closed. */
-  onSessionClose(reason: string, description?: Error): void {
-    this._onclose(reason as DisconnectReason, description);
+  onSessionClose(reason: EngineCloseReason, description?: Error): void {
+    this._onclose(disconnectReasonOf(reason), description);
   }
 
   /** @internal Nothing joined within connectTimeout. */

@@ -5,7 +5,14 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { EnginePacket } from '@parley/protocol';
-import type { EngineReadyState, EngineSocketLike, PreparedMessage, SendOptions, SessionReceiver } from './contract.js';
+import type {
+  EngineCloseReason,
+  EngineReadyState,
+  EngineSocketLike,
+  PreparedMessage,
+  SendOptions,
+  SessionReceiver,
+} from './contract.js';
 import { createLogger } from './debug.js';
 import type { EngineProtocol } from './eio3/revision.js';
 import { SendBufferFullError, TransportError } from './errors.js';
@@ -397,7 +404,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     this.#onClose(reason, error);
   }
 
-  #onClose(reason: string, description?: Error): void {
+  #onClose(reason: EngineCloseReason, description?: Error): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     unschedule(this);
