@@ -4,6 +4,7 @@ export type RedisAdapterErrorCode =
   | 'BAD_MESSAGE'
   | 'REQUEST_TIMEOUT'
   | 'REDIS_COMMAND_FAILED'
+  | 'OWNER_UNREACHABLE'
   | 'HANDLER_FAILED'
   | 'INVALID_OPTION';
 

@@ -13,6 +13,7 @@ import { PollingTransportV3 } from './eio3/polling.js';
 import { type EngineProtocol, protocolOf } from './eio3/revision.js';
 import { WebSocketTransportV3 } from './eio3/websocket.js';
 import {
+  EngineError,
   REQUEST_ERROR_MESSAGES,
   RequestError,
   RequestErrorCode,
@@ -417,7 +418,7 @@ export class Server extends EventEmitter implements EngineServerLike {
       );
     const accept = (id: unknown) => {
       if (typeof id !== 'string' || id === '' || this.#sessions.has(id))
-        fail(new Error(`unusable session id "${id}"`));
+        fail(new EngineError('INVALID_SESSION_ID', `unusable session id "${id}"`));
       else callback(null, id);
     };
     let id: string | PromiseLike<string>;
