@@ -13,14 +13,9 @@
  */
 import type { SocketPacket } from '@parley/protocol';
 import type { AdapterHost, PacketEncoder, RecoveryOptions, Session, SocketId } from './adapter-types.js';
-import type { Namespace } from './namespace.js';
+import type { AnyNamespace } from './namespace.js';
 import type { PreparedPacket } from './prepared-packet.js';
-import type { Socket } from './socket.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
-type AnyNamespace = Namespace<any, any, any, any>;
-// biome-ignore lint/suspicious/noExplicitAny: as above
-export type AnySocket = Socket<any, any, any, any>;
+import type { AnySocket } from './socket.js';
 
 class NamespaceHost implements AdapterHost<AnySocket> {
   readonly #nsp: AnyNamespace;

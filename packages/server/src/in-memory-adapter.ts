@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { SocketPacket } from '@parley/protocol';
-import { type AnySocket, adapterHostOf } from './adapter-host.js';
+import { adapterHostOf } from './adapter-host.js';
 import type {
   AdapterContract,
   AdapterHost,
@@ -17,11 +17,9 @@ import type {
   SocketDetails,
   SocketId,
 } from './adapter-types.js';
-import type { Namespace } from './namespace.js';
+import type { AnyNamespace } from './namespace.js';
 import { type PreparedPacket, preparePacket } from './prepared-packet.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
-type AnyNamespace = Namespace<any, any, any, any>;
+import type { AnySocket } from './socket.js';
 
 interface Delivery {
   host: AdapterHost<AnySocket>;

@@ -41,7 +41,12 @@ export type { Handshake } from './handshake.js';
 export { Adapter, InMemoryAdapter } from './in-memory-adapter.js';
 export { MalformedPacketError } from './malformed-packet.js';
 export type { MetricsSnapshot } from './metrics.js';
-export { Namespace, type NamespaceMiddleware, type NamespaceReservedEvents } from './namespace.js';
+export {
+  type AnyNamespace,
+  Namespace,
+  type NamespaceMiddleware,
+  type NamespaceReservedEvents,
+} from './namespace.js';
 export type { PacketDecoder, PacketEncoder, PacketParser } from './packet-codec.js';
 export { ParentNamespace } from './parent-namespace.js';
 export { RemoteSocket, type RemoteSocketWithTimeout } from './remote-socket.js';
@@ -56,6 +61,7 @@ export type {
 } from './server-options.js';
 export { SessionAwareAdapter } from './session-aware-adapter.js';
 export {
+  type AnySocket,
   type DisconnectReason,
   type Event,
   Socket,

@@ -38,6 +38,10 @@ export type NamespaceMiddleware<L extends EventsMap, E extends EventsMap, S exte
   next: (err?: ExtendedError) => void,
 ) => void | Promise<void>;
 
+/** A namespace whatever its event maps and socket data: what adapters and other generic code take. */
+// biome-ignore lint/suspicious/noExplicitAny: the one spelling of "any namespace"
+export type AnyNamespace = Namespace<any, any, any, any>;
+
 export class Namespace<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = DefaultEventsMap,

@@ -17,7 +17,7 @@ import { reportUserError } from './errors.js';
 import { InMemoryAdapter } from './in-memory-adapter.js';
 import { MainNamespaceFacade } from './main-namespace-facade.js';
 import { type MetricsSnapshot, ServerMetrics } from './metrics.js';
-import { Namespace } from './namespace.js';
+import { type AnyNamespace, Namespace } from './namespace.js';
 import { BUILT_IN_ENCODER, type PacketEncoder, type PacketParser } from './packet-codec.js';
 import { ParentNamespace } from './parent-namespace.js';
 import { PeerLog } from './peer-log.js';
@@ -222,8 +222,7 @@ export class Server<
   }
 
   /** @internal */
-  // biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
-  _createAdapter(nsp: Namespace<any, any, any, any>): AdapterContract {
+  _createAdapter(nsp: AnyNamespace): AdapterContract {
     // With `new`, as socket.io does: a factory function (createAdapter(...)) returning an object
     // works too.
     if (this.#adapter !== undefined) return new (this.#adapter as new (n: typeof nsp) => AdapterContract)(nsp);

@@ -44,6 +44,10 @@ export interface SocketReservedEvents {
 export type Event = [string, ...any[]];
 export type SocketMiddleware = (event: Event, next: (err?: Error) => void) => void;
 
+/** A socket whatever its event maps and data: what adapters and other generic code take. */
+// biome-ignore lint/suspicious/noExplicitAny: the one spelling of "any socket"
+export type AnySocket = Socket<any, any, any, any>;
+
 export class Socket<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = DefaultEventsMap,
