@@ -97,12 +97,12 @@ export class Client<
     if (isLegacyConnection(conn)) this.#connect('/', {});
   }
 
-  /** @internal {@link SessionReceiver}: a message from the engine session. */
+  /** {@link SessionReceiver}: a message from the engine session. */
   onSessionMessage(data: string | Buffer): void {
     this._onmessage(data);
   }
 
-  /** @internal {@link SessionReceiver}: the engine session closed. */
+  /** {@link SessionReceiver}: the engine session closed. */
   onSessionClose(reason: EngineCloseReason, description?: Error): void {
     this._onclose(disconnectReasonOf(reason), description);
   }
@@ -169,7 +169,7 @@ export class Client<
     for (const message of encodedPackets) this.#send(message, options);
   }
 
-  /** @internal A socket left its namespace. */
+  /** socket.io compatibility surface: a socket left its namespace. */
   _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
     const name = socket.nsp.name;
     if (this.#first === socket) {
@@ -186,7 +186,7 @@ export class Client<
     }
   }
 
-  /** @internal Disconnects every socket of this client, then closes the connection. */
+  /** socket.io compatibility surface: disconnects every socket of this client, then closes the connection. */
   _disconnect(): void {
     for (const socket of this.#takeSockets()) socket.disconnect();
     this.#close();

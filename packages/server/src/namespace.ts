@@ -71,7 +71,10 @@ export class Namespace<
     this._initAdapter();
   }
 
-  /** @internal (Re)creates the adapter, when the namespace is made or the server's adapter changes. */
+  /**
+   * socket.io compatibility surface: (re)creates the adapter, when the namespace is made or the
+   * server's adapter changes.
+   */
   _initAdapter(): void {
     const previous = this.adapter as AdapterContract | undefined;
     this.adapter = this.server._createAdapter(this);
@@ -161,7 +164,7 @@ export class Namespace<
     });
   }
 
-  /** @internal An event another server sent with serverSideEmit. */
+  /** socket.io compatibility surface: an event another server sent with serverSideEmit. */
   _onServerSideEmit(args: unknown[]): void {
     try {
       this.emitUntyped(...(args as [string, ...unknown[]]));
@@ -232,7 +235,7 @@ export class Namespace<
   }
 
   /**
-   * @internal A client asked to join: creates its socket in this namespace (restoring its session
+   * socket.io compatibility surface: a client asked to join: creates its socket in this namespace (restoring its session
    * if it presents one), runs the middlewares, then accepts (CONNECT) or refuses (CONNECT_ERROR).
    * Synchronous (returns undefined) when there is nothing to wait for: no middleware and no
    * session to restore, the common case that every handshake goes through. Else it settles once
@@ -286,13 +289,13 @@ export class Namespace<
   /** @internal Set on dynamic children when empty ones are cleaned up. */
   _onEmpty: (() => void) | undefined;
 
-  /** @internal A socket left, or was refused (it was never in `sockets` then). */
+  /** socket.io compatibility surface: a socket left, or was refused (it was never in `sockets` then). */
   _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
     if (this.sockets.get(socket.id) === socket) this.sockets.delete(socket.id);
     if (this.sockets.size === 0) this._onEmpty?.();
   }
 
-  /** @internal */
+  /** @internal Tells `new_namespace` listeners of the main namespace about a new namespace. */
   _emitNewNamespace(namespace: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
     try {
       this.emitReserved('new_namespace', namespace);

@@ -54,9 +54,9 @@ export class Server<
   engine!: InstanceType<typeof EngineServer>;
   /** The HTTP server attached to, if any. */
   httpServer: HttpLikeServer | undefined;
-  /** @internal namespaces by name */
+  /** socket.io compatibility surface: namespaces by name. */
   readonly _nsps = new Map<string, Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
-  /** @internal */
+  /** socket.io compatibility surface: the `connectTimeout` option. */
   _connectTimeout: number;
   /** @internal */
   readonly _recovery: Required<ConnectionStateRecoveryOptions> | undefined;
@@ -67,7 +67,7 @@ export class Server<
   #textDecoder: Decoder | undefined;
   /** The packet encoder (socket.io's `io.encoder`): a custom parser's, or the built-in codec's. */
   readonly encoder: PacketEncoder;
-  /** @internal The custom parser from the `parser` option, if any. */
+  /** socket.io compatibility surface: the custom parser from the `parser` option, if any. */
   readonly _parser: PacketParser | undefined;
   /** @internal Log lines a peer can cause, rate-limited per peer and reason. */
   readonly _peerLog = new PeerLog();
@@ -221,7 +221,7 @@ export class Server<
     return this;
   }
 
-  /** @internal */
+  /** @internal A new adapter for `nsp`, from the `adapter` option (or the built-in ones). */
   _createAdapter(nsp: AnyNamespace): AdapterContract {
     // With `new`, as socket.io does: a factory function (createAdapter(...)) returning an object
     // works too.
@@ -264,7 +264,10 @@ export class Server<
     return nsp;
   }
 
-  /** @internal Asks the dynamic-namespace parents, in order, whether `name` may exist. */
+  /**
+   * socket.io compatibility surface: asks the dynamic-namespace parents, in order, whether `name`
+   * may exist.
+   */
   _checkNamespace(
     name: string,
     auth: Record<string, unknown>,

@@ -271,7 +271,7 @@ export class Socket<
     return this;
   }
 
-  /** @internal Called once the namespace accepted the socket. */
+  /** socket.io compatibility surface: called once the namespace accepted the socket. */
   _onconnect(session?: RestoredSession): void {
     this.connected = true;
     this.join(session !== undefined ? [this.id, ...session.rooms] : this.id);
@@ -285,14 +285,14 @@ export class Socket<
     this.#packet({ type: PacketType.CONNECT, nsp: this.nsp.name, data });
   }
 
-  /** @internal Refuses the connection with a CONNECT_ERROR packet. */
+  /** socket.io compatibility surface: refuses the connection with a CONNECT_ERROR packet. */
   _error(data: { message: string; data?: unknown } | unknown): void {
     this.#packet({ type: PacketType.CONNECT_ERROR, nsp: this.nsp.name, data });
   }
 
   /**
-   * @internal A packet from the client for this namespace (see `inbox.ts`): an event that
-   * passes the middlewares at once goes to `ready`, to be dispatched after the rest of its batch.
+   * socket.io compatibility surface: a packet from the client for this namespace (see `inbox.ts`):
+   * an event that passes the middlewares at once goes to `ready`, to be dispatched after the rest of its batch.
    */
   _onpacket(packet: SocketPacket, ready: ReadyEvents): void {
     if (!this.connected) return;
@@ -338,7 +338,10 @@ export class Socket<
     this.#pendingAcks().expect(this, id, ack, undefined);
   }
 
-  /** @internal The socket leaves its namespace: `disconnecting`, cleanup, then `disconnect`. */
+  /**
+   * socket.io compatibility surface: the socket leaves its namespace: `disconnecting`, cleanup,
+   * then `disconnect`.
+   */
   _onclose(reason: DisconnectReason, description?: unknown): void {
     if (!this.connected) return;
     this.emitReserved('disconnecting', reason, description);
@@ -352,7 +355,7 @@ export class Socket<
     this.emitReserved('disconnect', reason, description);
   }
 
-  /** @internal Leaves every room and the namespace; later `join()` calls do nothing. */
+  /** socket.io compatibility surface: leaves every room and the namespace; later `join()` calls do nothing. */
   _cleanup(): void {
     this.#left = true;
     this.adapter.delAll(this.id);
@@ -360,10 +363,10 @@ export class Socket<
   }
 
   /**
-   * @internal An error about this socket's connection or one of its packets (a malformed
-   * packet, an event refused by a `socket.use` middleware): the socket's `error` listeners get
-   * it. Nobody listening is not a crash, and the peer that caused it gets one log line at most
-   * (socket.io keeps a no-op `error` listener on every socket).
+   * socket.io compatibility surface: an error about this socket's connection or one of its
+   * packets (a malformed packet, an event refused by a `socket.use` middleware): the socket's
+   * `error` listeners get it. Nobody listening is not a crash, and the peer that caused it gets
+   * one log line at most (socket.io keeps a no-op `error` listener on every socket).
    */
   _onerror(error: unknown, reason = 'socket error'): void {
     if (this.listenerCount('error') > 0) {
