@@ -298,12 +298,6 @@ export class Server<
   }
 
   /**
-   * Disconnects every socket ('server shutting down'), closes the adapters, the engine and the
-   * HTTP server. It resolves without help from the application: the closed engine answers every
-   * request under its path (pending polls get the close packet, later ones a 400) and marks those
-   * answers `Connection: close`, and `httpServer.close()` drops the idle keep-alive connections.
-   */
-  /**
    * A snapshot of this server's counters (Parley addition; socket.io has none): connections,
    * sockets per namespace, packets and bytes in and out, queued bytes, disconnect reasons,
    * recoveries, adapter requests and their latency. The first call also starts sampling the
@@ -323,6 +317,12 @@ export class Server<
     return this._metrics.snapshot(socketsByNamespace, queuedBytes);
   }
 
+  /**
+   * Disconnects every socket ('server shutting down'), closes the adapters, the engine and the
+   * HTTP server. It resolves without help from the application: the closed engine answers every
+   * request under its path (pending polls get the close packet, later ones a 400) and marks those
+   * answers `Connection: close`, and `httpServer.close()` drops the idle keep-alive connections.
+   */
   async close(fn?: (err?: Error) => void): Promise<void> {
     for (const nsp of this._nsps.values()) {
       for (const socket of [...nsp.sockets.values()]) socket._onclose('server shutting down');
