@@ -15,6 +15,7 @@ import type { SocketPacket } from '@parley/protocol';
 import type { AdapterHost, PacketEncoder, RecoveryOptions, Session, SocketId } from './adapter-types.js';
 import type { AnyNamespace } from './namespace.js';
 import type { PreparedPacket } from './prepared-packet.js';
+import { serverInternalsOf } from './server-internals.js';
 import type { AnySocket } from './socket.js';
 
 class NamespaceHost implements AdapterHost<AnySocket> {
@@ -38,7 +39,7 @@ class NamespaceHost implements AdapterHost<AnySocket> {
 
   // Read on each use: an adapter may be built before the application finished configuring.
   get recovery(): RecoveryOptions | undefined {
-    return this.#nsp.server._recovery;
+    return serverInternalsOf(this.#nsp.server).recovery;
   }
 
   nextAckId(): number {

@@ -11,6 +11,7 @@ import { MalformedPacketError } from './malformed-packet.js';
 import type { PacketDecoder } from './packet-codec.js';
 import type { PreparedPacket } from './prepared-packet.js';
 import type { Server } from './server.js';
+import { type ServerInternals, serverInternalsOf } from './server-internals.js';
 import type { Socket } from './socket.js';
 import { type DisconnectReason, disconnectReasonOf } from './socket-reasons.js';
 import type { DefaultEventsMap, EventsMap } from './typed-events.js';
@@ -57,6 +58,8 @@ export class Client<
 {
   readonly conn: EngineSocketLike;
   readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  /** The server's internals, kept at hand: the counters are bumped for every message. */
+  readonly #internals: ServerInternals;
   /** Created for the first binary packet; text-only clients use the server's shared decoder. */
   #decoder: Decoder | undefined;
   /**
@@ -76,6 +79,7 @@ export class Client<
 
   constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, conn: EngineSocketLike) {
     this.server = server;
+    this.#internals = serverInternalsOf(server);
     this.conn = conn;
     if (conn.setReceiver !== undefined) {
       // Parley's engine: called directly, no listeners on the session.
@@ -87,8 +91,8 @@ export class Client<
       conn.on('close', onConnectionClose);
     }
     this.#connectTimer = setTimeout(onConnectTimeout, server._connectTimeout, this);
-    server._metrics.connectionsTotal++;
-    server._metrics.connectionsOpen++;
+    this.#internals.metrics.connectionsTotal++;
+    this.#internals.metrics.connectionsOpen++;
     if (server._parser !== undefined) {
       this.#customDecoder = new server._parser.Decoder();
       this.#customDecoder.on('decoded', (packet) => this.#route(packet));
@@ -137,7 +141,7 @@ export class Client<
   }
 
   #send(message: string | Uint8Array, options: SendOptions): void {
-    this.server._metrics.countOut(message);
+    this.#internals.metrics.countOut(message);
     this.conn.send(message, options);
   }
 
@@ -145,7 +149,7 @@ export class Client<
   _writePrepared(parts: PreparedPacket, volatile: boolean, compress: boolean): void {
     if (!this.#writable(volatile)) return;
     const options = compress ? COMPRESS : NO_COMPRESS;
-    const metrics = this.server._metrics;
+    const metrics = this.#internals.metrics;
     for (let i = 0; i < parts.length; i++) {
       metrics.countOut(parts[i].data);
       this.conn.sendPrepared(parts[i], options);
@@ -220,7 +224,7 @@ export class Client<
   /** @internal A message from the engine connection. */
   _onmessage(data: string | Uint8Array): void {
     if (this.#state === 'closed') return;
-    this.server._metrics.countIn(data);
+    this.#internals.metrics.countIn(data);
     if (this.#customDecoder !== undefined) {
       this.#addToCustomDecoder(this.#customDecoder, data);
       return;
@@ -277,9 +281,9 @@ export class Client<
     if (this.#decoder !== undefined) return this.#decoder;
     if (typeof data === 'string') {
       const type = data.charCodeAt(0);
-      if (type !== 0x35 && type !== 0x36) return this.server._textDecoder;
+      if (type !== 0x35 && type !== 0x36) return this.#internals.textDecoder;
     }
-    this.#decoder = new Decoder({ maxAttachments: this.server._maxAttachments });
+    this.#decoder = new Decoder({ maxAttachments: this.#internals.maxAttachments });
     return this.#decoder;
   }
 
@@ -344,7 +348,7 @@ export class Client<
 
   /** Unlistened errors this connection causes go to the server's rate-limited peer log. */
   #peerFallback(): (where: string, error: unknown) => void {
-    return this.server._peerLog.fallbackFor(this.conn.remoteAddress);
+    return this.#internals.peerLog.fallbackFor(this.conn.remoteAddress);
   }
 
   /** @internal The namespace accepted `socket` for this client. */
@@ -372,7 +376,7 @@ export class Client<
   _onclose(reason: DisconnectReason, description?: unknown): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
-    this.server._metrics.connectionsOpen--;
+    this.#internals.metrics.connectionsOpen--;
     if (this.#connectTimer !== undefined) {
       clearTimeout(this.#connectTimer);
       this.#connectTimer = undefined;

@@ -13,6 +13,7 @@ import { isLegacyConnection, legacyConnectError, legacySocketId } from './legacy
 import { runChain } from './middleware-chain.js';
 import type { RemoteSocket } from './remote-socket.js';
 import type { Server } from './server.js';
+import { serverInternalsOf } from './server-internals.js';
 import { Socket } from './socket.js';
 import {
   type AllButLast,
@@ -77,7 +78,7 @@ export class Namespace<
    */
   _initAdapter(): void {
     const previous = this.adapter as AdapterContract | undefined;
-    this.adapter = this.server._createAdapter(this);
+    this.adapter = serverInternalsOf(this.server).createAdapter(this);
     this.#all = undefined;
     void Promise.resolve(this.adapter.init()).catch((error) => reportUserError(this, error, 'adapter init'));
     // The adapter being replaced may hold connections and subscriptions (a Redis adapter swapped
@@ -140,7 +141,7 @@ export class Namespace<
    */
   serverSideEmit<E extends EventNames<ServerSideEvents>>(event: E, ...args: EventParams<ServerSideEvents, E>): boolean {
     if (RESERVED_EVENTS.has(event as string)) throw new ReservedEventError(String(event));
-    const metrics = this.server._metrics;
+    const metrics = serverInternalsOf(this.server).metrics;
     const startedAt = metrics.countAdapterRequest();
     const ack = args[args.length - 1];
     if (typeof ack === 'function') {
@@ -190,7 +191,7 @@ export class Namespace<
   }
 
   fetchSockets(): Promise<RemoteSocket<EmitEvents, SocketData>[]> {
-    const metrics = this.server._metrics;
+    const metrics = serverInternalsOf(this.server).metrics;
     const startedAt = metrics.countAdapterRequest();
     return this.#operator()
       .fetchSockets()
@@ -245,7 +246,7 @@ export class Namespace<
     client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     auth: Record<string, unknown> | undefined,
   ): Promise<void> | undefined {
-    if (this.server._recovery === undefined && this._middlewares.length === 0) {
+    if (serverInternalsOf(this.server).recovery === undefined && this._middlewares.length === 0) {
       this.#accept(new Socket(this, client, auth, this.#socketIdFor(client), undefined), client, undefined);
       return undefined;
     }
@@ -256,7 +257,7 @@ export class Namespace<
     client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     auth: Record<string, unknown> | undefined,
   ): Promise<void> {
-    const recovery = this.server._recovery;
+    const recovery = serverInternalsOf(this.server).recovery;
     const session = recovery !== undefined ? await this.#restoreSession(auth ?? {}) : undefined;
     const socket = new Socket(
       this,
@@ -306,7 +307,12 @@ export class Namespace<
 
   // Async connection handlers reject here, once per connection a peer makes: rate-limited.
   override [EventEmitter.captureRejectionSymbol](error: unknown): void {
-    reportUserError(this, error, `listener of namespace ${this.name}`, this.server._peerLog.fallbackFor('-'));
+    reportUserError(
+      this,
+      error,
+      `listener of namespace ${this.name}`,
+      serverInternalsOf(this.server).peerLog.fallbackFor('-'),
+    );
   }
 
   #accept(
@@ -315,7 +321,7 @@ export class Namespace<
     session: RestoredSession | undefined,
   ): void {
     // Counted once accepted: a restored socket that middleware refuses is no recovery.
-    if (session !== undefined) this.server._metrics.recoveries++;
+    if (session !== undefined) serverInternalsOf(this.server).metrics.recoveries++;
     this.sockets.set(socket.id, socket);
     // Internal bookkeeping first, so a handler that disconnects at once finds a consistent state.
     socket._onconnect(session);
@@ -324,7 +330,7 @@ export class Namespace<
       this.emitReserved('connect', socket);
       this.emitReserved('connection', socket);
     } catch (error) {
-      const fallback = this.server._peerLog.fallbackFor(client.conn.remoteAddress);
+      const fallback = serverInternalsOf(this.server).peerLog.fallbackFor(client.conn.remoteAddress);
       reportUserError(this, error, `connection handler of namespace ${this.name}`, fallback);
     }
   }

@@ -8,6 +8,7 @@ import type { BroadcastOptions, SocketDetails } from './adapter-types.js';
 import { InMemoryAdapter } from './in-memory-adapter.js';
 import { Namespace } from './namespace.js';
 import type { Server } from './server.js';
+import { serverInternalsOf } from './server-internals.js';
 import type { DefaultEventsMap, EventsMap } from './typed-events.js';
 
 let parentCount = 0;
@@ -37,7 +38,7 @@ export class ParentNamespace<
     for (const listener of this.listeners('connect')) child.on('connect', listener);
     for (const listener of this.listeners('connection')) child.on('connection', listener);
     this.children.add(child);
-    if (this.server._cleanupEmptyChildNamespaces) {
+    if (serverInternalsOf(this.server).cleanupEmptyChildNamespaces) {
       child._onEmpty = () => {
         // Once only, and never removing a newer namespace that took the same name since.
         child._onEmpty = undefined;

@@ -18,6 +18,7 @@ import { runChain } from './middleware-chain.js';
 import type { Namespace } from './namespace.js';
 import type { PreparedPacket } from './prepared-packet.js';
 import type { Server } from './server.js';
+import { serverInternalsOf } from './server-internals.js';
 import { type DisconnectReason, RECOVERABLE_DISCONNECT_REASONS } from './socket-reasons.js';
 import type {
   AllButLast,
@@ -159,7 +160,7 @@ export class Socket<
       this.#pendingAcks().expect(this, id, data.pop() as AckCallback, flags?.timeout);
       packet.id = id;
     }
-    if (this.nsp.server._recoveryEnabled) {
+    if (serverInternalsOf(this.nsp.server).recovery !== undefined) {
       // Through the adapter, so the packet gets an offset and is logged for a later recovery.
       this.adapter.broadcast(packet, { rooms: new Set([this.id]), except: new Set(), flags: flags ?? {} });
     } else {
@@ -351,7 +352,7 @@ export class Socket<
     this._cleanup();
     this.client._remove(this);
     this.connected = false;
-    this.nsp.server._metrics.countDisconnect(reason);
+    serverInternalsOf(this.nsp.server).metrics.countDisconnect(reason);
     this.emitReserved('disconnect', reason, description);
   }
 
@@ -374,7 +375,7 @@ export class Socket<
       return;
     }
     const where = `${reason} on socket ${this.id} of namespace ${this.nsp.name}`;
-    this.server._peerLog.report(this.client.conn.remoteAddress, reason, where, error);
+    serverInternalsOf(this.server).peerLog.report(this.client.conn.remoteAddress, reason, where, error);
   }
 
   override [EventEmitter.captureRejectionSymbol](error: unknown): void {
@@ -468,6 +469,6 @@ export class Socket<
       }
     }
     const where = `socket ${this.id} of namespace ${this.nsp.name}`;
-    this.server._peerLog.reportException(this.client.conn.remoteAddress, where, error);
+    serverInternalsOf(this.server).peerLog.reportException(this.client.conn.remoteAddress, where, error);
   }
 }
