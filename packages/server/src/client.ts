@@ -32,20 +32,15 @@ const CLIENT = Symbol('parley.client');
 type AnyClient = Client<any, any, any, any>;
 type TaggedConnection = EngineSocketLike & { [CLIENT]: AnyClient };
 
+// An engine without setReceiver (engine.io, through `io.bind()`) reaches its client through the
+// same SessionReceiver methods as Parley's engine.
 function onConnectionMessage(this: EngineSocketLike, data: string | Uint8Array): void {
-  (this as TaggedConnection)[CLIENT]._onmessage(data);
+  (this as TaggedConnection)[CLIENT].onSessionMessage(data);
 }
 
-function onConnectionClose(this: EngineSocketLike, reason: string, description?: unknown): void {
-  (this as TaggedConnection)[CLIENT]._onclose(disconnectReasonOf(reason), description);
-}
-
-function onConnectTimeout(client: AnyClient): void {
-  client._onConnectTimeout();
-}
-
-function onInboxDue(client: AnyClient): void {
-  client._drainInbox();
+function onConnectionClose(this: EngineSocketLike, reason: string, description?: Error): void {
+  // Its reason may lie outside EngineCloseReason: disconnectReasonOf maps any string.
+  (this as TaggedConnection)[CLIENT].onSessionClose(reason as EngineCloseReason, description);
 }
 
 export class Client<
@@ -77,6 +72,16 @@ export class Client<
   /** Packets for this client's sockets not yet handled: flat `socket, packet` pairs (see inbox.ts). */
   #inbox: unknown[] | undefined;
 
+  // Timer callbacks every client shares (no closures per client), static so that they reach the
+  // client's private members.
+  static #onConnectTimeout(client: AnyClient): void {
+    client.#connectTimedOut();
+  }
+
+  static #onInboxDue(client: AnyClient): void {
+    client.#drainInbox();
+  }
+
   constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, conn: EngineSocketLike) {
     this.server = server;
     this.#internals = serverInternalsOf(server);
@@ -90,7 +95,7 @@ export class Client<
       conn.on('error', ignoreTransportError);
       conn.on('close', onConnectionClose);
     }
-    this.#connectTimer = setTimeout(onConnectTimeout, server._connectTimeout, this);
+    this.#connectTimer = setTimeout(Client.#onConnectTimeout, server._connectTimeout, this);
     this.#internals.metrics.connectionsTotal++;
     this.#internals.metrics.connectionsOpen++;
     if (server._parser !== undefined) {
@@ -102,17 +107,17 @@ export class Client<
   }
 
   /** {@link SessionReceiver}: a message from the engine session. */
-  onSessionMessage(data: string | Buffer): void {
-    this._onmessage(data);
+  onSessionMessage(data: string | Uint8Array): void {
+    this.#onmessage(data);
   }
 
   /** {@link SessionReceiver}: the engine session closed. */
   onSessionClose(reason: EngineCloseReason, description?: Error): void {
-    this._onclose(disconnectReasonOf(reason), description);
+    this.#onclose(disconnectReasonOf(reason), description);
   }
 
-  /** @internal Nothing joined within connectTimeout. */
-  _onConnectTimeout(): void {
+  /** Nothing joined within connectTimeout. */
+  #connectTimedOut(): void {
     this.#connectTimer = undefined;
     if (this.#first === undefined) this.#close();
   }
@@ -221,8 +226,8 @@ export class Client<
     return idle !== undefined ? idle : (conn.transport as { writable?: boolean }).writable !== false;
   }
 
-  /** @internal A message from the engine connection. */
-  _onmessage(data: string | Uint8Array): void {
+  /** A message from the engine connection. */
+  #onmessage(data: string | Uint8Array): void {
     if (this.#state === 'closed') return;
     this.#internals.metrics.countIn(data);
     if (this.#customDecoder !== undefined) {
@@ -265,8 +270,8 @@ export class Client<
     return sockets;
   }
 
-  /** @internal The batch of packets that arrived together is due (see inbox.ts). */
-  _drainInbox(): void {
+  /** The batch of packets that arrived together is due (see inbox.ts). */
+  #drainInbox(): void {
     const inbox = this.#inbox;
     this.#inbox = undefined;
     if (inbox !== undefined) drainInbox(inbox);
@@ -294,7 +299,7 @@ export class Client<
     } else if (socket !== undefined && packet.type !== PacketType.CONNECT && packet.type !== PacketType.CONNECT_ERROR) {
       if (this.#inbox === undefined) {
         this.#inbox = [socket, packet];
-        process.nextTick(onInboxDue, this);
+        process.nextTick(Client.#onInboxDue, this);
       } else {
         this.#inbox.push(socket, packet);
       }
@@ -368,12 +373,12 @@ export class Client<
   // Sockets learn the reason first; the engine then flushes what is queued (DISCONNECT packets)
   // and closes.
   #close(): void {
-    this._onclose('forced server close');
+    this.#onclose('forced server close');
     if (this.conn.readyState === 'open') this.conn.close();
   }
 
-  /** @internal The engine connection closed (or this client closes it). */
-  _onclose(reason: DisconnectReason, description?: unknown): void {
+  /** The engine connection closed (or this client closes it). */
+  #onclose(reason: DisconnectReason, description?: unknown): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     this.#internals.metrics.connectionsOpen--;
