@@ -1,7 +1,8 @@
 /** The factory handed to the server: `new Server(httpServer, { adapter: createAdapter(pub, sub) })`. */
 import { randomBytes } from 'node:crypto';
+import type { AnyNamespace } from '@parley/server';
 import { type RedisAdapterOptions, resolveOptions } from './options.js';
-import { type AnyNamespace, RedisAdapter } from './redis-adapter.js';
+import { RedisAdapter } from './redis-adapter.js';
 import type { AnyRedisClient } from './redis-clients.js';
 import { RedisLink } from './redis-link.js';
 

@@ -3,8 +3,8 @@
 export type RedisAdapterErrorCode =
   | 'BAD_MESSAGE'
   | 'REQUEST_TIMEOUT'
-  | 'REDIS_UNAVAILABLE'
   | 'REDIS_COMMAND_FAILED'
+  | 'OWNER_UNREACHABLE'
   | 'HANDLER_FAILED'
   | 'INVALID_OPTION';
 

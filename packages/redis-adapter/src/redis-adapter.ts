@@ -4,9 +4,9 @@
  */
 import { PacketType, type SocketPacket } from '@parley/protocol';
 import {
+  type AnyNamespace,
   type BroadcastOptions,
   InMemoryAdapter,
-  type Namespace,
   type PrivateSessionId,
   type RestoredSession,
   type Room,
@@ -25,9 +25,6 @@ import { ClusterRecovery } from './recovery.js';
 import type { RedisLink } from './redis-link.js';
 import type { LocalNode } from './remote-requests.js';
 import { RoomChannels } from './room-channels.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
-export type AnyNamespace = Namespace<any, any, any, any>;
 
 export type RedisAdapterState = ClusterNodeState;
 

@@ -1,12 +1,7 @@
 /** Errors the socket layer raises, each with a stable `code`. */
 import { EventEmitter } from 'node:events';
 
-export type ParleyServerErrorCode =
-  | 'ACK_TIMEOUT'
-  | 'RESERVED_EVENT'
-  | 'INVALID_NAMESPACE'
-  | 'ALREADY_ATTACHED'
-  | 'MALFORMED_PACKET';
+export type ParleyServerErrorCode = 'ACK_TIMEOUT' | 'RESERVED_EVENT' | 'MALFORMED_PACKET';
 
 export class ParleyServerError extends Error {
   override name = 'ParleyServerError';

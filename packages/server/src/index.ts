@@ -60,7 +60,12 @@ export type {
   ReservedOrUserListener,
 } from './events/typed-events.js';
 export { StrictEventEmitter } from './events/typed-events.js';
-export { Namespace, type NamespaceMiddleware, type NamespaceReservedEvents } from './namespace/namespace.js';
+export {
+  type AnyNamespace,
+  Namespace,
+  type NamespaceMiddleware,
+  type NamespaceReservedEvents,
+} from './namespace/namespace.js';
 export { ParentNamespace } from './namespace/parent-namespace.js';
 export { MalformedPacketError } from './packets/malformed-packet.js';
 export type { PacketDecoder, PacketEncoder, PacketParser } from './packets/packet-codec.js';
@@ -75,6 +80,7 @@ export type {
 } from './server-options.js';
 export type { Handshake } from './socket/handshake.js';
 export {
+  type AnySocket,
   type DisconnectReason,
   type Event,
   Socket,

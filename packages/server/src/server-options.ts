@@ -1,7 +1,7 @@
 /** Options of the Socket.IO server (the engine's options are accepted alongside). */
 import type { AdapterContract } from './adapter/adapter-types.js';
 import type { EngineServer } from './engine-binding.js';
-import type { Namespace } from './namespace/namespace.js';
+import type { AnyNamespace } from './namespace/namespace.js';
 import type { PacketParser } from './packets/packet-codec.js';
 
 /**
@@ -10,9 +10,6 @@ import type { PacketParser } from './packets/packet-codec.js';
  * Official `socket.io-adapter` subclasses are accepted: their namespace parameter is typed
  * against socket.io's classes, hence the loose parameter type.
  */
-// biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
-type AnyNamespace = Namespace<any, any, any, any>;
-
 // biome-ignore lint/suspicious/noExplicitAny: socket.io-typed adapters declare their own namespace type
 export type AdapterConstructor = (new (nsp: AnyNamespace) => AdapterContract) | ((nsp: any) => AdapterContract);
 

@@ -20,10 +20,11 @@ import { createCorsMiddleware, EngineServer, type Middleware, normalizePath } fr
 import { reportUserError } from './errors.js';
 import type { DefaultEventsMap, EventsMap } from './events/typed-events.js';
 import { MainNamespaceFacade } from './namespace/main-namespace-facade.js';
-import { Namespace } from './namespace/namespace.js';
+import { type AnyNamespace, Namespace } from './namespace/namespace.js';
 import { ParentNamespace } from './namespace/parent-namespace.js';
 import { BUILT_IN_ENCODER, type PacketEncoder, type PacketParser } from './packets/packet-codec.js';
 import { attachServe } from './serve-client/serve-client.js';
+import { registerServerInternals, type ServerInternals } from './server-internals.js';
 import {
   type AdapterConstructor,
   type ConnectionStateRecoveryOptions,
@@ -41,6 +42,44 @@ type NamespaceCheck = (
   next: (err: Error | null, allow: boolean) => void,
 ) => void;
 
+/** The server's side of {@link ServerInternals}. */
+class Internals implements ServerInternals {
+  readonly metrics = new ServerMetrics();
+  readonly peerLog = new PeerLog();
+  readonly recovery: Required<ConnectionStateRecoveryOptions> | undefined;
+  readonly maxAttachments: number | undefined;
+  readonly cleanupEmptyChildNamespaces: boolean;
+  /** The `adapter` option; `io.adapter(value)` replaces it. */
+  adapter: AdapterConstructor | undefined;
+  #textDecoder: Decoder | undefined;
+
+  constructor(opts: Partial<ServerOptions>) {
+    this.adapter = opts.adapter;
+    this.maxAttachments = opts.maxAttachments;
+    this.cleanupEmptyChildNamespaces = opts.cleanupEmptyChildNamespaces === true;
+    if (opts.connectionStateRecovery) {
+      this.recovery = {
+        maxDisconnectionDuration: DEFAULT_MAX_DISCONNECTION_DURATION,
+        skipMiddlewares: true,
+        ...opts.connectionStateRecovery,
+      };
+    }
+  }
+
+  get textDecoder(): Decoder {
+    this.#textDecoder ??= new Decoder({ maxAttachments: this.maxAttachments });
+    return this.#textDecoder;
+  }
+
+  createAdapter(nsp: AnyNamespace): AdapterContract {
+    // With `new`, as socket.io does: a factory function (createAdapter(...)) returning an object
+    // works too.
+    if (this.adapter !== undefined) return new (this.adapter as new (n: typeof nsp) => AdapterContract)(nsp);
+    if (this.recovery !== undefined) return new SessionAwareAdapter(nsp, this.recovery.maxDisconnectionDuration);
+    return new InMemoryAdapter(nsp);
+  }
+}
+
 export class Server<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = DefaultEventsMap,
@@ -54,26 +93,15 @@ export class Server<
   engine!: InstanceType<typeof EngineServer>;
   /** The HTTP server attached to, if any. */
   httpServer: HttpLikeServer | undefined;
-  /** @internal namespaces by name */
+  /** socket.io compatibility surface: namespaces by name. */
   readonly _nsps = new Map<string, Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
-  /** @internal */
+  /** socket.io compatibility surface: the `connectTimeout` option. */
   _connectTimeout: number;
-  /** @internal */
-  readonly _recovery: Required<ConnectionStateRecoveryOptions> | undefined;
-  /** @internal */
-  readonly _cleanupEmptyChildNamespaces: boolean;
-  /** @internal */
-  readonly _maxAttachments: number | undefined;
-  #textDecoder: Decoder | undefined;
   /** The packet encoder (socket.io's `io.encoder`): a custom parser's, or the built-in codec's. */
   readonly encoder: PacketEncoder;
-  /** @internal The custom parser from the `parser` option, if any. */
+  /** socket.io compatibility surface: the custom parser from the `parser` option, if any. */
   readonly _parser: PacketParser | undefined;
-  /** @internal Log lines a peer can cause, rate-limited per peer and reason. */
-  readonly _peerLog = new PeerLog();
-  /** @internal The counters behind {@link Server.metrics}, bumped by clients, sockets and namespaces. */
-  readonly _metrics = new ServerMetrics();
-
+  readonly #internals: Internals;
   readonly #opts: Partial<ServerOptions>;
   readonly #parents = new Map<
     NamespaceCheck,
@@ -82,7 +110,6 @@ export class Server<
   readonly #regexParents = new Map<RegExp, ParentNamespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
   #path = DEFAULT_PATH;
   #serveClient = true;
-  #adapter: AdapterConstructor | undefined;
   /** Every engine started by {@link attach} since the last {@link close}, with its bundle route. */
   #attachments: { engine: InstanceType<typeof EngineServer>; detachServe: (() => void) | undefined }[] = [];
 
@@ -97,22 +124,14 @@ export class Server<
     this.#opts = { ...opts };
     this.#path = normalizePath(opts.path ?? DEFAULT_PATH);
     this.#serveClient = opts.serveClient !== false;
-    this.#adapter = opts.adapter;
+    this.#internals = new Internals(opts);
+    registerServerInternals(this, this.#internals);
     this._connectTimeout = opts.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT;
-    this._cleanupEmptyChildNamespaces = opts.cleanupEmptyChildNamespaces === true;
-    this._maxAttachments = opts.maxAttachments;
     this._parser = opts.parser;
     this.encoder = opts.parser !== undefined ? new opts.parser.Encoder() : BUILT_IN_ENCODER;
-    if (opts.connectionStateRecovery) {
-      this._recovery = {
-        maxDisconnectionDuration: DEFAULT_MAX_DISCONNECTION_DURATION,
-        skipMiddlewares: true,
-        ...opts.connectionStateRecovery,
-      };
-      // As in socket.io, `opts.connectionStateRecovery` holds the resolved options: the official
-      // adapters read `maxDisconnectionDuration` there.
-      this.#opts.connectionStateRecovery = this._recovery;
-    }
+    // As in socket.io, `opts.connectionStateRecovery` holds the resolved options: the official
+    // adapters read `maxDisconnectionDuration` there.
+    if (this.#internals.recovery !== undefined) this.#opts.connectionStateRecovery = this.#internals.recovery;
     this.sockets = this.of('/');
     if (srv !== undefined) this.attach(srv as HttpLikeServer | number);
   }
@@ -128,11 +147,6 @@ export class Server<
   /** socket.io compatibility surface: socket.io's older name of {@link opts}. */
   get _opts(): Partial<ServerOptions> {
     return this.#opts;
-  }
-
-  /** @internal */
-  get _recoveryEnabled(): boolean {
-    return this._recovery !== undefined;
   }
 
   /**
@@ -167,15 +181,6 @@ export class Server<
   /** Alias of {@link attach}. */
   listen(srv: HttpLikeServer | number | string, opts: Partial<ServerOptions> = {}): this {
     return this.attach(srv, opts);
-  }
-
-  /**
-   * @internal The decoder clients share for text packets without attachments: decoding those
-   * keeps no state, so a client needs a decoder of its own only once it sends a binary packet.
-   */
-  get _textDecoder(): Decoder {
-    this.#textDecoder ??= new Decoder({ maxAttachments: this._maxAttachments });
-    return this.#textDecoder;
   }
 
   /** Uses an engine created elsewhere. */
@@ -215,20 +220,10 @@ export class Server<
   adapter(): AdapterConstructor | undefined;
   adapter(value: AdapterConstructor): this;
   adapter(value?: AdapterConstructor): this | AdapterConstructor | undefined {
-    if (value === undefined) return this.#adapter;
-    this.#adapter = value;
+    if (value === undefined) return this.#internals.adapter;
+    this.#internals.adapter = value;
     for (const nsp of this._nsps.values()) nsp._initAdapter();
     return this;
-  }
-
-  /** @internal */
-  // biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
-  _createAdapter(nsp: Namespace<any, any, any, any>): AdapterContract {
-    // With `new`, as socket.io does: a factory function (createAdapter(...)) returning an object
-    // works too.
-    if (this.#adapter !== undefined) return new (this.#adapter as new (n: typeof nsp) => AdapterContract)(nsp);
-    if (this._recovery !== undefined) return new SessionAwareAdapter(nsp, this._recovery.maxDisconnectionDuration);
-    return new InMemoryAdapter(nsp);
   }
 
   /**
@@ -265,7 +260,10 @@ export class Server<
     return nsp;
   }
 
-  /** @internal Asks the dynamic-namespace parents, in order, whether `name` may exist. */
+  /**
+   * socket.io compatibility surface: asks the dynamic-namespace parents, in order, whether `name`
+   * may exist.
+   */
   _checkNamespace(
     name: string,
     auth: Record<string, unknown>,
@@ -288,7 +286,7 @@ export class Server<
       try {
         check(name, auth, next);
       } catch (error) {
-        reportUserError(this.sockets, error, 'dynamic namespace check', this._peerLog.fallbackFor('-'));
+        reportUserError(this.sockets, error, 'dynamic namespace check', this.#internals.peerLog.fallbackFor('-'));
         next(error instanceof Error ? error : new Error(String(error)), false);
       }
     };
@@ -296,19 +294,13 @@ export class Server<
   }
 
   /**
-   * Disconnects every socket ('server shutting down'), closes the adapters, the engine and the
-   * HTTP server. It resolves without help from the application: the closed engine answers every
-   * request under its path (pending polls get the close packet, later ones a 400) and marks those
-   * answers `Connection: close`, and `httpServer.close()` drops the idle keep-alive connections.
-   */
-  /**
    * A snapshot of this server's counters (Parley addition; socket.io has none): connections,
    * sockets per namespace, packets and bytes in and out, queued bytes, disconnect reasons,
    * recoveries, adapter requests and their latency. The first call also starts sampling the
    * event-loop delay (`eventLoopLag` in later snapshots), until `close()`.
    */
   metrics(): MetricsSnapshot {
-    this._metrics.startEventLoopMonitor();
+    this.#internals.metrics.startEventLoopMonitor();
     const socketsByNamespace: Record<string, number> = {};
     const connections = new Set<object>();
     for (const [name, nsp] of this._nsps) {
@@ -318,9 +310,15 @@ export class Server<
     let queuedBytes = 0;
     // Parley's engine reports its send buffer; engine.io (through `io.bind()`) does not.
     for (const conn of connections) queuedBytes += (conn as { bufferedBytes?: number }).bufferedBytes ?? 0;
-    return this._metrics.snapshot(socketsByNamespace, queuedBytes);
+    return this.#internals.metrics.snapshot(socketsByNamespace, queuedBytes);
   }
 
+  /**
+   * Disconnects every socket ('server shutting down'), closes the adapters, the engine and the
+   * HTTP server. It resolves without help from the application: the closed engine answers every
+   * request under its path (pending polls get the close packet, later ones a 400) and marks those
+   * answers `Connection: close`, and `httpServer.close()` drops the idle keep-alive connections.
+   */
   async close(fn?: (err?: Error) => void): Promise<void> {
     for (const nsp of this._nsps.values()) {
       for (const socket of [...nsp.sockets.values()]) socket._onclose('server shutting down');
@@ -331,8 +329,8 @@ export class Server<
       engine.close();
       detachServe?.();
     }
-    this._peerLog.close();
-    this._metrics.stopEventLoopMonitor();
+    this.#internals.peerLog.close();
+    this.#internals.metrics.stopEventLoopMonitor();
     const httpServer = this.httpServer;
     if (httpServer === undefined) {
       fn?.();

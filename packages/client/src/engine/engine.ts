@@ -4,7 +4,7 @@
  */
 import type { EnginePacketType } from '@parley/protocol';
 import { LocalEmitter } from '../emitter.js';
-import { TransportError } from '../errors.js';
+import { ClientError, TransportError } from '../errors.js';
 import { isNode } from '../platform.js';
 import { resolveTimers, type Timers } from '../timers.js';
 import { type EngineOptions, type ResolvedEngineOptions, resolveEngineOptions } from './options.js';
@@ -211,7 +211,7 @@ export class Engine extends LocalEmitter<EngineEvents> {
     let handshake: HandshakeData;
     try {
       handshake = JSON.parse(data as string);
-      if (typeof handshake.sid !== 'string') throw new TypeError('no sid');
+      if (typeof handshake.sid !== 'string') throw new ClientError('HANDSHAKE_ERROR', 'no sid');
     } catch (error) {
       this.#onError(new TransportError('invalid handshake', error, 'HANDSHAKE_ERROR'));
       return;

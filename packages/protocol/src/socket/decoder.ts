@@ -104,7 +104,7 @@ interface ParsedText {
 export function parseText(text: string, maxAttachments = DEFAULT_MAX_ATTACHMENTS): ParsedText {
   if (text.length === 0) throw new ProtocolError('EMPTY_PACKET', 'empty packet');
   const type = text.charCodeAt(0) - 48;
-  if (!(type >= 0 && type <= 6) || text.length === 0) {
+  if (!(type >= 0 && type <= 6)) {
     throw new ProtocolError('UNKNOWN_PACKET_TYPE', `unknown Socket.IO packet type "${text[0]}"`);
   }
   let i = 1;

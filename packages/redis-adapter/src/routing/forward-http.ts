@@ -7,6 +7,7 @@
  */
 import { type Agent, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { RedisAdapterError } from '../errors.js';
 import { isEndToEnd } from './forwarded-mark.js';
 
 export interface HttpTarget {
@@ -49,7 +50,10 @@ export function forwardHttp(
   upstream.on('socket', (socket: Socket) => {
     if (!socket.connecting) return;
     // Only a new connection is timed: a long poll may rightly wait a whole ping interval.
-    const timer = setTimeout(() => upstream.destroy(new Error('owner connect timeout')), options.connectTimeoutMs);
+    const timer = setTimeout(
+      () => upstream.destroy(new RedisAdapterError('OWNER_UNREACHABLE', 'owner connect timeout')),
+      options.connectTimeoutMs,
+    );
     socket.once('connect', () => clearTimeout(timer));
     socket.once('close', () => clearTimeout(timer));
   });

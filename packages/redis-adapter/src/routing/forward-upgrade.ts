@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { RedisAdapterError } from '../errors.js';
 import type { HttpTarget } from './forward-http.js';
 
 export interface ForwardUpgradeOptions {
@@ -24,7 +25,10 @@ export function forwardUpgrade(
 ): void {
   const upstream: Socket = connect(target.port, target.host);
   let connected = false;
-  const timer = setTimeout(() => upstream.destroy(new Error('owner connect timeout')), options.connectTimeoutMs);
+  const timer = setTimeout(
+    () => upstream.destroy(new RedisAdapterError('OWNER_UNREACHABLE', 'owner connect timeout')),
+    options.connectTimeoutMs,
+  );
   const dropClient = () => upstream.destroy();
   socket.once('close', dropClient);
   upstream.on('error', () => {

@@ -12,15 +12,11 @@
  * }
  */
 import type { SocketPacket } from '@parley/protocol';
-import type { Namespace } from '../namespace/namespace.js';
+import type { AnyNamespace } from '../namespace/namespace.js';
 import type { PreparedPacket } from '../packets/prepared-packet.js';
-import type { Socket } from '../socket/socket.js';
+import { serverInternalsOf } from '../server-internals.js';
+import type { AnySocket } from '../socket/socket.js';
 import type { AdapterHost, PacketEncoder, RecoveryOptions, Session, SocketId } from './adapter-types.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
-type AnyNamespace = Namespace<any, any, any, any>;
-// biome-ignore lint/suspicious/noExplicitAny: as above
-export type AnySocket = Socket<any, any, any, any>;
 
 class NamespaceHost implements AdapterHost<AnySocket> {
   readonly #nsp: AnyNamespace;
@@ -43,7 +39,7 @@ class NamespaceHost implements AdapterHost<AnySocket> {
 
   // Read on each use: an adapter may be built before the application finished configuring.
   get recovery(): RecoveryOptions | undefined {
-    return this.#nsp.server._recovery;
+    return serverInternalsOf(this.#nsp.server).recovery;
   }
 
   nextAckId(): number {

@@ -5,9 +5,10 @@
  */
 import { EventEmitter } from 'node:events';
 import type { SocketPacket } from '@parley/protocol';
-import type { Namespace } from '../namespace/namespace.js';
+import type { AnyNamespace } from '../namespace/namespace.js';
 import { type PreparedPacket, preparePacket } from '../packets/prepared-packet.js';
-import { type AnySocket, adapterHostOf } from './adapter-host.js';
+import type { AnySocket } from '../socket/socket.js';
+import { adapterHostOf } from './adapter-host.js';
 import type {
   AdapterContract,
   AdapterHost,
@@ -19,9 +20,6 @@ import type {
   SocketDetails,
   SocketId,
 } from './adapter-types.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: adapters serve namespaces of any event types
-type AnyNamespace = Namespace<any, any, any, any>;
 
 interface Delivery {
   host: AdapterHost<AnySocket>;

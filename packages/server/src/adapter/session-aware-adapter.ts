@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PacketType, type SocketPacket } from '@parley/protocol';
-import type { Namespace } from '../namespace/namespace.js';
+import type { AnyNamespace } from '../namespace/namespace.js';
 import { DEFAULT_MAX_DISCONNECTION_DURATION } from '../server-options.js';
 import type { BroadcastOptions, PrivateSessionId, RestoredSession, Room, Session } from './adapter-types.js';
 import { InMemoryAdapter } from './in-memory-adapter.js';
@@ -37,8 +37,7 @@ export class SessionAwareAdapter extends InMemoryAdapter {
    * `maxDisconnectionDuration` defaults to the server's `connectionStateRecovery` option, so the
    * class can be passed as `adapter` as socket.io's own SessionAwareAdapter can.
    */
-  // biome-ignore lint/suspicious/noExplicitAny: serves namespaces of any event types
-  constructor(nsp: Namespace<any, any, any, any>, maxDisconnectionDuration?: number) {
+  constructor(nsp: AnyNamespace, maxDisconnectionDuration?: number) {
     super(nsp);
     maxDisconnectionDuration ??= this.host.recovery?.maxDisconnectionDuration ?? DEFAULT_MAX_DISCONNECTION_DURATION;
     this.#maxDisconnectionDuration = maxDisconnectionDuration;

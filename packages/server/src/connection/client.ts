@@ -3,15 +3,16 @@
  * namespace sockets, writes packets out, and closes it when nothing joins within connectTimeout.
  */
 import { Decoder, encodePacket, PacketType, type SocketPacket } from '@parley/protocol';
-import type { EngineSocketLike, SendOptions, SessionReceiver } from '../engine/contract.js';
+import type { EngineCloseReason, EngineSocketLike, SendOptions, SessionReceiver } from '../engine/contract.js';
 import { reportUserError } from '../errors.js';
 import type { DefaultEventsMap, EventsMap } from '../events/typed-events.js';
 import { MalformedPacketError } from '../packets/malformed-packet.js';
 import type { PacketDecoder } from '../packets/packet-codec.js';
 import type { PreparedPacket } from '../packets/prepared-packet.js';
 import type { Server } from '../server.js';
+import { type ServerInternals, serverInternalsOf } from '../server-internals.js';
 import type { Socket } from '../socket/socket.js';
-import type { DisconnectReason } from '../socket/socket-reasons.js';
+import { type DisconnectReason, disconnectReasonOf } from '../socket/socket-reasons.js';
 import { drainInbox } from './inbox.js';
 import { fromLegacyPacket, isLegacyConnection } from './legacy-clients.js';
 
@@ -31,20 +32,15 @@ const CLIENT = Symbol('parley.client');
 type AnyClient = Client<any, any, any, any>;
 type TaggedConnection = EngineSocketLike & { [CLIENT]: AnyClient };
 
+// An engine without setReceiver (engine.io, through `io.bind()`) reaches its client through the
+// same SessionReceiver methods as Parley's engine.
 function onConnectionMessage(this: EngineSocketLike, data: string | Uint8Array): void {
-  (this as TaggedConnection)[CLIENT]._onmessage(data);
+  (this as TaggedConnection)[CLIENT].onSessionMessage(data);
 }
 
-function onConnectionClose(this: EngineSocketLike, reason: DisconnectReason, description?: unknown): void {
-  (this as TaggedConnection)[CLIENT]._onclose(reason, description);
-}
-
-function onConnectTimeout(client: AnyClient): void {
-  client._onConnectTimeout();
-}
-
-function onInboxDue(client: AnyClient): void {
-  client._drainInbox();
+function onConnectionClose(this: EngineSocketLike, reason: string, description?: Error): void {
+  // Its reason may lie outside EngineCloseReason: disconnectReasonOf maps any string.
+  (this as TaggedConnection)[CLIENT].onSessionClose(reason as EngineCloseReason, description);
 }
 
 export class Client<
@@ -57,6 +53,8 @@ export class Client<
 {
   readonly conn: EngineSocketLike;
   readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
+  /** The server's internals, kept at hand: the counters are bumped for every message. */
+  readonly #internals: ServerInternals;
   /** Created for the first binary packet; text-only clients use the server's shared decoder. */
   #decoder: Decoder | undefined;
   /**
@@ -74,8 +72,19 @@ export class Client<
   /** Packets for this client's sockets not yet handled: flat `socket, packet` pairs (see inbox.ts). */
   #inbox: unknown[] | undefined;
 
+  // Timer callbacks every client shares (no closures per client), static so that they reach the
+  // client's private members.
+  static #onConnectTimeout(client: AnyClient): void {
+    client.#connectTimedOut();
+  }
+
+  static #onInboxDue(client: AnyClient): void {
+    client.#drainInbox();
+  }
+
   constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, conn: EngineSocketLike) {
     this.server = server;
+    this.#internals = serverInternalsOf(server);
     this.conn = conn;
     if (conn.setReceiver !== undefined) {
       // Parley's engine: called directly, no listeners on the session.
@@ -86,9 +95,9 @@ export class Client<
       conn.on('error', ignoreTransportError);
       conn.on('close', onConnectionClose);
     }
-    this.#connectTimer = setTimeout(onConnectTimeout, server._connectTimeout, this);
-    server._metrics.connectionsTotal++;
-    server._metrics.connectionsOpen++;
+    this.#connectTimer = setTimeout(Client.#onConnectTimeout, server._connectTimeout, this);
+    this.#internals.metrics.connectionsTotal++;
+    this.#internals.metrics.connectionsOpen++;
     if (server._parser !== undefined) {
       this.#customDecoder = new server._parser.Decoder();
       this.#customDecoder.on('decoded', (packet) => this.#route(packet));
@@ -97,18 +106,18 @@ export class Client<
     if (isLegacyConnection(conn)) this.#connect('/', {});
   }
 
-  /** @internal {@link SessionReceiver}: a message from the engine session. */
-  onSessionMessage(data: string | Buffer): void {
-    this._onmessage(data);
+  /** {@link SessionReceiver}: a message from the engine session. */
+  onSessionMessage(data: string | Uint8Array): void {
+    this.#onmessage(data);
   }
 
-  /** @internal {@link SessionReceiver}: the engine session closed. */
-  onSessionClose(reason: string, description?: Error): void {
-    this._onclose(reason as DisconnectReason, description);
+  /** {@link SessionReceiver}: the engine session closed. */
+  onSessionClose(reason: EngineCloseReason, description?: Error): void {
+    this.#onclose(disconnectReasonOf(reason), description);
   }
 
-  /** @internal Nothing joined within connectTimeout. */
-  _onConnectTimeout(): void {
+  /** Nothing joined within connectTimeout. */
+  #connectTimedOut(): void {
     this.#connectTimer = undefined;
     if (this.#first === undefined) this.#close();
   }
@@ -137,7 +146,7 @@ export class Client<
   }
 
   #send(message: string | Uint8Array, options: SendOptions): void {
-    this.server._metrics.countOut(message);
+    this.#internals.metrics.countOut(message);
     this.conn.send(message, options);
   }
 
@@ -145,7 +154,7 @@ export class Client<
   _writePrepared(parts: PreparedPacket, volatile: boolean, compress: boolean): void {
     if (!this.#writable(volatile)) return;
     const options = compress ? COMPRESS : NO_COMPRESS;
-    const metrics = this.server._metrics;
+    const metrics = this.#internals.metrics;
     for (let i = 0; i < parts.length; i++) {
       metrics.countOut(parts[i].data);
       this.conn.sendPrepared(parts[i], options);
@@ -169,7 +178,7 @@ export class Client<
     for (const message of encodedPackets) this.#send(message, options);
   }
 
-  /** @internal A socket left its namespace. */
+  /** socket.io compatibility surface: a socket left its namespace. */
   _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
     const name = socket.nsp.name;
     if (this.#first === socket) {
@@ -186,7 +195,7 @@ export class Client<
     }
   }
 
-  /** @internal Disconnects every socket of this client, then closes the connection. */
+  /** socket.io compatibility surface: disconnects every socket of this client, then closes the connection. */
   _disconnect(): void {
     for (const socket of this.#takeSockets()) socket.disconnect();
     this.#close();
@@ -217,10 +226,10 @@ export class Client<
     return idle !== undefined ? idle : (conn.transport as { writable?: boolean }).writable !== false;
   }
 
-  /** @internal A message from the engine connection. */
-  _onmessage(data: string | Uint8Array): void {
+  /** A message from the engine connection. */
+  #onmessage(data: string | Uint8Array): void {
     if (this.#state === 'closed') return;
-    this.server._metrics.countIn(data);
+    this.#internals.metrics.countIn(data);
     if (this.#customDecoder !== undefined) {
       this.#addToCustomDecoder(this.#customDecoder, data);
       return;
@@ -261,8 +270,8 @@ export class Client<
     return sockets;
   }
 
-  /** @internal The batch of packets that arrived together is due (see inbox.ts). */
-  _drainInbox(): void {
+  /** The batch of packets that arrived together is due (see inbox.ts). */
+  #drainInbox(): void {
     const inbox = this.#inbox;
     this.#inbox = undefined;
     if (inbox !== undefined) drainInbox(inbox);
@@ -277,9 +286,9 @@ export class Client<
     if (this.#decoder !== undefined) return this.#decoder;
     if (typeof data === 'string') {
       const type = data.charCodeAt(0);
-      if (type !== 0x35 && type !== 0x36) return this.server._textDecoder;
+      if (type !== 0x35 && type !== 0x36) return this.#internals.textDecoder;
     }
-    this.#decoder = new Decoder({ maxAttachments: this.server._maxAttachments });
+    this.#decoder = new Decoder({ maxAttachments: this.#internals.maxAttachments });
     return this.#decoder;
   }
 
@@ -290,7 +299,7 @@ export class Client<
     } else if (socket !== undefined && packet.type !== PacketType.CONNECT && packet.type !== PacketType.CONNECT_ERROR) {
       if (this.#inbox === undefined) {
         this.#inbox = [socket, packet];
-        process.nextTick(onInboxDue, this);
+        process.nextTick(Client.#onInboxDue, this);
       } else {
         this.#inbox.push(socket, packet);
       }
@@ -344,7 +353,7 @@ export class Client<
 
   /** Unlistened errors this connection causes go to the server's rate-limited peer log. */
   #peerFallback(): (where: string, error: unknown) => void {
-    return this.server._peerLog.fallbackFor(this.conn.remoteAddress);
+    return this.#internals.peerLog.fallbackFor(this.conn.remoteAddress);
   }
 
   /** @internal The namespace accepted `socket` for this client. */
@@ -364,15 +373,15 @@ export class Client<
   // Sockets learn the reason first; the engine then flushes what is queued (DISCONNECT packets)
   // and closes.
   #close(): void {
-    this._onclose('forced server close');
+    this.#onclose('forced server close');
     if (this.conn.readyState === 'open') this.conn.close();
   }
 
-  /** @internal The engine connection closed (or this client closes it). */
-  _onclose(reason: DisconnectReason, description?: unknown): void {
+  /** The engine connection closed (or this client closes it). */
+  #onclose(reason: DisconnectReason, description?: unknown): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
-    this.server._metrics.connectionsOpen--;
+    this.#internals.metrics.connectionsOpen--;
     if (this.#connectTimer !== undefined) {
       clearTimeout(this.#connectTimer);
       this.#connectTimer = undefined;

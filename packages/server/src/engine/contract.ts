@@ -14,13 +14,19 @@ export interface SendOptions {
 }
 
 /**
- * Why a session closed, as the `close` event reports it (the same strings engine.io uses):
- * 'transport close' | 'transport error' | 'ping timeout' | 'parse error' | 'forced close' |
- * 'server shutting down' | 'forced server close' (a WebSocket message over maxHttpBufferSize is a
- * 'transport error'; a polling POST over it is answered 413 and the session stays open, as in engine.io)
- * and, Parley only, 'send buffer full' (the peer stopped reading; see the `maxBufferedBytes` option)
+ * Why a session closed, as the `close` event reports it: the strings engine.io uses (a WebSocket
+ * message over maxHttpBufferSize is a 'transport error'; a polling POST over it is answered 413 and
+ * the session stays open, as in engine.io) and, Parley only, 'send buffer full' (the peer stopped
+ * reading; see the `maxBufferedBytes` option). The socket layer maps them to its
+ * `DisconnectReason` in one place (socket-reasons.ts).
  */
-export type EngineCloseReason = string;
+export type EngineCloseReason =
+  | 'transport close'
+  | 'transport error'
+  | 'ping timeout'
+  | 'parse error'
+  | 'forced close'
+  | 'send buffer full';
 
 /**
  * An Engine.IO message encoded once and sent to any number of sessions: the engine caches

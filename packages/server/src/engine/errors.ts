@@ -30,7 +30,8 @@ export type EngineErrorCode =
   | 'POLL_OVERLAP'
   | 'POLL_ABORTED'
   | 'TRANSPORT_ERROR'
-  | 'UPGRADE_FAILED'
+  | 'INVALID_SESSION_ID'
+  | 'MIDDLEWARE_FAILED'
   | 'SEND_BUFFER_FULL';
 
 /** Base class: every error the engine creates. */

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { protocolOf } from './eio3/revision.js';
-import { REQUEST_ERROR_MESSAGES, RequestError, type RequestErrorNumber } from './errors.js';
+import { REQUEST_ERROR_MESSAGES, RequestError, RequestErrorCode, type RequestErrorNumber } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { Socket } from './socket.js';
 
@@ -21,16 +21,20 @@ export function verifyRequest(
 ): RequestError | undefined {
   const transport = query.transport;
   if (transport === undefined || !(options.transports as readonly string[]).includes(transport)) {
-    return new RequestError(0, { transport });
+    return new RequestError(RequestErrorCode.UNKNOWN_TRANSPORT, { transport });
   }
   const sid = query.sid;
   if (sid !== undefined) {
     const session = sessions.get(sid);
-    if (session === undefined) return new RequestError(1, { sid });
+    if (session === undefined) return new RequestError(RequestErrorCode.UNKNOWN_SID, { sid });
     const current = session.transport.name;
     const protocol = protocolOf(query);
     if (protocol !== session.protocol) {
-      return new RequestError(3, { name: 'PROTOCOL_MISMATCH', protocol, previousProtocol: session.protocol });
+      return new RequestError(RequestErrorCode.BAD_REQUEST, {
+        name: 'PROTOCOL_MISMATCH',
+        protocol,
+        previousProtocol: session.protocol,
+      });
     }
     if (upgrade) {
       // A session that is already upgrading or upgraded is not refused here: as with
@@ -38,18 +42,27 @@ export function verifyRequest(
       // `allowUpgrades: false` only stops advertising upgrades in the handshake: engine.io
       // still accepts a client that upgrades anyway, so the upgrade is not refused for it.
       const upgradable = transport === 'websocket';
-      return upgradable ? undefined : new RequestError(3, { name: 'UPGRADE_REFUSED', transport: current });
+      return upgradable
+        ? undefined
+        : new RequestError(RequestErrorCode.BAD_REQUEST, { name: 'UPGRADE_REFUSED', transport: current });
     }
     if (current !== transport) {
-      return new RequestError(3, { name: 'TRANSPORT_MISMATCH', transport, previousTransport: current });
+      return new RequestError(RequestErrorCode.BAD_REQUEST, {
+        name: 'TRANSPORT_MISMATCH',
+        transport,
+        previousTransport: current,
+      });
     }
-    if (transport === 'sse' && req.method !== 'POST') return new RequestError(3, { name: 'SSE_STREAM_BOUND' });
+    if (transport === 'sse' && req.method !== 'POST')
+      return new RequestError(RequestErrorCode.BAD_REQUEST, { name: 'SSE_STREAM_BOUND' });
     return undefined;
   }
-  if (req.method !== 'GET') return new RequestError(2, { method: req.method });
-  if (upgrade !== (transport === 'websocket')) return new RequestError(3, { name: 'TRANSPORT_HANDSHAKE_ERROR' });
+  if (req.method !== 'GET') return new RequestError(RequestErrorCode.BAD_HANDSHAKE_METHOD, { method: req.method });
+  if (upgrade !== (transport === 'websocket'))
+    return new RequestError(RequestErrorCode.BAD_REQUEST, { name: 'TRANSPORT_HANDSHAKE_ERROR' });
   // engine.io has no SSE: a v3 client asking for it asks for an unknown transport.
-  if (transport === 'sse' && protocolOf(query) === 3) return new RequestError(0, { transport });
+  if (transport === 'sse' && protocolOf(query) === 3)
+    return new RequestError(RequestErrorCode.UNKNOWN_TRANSPORT, { transport });
   return undefined;
 }
 
@@ -84,13 +97,13 @@ export function allowHandshake(
     // A bug in the application's check: refuse, without showing the client its message.
     if (settled) return;
     settled = true;
-    callback(new RequestError(4, { name: 'ALLOW_REQUEST_FAILED', cause }));
+    callback(new RequestError(RequestErrorCode.FORBIDDEN, { name: 'ALLOW_REQUEST_FAILED', cause }));
   }
 }
 
 function refuseProtocol(query: Query, options: ResolvedOptions): RequestError | undefined {
   if (options.allowEIO3 || protocolOf(query) === 4) return undefined;
-  return new RequestError(5, { protocol: 3 });
+  return new RequestError(RequestErrorCode.UNSUPPORTED_PROTOCOL_VERSION, { protocol: 3 });
 }
 
 /**
@@ -100,11 +113,14 @@ function refuseProtocol(query: Query, options: ResolvedOptions): RequestError | 
 function refusalFrom(err: unknown): RequestError {
   // engine.io's context: what the application passed, as it passed it.
   const context = { message: err };
-  if (typeof err === 'string' && err !== '') return new RequestError(4, context, err);
+  if (typeof err === 'string' && err !== '') return new RequestError(RequestErrorCode.FORBIDDEN, context, err);
   if (typeof err === 'object' && err !== null) {
     const { code, message } = err as { code?: unknown; message?: unknown };
-    const number = typeof code === 'number' && code in REQUEST_ERROR_MESSAGES ? (code as RequestErrorNumber) : 4;
+    const number =
+      typeof code === 'number' && code in REQUEST_ERROR_MESSAGES
+        ? (code as RequestErrorNumber)
+        : RequestErrorCode.FORBIDDEN;
     return new RequestError(number, context, typeof message === 'string' && message ? message : undefined);
   }
-  return new RequestError(4, context);
+  return new RequestError(RequestErrorCode.FORBIDDEN, context);
 }

@@ -12,7 +12,13 @@ import { createLogger } from './debug.js';
 import { PollingTransportV3 } from './eio3/polling.js';
 import { type EngineProtocol, protocolOf } from './eio3/revision.js';
 import { WebSocketTransportV3 } from './eio3/websocket.js';
-import { REQUEST_ERROR_MESSAGES, RequestError, type RequestErrorNumber } from './errors.js';
+import {
+  EngineError,
+  REQUEST_ERROR_MESSAGES,
+  RequestError,
+  RequestErrorCode,
+  type RequestErrorNumber,
+} from './errors.js';
 import { serializeSessionCookie } from './http/cookie.js';
 import { createCorsMiddleware } from './http/cors.js';
 import { interceptRequests } from './http/intercept.js';
@@ -239,7 +245,7 @@ export class Server extends EventEmitter implements EngineServerLike {
         return this.#refuseHttp(
           req,
           res,
-          new RequestError(3, { name: 'MIDDLEWARE_FAILURE' }, undefined, { cause: err }),
+          new RequestError(RequestErrorCode.BAD_REQUEST, { name: 'MIDDLEWARE_FAILURE' }, undefined, { cause: err }),
         );
       this.#requestVerified(req, res, query);
     });
@@ -287,7 +293,9 @@ export class Server extends EventEmitter implements EngineServerLike {
     }
     this.#runUpgradeMiddlewares(req, socket, (err) => {
       if (err !== undefined) {
-        const refusal = new RequestError(3, { name: 'MIDDLEWARE_FAILURE' }, undefined, { cause: err });
+        const refusal = new RequestError(RequestErrorCode.BAD_REQUEST, { name: 'MIDDLEWARE_FAILURE' }, undefined, {
+          cause: err,
+        });
         return this.#refuseUpgrade(req, socket, refusal);
       }
       this.#upgradeVerified(req, socket, head, query);
@@ -297,7 +305,7 @@ export class Server extends EventEmitter implements EngineServerLike {
   #upgradeVerified(req: IncomingMessage, socket: Duplex, head: Buffer, query: Query): void {
     const error = verifyRequest(req, query, true, this.opts, this.#sessions);
     if (error || this.#wss === undefined) {
-      this.#refuseUpgrade(req, socket, error ?? new RequestError(0));
+      this.#refuseUpgrade(req, socket, error ?? new RequestError(RequestErrorCode.UNKNOWN_TRANSPORT));
       return;
     }
     const sid = query.sid;
@@ -402,9 +410,15 @@ export class Server extends EventEmitter implements EngineServerLike {
 
   #createId(req: IncomingMessage, callback: (error: RequestError | null, id: string) => void): void {
     const fail = (error: unknown) =>
-      callback(new RequestError(3, { name: 'ID_GENERATION_ERROR', error }, undefined, { cause: error }), '');
+      callback(
+        new RequestError(RequestErrorCode.BAD_REQUEST, { name: 'ID_GENERATION_ERROR', error }, undefined, {
+          cause: error,
+        }),
+        '',
+      );
     const accept = (id: unknown) => {
-      if (typeof id !== 'string' || id === '' || this.#sessions.has(id)) fail(new Error(`unusable session id "${id}"`));
+      if (typeof id !== 'string' || id === '' || this.#sessions.has(id))
+        fail(new EngineError('INVALID_SESSION_ID', `unusable session id "${id}"`));
       else callback(null, id);
     };
     let id: string | PromiseLike<string>;
@@ -519,8 +533,8 @@ export class Server extends EventEmitter implements EngineServerLike {
 /** The refusal of a request that reaches a closed engine: its session, if it names one, is gone. */
 function refusalAfterClose(query: Query): RequestError {
   return query.sid === undefined
-    ? new RequestError(3, { name: 'SERVER_CLOSED' })
-    : new RequestError(1, { sid: query.sid });
+    ? new RequestError(RequestErrorCode.BAD_REQUEST, { name: 'SERVER_CLOSED' })
+    : new RequestError(RequestErrorCode.UNKNOWN_SID, { sid: query.sid });
 }
 
 function swallowSocketError(error: Error): void {

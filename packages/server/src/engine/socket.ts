@@ -5,7 +5,14 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { EnginePacket } from '@parley/protocol';
-import type { EngineReadyState, EngineSocketLike, PreparedMessage, SendOptions, SessionReceiver } from './contract.js';
+import type {
+  EngineCloseReason,
+  EngineReadyState,
+  EngineSocketLike,
+  PreparedMessage,
+  SendOptions,
+  SessionReceiver,
+} from './contract.js';
 import { createLogger } from './debug.js';
 import type { EngineProtocol } from './eio3/revision.js';
 import { SendBufferFullError, TransportError } from './errors.js';
@@ -97,13 +104,10 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   #awaitingPong = false;
   #pongDeadlineExtended = false;
   #receiver: SessionReceiver | undefined;
-  /** @internal The heartbeat queues' bookkeeping (declared so every session has one shape). */
+  /** The heartbeat queues' bookkeeping (declared so every session has one shape). */
   [QUEUE]: DeadlineQueue<this> | null = null;
-  /** @internal */
   [PREV]: this | null = null;
-  /** @internal */
   [NEXT]: this | null = null;
-  /** @internal */
   [DEADLINE] = 0;
 
   constructor(id: string, host: SessionHost, transport: Transport, request: IncomingMessage) {
@@ -154,7 +158,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     return this.#upgraded;
   }
 
-  /** @internal Sends the open packet and starts heartbeats. Called once by the server. */
+  /** Sends the open packet and starts heartbeats. Called once by the server. */
   open(upgrades: readonly string[]): void {
     const { pingInterval, pingTimeout, maxHttpBufferSize } = this.#host.options;
     const handshake = JSON.stringify({
@@ -204,7 +208,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     else this.#closeTransport();
   }
 
-  /** @internal Part of the shared flush: writes the queue if the transport can take it. */
+  /** Part of the shared flush: writes the queue if the transport can take it. */
   flushNow(): void {
     if (this.#state === 'closed' || this.#queue.length === 0 || !this.#transport.writable) return;
     const callbacks = this.#callbacks;
@@ -233,7 +237,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     }
   }
 
-  /** @internal This session's heartbeat deadline passed: time to ping, or the pong is late. */
+  /** This session's heartbeat deadline passed: time to ping, or the pong is late. */
   onDeadline(): void {
     if (this.#state === 'closed') return;
     if (this.#awaitingPong || this.protocol === 3) {
@@ -247,7 +251,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     this.#host.pongs.push(this);
   }
 
-  /** @internal A packet from the current transport. */
+  /** A packet from the current transport. */
   onTransportPacket(packet: EnginePacket): void {
     if (this.#state !== 'open') return;
     // Per-message events are emitted only when listened to: `emit` allocates its rest arguments.
@@ -308,12 +312,12 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     this.#fail('parse error', new TransportError('PARSE_ERROR', `unexpected "${packet.type}" packet from the client`));
   }
 
-  /** @internal The current transport failed or the peer left. */
+  /** The current transport failed or the peer left. */
   onTransportFailure(reason: TransportFailure, error?: Error): void {
     this.#fail(reason, error);
   }
 
-  /** @internal The current transport can take packets again. */
+  /** The current transport can take packets again. */
   onTransportWritable(): void {
     if (this.#state === 'closed') return;
     if (this.#queue.length > 0) scheduleFlush(this);
@@ -322,7 +326,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
   }
 
   /**
-   * @internal Starts an upgrade to `probe` (a WebSocket with this session's id), or closes the
+   * Starts an upgrade to `probe` (a WebSocket with this session's id), or closes the
    * probe when the session is not open, already upgrading, or already upgraded. As with
    * engine.io, a session that started on WebSocket may be probed and taken over by another one.
    */
@@ -424,7 +428,7 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
     this.#onClose(reason, error);
   }
 
-  #onClose(reason: string, description?: Error): void {
+  #onClose(reason: EngineCloseReason, description?: Error): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     unschedule(this);

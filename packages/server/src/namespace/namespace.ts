@@ -22,6 +22,7 @@ import {
   StrictEventEmitter,
 } from '../events/typed-events.js';
 import type { Server } from '../server.js';
+import { serverInternalsOf } from '../server-internals.js';
 import { generateId } from '../socket/ids.js';
 import { Socket } from '../socket/socket.js';
 import { runChain } from './middleware-chain.js';
@@ -37,6 +38,10 @@ export type NamespaceMiddleware<L extends EventsMap, E extends EventsMap, S exte
   socket: Socket<L, E, S, D>,
   next: (err?: ExtendedError) => void,
 ) => void | Promise<void>;
+
+/** A namespace whatever its event maps and socket data: what adapters and other generic code take. */
+// biome-ignore lint/suspicious/noExplicitAny: the one spelling of "any namespace"
+export type AnyNamespace = Namespace<any, any, any, any>;
 
 export class Namespace<
   ListenEvents extends EventsMap = DefaultEventsMap,
@@ -67,10 +72,13 @@ export class Namespace<
     this._initAdapter();
   }
 
-  /** @internal (Re)creates the adapter, when the namespace is made or the server's adapter changes. */
+  /**
+   * socket.io compatibility surface: (re)creates the adapter, when the namespace is made or the
+   * server's adapter changes.
+   */
   _initAdapter(): void {
     const previous = this.adapter as AdapterContract | undefined;
-    this.adapter = this.server._createAdapter(this);
+    this.adapter = serverInternalsOf(this.server).createAdapter(this);
     this.#all = undefined;
     void Promise.resolve(this.adapter.init()).catch((error) => reportUserError(this, error, 'adapter init'));
     // The adapter being replaced may hold connections and subscriptions (a Redis adapter swapped
@@ -133,7 +141,7 @@ export class Namespace<
    */
   serverSideEmit<E extends EventNames<ServerSideEvents>>(event: E, ...args: EventParams<ServerSideEvents, E>): boolean {
     if (RESERVED_EVENTS.has(event as string)) throw new ReservedEventError(String(event));
-    const metrics = this.server._metrics;
+    const metrics = serverInternalsOf(this.server).metrics;
     const startedAt = metrics.countAdapterRequest();
     const ack = args[args.length - 1];
     if (typeof ack === 'function') {
@@ -157,7 +165,7 @@ export class Namespace<
     });
   }
 
-  /** @internal An event another server sent with serverSideEmit. */
+  /** socket.io compatibility surface: an event another server sent with serverSideEmit. */
   _onServerSideEmit(args: unknown[]): void {
     try {
       this.emitUntyped(...(args as [string, ...unknown[]]));
@@ -183,7 +191,7 @@ export class Namespace<
   }
 
   fetchSockets(): Promise<RemoteSocket<EmitEvents, SocketData>[]> {
-    const metrics = this.server._metrics;
+    const metrics = serverInternalsOf(this.server).metrics;
     const startedAt = metrics.countAdapterRequest();
     return this.#operator()
       .fetchSockets()
@@ -228,19 +236,17 @@ export class Namespace<
   }
 
   /**
-   * @internal A client asked to join: restore its session if it presents one, run the
-   * middlewares, then accept (CONNECT) or refuse (CONNECT_ERROR). Settles once decided.
-   */
-  /**
-   * @internal Creates the socket of `client` in this namespace, then runs the middlewares and
-   * accepts or refuses it. Synchronous (returns undefined) when there is nothing to wait for: no
-   * middleware and no session to restore, the common case that every handshake goes through.
+   * socket.io compatibility surface: a client asked to join: creates its socket in this namespace (restoring its session
+   * if it presents one), runs the middlewares, then accepts (CONNECT) or refuses (CONNECT_ERROR).
+   * Synchronous (returns undefined) when there is nothing to wait for: no middleware and no
+   * session to restore, the common case that every handshake goes through. Else it settles once
+   * decided.
    */
   _add(
     client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     auth: Record<string, unknown> | undefined,
   ): Promise<void> | undefined {
-    if (this.server._recovery === undefined && this._middlewares.length === 0) {
+    if (serverInternalsOf(this.server).recovery === undefined && this._middlewares.length === 0) {
       this.#accept(new Socket(this, client, auth, this.#socketIdFor(client), undefined), client, undefined);
       return undefined;
     }
@@ -251,7 +257,7 @@ export class Namespace<
     client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     auth: Record<string, unknown> | undefined,
   ): Promise<void> {
-    const recovery = this.server._recovery;
+    const recovery = serverInternalsOf(this.server).recovery;
     const session = recovery !== undefined ? await this.#restoreSession(auth ?? {}) : undefined;
     const socket = new Socket(
       this,
@@ -284,13 +290,13 @@ export class Namespace<
   /** @internal Set on dynamic children when empty ones are cleaned up. */
   _onEmpty: (() => void) | undefined;
 
-  /** @internal A socket left, or was refused (it was never in `sockets` then). */
+  /** socket.io compatibility surface: a socket left, or was refused (it was never in `sockets` then). */
   _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
     if (this.sockets.get(socket.id) === socket) this.sockets.delete(socket.id);
     if (this.sockets.size === 0) this._onEmpty?.();
   }
 
-  /** @internal */
+  /** @internal Tells `new_namespace` listeners of the main namespace about a new namespace. */
   _emitNewNamespace(namespace: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
     try {
       this.emitReserved('new_namespace', namespace);
@@ -301,7 +307,12 @@ export class Namespace<
 
   // Async connection handlers reject here, once per connection a peer makes: rate-limited.
   override [EventEmitter.captureRejectionSymbol](error: unknown): void {
-    reportUserError(this, error, `listener of namespace ${this.name}`, this.server._peerLog.fallbackFor('-'));
+    reportUserError(
+      this,
+      error,
+      `listener of namespace ${this.name}`,
+      serverInternalsOf(this.server).peerLog.fallbackFor('-'),
+    );
   }
 
   #accept(
@@ -310,7 +321,7 @@ export class Namespace<
     session: RestoredSession | undefined,
   ): void {
     // Counted once accepted: a restored socket that middleware refuses is no recovery.
-    if (session !== undefined) this.server._metrics.recoveries++;
+    if (session !== undefined) serverInternalsOf(this.server).metrics.recoveries++;
     this.sockets.set(socket.id, socket);
     // Internal bookkeeping first, so a handler that disconnects at once finds a consistent state.
     socket._onconnect(session);
@@ -319,7 +330,7 @@ export class Namespace<
       this.emitReserved('connect', socket);
       this.emitReserved('connection', socket);
     } catch (error) {
-      const fallback = this.server._peerLog.fallbackFor(client.conn.remoteAddress);
+      const fallback = serverInternalsOf(this.server).peerLog.fallbackFor(client.conn.remoteAddress);
       reportUserError(this, error, `connection handler of namespace ${this.name}`, fallback);
     }
   }

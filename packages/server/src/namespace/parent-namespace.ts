@@ -8,6 +8,7 @@ import type { BroadcastOptions, SocketDetails } from '../adapter/adapter-types.j
 import { InMemoryAdapter } from '../adapter/in-memory-adapter.js';
 import type { DefaultEventsMap, EventsMap } from '../events/typed-events.js';
 import type { Server } from '../server.js';
+import { serverInternalsOf } from '../server-internals.js';
 import { Namespace } from './namespace.js';
 
 let parentCount = 0;
@@ -37,7 +38,7 @@ export class ParentNamespace<
     for (const listener of this.listeners('connect')) child.on('connect', listener);
     for (const listener of this.listeners('connection')) child.on('connection', listener);
     this.children.add(child);
-    if (this.server._cleanupEmptyChildNamespaces) {
+    if (serverInternalsOf(this.server).cleanupEmptyChildNamespaces) {
       child._onEmpty = () => {
         // Once only, and never removing a newer namespace that took the same name since.
         child._onEmpty = undefined;

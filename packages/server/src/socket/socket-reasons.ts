@@ -1,3 +1,5 @@
+import type { EngineCloseReason } from '../engine/contract.js';
+
 /** Why a socket left its namespace: the strings socket.io reports to `disconnect` listeners. */
 export type DisconnectReason =
   | 'transport error'
@@ -21,3 +23,24 @@ export const RECOVERABLE_DISCONNECT_REASONS: ReadonlySet<string> = new Set([
   'server shutting down',
   'forced server close',
 ]);
+
+/** What a socket's `disconnect` listeners hear when its engine session closes for `reason`. */
+const DISCONNECT_REASON_OF_ENGINE: Readonly<Record<EngineCloseReason, DisconnectReason>> = {
+  'transport close': 'transport close',
+  'transport error': 'transport error',
+  'ping timeout': 'ping timeout',
+  'parse error': 'parse error',
+  'forced close': 'forced close',
+  'send buffer full': 'send buffer full',
+};
+
+/**
+ * The one place an engine's close reason becomes a {@link DisconnectReason}. An engine bound with
+ * `io.bind()` may report a string outside {@link EngineCloseReason}: its session still ended on
+ * the transport's side, so it counts as 'transport close' rather than reaching listeners untyped.
+ */
+export function disconnectReasonOf(reason: EngineCloseReason | string): DisconnectReason {
+  return Object.hasOwn(DISCONNECT_REASON_OF_ENGINE, reason)
+    ? DISCONNECT_REASON_OF_ENGINE[reason as EngineCloseReason]
+    : 'transport close';
+}

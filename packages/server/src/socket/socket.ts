@@ -27,6 +27,7 @@ import { runChain } from '../namespace/middleware-chain.js';
 import type { Namespace } from '../namespace/namespace.js';
 import type { PreparedPacket } from '../packets/prepared-packet.js';
 import type { Server } from '../server.js';
+import { serverInternalsOf } from '../server-internals.js';
 import { type AckCallback, PendingAcks } from './acks.js';
 import { buildHandshake, type Handshake } from './handshake.js';
 import { type DisconnectReason, RECOVERABLE_DISCONNECT_REASONS } from './socket-reasons.js';
@@ -43,6 +44,10 @@ export interface SocketReservedEvents {
 // biome-ignore lint/suspicious/noExplicitAny: packets carry arbitrary arguments
 export type Event = [string, ...any[]];
 export type SocketMiddleware = (event: Event, next: (err?: Error) => void) => void;
+
+/** A socket whatever its event maps and data: what adapters and other generic code take. */
+// biome-ignore lint/suspicious/noExplicitAny: the one spelling of "any socket"
+export type AnySocket = Socket<any, any, any, any>;
 
 export class Socket<
   ListenEvents extends EventsMap = DefaultEventsMap,
@@ -155,7 +160,7 @@ export class Socket<
       this.#pendingAcks().expect(this, id, data.pop() as AckCallback, flags?.timeout);
       packet.id = id;
     }
-    if (this.nsp.server._recoveryEnabled) {
+    if (serverInternalsOf(this.nsp.server).recovery !== undefined) {
       // Through the adapter, so the packet gets an offset and is logged for a later recovery.
       this.adapter.broadcast(packet, { rooms: new Set([this.id]), except: new Set(), flags: flags ?? {} });
     } else {
@@ -267,7 +272,7 @@ export class Socket<
     return this;
   }
 
-  /** @internal Called once the namespace accepted the socket. */
+  /** socket.io compatibility surface: called once the namespace accepted the socket. */
   _onconnect(session?: RestoredSession): void {
     this.connected = true;
     this.join(session !== undefined ? [this.id, ...session.rooms] : this.id);
@@ -281,14 +286,14 @@ export class Socket<
     this.#packet({ type: PacketType.CONNECT, nsp: this.nsp.name, data });
   }
 
-  /** @internal Refuses the connection with a CONNECT_ERROR packet. */
+  /** socket.io compatibility surface: refuses the connection with a CONNECT_ERROR packet. */
   _error(data: { message: string; data?: unknown } | unknown): void {
     this.#packet({ type: PacketType.CONNECT_ERROR, nsp: this.nsp.name, data });
   }
 
   /**
-   * @internal A packet from the client for this namespace (see `inbox.ts`): an event that
-   * passes the middlewares at once goes to `ready`, to be dispatched after the rest of its batch.
+   * socket.io compatibility surface: a packet from the client for this namespace (see `inbox.ts`):
+   * an event that passes the middlewares at once goes to `ready`, to be dispatched after the rest of its batch.
    */
   _onpacket(packet: SocketPacket, ready: ReadyEvents): void {
     if (!this.connected) return;
@@ -334,7 +339,10 @@ export class Socket<
     this.#pendingAcks().expect(this, id, ack, undefined);
   }
 
-  /** @internal The socket leaves its namespace: `disconnecting`, cleanup, then `disconnect`. */
+  /**
+   * socket.io compatibility surface: the socket leaves its namespace: `disconnecting`, cleanup,
+   * then `disconnect`.
+   */
   _onclose(reason: DisconnectReason, description?: unknown): void {
     if (!this.connected) return;
     this.emitReserved('disconnecting', reason, description);
@@ -344,11 +352,11 @@ export class Socket<
     this._cleanup();
     this.client._remove(this);
     this.connected = false;
-    this.nsp.server._metrics.countDisconnect(reason);
+    serverInternalsOf(this.nsp.server).metrics.countDisconnect(reason);
     this.emitReserved('disconnect', reason, description);
   }
 
-  /** @internal Leaves every room and the namespace; later `join()` calls do nothing. */
+  /** socket.io compatibility surface: leaves every room and the namespace; later `join()` calls do nothing. */
   _cleanup(): void {
     this.#left = true;
     this.adapter.delAll(this.id);
@@ -356,10 +364,10 @@ export class Socket<
   }
 
   /**
-   * @internal An error about this socket's connection or one of its packets (a malformed
-   * packet, an event refused by a `socket.use` middleware): the socket's `error` listeners get
-   * it. Nobody listening is not a crash, and the peer that caused it gets one log line at most
-   * (socket.io keeps a no-op `error` listener on every socket).
+   * socket.io compatibility surface: an error about this socket's connection or one of its
+   * packets (a malformed packet, an event refused by a `socket.use` middleware): the socket's
+   * `error` listeners get it. Nobody listening is not a crash, and the peer that caused it gets
+   * one log line at most (socket.io keeps a no-op `error` listener on every socket).
    */
   _onerror(error: unknown, reason = 'socket error'): void {
     if (this.listenerCount('error') > 0) {
@@ -367,7 +375,7 @@ export class Socket<
       return;
     }
     const where = `${reason} on socket ${this.id} of namespace ${this.nsp.name}`;
-    this.server._peerLog.report(this.client.conn.remoteAddress, reason, where, error);
+    serverInternalsOf(this.server).peerLog.report(this.client.conn.remoteAddress, reason, where, error);
   }
 
   override [EventEmitter.captureRejectionSymbol](error: unknown): void {
@@ -461,6 +469,6 @@ export class Socket<
       }
     }
     const where = `socket ${this.id} of namespace ${this.nsp.name}`;
-    this.server._peerLog.reportException(this.client.conn.remoteAddress, where, error);
+    serverInternalsOf(this.server).peerLog.reportException(this.client.conn.remoteAddress, where, error);
   }
 }

@@ -2,6 +2,7 @@
  * Connect-style middlewares run before the engine handles a request (CORS, sessions, auth, ...).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EngineError } from '../errors.js';
 
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
@@ -33,7 +34,7 @@ export function runMiddlewares(
     try {
       middleware(req, res, next);
     } catch (thrown) {
-      next(thrown ?? new Error('middleware threw'));
+      next(thrown ?? new EngineError('MIDDLEWARE_FAILED', 'middleware threw'));
     }
   };
   next();
