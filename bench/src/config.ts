@@ -14,6 +14,7 @@
  *   --out DIR                          where latest.json / latest.md go (default bench/results)
  */
 import { parseArgs } from 'node:util';
+import { BenchError } from './errors.js';
 import { type ClusterSetup, SERVER_KINDS, type ServerKind, type WorkloadKind, type WorkloadSpec } from './types.js';
 
 export type Scale = 'full' | 'quick';
@@ -117,11 +118,9 @@ export const CLUSTER_WORKLOAD_IDS: readonly string[] = WORKLOADS.filter((workloa
 /** `chat message` events the fan-out sender keeps in flight (issue 8: 16). */
 const FANOUT_IN_FLIGHT = 16;
 
-export class ConfigError extends Error {
-  readonly code = 'BENCH_CONFIG';
+export class ConfigError extends BenchError<'BENCH_CONFIG'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
+    super('BENCH_CONFIG', message);
   }
 }
 
