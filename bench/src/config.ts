@@ -177,6 +177,15 @@ export function buildConfig(overrides: ConfigOverrides = {}): SuiteConfig {
   };
 }
 
+/** A command-line flag's value, `--name`, as a positive number; `undefined` when the flag is absent. */
+export function positiveFlag(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ConfigError(`--${name} must be a positive number (got "${text}")`);
+  return value;
+}
+
 function positiveNumber(text: string | undefined, name: string): number | undefined {
   if (text === undefined || text === '') return undefined;
   const value = Number(text);
