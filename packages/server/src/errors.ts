@@ -1,5 +1,6 @@
 /** Errors the socket layer raises, each with a stable `code`. */
 import { EventEmitter } from 'node:events';
+import { CodedError } from '@parley/protocol';
 
 export type ParleyServerErrorCode =
   | 'ACK_TIMEOUT'
@@ -8,14 +9,8 @@ export type ParleyServerErrorCode =
   | 'ALREADY_ATTACHED'
   | 'MALFORMED_PACKET';
 
-export class ParleyServerError extends Error {
+export class ParleyServerError extends CodedError<ParleyServerErrorCode> {
   override name = 'ParleyServerError';
-  readonly code: ParleyServerErrorCode;
-
-  constructor(code: ParleyServerErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** Passed to an acknowledgement callback whose `timeout(ms)` elapsed (message as in socket.io). */
