@@ -1,9 +1,12 @@
 // Checks the published shape of every library package:
 // - publint: package.json mistakes (exports, files, types);
 // - are-the-types-wrong: ESM and CJS type resolution (import and require both typed correctly);
-// - a real `require()` and `import()` of each entry point from Node.
+// - a real `require()` and `import()` of each entry point from Node, the first carrying every
+//   value the second has;
+// - the export lists of each CommonJS entry (src/index.cjs.ts) against src/index.ts, for types too.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { cjsExportListDrift } from './cjs-export-lists.mjs';
 
 const packages = ['packages/protocol', 'packages/server', 'packages/client', 'packages/redis-adapter'].filter((dir) =>
   existsSync(`${dir}/package.json`),
@@ -33,6 +36,30 @@ for (const dir of packages) {
       '-e',
       `const m = await import(${JSON.stringify(specifier)}); ${check}`,
     ]);
+    run(`require has every import of ${specifier}`, 'node', ['--input-type=module', '-e', sameValues(specifier)]);
+  }
+}
+
+function sameValues(specifier) {
+  return `
+    import { createRequire } from 'node:module';
+    const esm = await import(${JSON.stringify(specifier)});
+    const cjs = createRequire(process.cwd() + '/')(${JSON.stringify(specifier)});
+    const missing = Object.keys(esm).filter((name) => name !== 'default' && !(name in cjs));
+    if (missing.length) throw new Error('require() lacks ' + missing.join(', '));`;
+}
+
+for (const { dir, missingFromCjs, missingFromEsm } of cjsExportListDrift(packages)) {
+  const problems = [
+    missingFromCjs.length &&
+      `exported by src/index.ts, missing from both lists in src/index.cjs.ts: ${missingFromCjs.join(', ')}`,
+    missingFromEsm.length && `listed in src/index.cjs.ts, not exported by src/index.ts: ${missingFromEsm.join(', ')}`,
+  ].filter(Boolean);
+  if (problems.length) {
+    failed = true;
+    console.error(`FAIL CommonJS export lists of ${dir}\n  ${problems.join('\n  ')}`);
+  } else {
+    console.log(`ok   CommonJS export lists of ${dir}`);
   }
 }
 process.exit(failed ? 1 : 0);

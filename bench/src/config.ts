@@ -14,6 +14,7 @@
  *   --out DIR                          where latest.json / latest.md go (default bench/results)
  */
 import { parseArgs } from 'node:util';
+import { BenchError } from './errors.js';
 import { type ClusterSetup, SERVER_KINDS, type ServerKind, type WorkloadKind, type WorkloadSpec } from './types.js';
 
 export type Scale = 'full' | 'quick';
@@ -117,11 +118,9 @@ export const CLUSTER_WORKLOAD_IDS: readonly string[] = WORKLOADS.filter((workloa
 /** `chat message` events the fan-out sender keeps in flight (issue 8: 16). */
 const FANOUT_IN_FLIGHT = 16;
 
-export class ConfigError extends Error {
-  readonly code = 'BENCH_CONFIG';
+export class ConfigError extends BenchError<'BENCH_CONFIG'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
+    super('BENCH_CONFIG', message);
   }
 }
 
@@ -176,6 +175,15 @@ export function buildConfig(overrides: ConfigOverrides = {}): SuiteConfig {
     loadBoundThreshold: 0.9,
     outDir: overrides.outDir,
   };
+}
+
+/** A command-line flag's value, `--name`, as a positive number; `undefined` when the flag is absent. */
+export function positiveFlag(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ConfigError(`--${name} must be a positive number (got "${text}")`);
+  return value;
 }
 
 function positiveNumber(text: string | undefined, name: string): number | undefined {

@@ -4,6 +4,7 @@
  * every wait, and a child's exit failing whatever was still pending.
  */
 import type { ChildProcess } from 'node:child_process';
+import { BenchError } from './errors.js';
 
 interface RequestEnvelope {
   id: number;
@@ -13,14 +14,7 @@ interface RequestEnvelope {
 
 type ReplyEnvelope = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
-export class IpcError extends Error {
-  readonly code: 'IPC_TIMEOUT' | 'IPC_CHILD_EXITED' | 'IPC_REMOTE_ERROR';
-  constructor(code: IpcError['code'], message: string) {
-    super(message);
-    this.name = 'IpcError';
-    this.code = code;
-  }
-}
+export class IpcError extends BenchError<'IPC_TIMEOUT' | 'IPC_CHILD_EXITED' | 'IPC_REMOTE_ERROR'> {}
 
 interface Pending {
   resolve(value: unknown): void;

@@ -1,6 +1,7 @@
 /** The orchestrator's handles on its children: one server under test, the load generator. */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { BenchError } from './errors.js';
 import { IpcClient } from './ipc.js';
 import { LOADGEN_ENTRY, SERVER_ENTRY } from './paths.js';
 import { captureStderr, type Placement, spawnNode } from './placement.js';
@@ -9,19 +10,15 @@ import type { LoadResult, MemorySnapshot, RunRequest, ServerKind, ServerStartMes
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
-export class ServerUnavailableError extends Error {
-  readonly code = 'SERVER_UNAVAILABLE';
+export class ServerUnavailableError extends BenchError<'SERVER_UNAVAILABLE'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'ServerUnavailableError';
+    super('SERVER_UNAVAILABLE', message);
   }
 }
 
-export class ChildStartError extends Error {
-  readonly code = 'CHILD_START_FAILED';
+export class ChildStartError extends BenchError<'CHILD_START_FAILED'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'ChildStartError';
+    super('CHILD_START_FAILED', message);
   }
 }
 

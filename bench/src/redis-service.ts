@@ -5,16 +5,16 @@
  * stay behind until they expire, or for ever for the streams).
  */
 import { createClient } from '@redis/client';
+import { BenchError } from './errors.js';
 import { REDIS_URL } from './servers/cluster.js';
 
-export class RedisUnavailableError extends Error {
-  readonly code = 'REDIS_UNAVAILABLE';
+export class RedisUnavailableError extends BenchError<'REDIS_UNAVAILABLE'> {
   constructor(cause: string) {
     super(
+      'REDIS_UNAVAILABLE',
       `Redis is not reachable at ${REDIS_URL} (${cause}); the cluster workloads need it: start redis-server ` +
         '(or point BENCH_REDIS_URL at one), or leave them out with --workloads',
     );
-    this.name = 'RedisUnavailableError';
   }
 }
 

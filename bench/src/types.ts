@@ -83,23 +83,27 @@ export interface RunRequest {
   options: LoadOptions;
 }
 
+/** Wall time and CPU over a run's measured window. */
+export interface WindowResult {
+  /** Length of the measured window. */
+  elapsedMs: number;
+  /** Load generator CPU, as a fraction of one core. */
+  loadCpu: number;
+  /** Cores the server processes used together (null when one of them cannot be read). */
+  serverCpu: number | null;
+  /** Fraction of one core Redis used, for a cluster run (null when none or unreadable). */
+  redisCpu: number | null;
+  /** Cores the whole machine kept busy, server and load generator included (null when unreadable). */
+  machineCpu: number | null;
+  /** How busy each core was, by anyone, as a fraction (null when unreadable). */
+  coreBusy: number[] | null;
+}
+
 /** What the load generator reports for one run. */
-export interface LoadResult {
+export interface LoadResult extends WindowResult {
   metrics: Metrics;
   /** Clients connected (or handshakes completed) during the run. */
   connected: number;
-  /** Length of the measured window. */
-  elapsedMs: number;
-  /** Load generator CPU over the measured window, as a fraction of one core. */
-  loadCpu: number;
-  /** Server CPU over the measured window, as a fraction of one core (null when unreadable). */
-  serverCpu: number | null;
-  /** Redis CPU over the window for a cluster run (null when none or unreadable). */
-  redisCpu: number | null;
-  /** Cores the whole machine kept busy over the window (null when unreadable). */
-  machineCpu: number | null;
-  /** How busy each core was over the window, by anyone, as a fraction (null when unreadable). */
-  coreBusy: number[] | null;
 }
 
 /** process.memoryUsage() of a server after a full garbage collection. */

@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.library.config.js';
 
 // Two builds into one dist/. The ESM build compiles the sources as they are. The CommonJS build
 // compiles src/index.cjs.ts, whose only export is a default: with cjsInterop it becomes
@@ -6,7 +7,7 @@ import { defineConfig } from 'tsup';
 // `require('@parley/client')(url)` works as with socket.io-client) and `export =` in index.d.cts.
 // Each build cleans only its own files, since they run side by side. The browser bundles
 // (dist/bundle) come from scripts/bundle.mjs, run after this.
-const shared = { dts: true, sourcemap: true, target: 'es2022' } as const;
+const shared = { ...libraryBuild('anywhere'), dts: true } as const;
 
 export default defineConfig([
   { ...shared, entry: { index: 'src/index.ts' }, format: ['esm'], clean: ['*.js', '*.js.map', '*.d.ts'] },

@@ -1,10 +1,5 @@
 import { defineConfig } from 'tsup';
+import { esmAndCommonJsLibrary } from '../../tsup.library.config.js';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-});
+// Pure codecs with no dependencies: they run in browsers and in Node.
+export default defineConfig(esmAndCommonJsLibrary('anywhere'));

@@ -1,11 +1,4 @@
 import { defineConfig } from 'tsup';
+import { esmAndCommonJsLibrary } from '../../tsup.library.config.js';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  platform: 'node',
-});
+export default defineConfig(esmAndCommonJsLibrary('node'));

@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.library.config.js';
 
 // Three builds into one dist/ (emptied beforehand by the package's `prebuild` script, since
 // builds run side by side and tsup's `clean` would race between them):
@@ -9,9 +10,7 @@ import { defineConfig } from 'tsup';
 //   down-levelling the syntax, so `?.` and `??` stay native on hot paths.
 // - CommonJS types of that entry: with cjsInterop its default export is declared as `export =`.
 const shared = {
-  sourcemap: true,
-  target: 'node20',
-  platform: 'node',
+  ...libraryBuild('node'),
   // import.meta.url (used to locate the client bundle) needs a shim in CommonJS output.
   shims: true,
   // Classes keep their names (`io.constructor.name === 'Server'`) despite bundling renames.

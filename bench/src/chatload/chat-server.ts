@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { BenchError } from '../errors.js';
 import { BENCH_ROOT } from '../paths.js';
 import type { ChatStoreKind } from './options.js';
 
@@ -18,11 +19,9 @@ const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
 const READY = /Parley chat is running at (http:\/\/\S+)/;
 
-export class ChatServerError extends Error {
-  readonly code = 'CHAT_SERVER';
+export class ChatServerError extends BenchError<'CHAT_SERVER'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'ChatServerError';
+    super('CHAT_SERVER', message);
   }
 }
 

@@ -20,7 +20,7 @@
  * and a higher total rate needs more users.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config.js';
+import { ConfigError, positiveFlag } from '../config.js';
 
 export type ChatStoreKind = 'sqlite' | 'postgres';
 export const CHAT_STORES: readonly ChatStoreKind[] = ['sqlite', 'postgres'];
@@ -86,14 +86,6 @@ export function buildChatLoadOptions(overrides: Partial<ChatLoadOptions> = {}): 
   return options;
 }
 
-function positive(text: string | undefined, name: string): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new ConfigError(`--${name} must be a positive number (got "${text}")`);
-  return value;
-}
-
 export function chatLoadOptionsFromArgs(argv: string[]): ChatLoadOptions {
   const { values } = parseArgs({
     args: argv,
@@ -124,11 +116,11 @@ export function chatLoadOptionsFromArgs(argv: string[]): ChatLoadOptions {
   return buildChatLoadOptions({
     scale: values.quick ? 'quick' : 'full',
     stores: stores as ChatStoreKind[] | undefined,
-    users: whole(positive(values.users, 'users')),
-    rooms: whole(positive(values.rooms, 'rooms')),
-    ratePerSec: positive(values.rate, 'rate'),
-    durationMs: ms(positive(values.seconds, 'seconds')),
-    warmupMs: ms(positive(values.warmup, 'warmup')),
+    users: whole(positiveFlag(values.users, 'users')),
+    rooms: whole(positiveFlag(values.rooms, 'rooms')),
+    ratePerSec: positiveFlag(values.rate, 'rate'),
+    durationMs: ms(positiveFlag(values.seconds, 'seconds')),
+    warmupMs: ms(positiveFlag(values.warmup, 'warmup')),
     profile: !values['no-profile'],
     pin: !values['no-pin'],
     databaseUrl: values['database-url'],

@@ -4,6 +4,7 @@
  * cookie, each in one room. Rooms are created by their first member through `room:create`.
  */
 import { io, type Socket } from 'socket.io-client';
+import { BenchError } from '../errors.js';
 
 /** Sign-ups in flight: each costs the chat a scrypt hash on its thread pool. */
 const SIGNUP_CONCURRENCY = 8;
@@ -17,11 +18,9 @@ export interface LoadUser {
   socket: Socket;
 }
 
-export class ChatLoadError extends Error {
-  readonly code = 'CHAT_LOAD';
+export class ChatLoadError extends BenchError<'CHAT_LOAD'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'ChatLoadError';
+    super('CHAT_LOAD', message);
   }
 }
 

@@ -1,6 +1,7 @@
 /** Measurement primitives of the load generator: latency samples and CPU over a window. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { WindowResult } from '../types.js';
 
 /** Latency samples in milliseconds, kept in a preallocated buffer (no allocation per sample). */
 export class LatencyRecorder {
@@ -76,20 +77,6 @@ function busySeconds(): number[] | undefined {
   } catch {
     return undefined;
   }
-}
-
-export interface WindowResult {
-  elapsedMs: number;
-  /** Fraction of one core this process used. */
-  loadCpu: number;
-  /** Cores the server processes used together, or null when one cannot be read. */
-  serverCpu: number | null;
-  /** Fraction of one core Redis used (cluster runs), or null. */
-  redisCpu: number | null;
-  /** Cores the whole machine kept busy, server and load generator included (null when unreadable). */
-  machineCpu: number | null;
-  /** How busy each core was, by anyone, as a fraction (null when unreadable). */
-  coreBusy: number[] | null;
 }
 
 /** CPU seconds of several processes together; undefined when any of them cannot be read. */

@@ -3,17 +3,17 @@
  * `echo` in flight. A client keeps one GET waiting for packets and sends its packets by POST,
  * one POST at a time as Engine.IO requires (later packets wait and leave joined in one body).
  */
+
+import { BenchError } from '../errors.js';
 import type { LoadResult } from '../types.js';
 import { portOf, type RunContext, sourceAddress } from './context.js';
 import { ECHO_PAYLOAD, EchoTally, measureEcho } from './echo.js';
 import { RawHttpConnection } from './raw-http.js';
 import { pollingPath, RECORD_SEPARATOR } from './wire.js';
 
-export class PollingHandshakeError extends Error {
-  readonly code = 'POLLING_HANDSHAKE';
+export class PollingHandshakeError extends BenchError<'POLLING_HANDSHAKE'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'PollingHandshakeError';
+    super('POLLING_HANDSHAKE', message);
   }
 }
 

@@ -7,17 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { BenchError } from '../errors.js';
 import type { Closable } from './held.js';
 import { CHAR_0, CHAR_2, CHAR_4 } from './wire.js';
 
-export class RawClientError extends Error {
-  readonly code: 'RAW_CLIENT_REFUSED' | 'RAW_CLIENT_TIMEOUT' | 'RAW_CLIENT_SOCKET';
-  constructor(code: RawClientError['code'], message: string) {
-    super(message);
-    this.name = 'RawClientError';
-    this.code = code;
-  }
-}
+export class RawClientError extends BenchError<'RAW_CLIENT_REFUSED' | 'RAW_CLIENT_TIMEOUT' | 'RAW_CLIENT_SOCKET'> {}
 
 const HEADER_END = Buffer.from('\r\n\r\n');
 const SWITCHING_PROTOCOLS = Buffer.from('HTTP/1.1 101');

@@ -5,14 +5,14 @@
  * it, which would make the load generator the bottleneck of the polling figure.
  */
 import { connect, type Socket } from 'node:net';
+import { BenchError } from '../errors.js';
 
-export class RawHttpError extends Error {
-  readonly code: 'RAW_HTTP_STATUS' | 'RAW_HTTP_CLOSED' | 'RAW_HTTP_SOCKET' | 'RAW_HTTP_MALFORMED';
+export class RawHttpError extends BenchError<
+  'RAW_HTTP_STATUS' | 'RAW_HTTP_CLOSED' | 'RAW_HTTP_SOCKET' | 'RAW_HTTP_MALFORMED'
+> {
   readonly status: number | undefined;
   constructor(code: RawHttpError['code'], message: string, status?: number) {
-    super(message);
-    this.name = 'RawHttpError';
-    this.code = code;
+    super(code, message);
     this.status = status;
   }
 }

@@ -4,17 +4,13 @@
  * connection costs one `ws` client and nothing else.
  */
 import { WebSocket } from 'ws';
+import { BenchError } from '../errors.js';
 import type { HeldConnections } from './held.js';
 import { CHAR_0, CHAR_4, isPing } from './wire.js';
 
-export class HandshakeError extends Error {
-  readonly code: 'HANDSHAKE_TIMEOUT' | 'HANDSHAKE_REFUSED' | 'HANDSHAKE_CLOSED' | 'HANDSHAKE_SOCKET_ERROR';
-  constructor(code: HandshakeError['code'], message: string) {
-    super(message);
-    this.name = 'HandshakeError';
-    this.code = code;
-  }
-}
+export class HandshakeError extends BenchError<
+  'HANDSHAKE_TIMEOUT' | 'HANDSHAKE_REFUSED' | 'HANDSHAKE_CLOSED' | 'HANDSHAKE_SOCKET_ERROR'
+> {}
 
 export interface ConnectOptions {
   url: string;

@@ -13,7 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { buildConfig, ConfigError, type SuiteConfig } from '../config.js';
+import { buildConfig, ConfigError, positiveFlag, type SuiteConfig } from '../config.js';
 import { runSuite, type SuiteResult } from '../suite.js';
 import { SERVER_KINDS, type ServerKind, type WorkloadSpec } from '../types.js';
 
@@ -127,14 +127,6 @@ function numbers(text: string | undefined, name: string): number[] | undefined {
   return [...new Set(values)].sort((a, b) => a - b);
 }
 
-function positive(text: string | undefined, name: string): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new ConfigError(`--${name} must be a positive number (got "${text}")`);
-  return value;
-}
-
 export function scalingOptionsFromArgs(argv: string[]): ScalingOptions {
   const { values } = parseArgs({
     args: argv,
@@ -159,15 +151,15 @@ export function scalingOptionsFromArgs(argv: string[]): ScalingOptions {
   }
   const quick = values.quick ?? false;
   const seconds = (text: string | undefined, name: string) => {
-    const value = positive(text, name);
+    const value = positiveFlag(text, name);
     return value === undefined ? undefined : Math.round(value * 1000);
   };
-  const addresses = positive(values['source-addresses'], 'source-addresses');
+  const addresses = positiveFlag(values['source-addresses'], 'source-addresses');
   return {
     quick,
     counts: numbers(values.counts, 'counts') ?? (quick ? QUICK_COUNTS : FULL_COUNTS),
     servers: servers as ServerKind[],
-    repetitions: Math.ceil(positive(values.reps, 'reps') ?? 1),
+    repetitions: Math.ceil(positiveFlag(values.reps, 'reps') ?? 1),
     warmupMs: seconds(values.warmup, 'warmup'),
     durationMs: seconds(values.duration, 'duration'),
     sourceAddressCount: addresses === undefined ? undefined : Math.ceil(addresses),

@@ -4,21 +4,14 @@
  * than --max-slope over the second half of the run, 2 on bad flags or an open-file limit too low.
  * Not part of CI: it takes minutes and most of a machine.
  */
-import { SoakConfigError, type SoakOptions, soakOptionsFromArgs } from './options.js';
+import { readFlags } from '../tool-main.js';
+import { SoakConfigError, soakOptionsFromArgs } from './options.js';
 import { renderSoakReport } from './report.js';
 import { runSoak, SoakFileLimitError } from './run.js';
 
 async function main(): Promise<number> {
-  let options: SoakOptions;
-  try {
-    options = soakOptionsFromArgs(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof SoakConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`soak: ${(error as Error).message}`);
-      return 2;
-    }
-    throw error;
-  }
+  const options = readFlags('soak', soakOptionsFromArgs, SoakConfigError);
+  if (!options) return 2;
   try {
     const report = await runSoak(options, (line) => console.log(`soak: ${line}`));
     console.log('');

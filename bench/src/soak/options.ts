@@ -18,6 +18,7 @@
  *                               is only noticed by the heartbeat, 25 s + 20 s by default)
  */
 import { parseArgs } from 'node:util';
+import { BenchError } from '../errors.js';
 
 export type SoakServerKind = 'parley' | 'socket.io';
 
@@ -39,11 +40,9 @@ export interface SoakOptions {
   drainMs: number;
 }
 
-export class SoakConfigError extends Error {
-  readonly code = 'SOAK_CONFIG';
+export class SoakConfigError extends BenchError<'SOAK_CONFIG'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'SoakConfigError';
+    super('SOAK_CONFIG', message);
   }
 }
 

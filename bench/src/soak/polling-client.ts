@@ -4,17 +4,12 @@
  * sent meanwhile leave together in the next body), as a browser would. Pings are answered
  * here; every other packet goes to `onPacket` as text.
  */
+
+import { BenchError } from '../errors.js';
 import { RawHttpConnection } from '../loadgen/raw-http.js';
 import { pollingPath, RECORD_SEPARATOR } from '../loadgen/wire.js';
 
-export class PollingClientError extends Error {
-  readonly code: 'POLLING_HANDSHAKE' | 'POLLING_TIMEOUT';
-  constructor(code: PollingClientError['code'], message: string) {
-    super(message);
-    this.name = 'PollingClientError';
-    this.code = code;
-  }
-}
+export class PollingClientError extends BenchError<'POLLING_HANDSHAKE' | 'POLLING_TIMEOUT'> {}
 
 /** `closing`: the close packet is on its way; nothing more is read or sent after it. */
 type PollingState = 'opening' | 'open' | 'closing' | 'closed';

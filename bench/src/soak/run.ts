@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { BenchError } from '../errors.js';
 import { IpcClient } from '../ipc.js';
 import { BENCH_ROOT } from '../paths.js';
 import { captureStderr, spawnNode } from '../placement.js';
@@ -25,11 +26,9 @@ export const SOAK_SERVER_ENTRY = join(BENCH_ROOT, 'dist', 'soak', 'server.js');
 const TICK_MS = 100;
 const SAMPLE_TIMEOUT_MS = 30_000;
 
-export class SoakFileLimitError extends Error {
-  readonly code = 'SOAK_FILE_LIMIT';
+export class SoakFileLimitError extends BenchError<'SOAK_FILE_LIMIT'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'SoakFileLimitError';
+    super('SOAK_FILE_LIMIT', message);
   }
 }
 

@@ -1,4 +1,17 @@
 /**
+ * The base of Parley's errors: a stable, typed `code` beside the message, for callers to switch on
+ * and to log.
+ */
+export class CodedError<Code extends string> extends Error {
+  readonly code: Code;
+
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
  * Every way a peer's bytes can fail to be a valid Engine.IO or Socket.IO packet.
  * The codes are stable: callers switch on them, log them and send them to clients.
  */
@@ -26,12 +39,6 @@ export type ProtocolErrorCode =
  *   if (err instanceof ProtocolError) closeConnection('parse error', err.code)
  * }
  */
-export class ProtocolError extends Error {
+export class ProtocolError extends CodedError<ProtocolErrorCode> {
   override readonly name = 'ProtocolError';
-  readonly code: ProtocolErrorCode;
-
-  constructor(code: ProtocolErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

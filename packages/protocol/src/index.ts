@@ -24,7 +24,7 @@ export {
   encodeV3TextPayload,
   hasBinaryPacket,
 } from './engine/v3.js';
-export { ProtocolError, type ProtocolErrorCode } from './errors.js';
+export { CodedError, ProtocolError, type ProtocolErrorCode } from './errors.js';
 export { extractAttachments, hasBinary, insertAttachments } from './socket/binary.js';
 export { DEFAULT_MAX_ATTACHMENTS, Decoder, type DecoderOptions, parseText } from './socket/decoder.js';
 export { encodePacket } from './socket/encoder.js';

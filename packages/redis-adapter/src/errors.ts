@@ -1,4 +1,5 @@
 /** Errors the Redis adapter raises or reports, each with a stable `code`. */
+import { CodedError } from '@parley/protocol';
 
 export type RedisAdapterErrorCode =
   | 'BAD_MESSAGE'
@@ -8,14 +9,8 @@ export type RedisAdapterErrorCode =
   | 'HANDLER_FAILED'
   | 'INVALID_OPTION';
 
-export class RedisAdapterError extends Error {
+export class RedisAdapterError extends CodedError<RedisAdapterErrorCode> {
   override name = 'RedisAdapterError';
-  readonly code: RedisAdapterErrorCode;
-
-  constructor(code: RedisAdapterErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** A message from Redis that is not a frame this adapter wrote (or is corrupt). */

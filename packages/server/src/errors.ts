@@ -1,16 +1,11 @@
 /** Errors the socket layer raises, each with a stable `code`. */
 import { EventEmitter } from 'node:events';
+import { CodedError } from '@parley/protocol';
 
 export type ParleyServerErrorCode = 'ACK_TIMEOUT' | 'RESERVED_EVENT' | 'MALFORMED_PACKET';
 
-export class ParleyServerError extends Error {
+export class ParleyServerError extends CodedError<ParleyServerErrorCode> {
   override name = 'ParleyServerError';
-  readonly code: ParleyServerErrorCode;
-
-  constructor(code: ParleyServerErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** Passed to an acknowledgement callback whose `timeout(ms)` elapsed (message as in socket.io). */

@@ -12,16 +12,9 @@ import { dirname, join } from 'node:path';
 import type { Middleware } from '../engine-binding.js';
 import { type BundleEncoding, compressBundleFile, negotiateBundleEncoding } from './serve-client-encoding.js';
 
-const BUNDLE_FILES = new Set([
-  'socket.io.js',
-  'socket.io.min.js',
-  'socket.io.esm.min.js',
-  'socket.io.msgpack.min.js',
-  'socket.io.js.map',
-  'socket.io.min.js.map',
-  'socket.io.esm.min.js.map',
-  'socket.io.msgpack.min.js.map',
-]);
+const BUNDLES = ['socket.io.js', 'socket.io.min.js', 'socket.io.esm.min.js', 'socket.io.msgpack.min.js'];
+/** The files served: each bundle and its source map. */
+const BUNDLE_FILES = new Set(BUNDLES.flatMap((bundle) => [bundle, `${bundle}.map`]));
 
 /** A bundle file read once, with each compressed form made on first demand and kept. */
 interface CachedFile {
