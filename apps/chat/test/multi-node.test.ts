@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RequestBalancer } from '../../../packages/redis-adapter/test/request-balancer.js';
 import { bundle, removeBundle } from './chat-process.js';
 import { type ChatNode, Cluster, findServices, HOW_TO_START, presenceIn } from './cluster-harness.js';
-import { collect, Harness, once, request, sessionCookieFor, uniqueAddress } from './helpers.js';
+import { collect, Harness, once, request, sessionCookieFor, uniqueAddress, waitFor } from './helpers.js';
 
 interface Message {
   id: number;
@@ -288,7 +288,15 @@ if ('error' in services) {
         headers: { 'X-Forwarded-For': uniqueAddress() },
       });
       if (cara.io.engine.transport.name !== 'websocket') {
-        await new Promise<void>((resolve) => cara.io.engine.once('upgrade', () => resolve()));
+        await waitFor(
+          10_000,
+          () => 'Timed out waiting for the upgrade to WebSocket',
+          (resolve) => {
+            const upgraded = () => resolve(undefined);
+            cara.io.engine.once('upgrade', upgraded);
+            return () => cara.io.engine.off('upgrade', upgraded);
+          },
+        );
       }
       await join(ada, room);
       await join(cara, room);
