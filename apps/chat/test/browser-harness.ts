@@ -6,12 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { buildChatServer, ChatProcess, freePort, removeBundle } from './chat-process.js';
-import { findServices } from './cluster-harness.js';
 import { tempDir } from './helpers.js';
+import { dropSchema, findDatabase } from './services.js';
+import { skipLocally } from './skip-locally.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -21,10 +21,10 @@ export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
 /** Browser suites run where Chromium is installed, and always in CI (where its absence fails them). */
-export const runBrowserSuites = fs.existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runBrowserSuites) {
-  console.warn(`Skipping the browser tests: ${CHROMIUM} is missing (install it with \`apt-get install -y chromium\`).`);
-}
+export const runBrowserSuites = !skipLocally(
+  'the browser tests',
+  fs.existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (install it with \`apt-get install -y chromium\`).`,
+);
 
 export interface Backend {
   kind: 'SQLite' | 'PostgreSQL';
@@ -33,11 +33,12 @@ export interface Backend {
 
 /** SQLite always; PostgreSQL when it is reachable, and always in CI (where its absence fails the suite). */
 export async function browserBackends(): Promise<Backend[]> {
-  const services = await findServices();
-  const postgres = 'databaseUrl' in services ? services.databaseUrl : undefined;
+  const found = await findDatabase();
   return [
     { kind: 'SQLite' },
-    ...(postgres || process.env.CI ? [{ kind: 'PostgreSQL' as const, databaseUrl: postgres }] : []),
+    ...(skipLocally('the browser tests on PostgreSQL', found.error)
+      ? []
+      : [{ kind: 'PostgreSQL' as const, databaseUrl: found.databaseUrl }]),
   ];
 }
 
@@ -102,11 +103,7 @@ export function useChatInBrowser(backend: Backend, options: ChatInBrowserOptions
     await server?.kill();
     if (entry) removeBundle(entry);
     tmp.remove();
-    if (backend.databaseUrl) {
-      const admin = new pg.Client({ connectionString: backend.databaseUrl });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
-    }
+    if (backend.databaseUrl) await dropSchema(backend.databaseUrl, schema);
   });
 
   async function openPage(name: string, contextOptions: BrowserContextOptions = { viewport: DESKTOP }): Promise<Page> {

@@ -1,69 +1,13 @@
 /**
- * Test harness for the multi-node chat: finds Redis and PostgreSQL, starts chat nodes as child
- * processes sharing a unique Redis key prefix and a unique PostgreSQL schema, and removes both
- * afterwards.
+ * Test harness for the multi-node chat: starts chat nodes as child processes sharing a unique
+ * Redis key prefix and a unique PostgreSQL schema, and removes both afterwards.
  */
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@redis/client';
-import pg from 'pg';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { ChatProcess, freePort } from './chat-process.js';
 import { collect } from './helpers.js';
-
-export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-const DATABASE_URLS = process.env.TEST_DATABASE_URL
-  ? [process.env.TEST_DATABASE_URL]
-  : ['postgres://postgres@127.0.0.1:5432/test', 'postgres://root@127.0.0.1:5432/test'];
-
-export const HOW_TO_START =
-  'Start Redis on 127.0.0.1:6379 (`apt-get install -y redis-server && redis-server --daemonize yes`, or set REDIS_URL) ' +
-  'and PostgreSQL on 127.0.0.1:5432 with a database "test" and trust authentication ' +
-  '(`apt-get install -y postgresql && service postgresql start && su postgres -c "createdb test"`, or set TEST_DATABASE_URL).';
-
-/** The services the cluster needs, or why they are missing. */
-export async function findServices(): Promise<{ databaseUrl: string } | { error: string }> {
-  const errors: string[] = [];
-  const redisError = await pingRedis(REDIS_URL);
-  if (redisError) errors.push(`Redis ${REDIS_URL}: ${redisError}`);
-  let databaseUrl: string | undefined;
-  for (const url of DATABASE_URLS) {
-    const pgError = await pingPostgres(url);
-    if (!pgError) {
-      databaseUrl = url;
-      break;
-    }
-    errors.push(`PostgreSQL ${url}: ${pgError}`);
-  }
-  return databaseUrl && !redisError ? { databaseUrl } : { error: errors.join('; ') };
-}
-
-async function pingRedis(url: string): Promise<string | undefined> {
-  const client = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: false } });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  } finally {
-    if (client.isOpen) client.destroy();
-  }
-}
-
-async function pingPostgres(url: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+import { dropSchema, REDIS_URL } from './services.js';
 
 /**
  * Chat nodes sharing one Redis key prefix and one PostgreSQL schema, both unique to this run.
@@ -128,13 +72,7 @@ export class Cluster {
   /** Drops the schema and deletes every Redis key under this run's prefix. */
   async cleanUp(): Promise<void> {
     await Promise.all(this.nodes.map((node) => node.process.kill()));
-    const admin = new pg.Client({ connectionString: this.#databaseUrl });
-    await admin.connect();
-    try {
-      await admin.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
-    } finally {
-      await admin.end();
-    }
+    await dropSchema(this.#databaseUrl, this.schema);
     const redis = createClient({ url: REDIS_URL });
     redis.on('error', () => {});
     await redis.connect();

@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle, removeBundle } from './chat-process.js';
-import { type ChatNode, Cluster, findServices, HOW_TO_START } from './cluster-harness.js';
+import { type ChatNode, Cluster } from './cluster-harness.js';
 import { collect, Harness, once, request, uniqueAddress } from './helpers.js';
+import { findServices } from './services.js';
 
 interface Message {
   id: number;
@@ -25,7 +26,7 @@ const SENDERS = 8;
 const CADENCE_MS = 150;
 
 if ('error' in services && !process.env.CI) {
-  console.warn(`Skipping the chat crash test: ${services.error}. ${HOW_TO_START}`);
+  console.warn(`Skipping the chat crash test: ${services.error}`);
 }
 
 describe.skipIf('error' in services && !process.env.CI)('a chat node crash', { timeout: 60_000 }, () => {
@@ -37,7 +38,7 @@ describe.skipIf('error' in services && !process.env.CI)('a chat node crash', { t
   const harness = new Harness();
 
   beforeAll(async () => {
-    if ('error' in services) throw new Error(`Unreachable: ${services.error}. ${HOW_TO_START}`);
+    if ('error' in services) throw new Error(`Unreachable: ${services.error}`);
     entry = await bundle(fileURLToPath(new URL('../src/main.ts', import.meta.url)), 'crash-node');
     cluster = new Cluster(entry, services.databaseUrl);
     [n1, n2, n3] = await cluster.startNodes(3);

@@ -6,8 +6,9 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bundle, removeBundle } from './chat-process.js';
-import { type ChatNode, Cluster, findServices, HOW_TO_START } from './cluster-harness.js';
+import { type ChatNode, Cluster } from './cluster-harness.js';
 import { collect, Harness, once, request } from './helpers.js';
+import { findServices } from './services.js';
 
 interface Message {
   id: number;
@@ -22,11 +23,11 @@ if ('error' in services) {
   if (process.env.CI) {
     describe('message changes across nodes', () => {
       it('needs Redis and PostgreSQL in CI', () => {
-        throw new Error(`Unreachable: ${services.error}. ${HOW_TO_START}`);
+        throw new Error(`Unreachable: ${services.error}`);
       });
     });
   } else {
-    console.warn(`Skipping the multi-node message change tests: ${services.error}. ${HOW_TO_START}`);
+    console.warn(`Skipping the multi-node message change tests: ${services.error}`);
     describe.skip('message changes across nodes (Redis or PostgreSQL unreachable)', () => {
       it('is skipped', () => {});
     });

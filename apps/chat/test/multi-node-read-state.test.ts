@@ -7,8 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bundle, removeBundle } from './chat-process.js';
-import { type ChatNode, Cluster, findServices, HOW_TO_START } from './cluster-harness.js';
+import { type ChatNode, Cluster } from './cluster-harness.js';
 import { collect, Harness, once, request, uniqueAddress } from './helpers.js';
+import { findServices } from './services.js';
 
 const services = await findServices();
 
@@ -16,11 +17,11 @@ if ('error' in services) {
   if (process.env.CI) {
     describe('read state across nodes', () => {
       it('needs Redis and PostgreSQL in CI', () => {
-        throw new Error(`Unreachable: ${services.error}. ${HOW_TO_START}`);
+        throw new Error(`Unreachable: ${services.error}`);
       });
     });
   } else {
-    console.warn(`Skipping the multi-node read-state tests: ${services.error}. ${HOW_TO_START}`);
+    console.warn(`Skipping the multi-node read-state tests: ${services.error}`);
     describe.skip('read state across nodes (Redis or PostgreSQL unreachable)', () => {
       it('is skipped', () => {});
     });

@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bundle, removeBundle } from './chat-process.js';
-import { type ChatNode, Cluster, findServices, HOW_TO_START } from './cluster-harness.js';
+import { type ChatNode, Cluster } from './cluster-harness.js';
 import { collect, Harness, request, sessionCookieFor, uniqueAddress } from './helpers.js';
 import { pngImage } from './image-fixture.js';
+import { findServices } from './services.js';
 
 interface Answer {
   ok: boolean;
@@ -37,7 +38,7 @@ describe.skipIf('error' in services && !process.env.CI)(
     const harness = new Harness();
 
     beforeAll(async () => {
-      if ('error' in services) throw new Error(`Unreachable: ${services.error}. ${HOW_TO_START}`);
+      if ('error' in services) throw new Error(`Unreachable: ${services.error}`);
       entry = await bundle(fileURLToPath(new URL('../src/main.ts', import.meta.url)), 'uploads-node');
       cluster = new Cluster(entry, services.databaseUrl);
       [n1, n2] = await cluster.startNodes(2);

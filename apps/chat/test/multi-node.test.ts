@@ -10,8 +10,9 @@ import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RequestBalancer } from '../../../packages/redis-adapter/test/request-balancer.js';
 import { bundle, removeBundle } from './chat-process.js';
-import { type ChatNode, Cluster, findServices, HOW_TO_START, presenceIn } from './cluster-harness.js';
+import { type ChatNode, Cluster, presenceIn } from './cluster-harness.js';
 import { collect, Harness, once, request, sessionCookieFor, uniqueAddress, waitFor } from './helpers.js';
+import { findServices } from './services.js';
 
 interface Message {
   id: number;
@@ -32,11 +33,11 @@ if ('error' in services) {
   if (process.env.CI) {
     describe('multi-node chat', () => {
       it('needs Redis and PostgreSQL in CI', () => {
-        throw new Error(`Unreachable: ${services.error}. ${HOW_TO_START}`);
+        throw new Error(`Unreachable: ${services.error}`);
       });
     });
   } else {
-    console.warn(`Skipping the multi-node chat tests: ${services.error}. ${HOW_TO_START}`);
+    console.warn(`Skipping the multi-node chat tests: ${services.error}`);
     describe.skip('multi-node chat (Redis or PostgreSQL unreachable)', () => {
       it('is skipped', () => {});
     });

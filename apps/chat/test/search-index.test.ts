@@ -8,8 +8,9 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresStore, SqliteStore } from '../src/store/index.js';
-import { findServices } from './cluster-harness.js';
 import { tempDir } from './helpers.js';
+import { findDatabase } from './services.js';
+import { skipLocally } from './skip-locally.js';
 
 const { Database } = createRequire(import.meta.url)('node-sqlite3-wasm') as typeof import('node-sqlite3-wasm');
 const cleanups: (() => unknown)[] = [];
@@ -70,12 +71,12 @@ describe('SQLite search index', () => {
   });
 });
 
-const services = await findServices();
-const databaseUrl = 'databaseUrl' in services ? services.databaseUrl : undefined;
+const postgres = await findDatabase();
 
-describe.skipIf(!databaseUrl && !process.env.CI)('PostgreSQL search index', () => {
+describe.skipIf(skipLocally('the PostgreSQL search index test', postgres.error))('PostgreSQL search index', () => {
   it('follows UPDATE of text and DELETE made by any code', async () => {
-    if (!databaseUrl) throw new Error('PostgreSQL is unreachable');
+    const databaseUrl = postgres.databaseUrl;
+    if (!databaseUrl) throw new Error(postgres.error);
     const schema = `search_test_${process.pid}_${Date.now().toString(36)}`;
     const admin = new pg.Client({ connectionString: databaseUrl });
     await admin.connect();
