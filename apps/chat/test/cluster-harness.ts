@@ -1,13 +1,79 @@
 /**
  * Test harness for the multi-node chat: starts chat nodes as child processes sharing a unique
- * Redis key prefix and a unique PostgreSQL schema, and removes both afterwards.
+ * Redis key prefix and a unique PostgreSQL schema, and removes both afterwards. A suite calls
+ * `describeCluster()` to get its nodes, started before its tests and removed after them.
  */
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { createClient } from '@redis/client';
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { ChatProcess, freePort } from './chat-process.js';
-import { collect } from './helpers.js';
-import { dropSchema, REDIS_URL } from './services.js';
+import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { bundle, ChatProcess, freePort, removeBundle } from './chat-process.js';
+import { collect, Harness } from './helpers.js';
+import { dropSchema, type Found, REDIS_URL } from './services.js';
+import { skipLocally } from './skip-locally.js';
+
+export interface ClusterSuiteOptions {
+  /**
+   * The name of the suite's own bundle of the chat node: another test file in the same worker
+   * process may build and remove `main`.
+   */
+  bundle: string;
+  /** How many nodes to start (and mesh) before the first test. */
+  nodes: number;
+  /** Each test's timeout (default 30 s). */
+  timeout?: number;
+}
+
+export interface ClusterSuite {
+  /** The nodes started for the suite, in order; filled in before the first test. */
+  readonly nodes: readonly ChatNode[];
+  /** The cluster, to start or stop nodes during a test. */
+  readonly cluster: Cluster;
+  /** Clients and anything else a test opens, closed after each test. */
+  readonly harness: Harness;
+}
+
+/**
+ * Declares a suite against a cluster on `services` (Redis and PostgreSQL): without them it skips
+ * locally and fails in CI. `body` declares the tests, as in a `describe`.
+ */
+export function describeCluster(
+  services: Found,
+  name: string,
+  options: ClusterSuiteOptions,
+  body: (suite: ClusterSuite) => void,
+): void {
+  describe.skipIf(skipLocally(`"${name}"`, services.error))(name, { timeout: options.timeout ?? 30_000 }, () => {
+    const nodes: ChatNode[] = [];
+    const harness = new Harness();
+    let entry: string | undefined;
+    let cluster: Cluster | undefined;
+
+    beforeAll(async () => {
+      if (services.databaseUrl === undefined) throw new Error(`Unreachable: ${services.error}`);
+      entry = await bundle(fileURLToPath(new URL('../src/main.ts', import.meta.url)), options.bundle);
+      cluster = new Cluster(entry, services.databaseUrl);
+      nodes.push(...(await cluster.startNodes(options.nodes)));
+    }, 60_000);
+
+    afterEach(() => harness.closeAll());
+
+    afterAll(async () => {
+      await cluster?.cleanUp();
+      if (entry) removeBundle(entry);
+    }, 30_000);
+
+    body({
+      nodes,
+      harness,
+      get cluster() {
+        if (!cluster) throw new Error('the cluster is not started yet (use it from a test or a later hook)');
+        return cluster;
+      },
+    });
+  });
+}
 
 /**
  * Chat nodes sharing one Redis key prefix and one PostgreSQL schema, both unique to this run.

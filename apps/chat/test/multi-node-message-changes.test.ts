@@ -3,11 +3,9 @@
  * (store). An edit, a reaction or a deletion made through one node reaches clients of the other;
  * a member removed through one node is out of the room on the other at once.
  */
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bundle, removeBundle } from './chat-process.js';
-import { type ChatNode, Cluster } from './cluster-harness.js';
-import { collect, Harness, once, request } from './helpers.js';
+import { expect, it } from 'vitest';
+import { describeCluster } from './cluster-harness.js';
+import { collect, once, request } from './helpers.js';
 import { findServices } from './services.js';
 
 interface Message {
@@ -19,41 +17,13 @@ interface Message {
 
 const services = await findServices();
 
-if ('error' in services) {
-  if (process.env.CI) {
-    describe('message changes across nodes', () => {
-      it('needs Redis and PostgreSQL in CI', () => {
-        throw new Error(`Unreachable: ${services.error}`);
-      });
-    });
-  } else {
-    console.warn(`Skipping the multi-node message change tests: ${services.error}`);
-    describe.skip('message changes across nodes (Redis or PostgreSQL unreachable)', () => {
-      it('is skipped', () => {});
-    });
-  }
-} else {
-  describe('message changes across nodes', { timeout: 30_000 }, () => {
-    let entry: string;
-    let cluster: Cluster;
-    let n1: ChatNode;
-    let n2: ChatNode;
-    const harness = new Harness();
-
-    beforeAll(async () => {
-      entry = await bundle(fileURLToPath(new URL('../src/main.ts', import.meta.url)), 'changes-node');
-      cluster = new Cluster(entry, services.databaseUrl);
-      [n1, n2] = await cluster.startNodes(2);
-    }, 60_000);
-
-    afterEach(() => harness.closeAll());
-
-    afterAll(async () => {
-      await cluster?.cleanUp();
-      if (entry) removeBundle(entry);
-    }, 30_000);
-
+describeCluster(
+  services,
+  'message changes across nodes',
+  { bundle: 'changes-node', nodes: 2 },
+  ({ nodes, harness }) => {
     it('edits, reactions and deletions made on one node reach the other; removal acts on every node', async () => {
+      const [n1, n2] = nodes;
       const ada = await harness.connected(n1.url, 'ada');
       const bob = await harness.connected(n2.url, 'bob');
       expect(await request(ada, 'room:create', { room: 'crew', private: true })).toMatchObject({ ok: true });
@@ -93,5 +63,5 @@ if ('error' in services) {
       expect(bobHears.messages.items).toEqual([]);
       expect(bobHears.updates.items).toEqual([]);
     });
-  });
-}
+  },
+);

@@ -5,12 +5,10 @@
  * on the other. Skips locally without Redis or PostgreSQL, fails in CI.
  */
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bundle, removeBundle } from './chat-process.js';
-import { type ChatNode, Cluster } from './cluster-harness.js';
-import { collect, Harness, request, sessionCookieFor, uniqueAddress } from './helpers.js';
+import { expect, it } from 'vitest';
+import { describeCluster } from './cluster-harness.js';
+import { collect, request, sessionCookieFor, uniqueAddress } from './helpers.js';
 import { pngImage } from './image-fixture.js';
 import { findServices } from './services.js';
 
@@ -27,32 +25,14 @@ interface AttachmentMessage {
 
 const services = await findServices();
 
-describe.skipIf('error' in services && !process.env.CI)(
+describeCluster(
+  services,
   'attachments and search across nodes',
-  { timeout: 30_000 },
-  () => {
-    let entry: string;
-    let cluster: Cluster;
-    let n1: ChatNode;
-    let n2: ChatNode;
-    const harness = new Harness();
-
-    beforeAll(async () => {
-      if ('error' in services) throw new Error(`Unreachable: ${services.error}`);
-      entry = await bundle(fileURLToPath(new URL('../src/main.ts', import.meta.url)), 'uploads-node');
-      cluster = new Cluster(entry, services.databaseUrl);
-      [n1, n2] = await cluster.startNodes(2);
-    }, 60_000);
-
-    afterEach(() => harness.closeAll());
-
-    afterAll(async () => {
-      await cluster?.cleanUp();
-      if (entry) removeBundle(entry);
-    }, 30_000);
-
+  { bundle: 'uploads-node', nodes: 2 },
+  ({ nodes, harness }) => {
     /** Two accounts, one per node, both in a fresh public room. */
     async function pair(): Promise<{ room: string; alice: ClientSocket; bob: ClientSocket; names: [string, string] }> {
+      const [n1, n2] = nodes;
       const names: [string, string] = [`a-${randomBytes(3).toString('hex')}`, `b-${randomBytes(3).toString('hex')}`];
       const [alice, bob] = await Promise.all([
         harness.connected(n1.url, names[0], { headers: { 'X-Forwarded-For': uniqueAddress() } }),
@@ -66,6 +46,7 @@ describe.skipIf('error' in services && !process.env.CI)(
     }
 
     it('a file uploaded on one node reaches a member on the other, which serves its bytes', async () => {
+      const [n1, n2] = nodes;
       const { room, alice, bob, names } = await pair();
       const bytes = Buffer.concat([pngImage(64, 48), randomBytes(200_000)]);
       const bobGets = collect<AttachmentMessage>(bob, 'message');
