@@ -21,6 +21,14 @@ afterEach(async () => {
 const found = (store: SqliteStore | PostgresStore, term: string) =>
   store.searchMessages({ terms: [term], userId: null, limit: 10 }).then((page) => page.messages.map((m) => m.text));
 
+/** Two messages, for a test to revise and delete behind the store's back; resolves with the first one's id. */
+async function appendRevisedAndDoomed(store: SqliteStore | PostgresStore): Promise<number> {
+  const original = { room: 'general', nick: 'ada', text: 'original wording', ts: 1, clientId: null };
+  const { message } = await store.appendMessage(original);
+  await store.appendMessage({ room: 'general', nick: 'ada', text: 'doomed message', ts: 2, clientId: null });
+  return message.id;
+}
+
 describe('SQLite search index', () => {
   function file(): string {
     const tmp = tempDir('parley-search-');
@@ -37,17 +45,10 @@ describe('SQLite search index', () => {
   it('follows UPDATE of text and DELETE made by any code', async () => {
     const at = file();
     const store = await open(at);
-    const a = await store.appendMessage({
-      room: 'general',
-      nick: 'ada',
-      text: 'original wording',
-      ts: 1,
-      clientId: null,
-    });
-    await store.appendMessage({ room: 'general', nick: 'ada', text: 'doomed message', ts: 2, clientId: null });
+    const id = await appendRevisedAndDoomed(store);
     await store.close();
     const raw = new Database(at);
-    raw.run('UPDATE messages SET text = ? WHERE id = ?', ['revised wording', a.message.id]);
+    raw.run('UPDATE messages SET text = ? WHERE id = ?', ['revised wording', id]);
     raw.run("DELETE FROM messages WHERE text = 'doomed message'");
     raw.close();
     const reopened = await open(at);
@@ -87,15 +88,8 @@ describe.skipIf(skipLocally('the PostgreSQL search index test', postgres.error))
     const store = new PostgresStore({ connectionString: databaseUrl, schema, max: 1 });
     cleanups.push(() => store.close());
     await store.init();
-    const a = await store.appendMessage({
-      room: 'general',
-      nick: 'ada',
-      text: 'original wording',
-      ts: 1,
-      clientId: null,
-    });
-    await store.appendMessage({ room: 'general', nick: 'ada', text: 'doomed message', ts: 2, clientId: null });
-    await admin.query(`UPDATE ${schema}.messages SET text = $1 WHERE id = $2`, ['revised wording', a.message.id]);
+    const id = await appendRevisedAndDoomed(store);
+    await admin.query(`UPDATE ${schema}.messages SET text = $1 WHERE id = $2`, ['revised wording', id]);
     await admin.query(`DELETE FROM ${schema}.messages WHERE text = 'doomed message'`);
     expect(await found(store, 'original')).toEqual([]);
     expect(await found(store, 'revised')).toEqual(['revised wording']);

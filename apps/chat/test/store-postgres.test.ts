@@ -12,7 +12,7 @@ import { readStateContract } from './read-state-contract.js';
 import { searchContract } from './search-contract.js';
 import { dropSchema, findDatabase } from './services.js';
 import { skipLocally } from './skip-locally.js';
-import { storeContract } from './store-contract.js';
+import { MESSAGE_FROM_BEFORE_ACCOUNTS, storeContract } from './store-contract.js';
 
 /**
  * Runs against PostgreSQL on 127.0.0.1:5432, database `test` (override with TEST_DATABASE_URL).
@@ -87,18 +87,7 @@ describe.skipIf(skipLocally('the PostgreSQL store tests', found.error))('Postgre
     stores.push(store);
     await store.init();
     await store.init();
-    expect((await store.latest('general', 10)).messages).toEqual([
-      {
-        id: 1,
-        room: 'general',
-        nick: 'Zoë 李',
-        username: null,
-        userId: null,
-        text: 'from before',
-        ts: 2,
-        clientId: 'c',
-      },
-    ]);
+    expect((await store.latest('general', 10)).messages).toEqual([MESSAGE_FROM_BEFORE_ACCOUNTS]);
     expect(await store.createUser({ username: 'ada', passwordHash: 'h', createdAt: 3 })).not.toBeNull();
   });
 

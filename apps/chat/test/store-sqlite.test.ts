@@ -11,7 +11,7 @@ import { tempDir, waitFor } from './helpers.js';
 import { messageChangesContract } from './message-changes-contract.js';
 import { readStateContract } from './read-state-contract.js';
 import { searchContract } from './search-contract.js';
-import { storeContract } from './store-contract.js';
+import { MESSAGE_FROM_BEFORE_ACCOUNTS, storeContract } from './store-contract.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -75,18 +75,7 @@ describe('SqliteStore', () => {
     old.close();
 
     const store = await openStore(file);
-    expect((await store.latest('general', 10)).messages).toEqual([
-      {
-        id: 1,
-        room: 'general',
-        nick: 'Zoë 李',
-        username: null,
-        userId: null,
-        text: 'from before',
-        ts: 2,
-        clientId: 'c',
-      },
-    ]);
+    expect((await store.latest('general', 10)).messages).toEqual([MESSAGE_FROM_BEFORE_ACCOUNTS]);
     const ada = await store.createUser({ username: 'ada', passwordHash: 'h', createdAt: 3 });
     await store.appendMessage({
       room: 'general',
