@@ -10,7 +10,7 @@ import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { bundle, ChatProcess, freePort, removeBundle } from './chat-process.js';
 import { collect, Harness } from './helpers.js';
-import { dropSchema, type Found, REDIS_URL } from './services.js';
+import { dropSchema, findServices, REDIS_URL } from './services.js';
 import { skipLocally } from './skip-locally.js';
 
 export interface ClusterSuiteOptions {
@@ -34,16 +34,14 @@ export interface ClusterSuite {
   readonly harness: Harness;
 }
 
+/** Redis and PostgreSQL for the cluster, found once per test file. */
+const services = await findServices();
+
 /**
- * Declares a suite against a cluster on `services` (Redis and PostgreSQL): without them it skips
- * locally and fails in CI. `body` declares the tests, as in a `describe`.
+ * Declares a suite against a cluster; without Redis or PostgreSQL it skips locally and fails in CI.
+ * `body` declares the tests, as in a `describe`.
  */
-export function describeCluster(
-  services: Found,
-  name: string,
-  options: ClusterSuiteOptions,
-  body: (suite: ClusterSuite) => void,
-): void {
+export function describeCluster(name: string, options: ClusterSuiteOptions, body: (suite: ClusterSuite) => void): void {
   describe.skipIf(skipLocally(`"${name}"`, services.error))(name, { timeout: options.timeout ?? 30_000 }, () => {
     const nodes: ChatNode[] = [];
     const harness = new Harness();

@@ -6,7 +6,6 @@
 import { expect, it } from 'vitest';
 import { describeCluster } from './cluster-harness.js';
 import { collect, once, request } from './helpers.js';
-import { findServices } from './services.js';
 
 interface Message {
   id: number;
@@ -15,53 +14,46 @@ interface Message {
   reactions?: { emoji: string; usernames: string[] }[];
 }
 
-const services = await findServices();
+describeCluster('message changes across nodes', { bundle: 'changes-node', nodes: 2 }, ({ nodes, harness }) => {
+  it('edits, reactions and deletions made on one node reach the other; removal acts on every node', async () => {
+    const [n1, n2] = nodes;
+    const ada = await harness.connected(n1.url, 'ada');
+    const bob = await harness.connected(n2.url, 'bob');
+    expect(await request(ada, 'room:create', { room: 'crew', private: true })).toMatchObject({ ok: true });
+    await request(ada, 'room:join', { room: 'crew' });
+    await request(ada, 'room:invite', { room: 'crew', username: 'bob' });
+    expect(await request(bob, 'room:join', { room: 'crew' })).toMatchObject({ ok: true });
 
-describeCluster(
-  services,
-  'message changes across nodes',
-  { bundle: 'changes-node', nodes: 2 },
-  ({ nodes, harness }) => {
-    it('edits, reactions and deletions made on one node reach the other; removal acts on every node', async () => {
-      const [n1, n2] = nodes;
-      const ada = await harness.connected(n1.url, 'ada');
-      const bob = await harness.connected(n2.url, 'bob');
-      expect(await request(ada, 'room:create', { room: 'crew', private: true })).toMatchObject({ ok: true });
-      await request(ada, 'room:join', { room: 'crew' });
-      await request(ada, 'room:invite', { room: 'crew', username: 'bob' });
-      expect(await request(bob, 'room:join', { room: 'crew' })).toMatchObject({ ok: true });
-
-      const sent = await request<{ message: Message }>(ada, 'message:send', {
-        room: 'crew',
-        text: 'v1',
-        clientId: 'm1',
-      });
-      const id = sent.message.id;
-      const updates = collect<Message>(bob, 'message:update');
-      await request(ada, 'message:edit', { room: 'crew', id, text: 'v2' });
-      await request(ada, 'message:react', { room: 'crew', id, emoji: '🔥', on: true });
-      await updates.until((items) => items.length === 2);
-      expect(updates.items.map((m) => m.text)).toEqual(['v2', 'v2']);
-      expect(updates.items[1].reactions).toEqual([{ emoji: '🔥', usernames: ['ada'] }]);
-      const adaUpdates = collect<Message>(ada, 'message:update');
-      await request(bob, 'message:react', { room: 'crew', id, emoji: '🔥', on: true });
-      await adaUpdates.until((items) => items.length === 1);
-      expect(adaUpdates.items[0].reactions).toEqual([{ emoji: '🔥', usernames: ['ada', 'bob'] }]);
-
-      const removed = once<{ room: string }>(bob, 'room:removed');
-      expect(await request(ada, 'room:remove', { room: 'crew', username: 'bob' })).toMatchObject({ ok: true });
-      expect(await removed).toEqual({ room: 'crew' });
-      const bobHears = { messages: collect(bob, 'message'), updates: collect(bob, 'message:update') };
-      await request(ada, 'message:send', { room: 'crew', text: 'after removal', clientId: 'm2' });
-      await request(ada, 'message:delete', { room: 'crew', id });
-      expect(await request(bob, 'room:join', { room: 'crew' })).toMatchObject({
-        ok: false,
-        error: { code: 'UNKNOWN_ROOM' },
-      });
-      // A broadcast sent after the check would have arrived by now: the cluster round trip is done.
-      await request(bob, 'rooms:list');
-      expect(bobHears.messages.items).toEqual([]);
-      expect(bobHears.updates.items).toEqual([]);
+    const sent = await request<{ message: Message }>(ada, 'message:send', {
+      room: 'crew',
+      text: 'v1',
+      clientId: 'm1',
     });
-  },
-);
+    const id = sent.message.id;
+    const updates = collect<Message>(bob, 'message:update');
+    await request(ada, 'message:edit', { room: 'crew', id, text: 'v2' });
+    await request(ada, 'message:react', { room: 'crew', id, emoji: '🔥', on: true });
+    await updates.until((items) => items.length === 2);
+    expect(updates.items.map((m) => m.text)).toEqual(['v2', 'v2']);
+    expect(updates.items[1].reactions).toEqual([{ emoji: '🔥', usernames: ['ada'] }]);
+    const adaUpdates = collect<Message>(ada, 'message:update');
+    await request(bob, 'message:react', { room: 'crew', id, emoji: '🔥', on: true });
+    await adaUpdates.until((items) => items.length === 1);
+    expect(adaUpdates.items[0].reactions).toEqual([{ emoji: '🔥', usernames: ['ada', 'bob'] }]);
+
+    const removed = once<{ room: string }>(bob, 'room:removed');
+    expect(await request(ada, 'room:remove', { room: 'crew', username: 'bob' })).toMatchObject({ ok: true });
+    expect(await removed).toEqual({ room: 'crew' });
+    const bobHears = { messages: collect(bob, 'message'), updates: collect(bob, 'message:update') };
+    await request(ada, 'message:send', { room: 'crew', text: 'after removal', clientId: 'm2' });
+    await request(ada, 'message:delete', { room: 'crew', id });
+    expect(await request(bob, 'room:join', { room: 'crew' })).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_ROOM' },
+    });
+    // A broadcast sent after the check would have arrived by now: the cluster round trip is done.
+    await request(bob, 'rooms:list');
+    expect(bobHears.messages.items).toEqual([]);
+    expect(bobHears.updates.items).toEqual([]);
+  });
+});

@@ -7,11 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { type ChatNode, describeCluster } from './cluster-harness.js';
 import { collect, once, request, uniqueAddress } from './helpers.js';
-import { findServices } from './services.js';
 
-const services = await findServices();
-
-describeCluster(services, 'read state across nodes', { bundle: 'read-state-node', nodes: 2 }, ({ nodes, harness }) => {
+describeCluster('read state across nodes', { bundle: 'read-state-node', nodes: 2 }, ({ nodes, harness }) => {
   const connect = (node: ChatNode, name: string) =>
     harness.connected(node.url, name, { headers: { 'X-Forwarded-For': uniqueAddress() } });
 

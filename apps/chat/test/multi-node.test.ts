@@ -10,7 +10,6 @@ import { beforeAll, expect, it } from 'vitest';
 import { RequestBalancer } from '../../../packages/redis-adapter/test/request-balancer.js';
 import { type ChatNode, describeCluster, presenceIn } from './cluster-harness.js';
 import { collect, once, request, sessionCookieFor, uniqueAddress, waitFor } from './helpers.js';
-import { findServices } from './services.js';
 
 interface Message {
   id: number;
@@ -25,9 +24,7 @@ interface JoinResult {
   mode: 'latest' | 'after';
 }
 
-const services = await findServices();
-
-describeCluster(services, 'multi-node chat', { bundle: 'cluster-node', nodes: 3 }, (suite) => {
+describeCluster('multi-node chat', { bundle: 'cluster-node', nodes: 3 }, (suite) => {
   const { nodes, harness } = suite;
   let n1: ChatNode;
   let n2: ChatNode;
@@ -158,8 +155,7 @@ describeCluster(services, 'multi-node chat', { bundle: 'cluster-node', nodes: 3 
     const ada = await harness.connected(n1.url, 'ada');
     const bob = await harness.connected(n2.url, 'bob');
     const bobSees = presenceIn(bob, room);
-    await join(ada, room);
-    await join(bob, room);
+    for (const s of [ada, bob]) await join(s, room);
     const inbox = collect<Message>(ada, 'message');
     const seen = await send(bob, room, 'before the drop');
     // Received, so the client holds its offset in the cluster's log of broadcasts.
@@ -196,8 +192,7 @@ describeCluster(services, 'multi-node chat', { bundle: 'cluster-node', nodes: 3 
     const ada = await harness.connected(n1.url, 'ada');
     const eve = await harness.connected(n4.url, 'eve');
     const adaSees = presenceIn(ada, room);
-    await join(ada, room);
-    await join(eve, room);
+    for (const s of [ada, eve]) await join(s, room);
     await adaSees.until(['ada', 'eve']);
     const last = await send(ada, room, 'seen by eve');
     await collect<Message>(eve, 'message').until((items) => items.some((m) => m.id === last.id));

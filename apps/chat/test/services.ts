@@ -49,30 +49,40 @@ export async function dropSchema(databaseUrl: string, schema: string): Promise<v
   }
 }
 
-async function pingRedis(url: string): Promise<string | undefined> {
+function pingRedis(url: string): Promise<string | undefined> {
   const client = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: false } });
   client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  } finally {
-    if (client.isOpen) client.destroy();
-  }
+  return failureOf(
+    async () => {
+      await client.connect();
+      await client.ping();
+    },
+    () => {
+      if (client.isOpen) client.destroy();
+    },
+  );
 }
 
-async function pingPostgres(url: string): Promise<string | undefined> {
+function pingPostgres(url: string): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   client.on('error', () => {});
+  return failureOf(
+    async () => {
+      await client.connect();
+      await client.query('SELECT 1');
+    },
+    () => client.end().catch(() => {}),
+  );
+}
+
+/** Why `check` failed, or undefined when it succeeded; `close` runs either way. */
+async function failureOf(check: () => Promise<void>, close: () => unknown): Promise<string | undefined> {
   try {
-    await client.connect();
-    await client.query('SELECT 1');
+    await check();
     return undefined;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
   } finally {
-    await client.end().catch(() => {});
+    await close();
   }
 }
