@@ -1,17 +1,19 @@
 /**
  * What the chat's browser suites share: the headless Chromium, the chat server process on SQLite or
- * PostgreSQL, and the page actions (sign up, send, wait for a message). A suite calls
- * `useChatInBrowser()` inside its `describe` to get a fresh server and browser for that block.
+ * PostgreSQL, and the page actions (sign up, send, wait for a message). A suite declares itself with
+ * `describeChatInBrowser()`, which gives it a fresh server and browser per backend; one that needs
+ * several servers uses `describeEachBackend()` and calls `useChatInBrowser()` for each.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { type ChatStore, PostgresStore, SqliteStore } from '../src/store/index.js';
 import { buildChatServer, ChatProcess, freePort, removeBundle } from './chat-process.js';
-import { findServices } from './cluster-harness.js';
 import { tempDir } from './helpers.js';
+import { dropSchema, findDatabase } from './services.js';
+import { skipLocally } from './skip-locally.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -21,10 +23,10 @@ export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
 /** Browser suites run where Chromium is installed, and always in CI (where its absence fails them). */
-export const runBrowserSuites = fs.existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runBrowserSuites) {
-  console.warn(`Skipping the browser tests: ${CHROMIUM} is missing (install it with \`apt-get install -y chromium\`).`);
-}
+export const runBrowserSuites = !skipLocally(
+  'the browser tests',
+  fs.existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (install it with \`apt-get install -y chromium\`).`,
+);
 
 export interface Backend {
   kind: 'SQLite' | 'PostgreSQL';
@@ -32,13 +34,34 @@ export interface Backend {
 }
 
 /** SQLite always; PostgreSQL when it is reachable, and always in CI (where its absence fails the suite). */
-export async function browserBackends(): Promise<Backend[]> {
-  const services = await findServices();
-  const postgres = 'databaseUrl' in services ? services.databaseUrl : undefined;
+async function browserBackends(): Promise<Backend[]> {
+  const found = await findDatabase();
   return [
     { kind: 'SQLite' },
-    ...(postgres || process.env.CI ? [{ kind: 'PostgreSQL' as const, databaseUrl: postgres }] : []),
+    ...(skipLocally('the browser tests on PostgreSQL', found.error)
+      ? []
+      : [{ kind: 'PostgreSQL' as const, databaseUrl: found.databaseUrl }]),
   ];
+}
+
+const backends = await browserBackends();
+
+/**
+ * Declares `body` once per backend, as "`name` (SQLite)" and "`name` (PostgreSQL)"; skipped where
+ * Chromium is missing, except in CI.
+ */
+export function describeEachBackend(name: string, timeout: number, body: (backend: Backend) => void): void {
+  describe.skipIf(!runBrowserSuites).each(backends)(`${name} ($kind)`, { timeout }, body);
+}
+
+/** `describeEachBackend()` with a fresh chat server and browser for each (see `useChatInBrowser()`). */
+export function describeChatInBrowser(
+  name: string,
+  timeout: number,
+  options: ChatInBrowserOptions,
+  body: (chat: ChatInBrowser) => void,
+): void {
+  describeEachBackend(name, timeout, (backend) => body(useChatInBrowser(backend, options)));
 }
 
 export interface ChatInBrowser {
@@ -50,15 +73,22 @@ export interface ChatInBrowser {
   readonly pageErrors: string[];
   /** A new browser context (its own cookies) with the page open, signed up as `username`, connected. */
   openSignedUp(username: string, options?: BrowserContextOptions): Promise<Page>;
+  /** `openSignedUp` for each of `usernames` at once, in the same order. */
+  openAllSignedUp(usernames: string[]): Promise<Page[]>;
   /** A new browser context with the page open and nothing else done. */
   openPage(name: string, options?: BrowserContextOptions): Promise<Page>;
+  /** Opens the server's store directly (for SQLite, only while the server is stopped). */
+  openStore(): ChatStore;
 }
 
 export interface ChatInBrowserOptions {
   /** Extra environment for the server process. */
   env?: Record<string, string>;
-  /** Runs against the store before the server starts (the server then owns the SQLite file). */
-  seed?: (backend: { chatDb: string; databaseUrl?: string; schema: string }) => Promise<void>;
+  /**
+   * Runs before the server starts, with a way to open the server's store directly (for SQLite
+   * only while the server is stopped: the server then owns the file).
+   */
+  seed?: (openStore: () => ChatStore) => Promise<void>;
 }
 
 /**
@@ -73,14 +103,17 @@ export function useChatInBrowser(backend: Backend, options: ChatInBrowserOptions
   let server: ChatProcess | undefined;
   let browser: Browser | undefined;
   let url = '';
+  const chatDb = path.join(tmp.dir, 'chat.db');
+  const { databaseUrl } = backend;
+  const openStore = (): ChatStore =>
+    databaseUrl ? new PostgresStore({ connectionString: databaseUrl, schema, max: 1 }) : new SqliteStore(chatDb);
 
   beforeAll(async () => {
     if (backend.kind === 'PostgreSQL' && !backend.databaseUrl) throw new Error('PostgreSQL is unreachable');
     entry = await buildChatServer();
     const port = await freePort();
     url = `http://127.0.0.1:${port}/`;
-    const chatDb = path.join(tmp.dir, 'chat.db');
-    await options.seed?.({ chatDb, databaseUrl: backend.databaseUrl, schema });
+    await options.seed?.(openStore);
     server = new ChatProcess(entry, {
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -91,10 +124,7 @@ export function useChatInBrowser(backend: Backend, options: ChatInBrowserOptions
       ...options.env,
     });
     await server.start();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -102,11 +132,7 @@ export function useChatInBrowser(backend: Backend, options: ChatInBrowserOptions
     await server?.kill();
     if (entry) removeBundle(entry);
     tmp.remove();
-    if (backend.databaseUrl) {
-      const admin = new pg.Client({ connectionString: backend.databaseUrl });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => admin.end());
-    }
+    if (backend.databaseUrl) await dropSchema(backend.databaseUrl, schema);
   });
 
   async function openPage(name: string, contextOptions: BrowserContextOptions = { viewport: DESKTOP }): Promise<Page> {
@@ -151,8 +177,15 @@ export function useChatInBrowser(backend: Backend, options: ChatInBrowserOptions
     },
     pageErrors,
     openSignedUp,
+    openAllSignedUp: (usernames) => Promise.all(usernames.map((username) => openSignedUp(username))),
     openPage,
+    openStore,
   };
+}
+
+function launchChromium(): Promise<Browser> {
+  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+  return chromium.launch({ executablePath: CHROMIUM, args });
 }
 
 export async function fillAuth(
@@ -177,6 +210,21 @@ export async function connected(page: Page): Promise<void> {
   await page.locator('.app[data-status="connected"]').waitFor(WAIT);
 }
 
+/** Saves what `page` shows as test/screenshots/`name`.png, for review. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** Creates a room from the sidebar (private when asked) and waits until the page has it open. */
+export async function createRoom(page: Page, name: string, options: { private?: boolean } = {}): Promise<void> {
+  await page.click('#new-room-toggle');
+  await page.fill('#new-room-name', name);
+  if (options.private) await page.check('#new-room-private');
+  await page.press('#new-room-name', 'Enter');
+  await page.locator('#room-name', { hasText: name }).waitFor(WAIT);
+}
+
 export async function send(page: Page, text: string): Promise<void> {
   await page.fill('#input', text);
   await page.press('#input', 'Enter');
@@ -190,6 +238,11 @@ export async function shown(page: Page, text: string): Promise<void> {
     text,
     WAIT,
   );
+}
+
+/** Waits until my own message with exactly this text is marked delivered: the server's ack is back. */
+export async function delivered(page: Page, text: string): Promise<void> {
+  await page.locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: text }).waitFor(WAIT);
 }
 
 export function visibleTexts(page: Page): Promise<string[]> {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForNode } from '../../../packages/server/test/support/bundle-for-node.js';
+import { waitFor } from './helpers.js';
 
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -83,23 +84,18 @@ export class ChatProcess {
 
   /** Resolves once `text` has appeared `count` times in the output (bounded by `timeoutMs`). */
   waitForOutput(text: string, count = 1, timeoutMs = 15_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (this.output.split(text).length - 1 < count) return;
-        done();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`Timed out waiting for ${count} x "${text}" in the output:\n${this.output}`));
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        this.#outputWaiters.delete(check);
-      };
-      this.#outputWaiters.add(check);
-      check();
-    });
+    return waitFor(
+      timeoutMs,
+      () => `Timed out waiting for ${count} x "${text}" in the output:\n${this.output}`,
+      (resolve) => {
+        const check = () => {
+          if (this.output.split(text).length - 1 >= count) resolve();
+        };
+        this.#outputWaiters.add(check);
+        check();
+        return () => this.#outputWaiters.delete(check);
+      },
+    );
   }
 
   /** Asks the server to shut down (SIGTERM) and resolves with its exit code (SIGKILL after `timeoutMs`). */
@@ -122,9 +118,15 @@ export class ChatProcess {
     const child = this.#child;
     this.#child = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    return waitFor(
+      10_000,
+      () => `The chat server did not exit on SIGKILL:\n${this.output}`,
+      (resolve) => {
+        const exited = () => resolve();
+        child.once('exit', exited);
+        child.kill('SIGKILL');
+        return () => child.off('exit', exited);
+      },
+    );
   }
 }

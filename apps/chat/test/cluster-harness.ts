@@ -1,68 +1,76 @@
 /**
- * Test harness for the multi-node chat: finds Redis and PostgreSQL, starts chat nodes as child
- * processes sharing a unique Redis key prefix and a unique PostgreSQL schema, and removes both
- * afterwards.
+ * Test harness for the multi-node chat: starts chat nodes as child processes sharing a unique
+ * Redis key prefix and a unique PostgreSQL schema, and removes both afterwards. A suite calls
+ * `describeCluster()` to get its nodes, started before its tests and removed after them.
  */
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { createClient } from '@redis/client';
-import pg from 'pg';
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { ChatProcess, freePort } from './chat-process.js';
-import { collect } from './helpers.js';
+import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { bundle, ChatProcess, freePort, removeBundle } from './chat-process.js';
+import { collect, Harness } from './helpers.js';
+import { dropSchema, findServices, REDIS_URL } from './services.js';
+import { skipLocally } from './skip-locally.js';
 
-export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-const DATABASE_URLS = process.env.TEST_DATABASE_URL
-  ? [process.env.TEST_DATABASE_URL]
-  : ['postgres://postgres@127.0.0.1:5432/test', 'postgres://root@127.0.0.1:5432/test'];
-
-export const HOW_TO_START =
-  'Start Redis on 127.0.0.1:6379 (`apt-get install -y redis-server && redis-server --daemonize yes`, or set REDIS_URL) ' +
-  'and PostgreSQL on 127.0.0.1:5432 with a database "test" and trust authentication ' +
-  '(`apt-get install -y postgresql && service postgresql start && su postgres -c "createdb test"`, or set TEST_DATABASE_URL).';
-
-/** The services the cluster needs, or why they are missing. */
-export async function findServices(): Promise<{ databaseUrl: string } | { error: string }> {
-  const errors: string[] = [];
-  const redisError = await pingRedis(REDIS_URL);
-  if (redisError) errors.push(`Redis ${REDIS_URL}: ${redisError}`);
-  let databaseUrl: string | undefined;
-  for (const url of DATABASE_URLS) {
-    const pgError = await pingPostgres(url);
-    if (!pgError) {
-      databaseUrl = url;
-      break;
-    }
-    errors.push(`PostgreSQL ${url}: ${pgError}`);
-  }
-  return databaseUrl && !redisError ? { databaseUrl } : { error: errors.join('; ') };
+export interface ClusterSuiteOptions {
+  /**
+   * The name of the suite's own bundle of the chat node: another test file in the same worker
+   * process may build and remove `main`.
+   */
+  bundle: string;
+  /** How many nodes to start (and mesh) before the first test. */
+  nodes: number;
+  /** Each test's timeout (default 30 s). */
+  timeout?: number;
 }
 
-async function pingRedis(url: string): Promise<string | undefined> {
-  const client = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: false } });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  } finally {
-    if (client.isOpen) client.destroy();
-  }
+export interface ClusterSuite {
+  /** The nodes started for the suite, in order; filled in before the first test. */
+  readonly nodes: readonly ChatNode[];
+  /** The cluster, to start or stop nodes during a test. */
+  readonly cluster: Cluster;
+  /** Clients and anything else a test opens, closed after each test. */
+  readonly harness: Harness;
 }
 
-async function pingPostgres(url: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  } finally {
-    await client.end().catch(() => {});
-  }
+/** Redis and PostgreSQL for the cluster, found once per test file. */
+const services = await findServices();
+
+/**
+ * Declares a suite against a cluster; without Redis or PostgreSQL it skips locally and fails in CI.
+ * `body` declares the tests, as in a `describe`.
+ */
+export function describeCluster(name: string, options: ClusterSuiteOptions, body: (suite: ClusterSuite) => void): void {
+  describe.skipIf(skipLocally(`"${name}"`, services.error))(name, { timeout: options.timeout ?? 30_000 }, () => {
+    const nodes: ChatNode[] = [];
+    const harness = new Harness();
+    let entry: string | undefined;
+    let cluster: Cluster | undefined;
+
+    beforeAll(async () => {
+      if (services.databaseUrl === undefined) throw new Error(`Unreachable: ${services.error}`);
+      entry = await bundle(fileURLToPath(new URL('../src/main.ts', import.meta.url)), options.bundle);
+      cluster = new Cluster(entry, services.databaseUrl);
+      nodes.push(...(await cluster.startNodes(options.nodes)));
+    }, 60_000);
+
+    afterEach(() => harness.closeAll());
+
+    afterAll(async () => {
+      await cluster?.cleanUp();
+      if (entry) removeBundle(entry);
+    }, 30_000);
+
+    body({
+      nodes,
+      harness,
+      get cluster() {
+        if (!cluster) throw new Error('the cluster is not started yet (use it from a test or a later hook)');
+        return cluster;
+      },
+    });
+  });
 }
 
 /**
@@ -128,13 +136,7 @@ export class Cluster {
   /** Drops the schema and deletes every Redis key under this run's prefix. */
   async cleanUp(): Promise<void> {
     await Promise.all(this.nodes.map((node) => node.process.kill()));
-    const admin = new pg.Client({ connectionString: this.#databaseUrl });
-    await admin.connect();
-    try {
-      await admin.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
-    } finally {
-      await admin.end();
-    }
+    await dropSchema(this.#databaseUrl, this.schema);
     const redis = createClient({ url: REDIS_URL });
     redis.on('error', () => {});
     await redis.connect();

@@ -4,20 +4,11 @@
  * refusal over the size cap, and nothing for someone outside a private room.
  */
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  browserBackends,
-  connected,
-  runBrowserSuites,
-  send,
-  shown,
-  useChatInBrowser,
-  WAIT,
-} from './browser-harness.js';
+import { beforeAll, expect, it } from 'vitest';
+import { connected, createRoom, describeChatInBrowser, send, shown, WAIT } from './browser-harness.js';
 import { pngImage } from './image-fixture.js';
 import { screenshotLooks } from './screenshot-variants.js';
 
-const backends = await browserBackends();
 const MAX_BYTES = 2_000_000;
 
 /** Waits until the page shows an image with this name, loaded (so its bytes were served to this user). */
@@ -55,17 +46,14 @@ async function giveFiles(page: Page, how: 'drop' | 'paste', files: { name: strin
   );
 }
 
-describe.skipIf(!runBrowserSuites).each(backends)(
-  'attachments in a real browser ($kind)',
-  { timeout: 90_000 },
-  (backend) => {
-    const chat = useChatInBrowser(backend, { env: { UPLOAD_MAX_BYTES: String(MAX_BYTES) } });
-    let ada: Page;
-    let bob: Page;
-    let carol: Page;
-
+describeChatInBrowser(
+  'attachments in a real browser',
+  90_000,
+  { env: { UPLOAD_MAX_BYTES: String(MAX_BYTES) } },
+  (chat) => {
+    let [ada, bob, carol]: Page[] = [];
     beforeAll(async () => {
-      [ada, bob, carol] = await Promise.all(['ada', 'bob', 'carol'].map((name) => chat.openSignedUp(name)));
+      [ada, bob, carol] = await chat.openAllSignedUp(['ada', 'bob', 'carol']);
     }, 90_000);
 
     it('sends an image from the file button; the others see it inline', async () => {
@@ -154,11 +142,7 @@ describe.skipIf(!runBrowserSuites).each(backends)(
     });
 
     it('keeps a private room’s files from a non-member', async () => {
-      await ada.click('#new-room-toggle');
-      await ada.fill('#new-room-name', 'design');
-      await ada.check('#new-room-private');
-      await ada.press('#new-room-name', 'Enter');
-      await ada.locator('#room-name', { hasText: 'design' }).waitFor(WAIT);
+      await createRoom(ada, 'design', { private: true });
       await ada.setInputFiles('#attach-input', {
         name: 'mockup.png',
         mimeType: 'image/png',

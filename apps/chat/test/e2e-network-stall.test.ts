@@ -8,18 +8,15 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Backend,
-  browserBackends,
   connected,
   DESKTOP,
-  runBrowserSuites,
+  describeEachBackend,
   send,
   signUp,
   useChatInBrowser,
   WAIT,
 } from './browser-harness.js';
 import { StallProxy } from './stall-proxy.js';
-
-const backends = await browserBackends();
 
 /** "Within a few seconds" of a change, with room for a loaded machine. */
 const PROMPTLY = { timeout: 5000 };
@@ -84,7 +81,7 @@ async function settledConnected(page: Page): Promise<void> {
   expect(await page.locator('#banner').isHidden()).toBe(true);
 }
 
-describe.skipIf(!runBrowserSuites).each(backends)('network stalls ($kind)', { timeout: 90_000 }, (backend) => {
+describeEachBackend('network stalls', 90_000, (backend) => {
   describe('shorter than the heartbeat, with the browser going offline and online', () => {
     const net = useChatBehindProxy(backend);
     afterAll(() => expect(net.chat.pageErrors).toEqual([]));

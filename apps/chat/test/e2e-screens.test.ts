@@ -1,17 +1,11 @@
-/**
- * The page's screens in headless Chromium, on a phone and a desktop, light and dark: each is saved to
- * test/screenshots/ for review, and checked for what a screenshot would show wrong (a horizontal
- * scroll, text cut off, controls off screen). The store does not change how a screen looks: SQLite only.
- */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createRoom,
   DESKTOP,
   PHONE,
   runBrowserSuites,
-  SCREENSHOTS,
+  saveScreenshot,
   send,
   shown,
   useChatInBrowser,
@@ -22,9 +16,8 @@ const LIGHT_PHONE: BrowserContextOptions = { viewport: PHONE, colorScheme: 'ligh
 const DARK_PHONE: BrowserContextOptions = { viewport: PHONE, colorScheme: 'dark' };
 
 async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await settled(page);
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  await saveScreenshot(page, name);
 }
 
 /** Waits for transitions (the drawer's slide, a toast's fade) to end: what a person then sees. */
@@ -115,11 +108,7 @@ describe.skipIf(!runBrowserSuites)('chat screens (screenshots)', { timeout: 60_0
       expect(await phone.evaluate(() => !document.activeElement?.closest('main'))).toBe(true);
     }
 
-    await phone.click('#new-room-toggle');
-    await phone.fill('#new-room-name', 'quarterly-planning-board');
-    await phone.check('#new-room-private');
-    await phone.press('#new-room-name', 'Enter');
-    await phone.locator('#room-name', { hasText: 'quarterly-planning-board' }).waitFor(WAIT);
+    await createRoom(phone, 'quarterly-planning-board', { private: true });
     await send(phone, 'Only members can read this.');
     await phone.locator('#message-list .msg.own[data-status="delivered"]').waitFor(WAIT);
     await expectFits(phone, '.chat');

@@ -1,24 +1,8 @@
-/**
- * Search in headless Chromium with three people: results cover only what each may read, appear for
- * messages sent a moment ago, and open the message in its room, loading older history to reach it.
- */
-import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type ChatStore, PostgresStore, SqliteStore } from '../src/store/index.js';
-import {
-  browserBackends,
-  connected,
-  runBrowserSuites,
-  SCREENSHOTS,
-  send,
-  shown,
-  useChatInBrowser,
-  WAIT,
-} from './browser-harness.js';
+import { beforeAll, expect, it } from 'vitest';
+import type { ChatStore } from '../src/store/index.js';
+import { connected, createRoom, describeChatInBrowser, saveScreenshot, send, shown, WAIT } from './browser-harness.js';
 import { screenshotLooks } from './screenshot-variants.js';
-
-const backends = await browserBackends();
 
 /** A public room whose 150 messages start with the one a search will jump back to. */
 async function seedHistory(store: ChatStore): Promise<void> {
@@ -45,75 +29,58 @@ async function searchFor(page: Page, query: string, options: { here?: boolean } 
   return page.$$eval('#search-results .hit-text', (nodes) => nodes.map((node) => node.textContent ?? ''));
 }
 
-describe.skipIf(!runBrowserSuites).each(backends)(
-  'search in a real browser ($kind)',
-  { timeout: 90_000 },
-  (backend) => {
-    const chat = useChatInBrowser(backend, {
-      seed: ({ chatDb, databaseUrl, schema }) =>
-        seedHistory(
-          databaseUrl ? new PostgresStore({ connectionString: databaseUrl, schema, max: 1 }) : new SqliteStore(chatDb),
-        ),
+describeChatInBrowser('search in a real browser', 90_000, { seed: (open) => seedHistory(open()) }, (chat) => {
+  let [ada, bob, carol]: Page[] = [];
+  beforeAll(async () => {
+    [ada, bob, carol] = await chat.openAllSignedUp(['ada', 'bob', 'carol']);
+  }, 90_000);
+
+  it("finds a private room's messages for its members only", async () => {
+    await createRoom(ada, 'plans', { private: true });
+    await send(ada, 'The secret launch is on Monday');
+    await shown(ada, 'The secret launch is on Monday');
+
+    expect(await searchFor(ada, 'launch')).toEqual(['The secret launch is on Monday']);
+    expect(await ada.locator('#search-results .hit-room').allTextContents()).toEqual(['#plans']);
+    expect(await ada.locator('#search-results mark').allTextContents()).toEqual(['launch']);
+    expect(await searchFor(bob, 'launch')).toEqual([]);
+    expect(await bob.locator('#search-status').textContent()).toBe('No messages found.');
+  });
+
+  it('finds a message sent a moment ago, in every readable room or only the current one', async () => {
+    await send(carol, 'Launch party on Friday!');
+    await shown(bob, 'Launch party on Friday!');
+    expect(await searchFor(bob, 'laun')).toEqual(['Launch party on Friday!']);
+    expect(await searchFor(ada, 'launch')).toEqual(['Launch party on Friday!', 'The secret launch is on Monday']);
+    // Ada is in #plans: "only here" leaves #general out.
+    expect(await searchFor(ada, 'launch', { here: true })).toEqual(['The secret launch is on Monday']);
+  });
+
+  it('opens a result in its room, loading older history until the message is there', async () => {
+    expect(await searchFor(carol, 'needle haystack')).toEqual(['the needle in the haystack']);
+    await carol.click('#search-results .search-hit');
+    await carol.locator('#room-name', { hasText: 'history' }).waitFor(WAIT);
+    const found = carol.locator('#message-list .msg', { hasText: 'the needle in the haystack' });
+    await found.waitFor(WAIT);
+    await expect.poll(() => found.evaluate((node) => node.classList.contains('found')), WAIT).toBe(true);
+    // It is in view: the page scrolled to it after loading the pages before the latest 50.
+    const inView = await found.evaluate((node) => {
+      const box = node.getBoundingClientRect();
+      const pane = document.getElementById('messages')?.getBoundingClientRect();
+      return pane !== undefined && box.top >= pane.top && box.bottom <= pane.bottom;
     });
-    let ada: Page;
-    let bob: Page;
-    let carol: Page;
+    expect(inView).toBe(true);
+    await saveScreenshot(carol, 'search-jump-desktop-light');
+    expect(await carol.locator('#message-list .body').count()).toBeGreaterThanOrEqual(147);
+    expect(await carol.locator('#search-panel').isHidden()).toBe(true);
+  });
 
-    beforeAll(async () => {
-      [ada, bob, carol] = await Promise.all(['ada', 'bob', 'carol'].map((name) => chat.openSignedUp(name)));
-    }, 90_000);
-
-    it("finds a private room's messages for its members only", async () => {
-      await ada.click('#new-room-toggle');
-      await ada.fill('#new-room-name', 'plans');
-      await ada.check('#new-room-private');
-      await ada.press('#new-room-name', 'Enter');
-      await ada.locator('#room-name', { hasText: 'plans' }).waitFor(WAIT);
-      await send(ada, 'The secret launch is on Monday');
-      await shown(ada, 'The secret launch is on Monday');
-
-      expect(await searchFor(ada, 'launch')).toEqual(['The secret launch is on Monday']);
-      expect(await ada.locator('#search-results .hit-room').allTextContents()).toEqual(['#plans']);
-      expect(await ada.locator('#search-results mark').allTextContents()).toEqual(['launch']);
-      expect(await searchFor(bob, 'launch')).toEqual([]);
-      expect(await bob.locator('#search-status').textContent()).toBe('No messages found.');
-    });
-
-    it('finds a message sent a moment ago, in every readable room or only the current one', async () => {
-      await send(carol, 'Launch party on Friday!');
-      await shown(bob, 'Launch party on Friday!');
-      expect(await searchFor(bob, 'laun')).toEqual(['Launch party on Friday!']);
-      expect(await searchFor(ada, 'launch')).toEqual(['Launch party on Friday!', 'The secret launch is on Monday']);
-      // Ada is in #plans: "only here" leaves #general out.
-      expect(await searchFor(ada, 'launch', { here: true })).toEqual(['The secret launch is on Monday']);
-    });
-
-    it('opens a result in its room, loading older history until the message is there', async () => {
-      expect(await searchFor(carol, 'needle haystack')).toEqual(['the needle in the haystack']);
-      await carol.click('#search-results .search-hit');
-      await carol.locator('#room-name', { hasText: 'history' }).waitFor(WAIT);
-      const found = carol.locator('#message-list .msg', { hasText: 'the needle in the haystack' });
-      await found.waitFor(WAIT);
-      await expect.poll(() => found.evaluate((node) => node.classList.contains('found')), WAIT).toBe(true);
-      // It is in view: the page scrolled to it after loading the pages before the latest 50.
-      const inView = await found.evaluate((node) => {
-        const box = node.getBoundingClientRect();
-        const pane = document.getElementById('messages')?.getBoundingClientRect();
-        return pane !== undefined && box.top >= pane.top && box.bottom <= pane.bottom;
-      });
-      expect(inView).toBe(true);
-      await carol.screenshot({ path: path.join(SCREENSHOTS, 'search-jump-desktop-light.png') });
-      expect(await carol.locator('#message-list .body').count()).toBeGreaterThanOrEqual(147);
-      expect(await carol.locator('#search-panel').isHidden()).toBe(true);
-    });
-
-    it('works after a reload, and looks right on desktop and phone, light and dark', async () => {
-      await bob.reload();
-      await connected(bob);
-      expect(await searchFor(bob, 'entry 14')).toContain('entry 14');
-      await searchFor(ada, 'launch');
-      await screenshotLooks(ada, 'search');
-      expect(chat.pageErrors).toEqual([]);
-    });
-  },
-);
+  it('works after a reload, and looks right on desktop and phone, light and dark', async () => {
+    await bob.reload();
+    await connected(bob);
+    expect(await searchFor(bob, 'entry 14')).toContain('entry 14');
+    await searchFor(ada, 'launch');
+    await screenshotLooks(ada, 'search');
+    expect(chat.pageErrors).toEqual([]);
+  });
+});

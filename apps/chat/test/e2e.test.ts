@@ -5,41 +5,32 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { type ChatStore, PostgresStore, SqliteStore } from '../src/store/index.js';
+import { beforeAll, expect, it } from 'vitest';
+import type { ChatStore } from '../src/store/index.js';
 import {
-  browserBackends,
   connected,
+  createRoom,
   DESKTOP,
+  delivered,
+  describeChatInBrowser,
   fillAuth,
   PASSWORD,
   PHONE,
-  runBrowserSuites,
   SCREENSHOTS,
+  saveScreenshot,
   send,
   shown,
-  useChatInBrowser,
   visibleTexts,
   WAIT,
 } from './browser-harness.js';
 
-const backends = await browserBackends();
-
-describe.skipIf(!runBrowserSuites).each(backends)('chat in a real browser ($kind)', { timeout: 60_000 }, (backend) => {
-  const chat = useChatInBrowser(backend, {
-    seed: ({ chatDb, databaseUrl, schema }) =>
-      seedArchive(
-        databaseUrl ? new PostgresStore({ connectionString: databaseUrl, schema, max: 1 }) : new SqliteStore(chatDb),
-      ),
-  });
-  const pageErrors = chat.pageErrors;
-  let ada: Page;
-  let bob: Page;
-
+describeChatInBrowser('chat in a real browser', 60_000, { seed: (open) => seedArchive(open()) }, (chat) => {
+  let [ada, bob]: Page[] = [];
   beforeAll(async () => {
     ada = await chat.openSignedUp('Ada', { viewport: DESKTOP });
     bob = await chat.openSignedUp('Bob', { viewport: PHONE });
   }, 60_000);
+  const pageErrors = chat.pageErrors;
 
   it('two people exchange messages in #general, with delivery marks', async () => {
     await send(ada, 'Hello from Ada');
@@ -47,9 +38,7 @@ describe.skipIf(!runBrowserSuites).each(backends)('chat in a real browser ($kind
     await send(bob, 'Hi Ada, Bob here');
     await shown(ada, 'Hi Ada, Bob here');
     // Ada's own message is acknowledged by the server: delivered, nothing left pending.
-    await ada
-      .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'Hello from Ada' })
-      .waitFor(WAIT);
+    await delivered(ada, 'Hello from Ada');
     expect(await ada.locator('#pending-list .msg').count()).toBe(0);
     // Presence: both are listed in the room.
     await ada.locator('#people-list li', { hasText: 'Bob' }).waitFor(WAIT);
@@ -78,9 +67,7 @@ describe.skipIf(!runBrowserSuites).each(backends)('chat in a real browser ($kind
     await send(bob, 'Glad to be here');
     await shown(ada, 'Glad to be here');
     // Bob's own message moves from the pending list to the room once its ack is back.
-    await bob
-      .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'Glad to be here' })
-      .waitFor(WAIT);
+    await delivered(bob, 'Glad to be here');
     expect(await visibleTexts(bob)).toEqual(['Welcome to project x', 'Glad to be here']);
   });
 
@@ -146,8 +133,7 @@ describe.skipIf(!runBrowserSuites).each(backends)('chat in a real browser ($kind
     await ada
       .locator('#pending-list .msg[data-status="queued"]', { hasText: 'Sent while the server was down' })
       .waitFor(WAIT);
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await ada.screenshot({ path: path.join(SCREENSHOTS, 'chat-offline.png') });
+    await saveScreenshot(ada, 'chat-offline');
 
     await chat.server.start();
     await connected(ada);
@@ -179,8 +165,7 @@ describe.skipIf(!runBrowserSuites).each(backends)('chat in a real browser ($kind
     eve.on('pageerror', (err) => pageErrors.push(`eve: ${err.message}`));
     await eve.goto(chat.url);
     await eve.locator('#auth-dialog[open]').waitFor(WAIT);
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await eve.screenshot({ path: path.join(SCREENSHOTS, 'sign-in-dark.png') });
+    await saveScreenshot(eve, 'sign-in-dark');
     // The taken name, in another case, and a Cyrillic look-alike: both refused with a reason.
     for (const [name, reason] of [
       ['ada', /taken/],
@@ -217,15 +202,9 @@ describe.skipIf(!runBrowserSuites).each(backends)('chat in a real browser ($kind
     for (const page of [ada, cara, eve]) await page.click('#room-list li[data-room="general"] button');
 
     // Ada creates a private room and invites Cara by username.
-    await ada.click('#new-room-toggle');
-    await ada.fill('#new-room-name', 'hideout');
-    await ada.check('#new-room-private');
-    await ada.press('#new-room-name', 'Enter');
-    await ada.locator('#room-name', { hasText: 'hideout' }).waitFor(WAIT);
+    await createRoom(ada, 'hideout', { private: true });
     await send(ada, 'Secret plan');
-    await ada
-      .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'Secret plan' })
-      .waitFor(WAIT);
+    await delivered(ada, 'Secret plan');
     ada.once('dialog', (dialog) => void dialog.accept('Cara'));
     await ada.click('#invite-button');
     await cara.locator('#room-list li[data-room="hideout"]').waitFor(WAIT);
@@ -276,8 +255,7 @@ describe.skipIf(!runBrowserSuites).each(backends)('chat in a real browser ($kind
     await cara.locator('#room-list li[data-room="hideout"]').waitFor({ ...WAIT, state: 'detached' });
     await cara.locator('#room-name', { hasText: 'general' }).waitFor(WAIT);
     await ada.locator('#people-list li', { hasText: 'Cara' }).waitFor({ ...WAIT, state: 'detached' });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await ada.screenshot({ path: path.join(SCREENSHOTS, 'private-room-desktop.png') });
+    await saveScreenshot(ada, 'private-room-desktop');
     await ada.click('#room-list li[data-room="general"] button');
     await cara.context().close();
     await eve.context().close();
@@ -333,7 +311,7 @@ describe.skipIf(!runBrowserSuites).each(backends)('chat in a real browser ($kind
     await ada.context().setOffline(false);
     await connected(ada);
     await shown(bob, 'queued two');
-    await ada.locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'queued two' }).waitFor(WAIT);
+    await delivered(ada, 'queued two');
     expect(await ada.locator('#pending-list .msg').count()).toBe(0);
   });
 
@@ -354,9 +332,7 @@ describe.skipIf(!runBrowserSuites).each(backends)('chat in a real browser ($kind
     await connected(ada);
     await shown(bob, 'queued in tab one');
     await shown(bob, 'queued in tab two');
-    await ada
-      .locator('#message-list .msg.own[data-status="delivered"] .body', { hasText: 'queued in tab one' })
-      .waitFor(WAIT);
+    await delivered(ada, 'queued in tab one');
     const texts = await visibleTexts(bob);
     expect(texts.filter((text) => text === 'queued in tab one')).toHaveLength(1);
     expect(texts.filter((text) => text === 'queued in tab two')).toHaveLength(1);
@@ -364,9 +340,8 @@ describe.skipIf(!runBrowserSuites).each(backends)('chat in a real browser ($kind
   });
 
   it('looks finished on a desktop and on a phone (screenshots)', async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await ada.screenshot({ path: path.join(SCREENSHOTS, 'chat-desktop.png') });
-    await bob.screenshot({ path: path.join(SCREENSHOTS, 'chat-phone.png') });
+    await saveScreenshot(ada, 'chat-desktop');
+    await saveScreenshot(bob, 'chat-phone');
     expect(fs.statSync(path.join(SCREENSHOTS, 'chat-phone.png')).size).toBeGreaterThan(5000);
     expect(pageErrors).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, Harness, nickAsUserId, once, request } from './helpers.js';
+import { collect, Harness, nickAsUserId, once, request, waitFor } from './helpers.js';
 
 interface Message {
   id: number;
@@ -123,9 +123,15 @@ describe('messages', () => {
     const { url, store } = await harness.startServer();
     const ada = await joined(url, 'ada');
     const bob = await joined(url, 'bob');
-    const seenInStore = new Promise<Message[]>((resolve) => {
-      bob.on('message', async () => resolve((await store.latest('general', 10)).messages as Message[]));
-    });
+    const seenInStore = waitFor<Message[]>(
+      10_000,
+      () => 'Timed out waiting for the broadcast',
+      (resolve, reject) => {
+        const read = () => store.latest('general', 10).then((page) => resolve(page.messages as Message[]), reject);
+        bob.on('message', read);
+        return () => bob.off('message', read);
+      },
+    );
     const ack = await request<{ ok: true; message: Message }>(ada, 'message:send', {
       room: 'general',
       text: '<b>hi</b>',

@@ -118,29 +118,51 @@ export function nickAsUserId(io: RealtimeServer): void {
   });
 }
 
+/**
+ * The one bounded wait of these tests. `watch(resolve, reject)` subscribes to what is awaited and
+ * returns how to unsubscribe; the promise settles on the first call of either, or rejects with
+ * `timedOut()` after `ms`, and the subscription is removed in every case.
+ */
+export function waitFor<T>(
+  ms: number,
+  timedOut: () => string,
+  watch: (resolve: (value: T) => void, reject: (error: Error) => void) => () => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    let unsubscribe: (() => void) | undefined;
+    const settle = (finish: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      unsubscribe?.();
+      finish();
+    };
+    const timer = setTimeout(() => settle(() => reject(new Error(timedOut()))), ms);
+    const stop = watch(
+      (value) => settle(() => resolve(value)),
+      (error) => settle(() => reject(error)),
+    );
+    // `watch` may have settled at once, before its unsubscribe existed.
+    if (settled) stop();
+    else unsubscribe = stop;
+  });
+}
+
 /** Resolves with the first arguments of `event`; rejects on connect_error or after `ms`. */
 export function once<T = unknown>(socket: ClientSocket, event: string, ms = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`Timed out waiting for "${event}"`));
-    }, ms);
-    const onEvent = (value: T) => {
-      cleanup();
-      resolve(value);
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      reject(err);
-    };
-    const cleanup = () => {
-      clearTimeout(timer);
-      socket.off(event, onEvent);
-      if (event !== 'connect_error') socket.off('connect_error', onError);
-    };
-    socket.on(event, onEvent);
-    if (event !== 'connect_error') socket.on('connect_error', onError);
-  });
+  return waitFor<T>(
+    ms,
+    () => `Timed out waiting for "${event}"`,
+    (resolve, reject) => {
+      socket.on(event, resolve);
+      if (event !== 'connect_error') socket.on('connect_error', reject);
+      return () => {
+        socket.off(event, resolve);
+        if (event !== 'connect_error') socket.off('connect_error', reject);
+      };
+    },
+  );
 }
 
 /** Waits until `predicate` holds over the events received so far (and those still to come). */
@@ -157,20 +179,18 @@ export function collect<T>(
   return {
     items,
     until(predicate, ms = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (!predicate(items)) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(items);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`Timed out waiting for "${event}" events; got ${JSON.stringify(items).slice(0, 500)}`));
-        }, ms);
-        waiters.add(check);
-        check();
-      });
+      return waitFor(
+        ms,
+        () => `Timed out waiting for "${event}" events; got ${JSON.stringify(items).slice(0, 500)}`,
+        (resolve) => {
+          const check = () => {
+            if (predicate(items)) resolve(items);
+          };
+          waiters.add(check);
+          check();
+          return () => waiters.delete(check);
+        },
+      );
     },
   };
 }

@@ -34,11 +34,15 @@ describe('identity', () => {
   });
 
   it('keys IPv4 by address and IPv6 by /64 network', () => {
-    expect(networkOf('::ffff:192.0.2.1')).toBe('192.0.2.1');
-    expect(networkOf('192.0.2.1')).toBe('192.0.2.1');
-    expect(networkOf('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
-    expect(networkOf('2001:0db8:0001:0002:ffff:1:2:3')).toBe('2001:db8:1:2::/64');
-    expect(networkOf('::1')).toBe('0:0:0:0::/64');
+    for (const [address, network] of [
+      ['::ffff:192.0.2.1', '192.0.2.1'],
+      ['192.0.2.1', '192.0.2.1'],
+      ['2001:db8:1:2:aaaa::1', '2001:db8:1:2::/64'],
+      ['2001:0db8:0001:0002:ffff:1:2:3', '2001:db8:1:2::/64'],
+      ['::1', '0:0:0:0::/64'],
+    ]) {
+      expect(networkOf(address)).toBe(network);
+    }
   });
 });
 

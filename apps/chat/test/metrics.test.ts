@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Harness, once } from './helpers.js';
+import { Harness, once, waitFor } from './helpers.js';
 
 const harness = new Harness();
 afterEach(() => harness.closeAll());
@@ -8,7 +8,7 @@ const TOKEN = 'scrape-secret-1234';
 
 describe('GET /metrics', () => {
   it('answers 401 without the bearer token and the Prometheus text format with it', async () => {
-    const { url } = await harness.startServer({ metricsToken: TOKEN, requireAccount: false });
+    const { server, url } = await harness.startServer({ metricsToken: TOKEN, requireAccount: false });
     const socket = harness.client(url, 'Ada Lovelace');
     await once(socket, 'connect');
 
@@ -30,14 +30,21 @@ describe('GET /metrics', () => {
     expect(Number(/^parley_packets_in_total (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
 
     const gone = once(socket, 'disconnect');
+    // The server sees the disconnect shortly after the client, and counts it before its own event.
+    const serverSide = server.io.sockets.sockets.get(socket.id ?? '');
+    if (!serverSide) throw new Error('no server-side socket');
+    const counted = waitFor(
+      10_000,
+      () => 'Timed out waiting for the server to see the disconnect',
+      (resolve) => {
+        serverSide.once('disconnect', resolve);
+        return () => serverSide.off('disconnect', resolve);
+      },
+    );
     socket.disconnect();
     await gone;
-    // The server sees the disconnect shortly after the client: scrape until it shows (bounded).
-    let after = '';
-    for (let i = 0; i < 100 && !/parley_disconnects_total\{reason="client namespace disconnect"\} 1/.test(after); i++) {
-      after = await (await fetch(`${url}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } })).text();
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await counted;
+    const after = await (await fetch(`${url}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } })).text();
     expect(after).toMatch(/^parley_disconnects_total\{reason="client namespace disconnect"\} 1$/m);
   });
 

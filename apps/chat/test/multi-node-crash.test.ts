@@ -5,12 +5,10 @@
  * no request for history. Needs Redis and PostgreSQL: skips locally without them, fails in CI.
  */
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundle, removeBundle } from './chat-process.js';
-import { type ChatNode, Cluster, findServices, HOW_TO_START } from './cluster-harness.js';
-import { collect, Harness, once, request, uniqueAddress } from './helpers.js';
+import { expect, it } from 'vitest';
+import { describeCluster } from './cluster-harness.js';
+import { collect, once, request, uniqueAddress } from './helpers.js';
 
 interface Message {
   id: number;
@@ -18,38 +16,14 @@ interface Message {
   text: string;
 }
 
-const services = await findServices();
 const LISTENERS = 6;
 const SENDERS = 8;
 /** One message every 150 ms, round-robin over the senders: each stays well inside its send budget. */
 const CADENCE_MS = 150;
 
-if ('error' in services && !process.env.CI) {
-  console.warn(`Skipping the chat crash test: ${services.error}. ${HOW_TO_START}`);
-}
-
-describe.skipIf('error' in services && !process.env.CI)('a chat node crash', { timeout: 60_000 }, () => {
-  let entry: string;
-  let cluster: Cluster;
-  let n1: ChatNode;
-  let n2: ChatNode;
-  let n3: ChatNode;
-  const harness = new Harness();
-
-  beforeAll(async () => {
-    if ('error' in services) throw new Error(`Unreachable: ${services.error}. ${HOW_TO_START}`);
-    entry = await bundle(fileURLToPath(new URL('../src/main.ts', import.meta.url)), 'crash-node');
-    cluster = new Cluster(entry, services.databaseUrl);
-    [n1, n2, n3] = await cluster.startNodes(3);
-  }, 60_000);
-
-  afterAll(async () => {
-    await harness.closeAll();
-    await cluster?.cleanUp();
-    if (entry) removeBundle(entry);
-  }, 30_000);
-
+describeCluster('a chat node crash', { bundle: 'crash-node', nodes: 3, timeout: 60_000 }, ({ nodes, harness }) => {
   it('loses nothing: clients of the killed node recover elsewhere and get every message once', async () => {
+    const [n1, n2, n3] = nodes;
     const room = `crash-${randomBytes(4).toString('hex')}`;
     const senders: ClientSocket[] = [];
     for (let i = 0; i < SENDERS; i++) {

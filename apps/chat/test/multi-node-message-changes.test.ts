@@ -3,11 +3,9 @@
  * (store). An edit, a reaction or a deletion made through one node reaches clients of the other;
  * a member removed through one node is out of the room on the other at once.
  */
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bundle, removeBundle } from './chat-process.js';
-import { type ChatNode, Cluster, findServices, HOW_TO_START } from './cluster-harness.js';
-import { collect, Harness, once, request } from './helpers.js';
+import { expect, it } from 'vitest';
+import { describeCluster } from './cluster-harness.js';
+import { collect, once, request } from './helpers.js';
 
 interface Message {
   id: number;
@@ -16,81 +14,46 @@ interface Message {
   reactions?: { emoji: string; usernames: string[] }[];
 }
 
-const services = await findServices();
+describeCluster('message changes across nodes', { bundle: 'changes-node', nodes: 2 }, ({ nodes, harness }) => {
+  it('edits, reactions and deletions made on one node reach the other; removal acts on every node', async () => {
+    const [n1, n2] = nodes;
+    const ada = await harness.connected(n1.url, 'ada');
+    const bob = await harness.connected(n2.url, 'bob');
+    expect(await request(ada, 'room:create', { room: 'crew', private: true })).toMatchObject({ ok: true });
+    await request(ada, 'room:join', { room: 'crew' });
+    await request(ada, 'room:invite', { room: 'crew', username: 'bob' });
+    expect(await request(bob, 'room:join', { room: 'crew' })).toMatchObject({ ok: true });
 
-if ('error' in services) {
-  if (process.env.CI) {
-    describe('message changes across nodes', () => {
-      it('needs Redis and PostgreSQL in CI', () => {
-        throw new Error(`Unreachable: ${services.error}. ${HOW_TO_START}`);
-      });
+    const sent = await request<{ message: Message }>(ada, 'message:send', {
+      room: 'crew',
+      text: 'v1',
+      clientId: 'm1',
     });
-  } else {
-    console.warn(`Skipping the multi-node message change tests: ${services.error}. ${HOW_TO_START}`);
-    describe.skip('message changes across nodes (Redis or PostgreSQL unreachable)', () => {
-      it('is skipped', () => {});
+    const id = sent.message.id;
+    const updates = collect<Message>(bob, 'message:update');
+    await request(ada, 'message:edit', { room: 'crew', id, text: 'v2' });
+    await request(ada, 'message:react', { room: 'crew', id, emoji: '🔥', on: true });
+    await updates.until((items) => items.length === 2);
+    expect(updates.items.map((m) => m.text)).toEqual(['v2', 'v2']);
+    expect(updates.items[1].reactions).toEqual([{ emoji: '🔥', usernames: ['ada'] }]);
+    const adaUpdates = collect<Message>(ada, 'message:update');
+    await request(bob, 'message:react', { room: 'crew', id, emoji: '🔥', on: true });
+    await adaUpdates.until((items) => items.length === 1);
+    expect(adaUpdates.items[0].reactions).toEqual([{ emoji: '🔥', usernames: ['ada', 'bob'] }]);
+
+    const removed = once<{ room: string }>(bob, 'room:removed');
+    expect(await request(ada, 'room:remove', { room: 'crew', username: 'bob' })).toMatchObject({ ok: true });
+    expect(await removed).toEqual({ room: 'crew' });
+    const bobHears = { messages: collect(bob, 'message'), updates: collect(bob, 'message:update') };
+    await request(ada, 'message:send', { room: 'crew', text: 'after removal', clientId: 'm2' });
+    await request(ada, 'message:delete', { room: 'crew', id });
+    expect(await request(bob, 'room:join', { room: 'crew' })).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_ROOM' },
     });
-  }
-} else {
-  describe('message changes across nodes', { timeout: 30_000 }, () => {
-    let entry: string;
-    let cluster: Cluster;
-    let n1: ChatNode;
-    let n2: ChatNode;
-    const harness = new Harness();
-
-    beforeAll(async () => {
-      entry = await bundle(fileURLToPath(new URL('../src/main.ts', import.meta.url)), 'changes-node');
-      cluster = new Cluster(entry, services.databaseUrl);
-      [n1, n2] = await cluster.startNodes(2);
-    }, 60_000);
-
-    afterEach(() => harness.closeAll());
-
-    afterAll(async () => {
-      await cluster?.cleanUp();
-      if (entry) removeBundle(entry);
-    }, 30_000);
-
-    it('edits, reactions and deletions made on one node reach the other; removal acts on every node', async () => {
-      const ada = await harness.connected(n1.url, 'ada');
-      const bob = await harness.connected(n2.url, 'bob');
-      expect(await request(ada, 'room:create', { room: 'crew', private: true })).toMatchObject({ ok: true });
-      await request(ada, 'room:join', { room: 'crew' });
-      await request(ada, 'room:invite', { room: 'crew', username: 'bob' });
-      expect(await request(bob, 'room:join', { room: 'crew' })).toMatchObject({ ok: true });
-
-      const sent = await request<{ message: Message }>(ada, 'message:send', {
-        room: 'crew',
-        text: 'v1',
-        clientId: 'm1',
-      });
-      const id = sent.message.id;
-      const updates = collect<Message>(bob, 'message:update');
-      await request(ada, 'message:edit', { room: 'crew', id, text: 'v2' });
-      await request(ada, 'message:react', { room: 'crew', id, emoji: '🔥', on: true });
-      await updates.until((items) => items.length === 2);
-      expect(updates.items.map((m) => m.text)).toEqual(['v2', 'v2']);
-      expect(updates.items[1].reactions).toEqual([{ emoji: '🔥', usernames: ['ada'] }]);
-      const adaUpdates = collect<Message>(ada, 'message:update');
-      await request(bob, 'message:react', { room: 'crew', id, emoji: '🔥', on: true });
-      await adaUpdates.until((items) => items.length === 1);
-      expect(adaUpdates.items[0].reactions).toEqual([{ emoji: '🔥', usernames: ['ada', 'bob'] }]);
-
-      const removed = once<{ room: string }>(bob, 'room:removed');
-      expect(await request(ada, 'room:remove', { room: 'crew', username: 'bob' })).toMatchObject({ ok: true });
-      expect(await removed).toEqual({ room: 'crew' });
-      const bobHears = { messages: collect(bob, 'message'), updates: collect(bob, 'message:update') };
-      await request(ada, 'message:send', { room: 'crew', text: 'after removal', clientId: 'm2' });
-      await request(ada, 'message:delete', { room: 'crew', id });
-      expect(await request(bob, 'room:join', { room: 'crew' })).toMatchObject({
-        ok: false,
-        error: { code: 'UNKNOWN_ROOM' },
-      });
-      // A broadcast sent after the check would have arrived by now: the cluster round trip is done.
-      await request(bob, 'rooms:list');
-      expect(bobHears.messages.items).toEqual([]);
-      expect(bobHears.updates.items).toEqual([]);
-    });
+    // A broadcast sent after the check would have arrived by now: the cluster round trip is done.
+    await request(bob, 'rooms:list');
+    expect(bobHears.messages.items).toEqual([]);
+    expect(bobHears.updates.items).toEqual([]);
   });
-}
+});

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ConfigError, readConfig } from '../src/config.js';
-import { Harness, once, request, sessionCookieFor } from './helpers.js';
+import { Harness, once, request, sessionCookieFor, waitFor } from './helpers.js';
 import { RawPollingClient } from './raw-polling.js';
 
 const EVIL = 'https://evil.example';
@@ -26,21 +26,23 @@ async function handshake(url: string, origin?: string): Promise<{ status: number
 /** Opens a WebSocket to the endpoint with `origin`; resolves with the HTTP status of a refusal, or 101. */
 function websocketStatus(url: string, origin: string, sid?: string): Promise<number> {
   const target = `${url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket${sid ? `&sid=${sid}` : ''}`;
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(target, { origin });
-    const timer = setTimeout(() => reject(new Error('no answer to the WebSocket request')), 10_000);
-    ws.on('upgrade', () => {
-      clearTimeout(timer);
-      ws.terminate();
-      resolve(101);
-    });
-    ws.on('unexpected-response', (_req, res) => {
-      clearTimeout(timer);
-      resolve(res.statusCode ?? 0);
-      res.resume();
-    });
-    ws.on('error', () => {});
-  });
+  return waitFor(
+    10_000,
+    () => 'no answer to the WebSocket request',
+    (resolve) => {
+      const ws = new WebSocket(target, { origin });
+      ws.on('upgrade', () => {
+        ws.terminate();
+        resolve(101);
+      });
+      ws.on('unexpected-response', (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        res.resume();
+      });
+      ws.on('error', () => {});
+      return () => {};
+    },
+  );
 }
 
 describe('origin check', () => {

@@ -2,6 +2,7 @@
  * Unread state, mentions, mutes and away through official socket.io-client sockets: what each
  * account's sockets receive, and that nobody learns anything about a room they may not read.
  */
+import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect, Harness, once, request } from './helpers.js';
 
@@ -32,14 +33,15 @@ async function sendText(socket: Parameters<typeof request>[0], room: string, tex
   return answer.message.id;
 }
 
+/** A fresh server with Alice signed in twice (two tabs of one account) and Bob. */
+async function aliceInTwoTabsAndBob(): Promise<ClientSocket[]> {
+  const { url } = await harness.startServer();
+  return Promise.all([harness.connected(url, 'alice'), harness.connected(url, 'alice'), harness.connected(url, 'bob')]);
+}
+
 describe('read markers', () => {
   it('keep unread counts on the server and tell every socket of the account', async () => {
-    const { url } = await harness.startServer();
-    const [tab1, tab2, bob] = await Promise.all([
-      harness.connected(url, 'alice'),
-      harness.connected(url, 'alice'),
-      harness.connected(url, 'bob'),
-    ]);
+    const [tab1, tab2, bob] = await aliceInTwoTabsAndBob();
     await request(bob, 'room:join', { room: 'general' });
     const first = await sendText(bob, 'general', 'one');
     await sendText(bob, 'general', 'two');
@@ -100,12 +102,7 @@ describe('read markers', () => {
 
 describe('mutes', () => {
   it('are per account, stored, and told to every socket of the account', async () => {
-    const { url } = await harness.startServer();
-    const [tab1, tab2, bob] = await Promise.all([
-      harness.connected(url, 'alice'),
-      harness.connected(url, 'alice'),
-      harness.connected(url, 'bob'),
-    ]);
+    const [tab1, tab2, bob] = await aliceInTwoTabsAndBob();
     const heard = once(tab2, 'room:muted');
     expect(await request(tab1, 'room:mute', { room: 'general', muted: true })).toEqual({ ok: true, muted: true });
     expect(await heard).toEqual({ room: 'general', muted: true });

@@ -8,8 +8,9 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresStore, SqliteStore } from '../src/store/index.js';
-import { findServices } from './cluster-harness.js';
 import { tempDir } from './helpers.js';
+import { findDatabase } from './services.js';
+import { skipLocally } from './skip-locally.js';
 
 const { Database } = createRequire(import.meta.url)('node-sqlite3-wasm') as typeof import('node-sqlite3-wasm');
 const cleanups: (() => unknown)[] = [];
@@ -19,6 +20,14 @@ afterEach(async () => {
 
 const found = (store: SqliteStore | PostgresStore, term: string) =>
   store.searchMessages({ terms: [term], userId: null, limit: 10 }).then((page) => page.messages.map((m) => m.text));
+
+/** Two messages, for a test to revise and delete behind the store's back; resolves with the first one's id. */
+async function appendRevisedAndDoomed(store: SqliteStore | PostgresStore): Promise<number> {
+  const original = { room: 'general', nick: 'ada', text: 'original wording', ts: 1, clientId: null };
+  const { message } = await store.appendMessage(original);
+  await store.appendMessage({ room: 'general', nick: 'ada', text: 'doomed message', ts: 2, clientId: null });
+  return message.id;
+}
 
 describe('SQLite search index', () => {
   function file(): string {
@@ -36,17 +45,10 @@ describe('SQLite search index', () => {
   it('follows UPDATE of text and DELETE made by any code', async () => {
     const at = file();
     const store = await open(at);
-    const a = await store.appendMessage({
-      room: 'general',
-      nick: 'ada',
-      text: 'original wording',
-      ts: 1,
-      clientId: null,
-    });
-    await store.appendMessage({ room: 'general', nick: 'ada', text: 'doomed message', ts: 2, clientId: null });
+    const id = await appendRevisedAndDoomed(store);
     await store.close();
     const raw = new Database(at);
-    raw.run('UPDATE messages SET text = ? WHERE id = ?', ['revised wording', a.message.id]);
+    raw.run('UPDATE messages SET text = ? WHERE id = ?', ['revised wording', id]);
     raw.run("DELETE FROM messages WHERE text = 'doomed message'");
     raw.close();
     const reopened = await open(at);
@@ -70,12 +72,12 @@ describe('SQLite search index', () => {
   });
 });
 
-const services = await findServices();
-const databaseUrl = 'databaseUrl' in services ? services.databaseUrl : undefined;
+const postgres = await findDatabase();
 
-describe.skipIf(!databaseUrl && !process.env.CI)('PostgreSQL search index', () => {
+describe.skipIf(skipLocally('the PostgreSQL search index test', postgres.error))('PostgreSQL search index', () => {
   it('follows UPDATE of text and DELETE made by any code', async () => {
-    if (!databaseUrl) throw new Error('PostgreSQL is unreachable');
+    const databaseUrl = postgres.databaseUrl;
+    if (!databaseUrl) throw new Error(postgres.error);
     const schema = `search_test_${process.pid}_${Date.now().toString(36)}`;
     const admin = new pg.Client({ connectionString: databaseUrl });
     await admin.connect();
@@ -86,15 +88,8 @@ describe.skipIf(!databaseUrl && !process.env.CI)('PostgreSQL search index', () =
     const store = new PostgresStore({ connectionString: databaseUrl, schema, max: 1 });
     cleanups.push(() => store.close());
     await store.init();
-    const a = await store.appendMessage({
-      room: 'general',
-      nick: 'ada',
-      text: 'original wording',
-      ts: 1,
-      clientId: null,
-    });
-    await store.appendMessage({ room: 'general', nick: 'ada', text: 'doomed message', ts: 2, clientId: null });
-    await admin.query(`UPDATE ${schema}.messages SET text = $1 WHERE id = $2`, ['revised wording', a.message.id]);
+    const id = await appendRevisedAndDoomed(store);
+    await admin.query(`UPDATE ${schema}.messages SET text = $1 WHERE id = $2`, ['revised wording', id]);
     await admin.query(`DELETE FROM ${schema}.messages WHERE text = 'doomed message'`);
     expect(await found(store, 'original')).toEqual([]);
     expect(await found(store, 'revised')).toEqual(['revised wording']);

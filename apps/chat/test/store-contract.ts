@@ -2,6 +2,21 @@ import { expect, it } from 'vitest';
 import type { ChatStore } from '../src/store/index.js';
 
 /**
+ * The one message of a database from before accounts (nickname only, inserted by each store's own
+ * SQL), as the store reads it once migrated.
+ */
+export const MESSAGE_FROM_BEFORE_ACCOUNTS = {
+  id: 1,
+  room: 'general',
+  nick: 'Zoë 李',
+  username: null,
+  userId: null,
+  text: 'from before',
+  ts: 2,
+  clientId: 'c',
+};
+
+/**
  * The behaviour every ChatStore must have, run against each implementation.
  * `open` returns a fresh, initialised store with no messages.
  */

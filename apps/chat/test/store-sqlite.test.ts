@@ -7,11 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore, StoreError } from '../src/store/index.js';
 import { attachmentsContract } from './attachments-contract.js';
 import { bundle, removeBundle } from './chat-process.js';
-import { tempDir } from './helpers.js';
+import { tempDir, waitFor } from './helpers.js';
 import { messageChangesContract } from './message-changes-contract.js';
 import { readStateContract } from './read-state-contract.js';
 import { searchContract } from './search-contract.js';
-import { storeContract } from './store-contract.js';
+import { MESSAGE_FROM_BEFORE_ACCOUNTS, storeContract } from './store-contract.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -75,18 +75,7 @@ describe('SqliteStore', () => {
     old.close();
 
     const store = await openStore(file);
-    expect((await store.latest('general', 10)).messages).toEqual([
-      {
-        id: 1,
-        room: 'general',
-        nick: 'Zoë 李',
-        username: null,
-        userId: null,
-        text: 'from before',
-        ts: 2,
-        clientId: 'c',
-      },
-    ]);
+    expect((await store.latest('general', 10)).messages).toEqual([MESSAGE_FROM_BEFORE_ACCOUNTS]);
     const ada = await store.createUser({ username: 'ada', passwordHash: 'h', createdAt: 3 });
     await store.appendMessage({
       room: 'general',
@@ -134,17 +123,30 @@ describe('SqliteStore', () => {
     child.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`child did not report: ${output}`)), 15_000);
-      child.stdout.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('stored')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once('exit', () => reject(new Error(`child exited early: ${output}`)));
-    });
+    const exited = waitFor(
+      10_000,
+      () => `child did not exit on SIGKILL: ${output}`,
+      (resolve) => {
+        child.once('exit', resolve);
+        return () => child.off('exit', resolve);
+      },
+    );
+    await waitFor(
+      15_000,
+      () => `child did not report: ${output}`,
+      (resolve, reject) => {
+        const reported = (chunk: Buffer) => {
+          if (chunk.toString().includes('stored')) resolve(undefined);
+        };
+        const early = () => reject(new Error(`child exited early: ${output}`));
+        child.stdout.on('data', reported);
+        child.once('exit', early);
+        return () => {
+          child.stdout.off('data', reported);
+          child.off('exit', early);
+        };
+      },
+    );
     child.kill('SIGKILL');
     await exited;
 

@@ -43,6 +43,11 @@ async function upload(socket: ClientSocket, room: string, name: string, bytes: B
   return request<Answer>(socket, 'upload:finish', { uploadId: started.uploadId });
 }
 
+/** Sends `size` zero bytes as the first chunk of the upload `uploadId`. */
+function firstChunk(socket: ClientSocket, uploadId: unknown, size: number): Promise<Answer> {
+  return request<Answer>(socket, 'upload:chunk', { uploadId, offset: 0, data: Buffer.alloc(size) });
+}
+
 async function fetchFile(url: string, message: AttachmentMessage, cookie?: string) {
   const { id, name } = message.attachment;
   return fetch(`${url}/files/${id}/${encodeURIComponent(name)}`, { headers: cookie ? { Cookie: cookie } : {} });
@@ -134,12 +139,7 @@ describe('uploads', () => {
     });
     // Over the announced size: the upload is stopped.
     const again = await request<Answer>(alice, 'upload:start', { room: 'general', name: 'b.bin', size: 4 });
-    expect(
-      await request(alice, 'upload:chunk', { uploadId: again.uploadId, offset: 0, data: Buffer.alloc(5) }),
-    ).toMatchObject({
-      ok: false,
-      error: { code: 'FILE_TOO_LARGE' },
-    });
+    expect(await firstChunk(alice, again.uploadId, 5)).toMatchObject({ ok: false, error: { code: 'FILE_TOO_LARGE' } });
     expect(await request(alice, 'upload:finish', { uploadId: again.uploadId })).toMatchObject({
       ok: false,
       error: { code: 'UNKNOWN_UPLOAD' },
@@ -172,12 +172,7 @@ describe('uploads', () => {
     }
     // Someone else's upload id is unknown to bob.
     const started = await request<Answer>(alice, 'upload:start', { room: 'general', name: 'a.bin', size: 3 });
-    expect(
-      await request(bob, 'upload:chunk', { uploadId: started.uploadId, offset: 0, data: Buffer.alloc(3) }),
-    ).toMatchObject({
-      ok: false,
-      error: { code: 'UNKNOWN_UPLOAD' },
-    });
+    expect(await firstChunk(bob, started.uploadId, 3)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_UPLOAD' } });
     // Invited, bob may fetch it.
     await request(alice, 'room:invite', { room: 'secret', username: 'bob' });
     expect(await fetchFile(url, message, bobCookie).then((res) => res.status)).toBe(200);

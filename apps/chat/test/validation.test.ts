@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChatError } from '../src/chat/errors.js';
 import { RateLimiter } from '../src/chat/rate-limit.js';
-import {
-  requestObject,
-  validateClientId,
-  validateMessageId,
-  validateMessageText,
-  validateNickname,
-  validateRoomName,
-} from '../src/chat/validation.js';
+import * as validation from '../src/chat/validation.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -21,41 +14,41 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe('validation', () => {
   it('normalises and checks nicknames', () => {
-    expect(validateNickname('  ada   lovelace ')).toBe('ada lovelace');
-    expect(validateNickname('Zoë_李-2.0')).toBe('Zoë_李-2.0');
-    expect(validateNickname('x'.repeat(24))).toBe('x'.repeat(24));
+    expect(validation.validateNickname('  ada   lovelace ')).toBe('ada lovelace');
+    expect(validation.validateNickname('Zoë_李-2.0')).toBe('Zoë_李-2.0');
+    expect(validation.validateNickname('x'.repeat(24))).toBe('x'.repeat(24));
     for (const bad of ['', ' ', 'x'.repeat(25), '<b>', 'a\u0000b', 'tab\there?', null, 7, {}]) {
-      expect(codeOf(() => validateNickname(bad))).toBe('INVALID_NICKNAME');
+      expect(codeOf(() => validation.validateNickname(bad))).toBe('INVALID_NICKNAME');
     }
   });
 
   it('normalises and checks room names', () => {
-    expect(validateRoomName('#General')).toBe('general');
-    expect(validateRoomName('team_1-x')).toBe('team_1-x');
+    expect(validation.validateRoomName('#General')).toBe('general');
+    expect(validation.validateRoomName('team_1-x')).toBe('team_1-x');
     for (const bad of ['', '#', '-lead', 'has space', 'x'.repeat(33), 'ünï', 5]) {
-      expect(codeOf(() => validateRoomName(bad))).toBe('INVALID_ROOM_NAME');
+      expect(codeOf(() => validation.validateRoomName(bad))).toBe('INVALID_ROOM_NAME');
     }
   });
 
   it('keeps message text as typed, minus surrounding blank lines and trailing space', () => {
-    expect(validateMessageText('\n\n  indented\n  code  \n\n')).toBe('  indented\n  code');
-    expect(validateMessageText('<script>alert(1)</script>')).toBe('<script>alert(1)</script>');
-    expect(codeOf(() => validateMessageText(' \n\t '))).toBe('EMPTY_MESSAGE');
-    expect(codeOf(() => validateMessageText('a'.repeat(2001)))).toBe('MESSAGE_TOO_LONG');
-    expect(codeOf(() => validateMessageText(['a']))).toBe('BAD_REQUEST');
+    expect(validation.validateMessageText('\n\n  indented\n  code  \n\n')).toBe('  indented\n  code');
+    expect(validation.validateMessageText('<script>alert(1)</script>')).toBe('<script>alert(1)</script>');
+    expect(codeOf(() => validation.validateMessageText(' \n\t '))).toBe('EMPTY_MESSAGE');
+    expect(codeOf(() => validation.validateMessageText('a'.repeat(2001)))).toBe('MESSAGE_TOO_LONG');
+    expect(codeOf(() => validation.validateMessageText(['a']))).toBe('BAD_REQUEST');
   });
 
   it('checks ids and request shapes', () => {
-    expect(validateClientId(undefined)).toBeNull();
-    expect(validateClientId('0b6c-AZ_9')).toBe('0b6c-AZ_9');
-    expect(codeOf(() => validateClientId('x'.repeat(65)))).toBe('BAD_REQUEST');
-    expect(codeOf(() => validateClientId('no spaces'))).toBe('BAD_REQUEST');
-    expect(validateMessageId(0, 'after')).toBe(0);
+    expect(validation.validateClientId(undefined)).toBeNull();
+    expect(validation.validateClientId('0b6c-AZ_9')).toBe('0b6c-AZ_9');
+    expect(codeOf(() => validation.validateClientId('x'.repeat(65)))).toBe('BAD_REQUEST');
+    expect(codeOf(() => validation.validateClientId('no spaces'))).toBe('BAD_REQUEST');
+    expect(validation.validateMessageId(0, 'after')).toBe(0);
     for (const bad of [-1, 1.5, '3', Number.NaN, 2 ** 60]) {
-      expect(codeOf(() => validateMessageId(bad, 'after'))).toBe('BAD_REQUEST');
+      expect(codeOf(() => validation.validateMessageId(bad, 'after'))).toBe('BAD_REQUEST');
     }
-    expect(requestObject({ a: 1 })).toEqual({ a: 1 });
-    for (const bad of [null, [], 'x', 1]) expect(codeOf(() => requestObject(bad))).toBe('BAD_REQUEST');
+    expect(validation.requestObject({ a: 1 })).toEqual({ a: 1 });
+    for (const bad of [null, [], 'x', 1]) expect(codeOf(() => validation.requestObject(bad))).toBe('BAD_REQUEST');
   });
 });
 
