@@ -12,7 +12,7 @@ import {
   TEST_ADAPTER_OPTIONS,
   teardown,
   uniqueKey,
-  waitFor,
+  until,
 } from './helpers.js';
 
 afterEach(teardown);
@@ -53,7 +53,7 @@ async function startThreeNodes(mode: SubscriptionMode): Promise<Cluster> {
     received[name] = record(client, 'news');
   }
   // dynamic/sharded: room channels are subscribed asynchronously after the joins
-  await waitFor(async () => (await nodes[0].io.in('green').fetchSockets()).length === 1, 8000, 'room green visible');
+  await until(async () => (await nodes[0].io.in('green').fetchSockets()).length === 1, 8000, 'room green visible');
   return { nodes, clients, ids, received };
 }
 
@@ -172,9 +172,9 @@ describeWithRedis('room channels', () => {
     const clients = [await connect(nodes[0]), await connect(nodes[1]), await connect(nodes[2])];
     const sockets = clients.map((client, i) => nodes[i].io.of('/').sockets.get(client.id!)!);
     sockets[1].join('lobby');
-    await waitFor(async () => (await subscribers(lobby)) === 1, 8000, 'one node on the lobby channel');
+    await until(async () => (await subscribers(lobby)) === 1, 8000, 'one node on the lobby channel');
     sockets[2].join('lobby');
-    await waitFor(async () => (await subscribers(lobby)) === 2, 8000, 'two nodes on the lobby channel');
+    await until(async () => (await subscribers(lobby)) === 2, 8000, 'two nodes on the lobby channel');
     // the namespace channel has every node; socket-id rooms get no channel
     expect(await subscribers(`${key}#/#`)).toBe(3);
     expect(await subscribers(`${key}#/#${clients[0].id}#`)).toBe(0);
@@ -185,8 +185,8 @@ describeWithRedis('room channels', () => {
     expect(received.map((r) => r.length)).toEqual([0, 1, 1]);
 
     sockets[1].leave('lobby');
-    await waitFor(async () => (await subscribers(lobby)) === 1, 8000, 'node 1 left the lobby channel');
+    await until(async () => (await subscribers(lobby)) === 1, 8000, 'node 1 left the lobby channel');
     clients[2].disconnect();
-    await waitFor(async () => (await subscribers(lobby)) === 0, 8000, 'nobody on the lobby channel');
+    await until(async () => (await subscribers(lobby)) === 0, 8000, 'nobody on the lobby channel');
   });
 });

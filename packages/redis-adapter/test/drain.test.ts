@@ -6,12 +6,12 @@ import {
   connect,
   deleteKeys,
   describeWithRedis,
-  nextEvent,
   onTeardown,
   startCluster,
   TEST_ADAPTER_OPTIONS,
   teardown,
   uniqueKey,
+  waitFor,
 } from './helpers.js';
 
 afterEach(teardown);
@@ -28,7 +28,7 @@ describeWithRedis('drain', () => {
     const clients = await Promise.all([0, 1, 2, 3].map(() => connect(node)));
     const closedAt: number[] = [];
     const reasons = clients.map((client) =>
-      nextEvent<[string]>(client, 'disconnect', 10_000).then(([reason]) => {
+      waitFor<[string]>(client, 'disconnect', 10_000).then(([reason]) => {
         closedAt.push(Date.now());
         return reason;
       }),

@@ -15,7 +15,11 @@ import {
   type SocketOptions,
 } from 'socket.io-client';
 import { describe } from 'vitest';
+import { until, waitFor } from '../../server/test/support/wait.js';
 import { createAdapter, type RedisAdapter, type RedisAdapterOptions } from '../src/index.js';
+
+// The bounded waits every suite shares, re-exported so a suite imports its fixtures from one place.
+export { until, waitFor } from '../../server/test/support/wait.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const START_HINT = 'redis-server --daemonize yes --port 6379 --save "" --appendonly no';
@@ -72,41 +76,6 @@ export const describeWithRedisServer = describeIf(
 /** A key/channel prefix unique to this run, so parallel runs never see each other's messages. */
 export function uniqueKey(): string {
   return `parley-test-${process.pid}-${randomBytes(4).toString('hex')}`;
-}
-
-/** Polls `predicate` until true; fails after `timeoutMs`. */
-export async function waitFor(
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 8000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Resolves with the arguments of the next `event`; fails after `timeoutMs`. */
-export function nextEvent<T extends unknown[] = unknown[]>(
-  emitter: {
-    once(event: string, listener: (...args: T) => void): unknown;
-    off(event: string, listener: (...args: T) => void): unknown;
-  },
-  event: string,
-  timeoutMs = 8000,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const listener = (...args: T) => {
-      clearTimeout(timer);
-      resolve(args);
-    };
-    const timer = setTimeout(() => {
-      emitter.off(event, listener);
-      reject(new Error(`timed out waiting for "${event}"`));
-    }, timeoutMs);
-    emitter.once(event, listener);
-  });
 }
 
 export interface Node {
@@ -202,7 +171,7 @@ export async function startCluster(
 }
 
 export async function waitForClusterSize(nodes: Node[], size: number, nsps: string[] = ['/']): Promise<void> {
-  await waitFor(
+  await until(
     async () => {
       for (const node of nodes) {
         for (const nsp of nsps) if ((await node.adapter(nsp).serverCount()) !== size) return false;
@@ -233,7 +202,7 @@ export async function connect(
     ...opts,
   });
   onTeardown(() => socket.disconnect());
-  if (!socket.connected) await nextEvent(socket, 'connect');
+  if (!socket.connected) await waitFor(socket, 'connect');
   return socket;
 }
 
@@ -310,7 +279,7 @@ export class ThrowawayRedis {
       { stdio: 'ignore' },
     );
     this.#process = child;
-    await waitFor(() => portOpen(this.port), 8000, `redis-server on port ${this.port}`);
+    await until(() => portOpen(this.port), 8000, `redis-server on port ${this.port}`);
   }
 
   /** Kills the server (SIGKILL: an outage, not a goodbye) and waits until it is gone. */

@@ -9,7 +9,7 @@ import { createServer, type Server as NetServer, Socket as NetSocket } from 'nod
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForNode } from '../../server/test/support/bundle-for-node.js';
-import { nextEvent, REDIS_URL } from './helpers.js';
+import { REDIS_URL, waitFor } from './helpers.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
@@ -41,7 +41,7 @@ export class NodeProcess {
       },
     });
     const node = new NodeProcess(child);
-    const [message] = (await nextEvent(child, 'message', 20_000)) as [{ port: number; tag?: string }];
+    const [message] = (await waitFor(child, 'message', 20_000)) as [{ port: number; tag?: string }];
     node.port = message.port;
     node.tag = message.tag;
     return node;
@@ -54,14 +54,14 @@ export class NodeProcess {
   /** Sends `signal` and waits for the process to exit. */
   async stop(signal: 'SIGTERM' | 'SIGKILL', timeoutMs = 15_000): Promise<void> {
     if (!this.alive) return;
-    const exited = nextEvent(this.child, 'exit', timeoutMs);
+    const exited = waitFor(this.child, 'exit', timeoutMs);
     this.child.kill(signal);
     await exited;
   }
 
   /** Asks the node to drain (see `drain`), after which it closes and exits; waits for the exit. */
   async drain(jitterMs: number, timeoutMs = 20_000): Promise<void> {
-    const exited = nextEvent(this.child, 'exit', timeoutMs);
+    const exited = waitFor(this.child, 'exit', timeoutMs);
     this.send({ op: 'drain', jitterMs });
     await exited;
   }

@@ -13,12 +13,12 @@ import { createAdapter, type RedisAdapter, type RedisAdapterOptions } from '../s
 import {
   connect,
   describeWithRedisServer,
-  nextEvent,
   onTeardown,
   record,
   TEST_ADAPTER_OPTIONS,
   teardown,
   uniqueKey,
+  until,
   waitFor,
 } from './helpers.js';
 import { ThrowawayRedisCluster } from './redis-cluster-server.js';
@@ -66,7 +66,7 @@ async function startNode(adapterOpts: RedisAdapterOptions, serverOpts: Partial<S
 async function startNodes(adapterOpts: RedisAdapterOptions, serverOpts: Partial<ServerOptions> = {}) {
   const options = { ...TEST_ADAPTER_OPTIONS, key: uniqueKey(), ...adapterOpts };
   const nodes = [await startNode(options, serverOpts), await startNode(options, serverOpts)];
-  await waitFor(
+  await until(
     async () => (await Promise.all(nodes.map((node) => node.adapter().serverCount()))).every((n) => n === 2),
     10_000,
     'both servers to see each other',
@@ -94,7 +94,7 @@ describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster cli
     test('plain pub/sub (static mode) broadcasts across shards, binary intact', async () => {
       const { nodes } = await startNodes({ subscriptionMode: 'static' });
       const clients = [await connect(nodes[0]), await connect(nodes[1])];
-      const got = clients.map((client) => nextEvent(client, 'news'));
+      const got = clients.map((client) => waitFor(client, 'news'));
       nodes[0].io.emit('news', 'hello', Buffer.from([1, 2]));
       for (const [text, bytes] of await Promise.all(got)) {
         expect(text).toBe('hello');
@@ -118,10 +118,10 @@ describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster cli
       const received = record(client, 'news');
       const id = client.id;
       nodes[1].io.emit('news', 'first');
-      await waitFor(() => received.length === 1, 8000, 'first broadcast');
+      await until(() => received.length === 1, 8000, 'first broadcast');
 
       const serverSocket = nodes[0].io.of('/').sockets.get(id!)!;
-      const gone = nextEvent(serverSocket, 'disconnect');
+      const gone = waitFor(serverSocket, 'disconnect');
       client.io.engine.close();
       await gone;
       nodes[1].io.to('room1').emit('news', 'missed, to room1');
@@ -129,10 +129,10 @@ describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster cli
 
       (client.io as unknown as { uri: string }).uri = nodes[1].url;
       client.connect();
-      await nextEvent(client, 'connect');
+      await waitFor(client, 'connect');
       expect(client.recovered).toBe(true);
       expect(client.id).toBe(id);
-      await waitFor(() => received.length === 2, 8000, 'missed broadcast');
+      await until(() => received.length === 2, 8000, 'missed broadcast');
       expect(received[1][0]).toBe('missed, to room1');
       const [restored] = await nodes[1].io.local.in('room1').fetchSockets();
       expect(restored.id).toBe(id);
@@ -160,28 +160,28 @@ describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster cli
       const received = record(client, 'news');
       const id = client.id;
       nodes[1].io.emit('news', 'first');
-      await waitFor(() => received.length === 1, 8000, 'first broadcast');
+      await until(() => received.length === 1, 8000, 'first broadcast');
       const probe = await redis.client();
       onTeardown(() => probe.destroy());
       const hash = `${key}-live#{/}#${nodes[0].adapter().uid}`;
-      await waitFor(async () => Number(await probe.hLen(hash)) === 1, 8000, 'live session written');
+      await until(async () => Number(await probe.hLen(hash)) === 1, 8000, 'live session written');
 
       // The server loses Redis, then its client: no disconnect record can be stored.
-      const down = nextEvent(nodes[0].adapter(), 'redis-down');
+      const down = waitFor(nodes[0].adapter(), 'redis-down');
       nodes[0].cutRedis();
       await down; // the cluster client's `disconnect` is the adapter's `redis-down`
       const serverSocket = nodes[0].io.of('/').sockets.get(id!)!;
-      const gone = nextEvent(serverSocket, 'disconnect');
+      const gone = waitFor(serverSocket, 'disconnect');
       client.io.engine.close();
       await gone;
       nodes[1].io.to('room1').emit('news', 'missed');
 
       (client.io as unknown as { uri: string }).uri = nodes[1].url;
       client.connect();
-      await nextEvent(client, 'connect');
+      await waitFor(client, 'connect');
       expect(client.recovered).toBe(true);
       expect(client.id).toBe(id);
-      await waitFor(() => received.length === 2, 8000, 'missed broadcast');
+      await until(() => received.length === 2, 8000, 'missed broadcast');
       expect(received[1][0]).toBe('missed');
       const [restored] = await nodes[1].io.local.in('room1').fetchSockets();
       expect(restored.data).toEqual({ name: 'alice' });

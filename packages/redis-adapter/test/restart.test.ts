@@ -5,7 +5,6 @@ import {
   describeWithRedisServer,
   flush,
   freePort,
-  nextEvent,
   onTeardown,
   record,
   startCluster,
@@ -13,6 +12,7 @@ import {
   ThrowawayRedis,
   teardown,
   uniqueKey,
+  waitFor,
   waitForClusterSize,
 } from './helpers.js';
 
@@ -40,18 +40,18 @@ describeWithRedisServer('Redis restarted in the middle of a test', () => {
       await flush(nodes[0], clients);
       expect(received.map((r) => r.length)).toEqual([1, 1]);
 
-      const down = nodes.map((node) => nextEvent(node.adapter(), 'redis-down'));
+      const down = nodes.map((node) => waitFor(node.adapter(), 'redis-down'));
       await redis.stop();
       await Promise.all(down);
 
       // During the outage: local broadcasts still work, requests answer with local results at once.
       nodes[1].io.emit('news', 'during');
-      const [during] = await nextEvent(clients[1], 'news');
+      const [during] = await waitFor(clients[1], 'news');
       expect(during).toBe('during');
       expect((await nodes[0].io.fetchSockets()).map((s) => s.id)).toEqual([clients[0].id]);
       expect(await nodes[0].adapter().serverCount()).toBe(1);
 
-      const up = nodes.map((node) => nextEvent(node.adapter(), 'redis-up', 15_000));
+      const up = nodes.map((node) => waitFor(node.adapter(), 'redis-up', 15_000));
       await redis.start();
       await Promise.all(up);
       await waitForClusterSize(nodes, 2);

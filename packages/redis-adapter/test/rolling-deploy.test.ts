@@ -6,7 +6,7 @@
  */
 import { type Socket as ClientSocket, io as connectClient } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { deleteKeys, describeWithRedis, nextEvent, onTeardown, teardown, uniqueKey, waitFor } from './helpers.js';
+import { deleteKeys, describeWithRedis, onTeardown, teardown, uniqueKey, until, waitFor } from './helpers.js';
 import { bundleNode, NodeProcess, RoundRobinBalancer, removeBundle } from './node-processes.js';
 
 const CLIENTS = 30;
@@ -72,15 +72,15 @@ async function restartWhileBroadcasting(stop: Stop): Promise<Outcome> {
     });
     clients.push(client);
   }
-  await waitFor(() => clients.every((client) => client.connected), 15_000, 'every client connected');
+  await until(() => clients.every((client) => client.connected), 15_000, 'every client connected');
 
-  const counted = nextEvent(broadcaster.child, 'message', 60_000);
+  const counted = waitFor(broadcaster.child, 'message', 60_000);
   broadcaster.send({ op: 'count', every: EVERY_MS, upTo: NUMBERS });
   for (let i = 0; i < nodes.length; i++) {
     // Restart the next node once every client (those of the last restarted node included) is
     // receiving again.
     const threshold = (i + 1) * 70;
-    await waitFor(
+    await until(
       () => outcome.numbers.every((numbers) => numbers.length >= threshold),
       20_000,
       `every client past ${threshold} numbers`,
@@ -92,7 +92,7 @@ async function restartWhileBroadcasting(stop: Stop): Promise<Outcome> {
     balancer.backends[i] = nodes[i].port;
   }
   await counted;
-  await waitFor(
+  await until(
     () => outcome.numbers.every((numbers) => numbers.at(-1) === NUMBERS),
     20_000,
     'every client got the last number',

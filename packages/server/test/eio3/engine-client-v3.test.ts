@@ -6,7 +6,7 @@ import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from '../../src/engine/index.js';
-import { cleanup, nextConnection, onCleanup, once, startEngine, withTimeout } from '../engine/helpers.js';
+import { cleanup, nextConnection, onCleanup, startEngine, waitFor, withTimeout } from '../engine/helpers.js';
 
 afterEach(cleanup);
 
@@ -37,11 +37,11 @@ describe.each([
     const test = await startEngine({ allowEIO3: true });
     const connection = nextConnection(test.engine);
     const client = connect(test.port, transports);
-    await once(client, 'open');
+    await waitFor(client, 'open');
     const socket: Socket = await connection;
     expect(socket.protocol).toBe(3);
     expect(socket.id).toBe(client.id);
-    if (mode === 'upgrade' && client.transport.name !== 'websocket') await once(client, 'upgrade');
+    if (mode === 'upgrade' && client.transport.name !== 'websocket') await waitFor(client, 'upgrade');
 
     const serverReceived: Array<string | Buffer> = [];
     socket.on('message', (data: string | Buffer) => {

@@ -3,11 +3,11 @@ import {
   cleanup,
   http,
   nextConnection,
-  once,
   pollingHandshake,
   rawWebSocket,
   refusedWebSocket,
   startEngine,
+  waitFor,
 } from './helpers.js';
 
 afterEach(cleanup);
@@ -188,8 +188,8 @@ describe('handshake', () => {
     const { default: WebSocket } = await import('ws');
     const ws = new WebSocket(test.url({ EIO: '4', transport: 'websocket' }).replace('http', 'ws'));
     ws.on('error', () => {});
-    const upgrade = once<[import('node:http').IncomingMessage]>(ws, 'upgrade');
-    const message = once<[Buffer]>(ws, 'message');
+    const upgrade = waitFor<[import('node:http').IncomingMessage]>(ws, 'upgrade');
+    const message = waitFor<[Buffer]>(ws, 'message');
     const [response] = await upgrade;
     const [open] = await message;
     const sid = JSON.parse(open.toString().slice(1)).sid;

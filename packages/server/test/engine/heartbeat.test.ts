@@ -4,12 +4,12 @@ import {
   cleanup,
   http,
   nextConnection,
-  once,
   pollingHandshake,
   pollingSession,
   rawWebSocket,
   startEngine,
   until,
+  waitFor,
   withTimeout,
 } from './helpers.js';
 
@@ -28,7 +28,7 @@ describe('heartbeat', () => {
       expect(await client.next()).toBe('2');
       client.ws.send('3');
     }
-    await once(socket, 'heartbeat');
+    await waitFor(socket, 'heartbeat');
     expect(heartbeats).toBeGreaterThanOrEqual(3);
     expect(socket.readyState).toBe('open');
   });
@@ -39,10 +39,10 @@ describe('heartbeat', () => {
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
     await client.next();
     const socket = await connection;
-    const [reason] = await once<[string]>(socket, 'close');
+    const [reason] = await waitFor<[string]>(socket, 'close');
     expect(reason).toBe('ping timeout');
     expect(test.engine.clientsCount).toBe(0);
-    await once(client.ws, 'close');
+    await waitFor(client.ws, 'close');
   });
 
   it('pings over polling and times out a silent polling client', async () => {
@@ -54,7 +54,7 @@ describe('heartbeat', () => {
     expect((await http(url)).body).toBe('2');
     await http(url, { method: 'POST', body: '3' });
     expect((await http(url)).body).toBe('2');
-    const [reason] = await once<[string]>(socket, 'close');
+    const [reason] = await waitFor<[string]>(socket, 'close');
     expect(reason).toBe('ping timeout');
   });
 
@@ -74,7 +74,7 @@ describe('heartbeat', () => {
     const silent = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
     await silent.next();
     const silentSession = sessions[3];
-    const [reason] = await once<[string]>(silentSession, 'close');
+    const [reason] = await waitFor<[string]>(silentSession, 'close');
     expect(reason).toBe('ping timeout');
     expect(sessions.slice(0, 3).every((s) => s.readyState === 'open')).toBe(true);
     expect(answering).toHaveLength(3);
@@ -112,7 +112,7 @@ describe('heartbeat', () => {
     const socket = await connection;
     const received: number[] = [];
     socket.on('message', () => received.push(performance.now()));
-    const closed = once<[string]>(socket, 'close', 5000).then(([reason]) => ({ reason, at: performance.now() }));
+    const closed = waitFor<[string]>(socket, 'close', 5000).then(([reason]) => ({ reason, at: performance.now() }));
     expect(await client.next()).toBe('2');
     const pingedAt = performance.now();
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -2,11 +2,14 @@
  * Test helpers: a real engine on port 0, raw HTTP polling and raw WebSocket clients, and
  * bounded waits. Every test closes what it opened through `cleanup`.
  */
-import type { EventEmitter } from 'node:events';
 import { createServer, type Server as HttpServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { type AttachOptions, attach, type Server, type Socket } from '../../src/engine/index.js';
+import { until, waitFor } from '../support/wait.js';
+
+// Re-exported so a suite imports its fixtures from one place.
+export { until, waitFor } from '../support/wait.js';
 
 export interface TestEngine {
   engine: Server;
@@ -58,34 +61,6 @@ export async function startEngine(
   };
   onCleanup(testEngine.close);
   return testEngine;
-}
-
-/** Waits for one `event` (bounded); resolves with its arguments. */
-export function once<T extends unknown[] = unknown[]>(
-  emitter: EventEmitter,
-  event: string,
-  timeout = 5000,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      emitter.off(event, listener);
-      reject(new Error(`timed out waiting for "${event}"`));
-    }, timeout);
-    const listener = (...args: unknown[]) => {
-      clearTimeout(timer);
-      resolve(args as T);
-    };
-    emitter.once(event, listener);
-  });
-}
-
-/** Polls `predicate` until true (bounded). */
-export async function until(predicate: () => boolean, timeout = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 export interface HttpResult {
@@ -152,7 +127,7 @@ export async function rawWebSocket(
     else messages.push(message);
   });
   ws.on('error', () => {});
-  await once(ws, 'open');
+  await waitFor(ws, 'open');
   return {
     ws,
     messages,
@@ -172,7 +147,7 @@ export async function rawWebSocket(
 
 /** Resolves with the next session the engine opens. */
 export function nextConnection(engine: Server): Promise<Socket> {
-  return once<[Socket]>(engine, 'connection').then(([socket]) => socket);
+  return waitFor<[Socket]>(engine, 'connection').then(([socket]) => socket);
 }
 
 /** Attempts a WebSocket handshake the server is expected to refuse; returns its HTTP answer. */

@@ -13,10 +13,10 @@ import {
   http,
   nextConnection,
   onCleanup,
-  once,
   pollingHandshake,
   rawWebSocket,
   startEngine,
+  waitFor,
 } from './helpers.js';
 
 afterEach(cleanup);
@@ -82,7 +82,7 @@ describe('attach', () => {
     onCleanup(() => other.close());
     const chat = new WebSocket(`ws://127.0.0.1:${test.port}/chat`);
     onCleanup(() => chat.terminate());
-    const [greeting] = await once<[Buffer]>(chat, 'message');
+    const [greeting] = await waitFor<[Buffer]>(chat, 'message');
     expect(greeting.toString()).toBe('chat server');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(chat.readyState).toBe(WebSocket.OPEN);
@@ -90,7 +90,7 @@ describe('attach', () => {
     const nobody = new WebSocket(`ws://127.0.0.1:${test.port}/nobody`);
     nobody.on('error', () => {});
     onCleanup(() => nobody.terminate());
-    await once(nobody, 'close');
+    await waitFor(nobody, 'close');
 
     const engineClient = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
     expect((await engineClient.next()).toString()[0]).toBe('0');
@@ -130,7 +130,7 @@ describe('attach', () => {
     expect((await http(`http://127.0.0.1:${port}/`)).status).toBe(501);
     const res = await http(`http://127.0.0.1:${port}/engine.io/?EIO=4&transport=polling`);
     expect(JSON.parse(res.body.slice(1)).pingInterval).toBe(1000);
-    const closed = once(engine.httpServer!, 'close');
+    const closed = waitFor(engine.httpServer!, 'close');
     engine.close();
     await closed;
   });
@@ -238,7 +238,7 @@ describe('use() middlewares', () => {
     expect(res.body).toBe('who are you');
     const ws = new WebSocket(test.url({ EIO: '4', transport: 'websocket' }).replace('http', 'ws'));
     ws.on('error', () => {});
-    const [, response] = await once<[unknown, import('node:http').IncomingMessage]>(ws, 'unexpected-response');
+    const [, response] = await waitFor<[unknown, import('node:http').IncomingMessage]>(ws, 'unexpected-response');
     expect(response.statusCode).toBe(401);
     ws.terminate();
   });

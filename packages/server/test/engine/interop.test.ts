@@ -5,7 +5,7 @@ import type { EventEmitter } from 'node:events';
 import { Socket as ClientSocket, type SocketOptions } from 'engine.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from '../../src/engine/index.js';
-import { cleanup, nextConnection, onCleanup, once, startEngine, until, withTimeout } from './helpers.js';
+import { cleanup, nextConnection, onCleanup, startEngine, until, waitFor, withTimeout } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -47,7 +47,7 @@ describe('engine.io-client interoperability', () => {
     const test = await startEngine();
     const connection = nextConnection(test.engine);
     const client = connect(test.port, { transports: ['polling'] });
-    await once(events(client), 'open');
+    await waitFor(events(client), 'open');
     const socket = await connection;
     expect(socket.transport.name).toBe('polling');
     expect(client.transport.name).toBe('polling');
@@ -58,7 +58,7 @@ describe('engine.io-client interoperability', () => {
     const test = await startEngine();
     const connection = nextConnection(test.engine);
     const client = connect(test.port, { transports: ['websocket'] });
-    await once(events(client), 'open');
+    await waitFor(events(client), 'open');
     const socket = await connection;
     expect(socket.transport.name).toBe('websocket');
     await exchange(client, socket);
@@ -69,7 +69,7 @@ describe('engine.io-client interoperability', () => {
     const connection = nextConnection(test.engine);
     const client = connect(test.port, { transports: ['polling', 'websocket'] });
     const socket = await connection;
-    const [transport] = await once<[{ name: string }]>(socket, 'upgrade');
+    const [transport] = await waitFor<[{ name: string }]>(socket, 'upgrade');
     expect(transport.name).toBe('websocket');
     expect(socket.transport.name).toBe('websocket');
     expect(socket.upgraded).toBe(true);
@@ -82,11 +82,11 @@ describe('engine.io-client interoperability', () => {
     for (const transports of [['polling'], ['websocket']] as const) {
       const connection = nextConnection(test.engine);
       const client = connect(test.port, { transports: [...transports] });
-      await once(events(client), 'open');
+      await waitFor(events(client), 'open');
       const socket = await connection;
       const big = 'z'.repeat(50_000);
-      const serverGot = once<[string]>(socket, 'message');
-      const clientGot = once<[string]>(events(client), 'message');
+      const serverGot = waitFor<[string]>(socket, 'message');
+      const clientGot = waitFor<[string]>(events(client), 'message');
       client.send(big);
       socket.send(big);
       expect((await serverGot)[0]).toBe(big);
@@ -130,7 +130,7 @@ describe('engine.io-client interoperability', () => {
       'three heartbeats',
     );
     expect(socket.readyState).toBe('open');
-    const clientClosed = once(events(client), 'close');
+    const clientClosed = waitFor(events(client), 'close');
     socket.close();
     await clientClosed;
     expect(socket.readyState).toBe('closed');
@@ -141,9 +141,9 @@ describe('engine.io-client interoperability', () => {
       const test = await startEngine();
       const connection = nextConnection(test.engine);
       const client = connect(test.port, { transports: [...transports] });
-      await once(events(client), 'open');
+      await waitFor(events(client), 'open');
       const socket = await connection;
-      const closed = once<[string]>(socket, 'close');
+      const closed = waitFor<[string]>(socket, 'close');
       client.close();
       const [reason] = await closed;
       expect(reason).toBe('transport close');

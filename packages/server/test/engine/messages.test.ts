@@ -4,13 +4,13 @@ import {
   cleanup,
   http,
   nextConnection,
-  once,
   pollingHandshake,
   pollingSession,
   rawWebSocket,
   startEngine,
   until,
   untilPollParked,
+  waitFor,
   withTimeout,
 } from './helpers.js';
 
@@ -68,7 +68,7 @@ describe('messages over polling', () => {
     const test = await startEngine();
     const { sid, socket } = await pollingSession(test);
     const written = new Promise<void>((resolve) => socket.send('x', {}, resolve));
-    const drained = once(socket, 'drain');
+    const drained = waitFor(socket, 'drain');
     await http(test.url({ EIO: '4', transport: 'polling', sid }));
     await withTimeout(written, 'the send callback');
     await drained;
@@ -154,7 +154,7 @@ describe('messages over WebSocket', () => {
     });
     const messages: Array<string | Buffer> = [];
     ws.on('message', (data: Buffer, isBinary: boolean) => messages.push(isBinary ? data : data.toString()));
-    await once(ws, 'open');
+    await waitFor(ws, 'open');
     expect(ws.extensions).toContain('permessage-deflate');
     const socket = await connection;
     socket.send('x'.repeat(2000));

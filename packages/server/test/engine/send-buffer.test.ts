@@ -12,12 +12,12 @@ import {
   http,
   nextConnection,
   onCleanup,
-  once,
   pollingSession,
   rawWebSocket,
   startEngine,
   type TestEngine,
   until,
+  waitFor,
   withTimeout,
 } from './helpers.js';
 
@@ -41,7 +41,7 @@ async function stalledPeer(test: TestEngine, transport: 'websocket' | 'sse'): Pr
           `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`
       : `GET ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`,
   );
-  await withTimeout(once(socket, 'data'), 'the handshake response');
+  await withTimeout(waitFor(socket, 'data'), 'the handshake response');
   socket.pause();
   return connection;
 }
@@ -74,7 +74,7 @@ describe('maxBufferedBytes', () => {
     const drains: Socket[] = [];
     test.engine.on('drain', (session: Socket) => drains.push(session));
 
-    const closed = once<[string, Error]>(stalled, 'close', 15_000);
+    const closed = waitFor<[string, Error]>(stalled, 'close', 15_000);
     const before = heapAndBuffers();
     let highest = 0;
     const sampler = setInterval(() => {
@@ -106,7 +106,7 @@ describe('maxBufferedBytes', () => {
   it('closes an SSE peer that never reads', async () => {
     const test = await startEngine({ maxBufferedBytes: CAP, pingInterval: 60_000, pingTimeout: 60_000 });
     const stalled = await stalledPeer(test, 'sse');
-    const closed = once<[string]>(stalled, 'close', 15_000);
+    const closed = waitFor<[string]>(stalled, 'close', 15_000);
     broadcast(test.engine, 25_000);
     expect((await closed)[0]).toBe('send buffer full');
     expect(stalled.bufferedBytes).toBe(0);
@@ -125,7 +125,7 @@ describe('maxBufferedBytes', () => {
       }
     };
     const poller = poll();
-    const closed = once<[string]>(stopped.socket, 'close', 15_000);
+    const closed = waitFor<[string]>(stopped.socket, 'close', 15_000);
     const sender = broadcast(test.engine, 25_000);
     expect((await closed)[0]).toBe('send buffer full');
     const ticksAtClose = sender.ticks();

@@ -11,11 +11,11 @@ import {
   cleanup,
   http,
   nextConnection,
-  once,
   pollingHandshake,
   rawWebSocket,
   refusedWebSocket,
   startEngine,
+  waitFor,
 } from './helpers.js';
 
 afterEach(cleanup);
@@ -75,7 +75,7 @@ test('an unknown session goes to the router; what it hands back gets the usual 4
   const t = await startEngine({ sessionRouter: router });
   const routed = await http(t.url({ EIO: '4', transport: 'polling', sid: 'elsewhere.7' }));
   expect(routed).toMatchObject({ status: 299, body: 'answered elsewhere' });
-  const errors = once<[ConnectionErrorEvent]>(t.engine, 'connection_error');
+  const errors = waitFor<[ConnectionErrorEvent]>(t.engine, 'connection_error');
   const refused = await http(t.url({ EIO: '4', transport: 'polling', sid: 'nowhere.1' }));
   expect(refused).toMatchObject({ status: 400, body: '{"code":1,"message":"Session ID unknown"}' });
   expect((await errors)[0].code).toBe(1);

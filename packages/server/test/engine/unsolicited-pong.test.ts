@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from '../../src/engine/index.js';
-import { cleanup, nextConnection, once, rawWebSocket, startEngine, withTimeout } from './helpers.js';
+import { cleanup, nextConnection, rawWebSocket, startEngine, waitFor, withTimeout } from './helpers.js';
 
 afterEach(cleanup);
 
@@ -17,7 +17,7 @@ describe('unsolicited pongs', () => {
     expect(String(await client.next())[0]).toBe('0');
     let heartbeats = 0;
     session.on('heartbeat', () => heartbeats++);
-    const closed = once<[string]>(session, 'close', 10_000);
+    const closed = waitFor<[string]>(session, 'close', 10_000);
     // Pongs far more often than pings, until the first ping arrives, which is never answered.
     const spam = setInterval(() => client.ws.send('3'), 20);
     try {
@@ -43,7 +43,7 @@ describe('unsolicited pongs', () => {
     expect(String(await client.next())[0]).toBe('0');
     for (let i = 0; i < 4; i++) {
       expect(await client.next()).toBe('2');
-      const heartbeat = once(session, 'heartbeat');
+      const heartbeat = waitFor(session, 'heartbeat');
       client.ws.send('3');
       await heartbeat;
     }

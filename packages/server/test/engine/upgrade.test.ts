@@ -4,7 +4,6 @@ import {
   closedAfterHandshake,
   http,
   nextConnection,
-  once,
   pollingHandshake,
   pollingSession,
   rawWebSocket,
@@ -12,6 +11,7 @@ import {
   startEngine,
   until,
   untilPollParked,
+  waitFor,
   withTimeout,
 } from './helpers.js';
 
@@ -25,7 +25,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     const pendingGet = http(pollUrl);
     await untilPollParked(socket);
 
-    const upgrading = once(socket, 'upgrading');
+    const upgrading = waitFor(socket, 'upgrading');
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
     client.ws.send('2probe');
     expect(await client.next()).toBe('3probe');
@@ -33,7 +33,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     expect(socket.upgrading).toBe(true);
     expect((await pendingGet).body).toBe('6');
 
-    const upgraded = once(socket, 'upgrade');
+    const upgraded = waitFor(socket, 'upgrade');
     client.ws.send('5');
     await upgraded;
     expect(socket.transport.name).toBe('websocket');
@@ -42,7 +42,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
 
     socket.send('after upgrade');
     expect(await client.next()).toBe('4after upgrade');
-    const received = once<[string]>(socket, 'message');
+    const received = waitFor<[string]>(socket, 'message');
     client.ws.send('4from ws');
     expect((await received)[0]).toBe('from ws');
 
@@ -79,7 +79,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     const test = await startEngine({ upgradeTimeout: 50 });
     const { sid, socket } = await pollingSession(test);
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
-    await once(client.ws, 'close');
+    await waitFor(client.ws, 'close');
     expect(socket.upgrading).toBe(false);
     expect(socket.transport.name).toBe('polling');
     socket.send('still polling');
@@ -92,7 +92,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     const { sid, socket } = await pollingSession(test);
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
     client.ws.send('4not a probe');
-    await once(client.ws, 'close');
+    await waitFor(client.ws, 'close');
     expect(socket.readyState).toBe('open');
     expect(socket.transport.name).toBe('polling');
   });
@@ -106,7 +106,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
     client.ws.send('2probe');
     expect(await client.next()).toBe('3probe');
-    const upgraded = once(socket, 'upgrade');
+    const upgraded = waitFor(socket, 'upgrade');
     client.ws.send('5');
     await upgraded;
     expect(socket.transport.name).toBe('websocket');
@@ -130,11 +130,11 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid: socket.id }));
     client.ws.send('2probe');
     expect(await client.next()).toBe('3probe');
-    const upgraded = once(socket, 'upgrade');
+    const upgraded = waitFor(socket, 'upgrade');
     client.ws.send('5');
     await upgraded;
     expect(socket.transport.name).toBe('websocket');
-    await once(stream, 'end');
+    await waitFor(stream, 'end');
     expect(text).toContain('data: 6\n\n');
     socket.send('now on ws');
     expect(await client.next()).toBe('4now on ws');
@@ -150,8 +150,8 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     expect((await http(test.url({ EIO: '4', transport: 'polling', sid }))).body).toBe('6');
     socket.close();
     expect(socket.readyState).toBe('closing');
-    const closed = once<[string]>(socket, 'close');
-    const wsClosed = once(client.ws, 'close');
+    const closed = waitFor<[string]>(socket, 'close');
+    const wsClosed = waitFor(client.ws, 'close');
     client.ws.send('5');
     expect((await closed)[0]).toBe('forced close');
     await wsClosed;
