@@ -14,7 +14,7 @@ import {
   type ManagerOptions,
   type SocketOptions,
 } from 'socket.io-client';
-import { describe } from 'vitest';
+import { describeWith } from '../../server/test/support/needs.js';
 import { until, waitFor } from '../../server/test/support/wait.js';
 import { createAdapter, type RedisAdapter, type RedisAdapterOptions } from '../src/index.js';
 
@@ -47,31 +47,19 @@ function which(binary: string): boolean {
   }
 }
 
-/**
- * `describe` when `ok`; otherwise fails in CI and skips elsewhere with `hint`, so a missing
- * Redis never passes silently where it must be there.
- */
-function describeIf(ok: boolean, what: string, hint: string): typeof describe {
-  if (ok) return describe;
-  if (process.env.CI) {
-    return ((name: string) =>
-      describe(name, () => {
-        throw new Error(`${what} is required in CI. ${hint}`);
-      })) as unknown as typeof describe;
-  }
-  console.warn(`Skipping Redis adapter integration tests: ${what} is not available. ${hint}`);
-  return describe.skip as unknown as typeof describe;
-}
-
 const redisUp = await redisReachable(REDIS_URL);
 /** `describe` for tests that need the shared Redis (REDIS_URL, default 127.0.0.1:6379). */
-export const describeWithRedis = describeIf(redisUp, `Redis at ${REDIS_URL}`, `Start it with: ${START_HINT}`);
+export const describeWithRedis = describeWith({
+  present: redisUp,
+  what: `Redis at ${REDIS_URL}`,
+  hint: `Start it with: ${START_HINT}`,
+});
 /** `describe` for tests that start their own throwaway redis-server. */
-export const describeWithRedisServer = describeIf(
-  which('redis-server'),
-  'the redis-server binary',
-  'Install Redis (e.g. `apt-get install redis-server`).',
-);
+export const describeWithRedisServer = describeWith({
+  present: which('redis-server'),
+  what: 'the redis-server binary',
+  hint: 'Install Redis (e.g. `apt-get install redis-server`).',
+});
 
 /** A key/channel prefix unique to this run, so parallel runs never see each other's messages. */
 export function uniqueKey(): string {

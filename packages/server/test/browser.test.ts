@@ -2,9 +2,10 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { defaultBundleDirectory, Server, type Socket } from '../src/index.js';
 import { track, within } from './support/harness.js';
+import { describeWith } from './support/needs.js';
 
 // @parley-engine either: PARLEY_ENGINE=engine.io runs this suite on the official engine.io (support/engine-choice.ts).
 
@@ -21,7 +22,18 @@ const PAGE = `<!doctype html><html><body>
 </body></html>`;
 
 // The whole path a browser takes: the page loads the served bundle and calls io().
-describe.skipIf(CHROMIUM === undefined || !bundleBuilt)('in a browser', () => {
+const chromium = {
+  present: CHROMIUM !== undefined,
+  what: 'Chromium at /usr/bin/chromium',
+  hint: 'Install it with: apt-get install chromium',
+};
+const bundle = {
+  present: bundleBuilt,
+  what: 'the built client bundle (packages/client/dist/bundle)',
+  hint: 'Build it with: npm run build -w @parley/client',
+};
+
+describeWith(chromium, bundle)('in a browser', () => {
   it('serves a page that loads /socket.io/socket.io.js and connects with io()', async () => {
     const http = createServer((req, res) => {
       res.writeHead(req.url === '/' ? 200 : 404, { 'Content-Type': 'text/html' });
