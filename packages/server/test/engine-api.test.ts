@@ -6,7 +6,7 @@ import { type IncomingMessage, request } from 'node:http';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { refusedWebSocket } from './engine/helpers.js';
+import { refusedWebSocket } from './engine/raw-clients.js';
 import { type AnyServer, IMPLEMENTATIONS, onTeardown, startSideBySide } from './support/side-by-side.js';
 import { waitFor } from './support/wait.js';
 

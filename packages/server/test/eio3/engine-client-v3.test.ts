@@ -4,11 +4,11 @@
  */
 import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Socket } from '../../src/engine/index.js';
-import { cleanup, nextConnection, onCleanup, startEngine, waitFor, withTimeout } from '../engine/helpers.js';
-
-afterEach(cleanup);
+import { onCleanup } from '../engine/cleanup.js';
+import { nextConnection, startEngine } from '../engine/helpers.js';
+import { waitFor, within } from '../support/wait.js';
 
 interface V3EngineClient extends EventEmitter {
   id: string;
@@ -57,7 +57,7 @@ describe.each([
     );
     client.send('héllo ✓');
     client.send(new Uint8Array([1, 2, 250]));
-    await withTimeout(echoed, 'the echo');
+    await within(echoed, 5000, 'the echo');
     expect(serverReceived).toEqual(['héllo ✓', Buffer.from([1, 2, 250])]);
     expect(clientReceived[0]).toBe('héllo ✓');
     expect([...new Uint8Array(clientReceived[1] as ArrayBuffer)]).toEqual([1, 2, 250]);

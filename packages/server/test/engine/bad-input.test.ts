@@ -4,22 +4,12 @@
  */
 import { request as httpRequest } from 'node:http';
 import { type Socket as NetSocket, connect as netConnect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  onCleanup,
-  pollingSession,
-  rawWebSocket,
-  startEngine,
-  type TestEngine,
-  untilPollParked,
-  waitFor,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { waitFor } from '../support/wait.js';
+import { onCleanup } from './cleanup.js';
+import { nextConnection, pollingSession, startEngine, type TestEngine, untilPollParked } from './helpers.js';
+import { http, rawWebSocket } from './raw-clients.js';
 
 /** A healthy WebSocket session: proves the server still serves everyone else. */
 async function healthyClient(test: TestEngine) {

@@ -1,18 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  pollingHandshake,
-  pollingSession,
-  rawWebSocket,
-  startEngine,
-  until,
-  untilPollParked,
-  waitFor,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { describe, expect, it } from 'vitest';
+import { until, waitFor } from '../support/wait.js';
+import { nextConnection, pollingHandshake, pollingSession, startEngine, untilPollParked } from './helpers.js';
+import { http, rawWebSocket } from './raw-clients.js';
 
 describe('close', () => {
   it('client close packet over polling closes the session with "transport close"', async () => {

@@ -1,16 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  pollingHandshake,
-  rawWebSocket,
-  refusedWebSocket,
-  startEngine,
-  waitFor,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait.js';
+import { nextConnection, pollingHandshake, startEngine } from './helpers.js';
+import { http, rawWebSocket, refusedWebSocket } from './raw-clients.js';
 
 describe('handshake', () => {
   it('opens a polling session with the open packet', async () => {

@@ -1,19 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Socket } from '../../src/engine/index.js';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  pollingHandshake,
-  pollingSession,
-  rawWebSocket,
-  startEngine,
-  until,
-  waitFor,
-  withTimeout,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { until, waitFor, within } from '../support/wait.js';
+import { nextConnection, pollingHandshake, pollingSession, startEngine } from './helpers.js';
+import { http, rawWebSocket } from './raw-clients.js';
 
 describe('heartbeat', () => {
   it('pings every pingInterval and stays open while the client answers (WebSocket)', async () => {
@@ -89,7 +78,7 @@ describe('heartbeat', () => {
       });
     });
     expect((await http(url)).body).toBe('2');
-    const pingTime = await withTimeout(pinged, 'the ping');
+    const pingTime = await within(pinged, 5000, 'the ping');
     let closedAt = 0;
     socket.on('close', () => {
       closedAt = performance.now();

@@ -5,21 +5,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { attach, listen, type Socket } from '../../src/engine/index.js';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  onCleanup,
-  pollingHandshake,
-  rawWebSocket,
-  startEngine,
-  waitFor,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { waitFor } from '../support/wait.js';
+import { onCleanup } from './cleanup.js';
+import { nextConnection, pollingHandshake, startEngine } from './helpers.js';
+import { http, rawWebSocket } from './raw-clients.js';
 
 describe('attach', () => {
   it('serves beside a plain handler on the same server, keeping its request listener', async () => {

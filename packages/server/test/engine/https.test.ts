@@ -4,12 +4,12 @@
  */
 import { createServer, request } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { attach, type Socket } from '../../src/engine/index.js';
-import { cleanup, nextConnection, onCleanup, waitFor } from './helpers.js';
-
-afterEach(cleanup);
+import { waitFor } from '../support/wait.js';
+import { onCleanup } from './cleanup.js';
+import { nextConnection } from './helpers.js';
 
 // A self-signed test certificate for 127.0.0.1 (clients below do not verify it).
 const key = `-----BEGIN PRIVATE KEY-----

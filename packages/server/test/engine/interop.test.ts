@@ -3,11 +3,11 @@
  */
 import type { EventEmitter } from 'node:events';
 import { Socket as ClientSocket, type SocketOptions } from 'engine.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Socket } from '../../src/engine/index.js';
-import { cleanup, nextConnection, onCleanup, startEngine, until, waitFor, withTimeout } from './helpers.js';
-
-afterEach(cleanup);
+import { until, waitFor, within } from '../support/wait.js';
+import { onCleanup } from './cleanup.js';
+import { nextConnection, startEngine } from './helpers.js';
 
 function connect(port: number, options: Partial<SocketOptions>): ClientSocket {
   const client = new ClientSocket(`http://127.0.0.1:${port}`, options);
@@ -35,7 +35,7 @@ async function exchange(client: ClientSocket, socket: Socket): Promise<void> {
   );
   client.send('hello from the client');
   client.send(new Uint8Array([1, 2, 3, 250]));
-  await withTimeout(echoed, 'the echo');
+  await within(echoed, 5000, 'the echo');
   expect(serverReceived[0]).toBe('hello from the client');
   expect(serverReceived[1]).toEqual(Buffer.from([1, 2, 3, 250]));
   expect(clientReceived[0]).toBe('hello from the client');
@@ -111,7 +111,7 @@ describe('engine.io-client interoperability', () => {
       if (i < 20) socket.send(`n${i++}`);
     }, 2);
     onCleanup(() => clearInterval(timer));
-    await withTimeout(all, '20 messages');
+    await within(all, 5000, '20 messages');
     expect(received).toEqual(Array.from({ length: 20 }, (_, n) => `n${n}`));
   });
 
@@ -121,12 +121,13 @@ describe('engine.io-client interoperability', () => {
     const client = connect(test.port, { transports: ['websocket'] });
     const socket = await connection;
     let heartbeats = 0;
-    await withTimeout(
+    await within(
       new Promise<void>((resolve) =>
         socket.on('heartbeat', () => {
           if (++heartbeats === 3) resolve();
         }),
       ),
+      5000,
       'three heartbeats',
     );
     expect(socket.readyState).toBe('open');

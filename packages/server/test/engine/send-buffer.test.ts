@@ -5,23 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket as NetSocket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prepareMessage, type Server, type Socket } from '../../src/engine/index.js';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  onCleanup,
-  pollingSession,
-  rawWebSocket,
-  startEngine,
-  type TestEngine,
-  until,
-  waitFor,
-  withTimeout,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { until, waitFor, within } from '../support/wait.js';
+import { onCleanup } from './cleanup.js';
+import { nextConnection, pollingSession, startEngine, type TestEngine } from './helpers.js';
+import { http, rawWebSocket } from './raw-clients.js';
 
 const CAP = 1024 * 1024;
 
@@ -41,7 +30,7 @@ async function stalledPeer(test: TestEngine, transport: 'websocket' | 'sse'): Pr
           `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`
       : `GET ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`,
   );
-  await withTimeout(waitFor(socket, 'data'), 'the handshake response');
+  await within(waitFor(socket, 'data'), 5000, 'the handshake response');
   socket.pause();
   return connection;
 }
@@ -136,7 +125,7 @@ describe('maxBufferedBytes', () => {
     expect(polls).toBeGreaterThan(0);
     // Release the poller's parked GET.
     polling.socket.close(true);
-    await withTimeout(poller, 'the poller to stop', 10_000);
+    await within(poller, 10_000, 'the poller to stop');
   });
 
   it('never closes a reading peer for a burst larger than the cap, nor for one message larger than it', async () => {
@@ -162,7 +151,7 @@ describe('maxBufferedBytes', () => {
     // One turn: 20 × 256 KB (5 MB), then a single 3 MB message while those are still being written.
     for (let i = 0; i < 20; i++) session.send('a'.repeat(256 * 1024));
     setImmediate(() => session.send('z'.repeat(3 * CAP)));
-    await withTimeout(all, 'the burst', 20_000);
+    await within(all, 20_000, 'the burst');
     expect(session.readyState).toBe('open');
     expect(bytes).toBeGreaterThan(8 * CAP);
   });

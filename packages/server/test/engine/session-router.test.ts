@@ -5,20 +5,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { ConnectionErrorEvent, SessionRouter } from '../../src/engine/index.js';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  pollingHandshake,
-  rawWebSocket,
-  refusedWebSocket,
-  startEngine,
-  waitFor,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { waitFor } from '../support/wait.js';
+import { nextConnection, pollingHandshake, startEngine } from './helpers.js';
+import { http, rawWebSocket, refusedWebSocket } from './raw-clients.js';
 
 /** A router that answers 299 for sessions of node `elsewhere`, and hands back every other one. */
 function fakeRouter() {

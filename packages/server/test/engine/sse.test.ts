@@ -1,18 +1,10 @@
 import { request } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeSseEvent, type Socket } from '../../src/engine/index.js';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  onCleanup,
-  pollingHandshake,
-  startEngine,
-  type TestEngine,
-  waitFor,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { waitFor } from '../support/wait.js';
+import { onCleanup } from './cleanup.js';
+import { nextConnection, pollingHandshake, startEngine, type TestEngine } from './helpers.js';
+import { http } from './raw-clients.js';
 
 /** Opens an SSE stream and parses its events. */
 async function openStream(test: TestEngine) {

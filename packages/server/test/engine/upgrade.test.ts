@@ -1,21 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  cleanup,
-  closedAfterHandshake,
-  http,
-  nextConnection,
-  pollingHandshake,
-  pollingSession,
-  rawWebSocket,
-  refusedWebSocket,
-  startEngine,
-  until,
-  untilPollParked,
-  waitFor,
-  withTimeout,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { describe, expect, it } from 'vitest';
+import { until, waitFor, within } from '../support/wait.js';
+import { nextConnection, pollingHandshake, pollingSession, startEngine, untilPollParked } from './helpers.js';
+import { closedAfterHandshake, http, rawWebSocket, refusedWebSocket } from './raw-clients.js';
 
 describe('upgrade from polling to WebSocket (raw protocol)', () => {
   it('runs the probe sequence, releases the pending GET with a noop, and switches', async () => {
@@ -165,7 +151,7 @@ describe('upgrade with engine.io-client while the server closes', () => {
     test.engine.on('connection', (socket) => socket.once('upgrading', () => socket.close()));
     const client = new ClientSocket(`http://127.0.0.1:${test.port}`, { transports: ['polling', 'websocket'] });
     const closed = new Promise<string>((resolve) => client.on('close', (reason) => resolve(reason)));
-    const reason = await withTimeout(closed, 'the client close');
+    const reason = await within(closed, 5000, 'the client close');
     expect(typeof reason).toBe('string');
     expect(test.engine.clientsCount).toBe(0);
   });

@@ -10,7 +10,7 @@ import { Server, type ServerOptions } from '../../src/index.js';
 import { waitFor } from './wait.js';
 
 // Re-exported so a suite imports its fixtures from one place.
-export { until, waitFor } from './wait.js';
+export { until, waitFor, within } from './wait.js';
 
 export type TransportMode = 'polling' | 'websocket' | 'upgrade';
 export const TRANSPORT_MODES: TransportMode[] = ['polling', 'websocket', 'upgrade'];
@@ -78,13 +78,4 @@ export async function connected(
     await waitFor(socket.io.engine, 'upgrade');
   }
   return socket;
-}
-
-/** Rejects if `promise` has not settled within `timeoutMs`. */
-export function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

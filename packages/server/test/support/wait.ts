@@ -1,8 +1,8 @@
 /**
  * The bounded waits every test suite shares (server, client, Redis adapter, chat): the next
- * event (`waitFor`), or state that no event announces (`until`, which polls). A wait fails with
- * what it waited for once its bound passes, so a broken test fails fast instead of running into
- * the runner's timeout with no message.
+ * event (`waitFor`), state that no event announces (`until`, which polls), or a promise
+ * (`within`). A wait fails with what it waited for once its bound passes, so a broken test fails
+ * fast instead of running into the runner's timeout with no message.
  */
 import type { EventEmitter } from 'node:events';
 
@@ -57,4 +57,13 @@ export async function until(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
+}
+
+/** Resolves as `promise` does, or fails after `timeoutMs`, naming `what` it waited for. */
+export function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
