@@ -17,9 +17,7 @@ import {
 import { describeWith } from '../../server/test/support/needs.js';
 import { until, waitFor } from '../../server/test/support/wait.js';
 import { createAdapter, type RedisAdapter, type RedisAdapterOptions } from '../src/index.js';
-
-// The bounded waits every suite shares, re-exported so a suite imports its fixtures from one place.
-export { until, waitFor } from '../../server/test/support/wait.js';
+import { onTeardown } from './teardown.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const START_HINT = 'redis-server --daemonize yes --port 6379 --save "" --appendonly no';
@@ -77,24 +75,6 @@ export interface Node {
 
 type RedisClient = ReturnType<typeof redisClient>;
 
-/** Everything a test started, closed in afterEach by `teardown`. */
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-
-export function onTeardown(fn: () => Promise<unknown> | unknown): void {
-  cleanups.push(fn);
-}
-
-export async function teardown(): Promise<void> {
-  const pending = cleanups.splice(0).reverse();
-  for (const fn of pending) {
-    try {
-      await fn();
-    } catch {
-      // best effort: a node killed by the test is already half closed
-    }
-  }
-}
-
 export function redisClient(url = REDIS_URL) {
   // Fast, bounded reconnection: the restart tests wait for it.
   const client = createClient({
@@ -143,7 +123,10 @@ export async function killNode(node: Node): Promise<void> {
   await node.io.close();
 }
 
-/** Starts `count` nodes and waits until each one knows all the others (for `nsps`). */
+/**
+ * Starts `count` nodes, with `TEST_ADAPTER_OPTIONS` under `adapterOpts`, and waits until each one
+ * knows all the others (for `nsps`).
+ */
 export async function startCluster(
   count: number,
   adapterOpts: RedisAdapterOptions,
@@ -152,7 +135,8 @@ export async function startCluster(
   url = REDIS_URL,
 ): Promise<Node[]> {
   const nodes: Node[] = [];
-  for (let i = 0; i < count; i++) nodes.push(await startNode(adapterOpts, serverOpts, url));
+  for (let i = 0; i < count; i++)
+    nodes.push(await startNode({ ...TEST_ADAPTER_OPTIONS, ...adapterOpts }, serverOpts, url));
   for (const nsp of nsps) await Promise.all(nodes.map((n) => n.adapter(nsp).init()));
   await waitForClusterSize(nodes, count, nsps);
   return nodes;

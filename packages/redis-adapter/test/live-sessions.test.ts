@@ -4,21 +4,19 @@
  */
 
 import { afterEach, expect, test } from 'vitest';
+import { until, waitFor } from '../../server/test/support/wait.js';
 import { decodeFrame } from '../src/index.js';
 import {
   connect,
   deleteKeys,
   describeWithRedis,
   type Node,
-  onTeardown,
   record,
   startCluster,
   TEST_ADAPTER_OPTIONS,
-  teardown,
   uniqueKey,
-  until,
-  waitFor,
 } from './helpers.js';
+import { onTeardown, teardown } from './teardown.js';
 
 afterEach(teardown);
 
@@ -63,7 +61,7 @@ describeWithRedis('live sessions (crashRecovery)', () => {
     // A long heartbeat keeps the periodic refresh out of the counted window.
     const [node] = await startCluster(
       1,
-      { ...TEST_ADAPTER_OPTIONS, key, crashRecovery: true, heartbeatInterval: 60_000, heartbeatTimeout: 120_000 },
+      { key, crashRecovery: true, heartbeatInterval: 60_000, heartbeatTimeout: 120_000 },
       { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
     );
     const client = await connect(node);
@@ -104,7 +102,7 @@ describeWithRedis('live sessions (crashRecovery)', () => {
     onTeardown(() => deleteKeys(key));
     const [node] = await startCluster(
       1,
-      { ...TEST_ADAPTER_OPTIONS, key, crashRecovery: true },
+      { key, crashRecovery: true },
       { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
     );
     await connect(node);
@@ -120,11 +118,7 @@ describeWithRedis('live sessions (crashRecovery)', () => {
   test('off by default: connected sockets are not written to Redis', async () => {
     const key = uniqueKey();
     onTeardown(() => deleteKeys(key));
-    const [node] = await startCluster(
-      1,
-      { ...TEST_ADAPTER_OPTIONS, key },
-      { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
-    );
+    const [node] = await startCluster(1, { key }, { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } });
     const seen = countCommands(node);
     const client = await connect(node);
     node.io
@@ -143,7 +137,7 @@ describeWithRedis('live sessions (crashRecovery)', () => {
     onTeardown(() => deleteKeys(key));
     const nodes = await startCluster(
       2,
-      { ...TEST_ADAPTER_OPTIONS, key, crashRecovery: true },
+      { key, crashRecovery: true },
       { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
     );
     const first = await connect(nodes[0]);

@@ -6,16 +6,14 @@
  * recovers its session there.
  */
 import { io as connectClient } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { deleteKeys, describeWithRedis, onTeardown, teardown, uniqueKey, until, waitFor } from './helpers.js';
-import { bundleNode, NodeProcess, removeBundle } from './node-processes.js';
+import { afterEach, expect, test } from 'vitest';
+import { until, waitFor } from '../../server/test/support/wait.js';
+import { deleteKeys, describeWithRedis, uniqueKey } from './helpers.js';
+import { NodeProcess, useNodeBundle } from './node-processes.js';
 import { RequestBalancer } from './request-balancer.js';
+import { onTeardown, teardown } from './teardown.js';
 
-let bundle: string | undefined;
-beforeAll(async () => {
-  bundle = await bundleNode();
-}, 30_000);
-afterAll(() => removeBundle(bundle));
+const bundle = useNodeBundle();
 afterEach(teardown);
 
 describeWithRedis('no sticky sessions: the owner crashes', () => {
@@ -24,7 +22,7 @@ describeWithRedis('no sticky sessions: the owner crashes', () => {
     onTeardown(() => deleteKeys(key));
     const nodes = await Promise.all(
       [0, 1, 2].map(async () => {
-        const node = await NodeProcess.start(bundle as string, key, true, true);
+        const node = await NodeProcess.start(bundle(), key, true, true);
         onTeardown(() => node.stop('SIGKILL'));
         return node;
       }),

@@ -9,21 +9,11 @@ import { io as parleyClient } from '@parley/client';
 import type { ServerOptions, Socket as ServerSocket } from '@parley/server';
 import { type Socket as ClientSocket, io as connectClient, type ManagerOptions } from 'socket.io-client';
 import { afterEach, describe, expect, test } from 'vitest';
+import { until, waitFor } from '../../server/test/support/wait.js';
 import { type RedisSessionRouter, routeSessions } from '../src/index.js';
-import {
-  deleteKeys,
-  describeWithRedis,
-  type Node,
-  onTeardown,
-  redisClient,
-  startCluster,
-  TEST_ADAPTER_OPTIONS,
-  teardown,
-  uniqueKey,
-  until,
-  waitFor,
-} from './helpers.js';
+import { deleteKeys, describeWithRedis, type Node, redisClient, startCluster, uniqueKey } from './helpers.js';
 import { RequestBalancer } from './request-balancer.js';
+import { onTeardown, teardown } from './teardown.js';
 
 afterEach(teardown);
 
@@ -38,7 +28,7 @@ interface Cluster {
 async function startRoutedCluster(serverOpts: Partial<ServerOptions> = {}, heartbeatInterval = 200): Promise<Cluster> {
   const key = uniqueKey();
   onTeardown(() => deleteKeys(key));
-  const nodes = await startCluster(3, { ...TEST_ADAPTER_OPTIONS, key }, { pingInterval: 2000, ...serverOpts });
+  const nodes = await startCluster(3, { key }, { pingInterval: 2000, ...serverOpts });
   for (const node of nodes) {
     node.io.on('connection', (socket: ServerSocket) => {
       socket.join('members');

@@ -1,19 +1,8 @@
 /** Connection state recovery across nodes: sessions and missed broadcasts kept in Redis. */
 import { afterEach, expect, test } from 'vitest';
-import {
-  connect,
-  deleteKeys,
-  describeWithRedis,
-  type Node,
-  onTeardown,
-  record,
-  startCluster,
-  TEST_ADAPTER_OPTIONS,
-  teardown,
-  uniqueKey,
-  until,
-  waitFor,
-} from './helpers.js';
+import { until, waitFor } from '../../server/test/support/wait.js';
+import { connect, deleteKeys, describeWithRedis, type Node, record, startCluster, uniqueKey } from './helpers.js';
+import { onTeardown, teardown } from './teardown.js';
 
 afterEach(teardown);
 
@@ -23,7 +12,7 @@ async function startRecoveringCluster(key: string): Promise<Node[]> {
   onTeardown(() => deleteKeys(key));
   const nodes = await startCluster(
     3,
-    { ...TEST_ADAPTER_OPTIONS, key, streamMaxLength: 1000 },
+    { key, streamMaxLength: 1000 },
     { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
   );
   for (const node of nodes) {
@@ -166,7 +155,7 @@ describeWithRedis('connection state recovery across nodes', () => {
     onTeardown(() => deleteKeys(key));
     const [node] = await startCluster(
       1,
-      { ...TEST_ADAPTER_OPTIONS, key, streamMaxLength: 10 },
+      { key, streamMaxLength: 10 },
       { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
     );
     const client = await connect(node);

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createCluster } from '@redis/client';
-import { freePort, until } from './helpers.js';
+import { until } from '../../server/test/support/wait.js';
+import { freePort } from './helpers.js';
 
 const run = promisify(execFile);
 

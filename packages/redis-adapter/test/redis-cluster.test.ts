@@ -7,21 +7,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type ServerOptions } from '@parley/server';
+import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { adapterContract, type Cluster } from '../../server/test/adapters/contract.js';
+import { until, waitFor } from '../../server/test/support/wait.js';
 import { createAdapter, type RedisAdapter, type RedisAdapterOptions } from '../src/index.js';
-import {
-  connect,
-  describeWithRedisServer,
-  onTeardown,
-  record,
-  TEST_ADAPTER_OPTIONS,
-  teardown,
-  uniqueKey,
-  until,
-  waitFor,
-} from './helpers.js';
+import { connect, describeWithRedisServer, record, TEST_ADAPTER_OPTIONS, uniqueKey } from './helpers.js';
 import { ThrowawayRedisCluster } from './redis-cluster-server.js';
+import { onTeardown, teardown } from './teardown.js';
 
 interface ClusterClientNode {
   io: Server;
@@ -74,6 +67,20 @@ async function startNodes(adapterOpts: RedisAdapterOptions, serverOpts: Partial<
   return { nodes, key: options.key };
 }
 
+/** Closes the client's connection to `node` and waits until the server has seen it go. */
+async function dropConnection(node: { io: Server }, client: ClientSocket, id: string): Promise<void> {
+  const gone = waitFor(node.io.of('/').sockets.get(id)!, 'disconnect');
+  client.io.engine.close();
+  await gone;
+}
+
+/** Points the client at `node` and reconnects it there. */
+async function reconnectTo(node: { url: string }, client: ClientSocket): Promise<void> {
+  (client.io as unknown as { uri: string }).uri = node.url;
+  client.connect();
+  await waitFor(client, 'connect');
+}
+
 describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster clients)', () => {
   beforeAll(() => redis.start(3), 45_000);
   afterAll(() => redis.stop(), 15_000);
@@ -120,16 +127,11 @@ describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster cli
       nodes[1].io.emit('news', 'first');
       await until(() => received.length === 1, 8000, 'first broadcast');
 
-      const serverSocket = nodes[0].io.of('/').sockets.get(id!)!;
-      const gone = waitFor(serverSocket, 'disconnect');
-      client.io.engine.close();
-      await gone;
+      await dropConnection(nodes[0], client, id!);
       nodes[1].io.to('room1').emit('news', 'missed, to room1');
       nodes[0].io.to('elsewhere').emit('news', 'not for this client');
 
-      (client.io as unknown as { uri: string }).uri = nodes[1].url;
-      client.connect();
-      await waitFor(client, 'connect');
+      await reconnectTo(nodes[1], client);
       expect(client.recovered).toBe(true);
       expect(client.id).toBe(id);
       await until(() => received.length === 2, 8000, 'missed broadcast');
@@ -170,15 +172,10 @@ describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster cli
       const down = waitFor(nodes[0].adapter(), 'redis-down');
       nodes[0].cutRedis();
       await down; // the cluster client's `disconnect` is the adapter's `redis-down`
-      const serverSocket = nodes[0].io.of('/').sockets.get(id!)!;
-      const gone = waitFor(serverSocket, 'disconnect');
-      client.io.engine.close();
-      await gone;
+      await dropConnection(nodes[0], client, id!);
       nodes[1].io.to('room1').emit('news', 'missed');
 
-      (client.io as unknown as { uri: string }).uri = nodes[1].url;
-      client.connect();
-      await waitFor(client, 'connect');
+      await reconnectTo(nodes[1], client);
       expect(client.recovered).toBe(true);
       expect(client.id).toBe(id);
       await until(() => received.length === 2, 8000, 'missed broadcast');

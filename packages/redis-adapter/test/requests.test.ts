@@ -1,6 +1,7 @@
 /** Cluster-wide requests: fetchSockets, socketsJoin/Leave, disconnectSockets, serverSideEmit, acks. */
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterEach, expect, test } from 'vitest';
+import { until, waitFor } from '../../server/test/support/wait.js';
 import { type BadMessageError, encodeFrame, RequestTimeoutError } from '../src/index.js';
 import { MessageType } from '../src/messages.js';
 import {
@@ -11,13 +12,10 @@ import {
   type Node,
   record,
   startCluster,
-  TEST_ADAPTER_OPTIONS,
-  teardown,
   uniqueKey,
-  until,
-  waitFor,
   waitForClusterSize,
 } from './helpers.js';
+import { teardown } from './teardown.js';
 
 afterEach(teardown);
 
@@ -28,7 +26,7 @@ interface Cluster {
 
 /** Three nodes, one client each; client i has `socket.data.name = 'client<i>'` and joins room `r<i>`. */
 async function startThreeNodes(): Promise<Cluster> {
-  const nodes = await startCluster(3, { ...TEST_ADAPTER_OPTIONS, key: uniqueKey() });
+  const nodes = await startCluster(3, { key: uniqueKey() });
   const clients: ClientSocket[] = [];
   for (const [i, node] of nodes.entries()) {
     node.io.on('connection', (socket) => {
@@ -155,7 +153,7 @@ describeWithRedis('cluster requests', () => {
 describeWithRedis('bad input from Redis', () => {
   test('garbage on the adapter’s channels is reported as cluster-error and changes nothing', async () => {
     const key = uniqueKey();
-    const nodes = await startCluster(2, { ...TEST_ADAPTER_OPTIONS, key });
+    const nodes = await startCluster(2, { key });
     const clients = [await connect(nodes[0]), await connect(nodes[1])];
     const errors: unknown[] = [];
     nodes[1].adapter().on('cluster-error', (error) => errors.push(error));

@@ -1,20 +1,18 @@
 /** Redis going away and coming back, with a throwaway redis-server this test owns. */
 import { afterEach, expect, test } from 'vitest';
+import { waitFor } from '../../server/test/support/wait.js';
 import {
   connect,
   describeWithRedisServer,
   flush,
   freePort,
-  onTeardown,
   record,
   startCluster,
-  TEST_ADAPTER_OPTIONS,
   ThrowawayRedis,
-  teardown,
   uniqueKey,
-  waitFor,
   waitForClusterSize,
 } from './helpers.js';
+import { onTeardown, teardown } from './teardown.js';
 
 afterEach(teardown);
 
@@ -25,13 +23,7 @@ describeWithRedisServer('Redis restarted in the middle of a test', () => {
       const redis = new ThrowawayRedis(await freePort());
       await redis.start();
       onTeardown(() => redis.stop());
-      const nodes = await startCluster(
-        2,
-        { ...TEST_ADAPTER_OPTIONS, key: uniqueKey(), subscriptionMode: mode },
-        {},
-        ['/'],
-        redis.url,
-      );
+      const nodes = await startCluster(2, { key: uniqueKey(), subscriptionMode: mode }, {}, ['/'], redis.url);
       for (const node of nodes) node.io.on('connection', (socket) => socket.join('room'));
       const clients = [await connect(nodes[0]), await connect(nodes[1])];
       const received = clients.map((client) => record(client, 'news'));

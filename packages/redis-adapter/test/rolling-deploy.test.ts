@@ -5,19 +5,17 @@
  * recovery on. Every client must recover and get every number once, in order.
  */
 import { type Socket as ClientSocket, io as connectClient } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { deleteKeys, describeWithRedis, onTeardown, teardown, uniqueKey, until, waitFor } from './helpers.js';
-import { bundleNode, NodeProcess, RoundRobinBalancer, removeBundle } from './node-processes.js';
+import { afterEach, expect, test } from 'vitest';
+import { until, waitFor } from '../../server/test/support/wait.js';
+import { deleteKeys, describeWithRedis, uniqueKey } from './helpers.js';
+import { NodeProcess, RoundRobinBalancer, useNodeBundle } from './node-processes.js';
+import { onTeardown, teardown } from './teardown.js';
 
 const CLIENTS = 30;
 const NUMBERS = 400;
 const EVERY_MS = 20;
 
-let bundle: string | undefined;
-beforeAll(async () => {
-  bundle = await bundleNode();
-}, 30_000);
-afterAll(() => removeBundle(bundle));
+const bundle = useNodeBundle();
 afterEach(teardown);
 
 interface Outcome {
@@ -32,7 +30,7 @@ type Stop = 'SIGTERM' | 'SIGKILL' | 'drain';
 const DRAIN_JITTER_MS = 1500;
 
 async function startNode(key: string, crashRecovery: boolean): Promise<NodeProcess> {
-  const node = await NodeProcess.start(bundle as string, key, crashRecovery);
+  const node = await NodeProcess.start(bundle(), key, crashRecovery);
   onTeardown(() => node.stop('SIGKILL'));
   return node;
 }
