@@ -131,12 +131,14 @@ describe('bad input over polling', () => {
     const test = await startEngine();
     const { socket, url } = await pollingSession(test);
     const closed = waitFor<[string]>(socket, 'close');
+    // The engine's request listener came first, so it holds the first POST when this one runs.
+    const firstArrived = waitFor(test.httpServer, 'request');
     const slow = new Promise<number>((resolve, reject) => {
       const req = streamedPost(url, resolve, reject);
       req.write('4part');
       onCleanup(() => req.destroy());
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await firstArrived;
     const second = await http(url, { method: 'POST', body: '4x' });
     expect(second.status).toBe(400);
     expect((await closed)[0]).toBe('transport error');
