@@ -7,19 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { type Socket as ClientSocket, io as ioc, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { afterEach } from 'vitest';
 import { Server, type ServerOptions } from '../../src/index.js';
+import { type TransportMode, transportsFor } from './transport-modes.js';
 import { waitFor } from './wait.js';
+
+export { TRANSPORT_MODES, type TransportMode } from './transport-modes.js';
 
 // Re-exported so a suite imports its fixtures from one place.
 export { until, waitFor, within } from './wait.js';
-
-export type TransportMode = 'polling' | 'websocket' | 'upgrade';
-export const TRANSPORT_MODES: TransportMode[] = ['polling', 'websocket', 'upgrade'];
-
-const transportsFor: Record<TransportMode, string[]> = {
-  polling: ['polling'],
-  websocket: ['websocket'],
-  upgrade: ['polling', 'websocket'],
-};
 
 const servers: { io: Server; http: HttpServer }[] = [];
 const clients: ClientSocket[] = [];

@@ -30,30 +30,30 @@ function warnSkipped(need: Need): void {
 type Suite = typeof describe.skip;
 type Test = typeof it.skip;
 
-/** `describe` when every need is present; otherwise a failing suite under CI, a skipped one elsewhere. */
-export function describeWith(...needs: Need[]): Suite {
+/**
+ * `run` when every need is present; otherwise, under CI, a block (made with `make`) that fails
+ * saying what is missing, and elsewhere `skip`, with a warning.
+ */
+function gate<Block>(needs: Need[], run: Block, skip: Block, make: (name: string, body: () => void) => void): Block {
   const missing = firstMissing(needs);
-  if (missing === undefined) return describe;
+  if (missing === undefined) return run;
   if (process.env.CI) {
-    return ((name: string) =>
-      describe(name, () => {
+    const failing = (name: string) =>
+      make(name, () => {
         throw requiredInCi(missing);
-      })) as Suite;
+      });
+    return failing as unknown as Block;
   }
   warnSkipped(missing);
-  return describe.skip;
+  return skip;
+}
+
+/** `describe` when every need is present; otherwise a failing suite under CI, a skipped one elsewhere. */
+export function describeWith(...needs: Need[]): Suite {
+  return gate<Suite>(needs, describe, describe.skip, describe);
 }
 
 /** `it` when every need is present; otherwise a failing test under CI, a skipped one elsewhere. */
 export function itWith(...needs: Need[]): Test {
-  const missing = firstMissing(needs);
-  if (missing === undefined) return it;
-  if (process.env.CI) {
-    return ((name: string) =>
-      it(name, () => {
-        throw requiredInCi(missing);
-      })) as Test;
-  }
-  warnSkipped(missing);
-  return it.skip;
+  return gate<Test>(needs, it, it.skip, it);
 }

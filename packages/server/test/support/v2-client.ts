@@ -9,7 +9,10 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { afterEach } from 'vitest';
 import { Server } from '../../src/index.js';
+import { type TransportMode, transportsFor } from './transport-modes.js';
 import { waitFor } from './wait.js';
+
+export { TRANSPORT_MODES, type TransportMode } from './transport-modes.js';
 
 export { waitFor } from './wait.js';
 
@@ -45,14 +48,6 @@ export interface V2Options {
 }
 
 const v2 = require('socket.io-client-v2') as (url: string, options: V2Options) => V2Socket;
-
-export type TransportMode = 'polling' | 'websocket' | 'upgrade';
-export const TRANSPORT_MODES: TransportMode[] = ['polling', 'websocket', 'upgrade'];
-const transportsFor: Record<TransportMode, string[]> = {
-  polling: ['polling'],
-  websocket: ['websocket'],
-  upgrade: ['polling', 'websocket'],
-};
 
 /** The two servers every scenario runs on: Parley, and socket.io as the reference. */
 export type ServerKind = 'parley' | 'socket.io';
