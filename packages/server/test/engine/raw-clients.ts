@@ -34,10 +34,15 @@ export function http(
   });
 }
 
+/** A raw WebSocket, the messages it got that no one took yet, and the next one (bounded). */
+export interface RawWebSocket {
+  ws: WebSocket;
+  messages: Array<string | Buffer>;
+  next(): Promise<string | Buffer>;
+}
+
 /** Opens a raw WebSocket and collects its messages. */
-export async function rawWebSocket(
-  url: string,
-): Promise<{ ws: WebSocket; messages: Array<string | Buffer>; next(): Promise<string | Buffer> }> {
+export async function rawWebSocket(url: string): Promise<RawWebSocket> {
   const ws = new WebSocket(url.replace(/^http/, 'ws'));
   onCleanup(() => ws.terminate());
   const messages: Array<string | Buffer> = [];

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import type { Socket } from '../../src/engine/index.js';
 import { until, waitFor, within } from '../support/wait.js';
 import { nextConnection, pollingHandshake, pollingSession, startEngine, untilPollParked } from './helpers.js';
-import { closedAfterHandshake, http, rawWebSocket, refusedWebSocket } from './raw-clients.js';
+import { closedAfterHandshake, http, type RawWebSocket, rawWebSocket, refusedWebSocket } from './raw-clients.js';
+
+/** The client's side of a whole upgrade on `client`: probe, answer, commit; the session then runs on it. */
+async function probeAndUpgrade(client: RawWebSocket, socket: Socket): Promise<void> {
+  client.ws.send('2probe');
+  expect(await client.next()).toBe('3probe');
+  const upgraded = waitFor(socket, 'upgrade');
+  client.ws.send('5');
+  await upgraded;
+  expect(socket.transport.name).toBe('websocket');
+}
 
 describe('upgrade from polling to WebSocket (raw protocol)', () => {
   it('runs the probe sequence, releases the pending GET with a noop, and switches', async () => {
@@ -90,12 +101,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     expect(open.upgrades).toEqual([]);
     const socket = await connection;
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
-    client.ws.send('2probe');
-    expect(await client.next()).toBe('3probe');
-    const upgraded = waitFor(socket, 'upgrade');
-    client.ws.send('5');
-    await upgraded;
-    expect(socket.transport.name).toBe('websocket');
+    await probeAndUpgrade(client, socket);
   });
 
   it('upgrades an SSE session to WebSocket', async () => {
@@ -114,12 +120,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     });
     const socket = await connection;
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid: socket.id }));
-    client.ws.send('2probe');
-    expect(await client.next()).toBe('3probe');
-    const upgraded = waitFor(socket, 'upgrade');
-    client.ws.send('5');
-    await upgraded;
-    expect(socket.transport.name).toBe('websocket');
+    await probeAndUpgrade(client, socket);
     await waitFor(stream, 'end');
     expect(text).toContain('data: 6\n\n');
     socket.send('now on ws');
