@@ -7,27 +7,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWith } from '../../packages/server/test/support/needs.js';
 import { buildConfig, CLUSTER_WORKLOAD_IDS } from '../src/config.js';
 import { BENCH_ROOT } from '../src/paths.js';
-import { probeRedis } from '../src/redis-service.js';
 import { renderMarkdown } from '../src/report.js';
 import { runSuite, type SuiteResult } from '../src/suite.js';
+import { redisNeed } from './redis-need.js';
 
-async function redisMissing(): Promise<string | undefined> {
-  try {
-    await probeRedis();
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
-const missing = await redisMissing();
-if (missing && process.env.CI) throw new Error(`CI needs Redis for the cluster benchmark: ${missing}`);
-if (missing) console.warn(`skipping the cluster benchmark smoke test: ${missing}`);
-
-describe.skipIf(missing !== undefined)('cluster fan-out workloads at smoke scale', () => {
+describeWith(await redisNeed())('cluster fan-out workloads at smoke scale', () => {
   let result: SuiteResult;
 
   beforeAll(async () => {

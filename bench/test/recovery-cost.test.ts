@@ -4,16 +4,12 @@
  * CI) checking the counts the adapter's documentation promises.
  */
 import { describe, expect, it } from 'vitest';
+import { describeWith } from '../../packages/server/test/support/needs.js';
 import { measureRecoveryCost } from '../src/recovery-cost/main.js';
 import { parseMonitorLine, respRequestBytes } from '../src/recovery-cost/monitor.js';
-import { probeRedis } from '../src/redis-service.js';
+import { redisNeed } from './redis-need.js';
 
-const missing = await probeRedis().then(
-  () => undefined,
-  (error: Error) => error.message,
-);
-if (missing && process.env.CI) throw new Error(`CI needs Redis for the recovery-cost test: ${missing}`);
-if (missing) console.warn(`skipping the recovery-cost run: ${missing}`);
+const redis = await redisNeed();
 
 describe('MONITOR lines', () => {
   it('reads the client address, the command and each argument’s byte length through the escapes', () => {
@@ -27,7 +23,7 @@ describe('MONITOR lines', () => {
   });
 });
 
-describe.skipIf(missing !== undefined)('recovery cost in Redis commands', () => {
+describeWith(redis)('recovery cost in Redis commands', () => {
   it('counts an XADD per broadcast with recovery, and crash recovery’s writes per connection and room change only', async () => {
     const run = await measureRecoveryCost(4, 4);
     const [off, state, crash] = ['off', 'state', 'crash'].map((config) => {

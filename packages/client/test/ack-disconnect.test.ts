@@ -6,10 +6,11 @@
  * option, off by default) fails every pending ack at once, plain callbacks included.
  */
 import type { Socket as ServerSocket } from 'socket.io';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AckError, type Socket, type TransportName } from '../src/index.js';
-import { type ClientOptions, clients, OpenSockets, parleyClient } from './clients.js';
-import { Fixture, servers, type TestServer, until, waitFor } from './helpers.js';
+import { type ClientOptions, clients, parleyClient } from './clients.js';
+import { servers, type TestServer, until, waitFor } from './helpers.js';
+import { closedAfterEach } from './per-test-fixture.js';
 
 const transportModes: TransportName[][] = [['websocket'], ['polling']];
 
@@ -55,12 +56,7 @@ for (const factory of servers) {
   for (const client of clients) {
     for (const transports of transportModes) {
       describe(`acks on disconnection [${factory.name} server, ${client.name}, ${transports}]`, () => {
-        const fixture = new Fixture(factory);
-        const sockets = new OpenSockets();
-        afterEach(async () => {
-          sockets.closeAll();
-          await fixture.close();
-        });
+        const { fixture, sockets } = closedAfterEach(factory);
 
         const open = async (server: TestServer, options: ClientOptions = {}) => {
           const socket = sockets.open(client, server.url, { transports, ...options });
@@ -110,12 +106,7 @@ for (const factory of servers) {
 
 for (const factory of servers) {
   describe(`failPendingAcksOnDisconnect [${factory.name} server]`, () => {
-    const fixture = new Fixture(factory);
-    const sockets = new OpenSockets();
-    afterEach(async () => {
-      sockets.closeAll();
-      await fixture.close();
-    });
+    const { fixture, sockets } = closedAfterEach(factory);
 
     it('fails every pending ack as the connection drops, a plain callback with the error alone', async () => {
       const server = await fixture.server();

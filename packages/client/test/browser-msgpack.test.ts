@@ -1,24 +1,12 @@
-/**
- * The msgpack IIFE bundle (socket.io.msgpack.min.js) in headless Chromium against the official
- * socket.io server created with socket.io-msgpack-parser: without any `parser` option the page
- * connects, to the main namespace and another one, and exchanges events, acks and binary.
- */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { type Browser, chromium } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { Server } from 'socket.io';
 import * as msgpackParser from 'socket.io-msgpack-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const CHROMIUM = '/usr/bin/chromium';
-// Outside CI a machine without Chromium skips this file; in CI it must run (and fails loudly).
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildBundles, describeWithChromium, launchChromium } from './browser-site.js';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>parley msgpack</title>
 <script src="/socket.io/socket.io.msgpack.min.js"></script>
@@ -39,7 +27,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>parley msgpack</title>
   admin.on('ready', (nsp, ack) => { events.push('ready:' + nsp); ack('admin ok'); });
 </script>`;
 
-describe.skipIf(skip)('msgpack browser bundle in headless Chromium', () => {
+describeWithChromium('msgpack browser bundle in headless Chromium', () => {
   let bundleDir: string;
   let browser: Browser | undefined;
   let http: HttpServer | undefined;
@@ -48,10 +36,7 @@ describe.skipIf(skip)('msgpack browser bundle in headless Chromium', () => {
   const adminAcks: string[] = [];
 
   beforeAll(async () => {
-    bundleDir = await mkdtemp(join(tmpdir(), 'parley-msgpack-'));
-    await promisify(execFile)(process.execPath, ['scripts/bundle.mjs', '--outdir', bundleDir], {
-      cwd: resolve(import.meta.dirname, '..'),
-    });
+    bundleDir = await buildBundles();
     const bundle = await readFile(join(bundleDir, 'socket.io.msgpack.min.js'));
     http = createServer();
     io = new Server(http, { serveClient: false, parser: msgpackParser });
@@ -79,10 +64,7 @@ describe.skipIf(skip)('msgpack browser bundle in headless Chromium', () => {
     });
     await new Promise<void>((done) => http!.listen(0, '127.0.0.1', done));
     port = (http.address() as AddressInfo).port;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -9,17 +9,15 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ClientBundle,
+  describeWithChromium,
   launchChromium,
   loadBundles,
   type PageConfig,
   type ServerKind,
   type Site,
-  skipBrowser,
   startSite,
 } from './browser-site.js';
 import { until } from './helpers.js';
-
-if (skipBrowser) console.warn('browser tests skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
 
 const combinations: [ServerKind, ClientBundle][] = [
   ['socket.io', 'socket.io-client'],
@@ -47,7 +45,7 @@ const pollCount = (site: Site) =>
 const disconnectsSeen = (site: Site, count: number) =>
   until(() => site.disconnects.length >= count, 15_000, 'the server to see the disconnection');
 
-describe.skipIf(skipBrowser)('browser page lifecycle and credentials (headless Chromium)', () => {
+describeWithChromium('browser page lifecycle and credentials (headless Chromium)', () => {
   let bundles: Awaited<ReturnType<typeof loadBundles>>;
   let browser: Browser;
   const sites: Site[] = [];

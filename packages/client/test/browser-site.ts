@@ -15,10 +15,15 @@ import { promisify } from 'node:util';
 import { Server as ParleyServer, type ServerOptions as ParleyServerOptions } from '@parley/server';
 import { type Browser, chromium } from 'playwright-core';
 import { Server, type ServerOptions, type Socket as ServerSocket } from 'socket.io';
+import { describeWith } from '../../server/test/support/needs.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-// Outside CI a machine without Chromium skips the browser tests; in CI they must run (and fail loudly).
-export const skipBrowser = !existsSync(CHROMIUM) && !process.env.CI;
+/** `describe` for the browser suites: skipped where Chromium is missing, failed so in CI. */
+export const describeWithChromium = describeWith({
+  present: existsSync(CHROMIUM),
+  what: `Chromium at ${CHROMIUM}`,
+  hint: 'Install it with: apt-get install chromium',
+});
 
 export type ServerKind = 'socket.io' | 'parley';
 export type ClientBundle = 'parley' | 'socket.io-client';
@@ -30,11 +35,18 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+const packageDir = resolve(import.meta.dirname, '..');
+
+/** Builds Parley's browser bundles (scripts/bundle.mjs) into a new temporary directory; returns it. */
+export async function buildBundles(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-browser-'));
+  await promisify(execFile)(process.execPath, ['scripts/bundle.mjs', '--outdir', dir], { cwd: packageDir });
+  return dir;
+}
+
 /** The IIFE bundles by name: Parley's is built into a temporary directory, removed by `dispose`. */
 export async function loadBundles(): Promise<{ bundles: Record<ClientBundle, Buffer>; dispose: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'parley-browser-'));
-  const packageDir = resolve(import.meta.dirname, '..');
-  await promisify(execFile)(process.execPath, ['scripts/bundle.mjs', '--outdir', dir], { cwd: packageDir });
+  const dir = await buildBundles();
   const official = resolve(packageDir, '../../node_modules/socket.io-client/dist/socket.io.min.js');
   return {
     bundles: { parley: await readFile(join(dir, 'socket.io.min.js')), 'socket.io-client': await readFile(official) },

@@ -1,27 +1,12 @@
-/**
- * The IIFE bundle in a real browser: headless Chromium (Debian's package, driven by
- * playwright-core) loads a page that takes `io` from /socket.io/socket.io.js, served beside an
- * official socket.io server, then beside a Parley server; it connects, emits, receives (text
- * and binary), and survives a server restart on the same port.
- */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { Server as ParleyServer } from '@parley/server';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { Server } from 'socket.io';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-// Outside CI a machine without Chromium skips this file; in CI it must run (and fails loudly).
-const skip = !hasChromium && !process.env.CI;
-if (skip) console.warn(`browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { buildBundles, describeWithChromium, launchChromium } from './browser-site.js';
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>parley</title>
 <script src="/socket.io/socket.io.js"></script>
@@ -100,20 +85,14 @@ function stopSite(site: Site): Promise<void> {
   });
 }
 
-describe.skipIf(skip)('browser bundle in headless Chromium', () => {
+describeWithChromium('browser bundle in headless Chromium', () => {
   let bundleDir: string;
   let browser: Browser | undefined;
   let site: Site | undefined;
 
   beforeAll(async () => {
-    bundleDir = await mkdtemp(join(tmpdir(), 'parley-browser-'));
-    await promisify(execFile)(process.execPath, ['scripts/bundle.mjs', '--outdir', bundleDir], {
-      cwd: resolve(import.meta.dirname, '..'),
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    bundleDir = await buildBundles();
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

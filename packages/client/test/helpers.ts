@@ -9,6 +9,9 @@ import { Server as ParleyServer, type ServerOptions as ParleyServerOptions } fro
 import { Server, type ServerOptions } from 'socket.io';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from '../src/index.js';
 
+// The bounded waits every suite shares, re-exported so a suite imports its fixtures from one place.
+export { until, waitFor } from '../../server/test/support/wait.js';
+
 export interface TestServer {
   readonly io: Server;
   readonly port: number;
@@ -75,30 +78,6 @@ export const transportModes: { name: string; options: Partial<ManagerOptions> }[
   { name: 'polling', options: { transports: ['polling'], upgrade: false } },
   { name: 'polling+upgrade', options: { transports: ['polling', 'websocket'] } },
 ];
-
-/** Resolves with the event's arguments, or fails after `ms`. */
-export function waitFor<T extends unknown[] = unknown[]>(
-  emitter: { once(event: string, listener: (...args: never[]) => void): unknown },
-  event: string,
-  ms = 8000,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for "${event}"`)), ms);
-    emitter.once(event, (...args: never[]) => {
-      clearTimeout(timer);
-      resolve(args as unknown as T);
-    });
-  });
-}
-
-/** Polls `check` until it is true, or fails after `ms`. */
-export async function until(check: () => boolean, ms = 8000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /** Tracks what a test opens, so teardown closes all of it. */
 export class Fixture {

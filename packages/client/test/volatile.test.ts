@@ -4,11 +4,12 @@
  * both clients; the server's event log and the acks show what was sent.
  */
 import type { Socket as ServerSocket } from 'socket.io';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Socket, TransportName } from '../src/index.js';
 import { systemTimers } from '../src/timers.js';
-import { type ClientOptions, clients, OpenSockets, parleyClient } from './clients.js';
-import { Fixture, servers, type TestServer, until, waitFor } from './helpers.js';
+import { type ClientOptions, clients, parleyClient } from './clients.js';
+import { servers, type TestServer, until, waitFor } from './helpers.js';
+import { closedAfterEach } from './per-test-fixture.js';
 
 const transportModes: TransportName[][] = [['websocket'], ['polling']];
 
@@ -40,12 +41,7 @@ for (const factory of servers) {
   for (const client of clients) {
     for (const transports of transportModes) {
       describe(`volatile [${factory.name} server, ${client.name}, ${transports}]`, () => {
-        const fixture = new Fixture(factory);
-        const sockets = new OpenSockets();
-        afterEach(async () => {
-          sockets.closeAll();
-          await fixture.close();
-        });
+        const { fixture, sockets } = closedAfterEach(factory);
         const open = (server: TestServer, options: ClientOptions = {}) =>
           sockets.open(client, server.url, { transports, ...options });
 
@@ -102,12 +98,7 @@ for (const factory of servers) {
 // unless connected.
 for (const factory of servers) {
   describe(`volatile, never buffered [${factory.name} server, parley]`, () => {
-    const fixture = new Fixture(factory);
-    const sockets = new OpenSockets();
-    afterEach(async () => {
-      sockets.closeAll();
-      await fixture.close();
-    });
+    const { fixture, sockets } = closedAfterEach(factory);
 
     it('discards it on a namespace that is disconnected while the connection stays open', async () => {
       const server = await fixture.server();

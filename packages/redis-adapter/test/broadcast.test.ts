@@ -1,19 +1,10 @@
 /** Broadcasts across three nodes, in each subscription mode. */
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterEach, expect, test } from 'vitest';
+import { until } from '../../server/test/support/wait.js';
 import type { SubscriptionMode } from '../src/index.js';
-import {
-  connect,
-  describeWithRedis,
-  flush,
-  type Node,
-  record,
-  startCluster,
-  TEST_ADAPTER_OPTIONS,
-  teardown,
-  uniqueKey,
-  waitFor,
-} from './helpers.js';
+import { connect, describeWithRedis, flush, type Node, record, startCluster, uniqueKey } from './helpers.js';
+import { teardown } from './teardown.js';
 
 afterEach(teardown);
 
@@ -27,7 +18,7 @@ interface Cluster {
 }
 
 async function startThreeNodes(mode: SubscriptionMode): Promise<Cluster> {
-  const nodes = await startCluster(3, { ...TEST_ADAPTER_OPTIONS, key: uniqueKey(), subscriptionMode: mode });
+  const nodes = await startCluster(3, { key: uniqueKey(), subscriptionMode: mode });
   const clients: Record<string, ClientSocket> = {};
   const ids: Record<string, string> = {};
   const received: Record<string, unknown[][]> = {};
@@ -53,7 +44,7 @@ async function startThreeNodes(mode: SubscriptionMode): Promise<Cluster> {
     received[name] = record(client, 'news');
   }
   // dynamic/sharded: room channels are subscribed asynchronously after the joins
-  await waitFor(async () => (await nodes[0].io.in('green').fetchSockets()).length === 1, 8000, 'room green visible');
+  await until(async () => (await nodes[0].io.in('green').fetchSockets()).length === 1, 8000, 'room green visible');
   return { nodes, clients, ids, received };
 }
 
@@ -144,7 +135,7 @@ for (const mode of ['static', 'dynamic', 'sharded'] as const) {
 describeWithRedis('namespaces', () => {
   test('each namespace is its own cluster: broadcasts and counts stay within it', async () => {
     const key = uniqueKey();
-    const nodes = await startCluster(2, { ...TEST_ADAPTER_OPTIONS, key }, {}, ['/', '/admin']);
+    const nodes = await startCluster(2, { key }, {}, ['/', '/admin']);
     const main = [await connect(nodes[0]), await connect(nodes[1])];
     const admin = [await connect(nodes[0], '/admin'), await connect(nodes[1], '/admin')];
     const mainNews = main.map((client) => record(client, 'news'));
@@ -163,7 +154,7 @@ describeWithRedis('namespaces', () => {
 describeWithRedis('room channels', () => {
   test('dynamic mode: only nodes with members in a room listen on its channel', async () => {
     const key = uniqueKey();
-    const nodes = await startCluster(3, { ...TEST_ADAPTER_OPTIONS, key, subscriptionMode: 'dynamic' });
+    const nodes = await startCluster(3, { key, subscriptionMode: 'dynamic' });
     const subscribers = async (channel: string) => {
       const reply = (await nodes[0].pub.sendCommand(['PUBSUB', 'NUMSUB', channel])) as [string, number];
       return Number(reply[1]);
@@ -172,9 +163,9 @@ describeWithRedis('room channels', () => {
     const clients = [await connect(nodes[0]), await connect(nodes[1]), await connect(nodes[2])];
     const sockets = clients.map((client, i) => nodes[i].io.of('/').sockets.get(client.id!)!);
     sockets[1].join('lobby');
-    await waitFor(async () => (await subscribers(lobby)) === 1, 8000, 'one node on the lobby channel');
+    await until(async () => (await subscribers(lobby)) === 1, 8000, 'one node on the lobby channel');
     sockets[2].join('lobby');
-    await waitFor(async () => (await subscribers(lobby)) === 2, 8000, 'two nodes on the lobby channel');
+    await until(async () => (await subscribers(lobby)) === 2, 8000, 'two nodes on the lobby channel');
     // the namespace channel has every node; socket-id rooms get no channel
     expect(await subscribers(`${key}#/#`)).toBe(3);
     expect(await subscribers(`${key}#/#${clients[0].id}#`)).toBe(0);
@@ -185,8 +176,8 @@ describeWithRedis('room channels', () => {
     expect(received.map((r) => r.length)).toEqual([0, 1, 1]);
 
     sockets[1].leave('lobby');
-    await waitFor(async () => (await subscribers(lobby)) === 1, 8000, 'node 1 left the lobby channel');
+    await until(async () => (await subscribers(lobby)) === 1, 8000, 'node 1 left the lobby channel');
     clients[2].disconnect();
-    await waitFor(async () => (await subscribers(lobby)) === 0, 8000, 'nobody on the lobby channel');
+    await until(async () => (await subscribers(lobby)) === 0, 8000, 'nobody on the lobby channel');
   });
 });

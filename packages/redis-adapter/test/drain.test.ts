@@ -1,18 +1,10 @@
 /** drain(io, { jitterMs }): a node sends its clients away, spread over the jitter, before a deploy. */
 import { createConnection } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
+import { waitFor } from '../../server/test/support/wait.js';
 import { drain } from '../src/index.js';
-import {
-  connect,
-  deleteKeys,
-  describeWithRedis,
-  nextEvent,
-  onTeardown,
-  startCluster,
-  TEST_ADAPTER_OPTIONS,
-  teardown,
-  uniqueKey,
-} from './helpers.js';
+import { connect, deleteKeys, describeWithRedis, startCluster, uniqueKey } from './helpers.js';
+import { onTeardown, teardown } from './teardown.js';
 
 afterEach(teardown);
 
@@ -20,15 +12,11 @@ describeWithRedis('drain', () => {
   test('stops accepting, closes every client over the jitter (they see "transport close"), then resolves', async () => {
     const key = uniqueKey();
     onTeardown(() => deleteKeys(key));
-    const [node] = await startCluster(
-      1,
-      { ...TEST_ADAPTER_OPTIONS, key },
-      { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
-    );
+    const [node] = await startCluster(1, { key }, { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } });
     const clients = await Promise.all([0, 1, 2, 3].map(() => connect(node)));
     const closedAt: number[] = [];
     const reasons = clients.map((client) =>
-      nextEvent<[string]>(client, 'disconnect', 10_000).then(([reason]) => {
+      waitFor<[string]>(client, 'disconnect', 10_000).then(([reason]) => {
         closedAt.push(Date.now());
         return reason;
       }),
@@ -53,7 +41,7 @@ describeWithRedis('drain', () => {
   test('with no client it resolves at once; bad options are a coded error', async () => {
     const key = uniqueKey();
     onTeardown(() => deleteKeys(key));
-    const [node] = await startCluster(1, { ...TEST_ADAPTER_OPTIONS, key });
+    const [node] = await startCluster(1, { key });
     expect(() => drain(node.io, { jitterMs: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     const started = Date.now();
     await drain(node.io, { jitterMs: 60_000 });

@@ -14,8 +14,10 @@ import {
   type ManagerOptions,
   type SocketOptions,
 } from 'socket.io-client';
-import { describe } from 'vitest';
+import { describeWith } from '../../server/test/support/needs.js';
+import { until, waitFor } from '../../server/test/support/wait.js';
 import { createAdapter, type RedisAdapter, type RedisAdapterOptions } from '../src/index.js';
+import { onTeardown } from './teardown.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const START_HINT = 'redis-server --daemonize yes --port 6379 --save "" --appendonly no';
@@ -43,70 +45,23 @@ function which(binary: string): boolean {
   }
 }
 
-/**
- * `describe` when `ok`; otherwise fails in CI and skips elsewhere with `hint`, so a missing
- * Redis never passes silently where it must be there.
- */
-function describeIf(ok: boolean, what: string, hint: string): typeof describe {
-  if (ok) return describe;
-  if (process.env.CI) {
-    return ((name: string) =>
-      describe(name, () => {
-        throw new Error(`${what} is required in CI. ${hint}`);
-      })) as unknown as typeof describe;
-  }
-  console.warn(`Skipping Redis adapter integration tests: ${what} is not available. ${hint}`);
-  return describe.skip as unknown as typeof describe;
-}
-
 const redisUp = await redisReachable(REDIS_URL);
 /** `describe` for tests that need the shared Redis (REDIS_URL, default 127.0.0.1:6379). */
-export const describeWithRedis = describeIf(redisUp, `Redis at ${REDIS_URL}`, `Start it with: ${START_HINT}`);
+export const describeWithRedis = describeWith({
+  present: redisUp,
+  what: `Redis at ${REDIS_URL}`,
+  hint: `Start it with: ${START_HINT}`,
+});
 /** `describe` for tests that start their own throwaway redis-server. */
-export const describeWithRedisServer = describeIf(
-  which('redis-server'),
-  'the redis-server binary',
-  'Install Redis (e.g. `apt-get install redis-server`).',
-);
+export const describeWithRedisServer = describeWith({
+  present: which('redis-server'),
+  what: 'the redis-server binary',
+  hint: 'Install Redis (e.g. `apt-get install redis-server`).',
+});
 
 /** A key/channel prefix unique to this run, so parallel runs never see each other's messages. */
 export function uniqueKey(): string {
   return `parley-test-${process.pid}-${randomBytes(4).toString('hex')}`;
-}
-
-/** Polls `predicate` until true; fails after `timeoutMs`. */
-export async function waitFor(
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 8000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Resolves with the arguments of the next `event`; fails after `timeoutMs`. */
-export function nextEvent<T extends unknown[] = unknown[]>(
-  emitter: {
-    once(event: string, listener: (...args: T) => void): unknown;
-    off(event: string, listener: (...args: T) => void): unknown;
-  },
-  event: string,
-  timeoutMs = 8000,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const listener = (...args: T) => {
-      clearTimeout(timer);
-      resolve(args);
-    };
-    const timer = setTimeout(() => {
-      emitter.off(event, listener);
-      reject(new Error(`timed out waiting for "${event}"`));
-    }, timeoutMs);
-    emitter.once(event, listener);
-  });
 }
 
 export interface Node {
@@ -119,24 +74,6 @@ export interface Node {
 }
 
 type RedisClient = ReturnType<typeof redisClient>;
-
-/** Everything a test started, closed in afterEach by `teardown`. */
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-
-export function onTeardown(fn: () => Promise<unknown> | unknown): void {
-  cleanups.push(fn);
-}
-
-export async function teardown(): Promise<void> {
-  const pending = cleanups.splice(0).reverse();
-  for (const fn of pending) {
-    try {
-      await fn();
-    } catch {
-      // best effort: a node killed by the test is already half closed
-    }
-  }
-}
 
 export function redisClient(url = REDIS_URL) {
   // Fast, bounded reconnection: the restart tests wait for it.
@@ -186,7 +123,10 @@ export async function killNode(node: Node): Promise<void> {
   await node.io.close();
 }
 
-/** Starts `count` nodes and waits until each one knows all the others (for `nsps`). */
+/**
+ * Starts `count` nodes, with `TEST_ADAPTER_OPTIONS` under `adapterOpts`, and waits until each one
+ * knows all the others (for `nsps`).
+ */
 export async function startCluster(
   count: number,
   adapterOpts: RedisAdapterOptions,
@@ -195,14 +135,15 @@ export async function startCluster(
   url = REDIS_URL,
 ): Promise<Node[]> {
   const nodes: Node[] = [];
-  for (let i = 0; i < count; i++) nodes.push(await startNode(adapterOpts, serverOpts, url));
+  for (let i = 0; i < count; i++)
+    nodes.push(await startNode({ ...TEST_ADAPTER_OPTIONS, ...adapterOpts }, serverOpts, url));
   for (const nsp of nsps) await Promise.all(nodes.map((n) => n.adapter(nsp).init()));
   await waitForClusterSize(nodes, count, nsps);
   return nodes;
 }
 
 export async function waitForClusterSize(nodes: Node[], size: number, nsps: string[] = ['/']): Promise<void> {
-  await waitFor(
+  await until(
     async () => {
       for (const node of nodes) {
         for (const nsp of nsps) if ((await node.adapter(nsp).serverCount()) !== size) return false;
@@ -233,7 +174,7 @@ export async function connect(
     ...opts,
   });
   onTeardown(() => socket.disconnect());
-  if (!socket.connected) await nextEvent(socket, 'connect');
+  if (!socket.connected) await waitFor(socket, 'connect');
   return socket;
 }
 
@@ -310,7 +251,7 @@ export class ThrowawayRedis {
       { stdio: 'ignore' },
     );
     this.#process = child;
-    await waitFor(() => portOpen(this.port), 8000, `redis-server on port ${this.port}`);
+    await until(() => portOpen(this.port), 8000, `redis-server on port ${this.port}`);
   }
 
   /** Kills the server (SIGKILL: an outage, not a goodbye) and waits until it is gone. */

@@ -4,21 +4,19 @@
  */
 
 import { afterEach, expect, test } from 'vitest';
+import { until, waitFor } from '../../server/test/support/wait.js';
 import { decodeFrame } from '../src/index.js';
 import {
   connect,
   deleteKeys,
   describeWithRedis,
   type Node,
-  nextEvent,
-  onTeardown,
   record,
   startCluster,
   TEST_ADAPTER_OPTIONS,
-  teardown,
   uniqueKey,
-  waitFor,
 } from './helpers.js';
+import { onTeardown, teardown } from './teardown.js';
 
 afterEach(teardown);
 
@@ -63,18 +61,18 @@ describeWithRedis('live sessions (crashRecovery)', () => {
     // A long heartbeat keeps the periodic refresh out of the counted window.
     const [node] = await startCluster(
       1,
-      { ...TEST_ADAPTER_OPTIONS, key, crashRecovery: true, heartbeatInterval: 60_000, heartbeatTimeout: 120_000 },
+      { key, crashRecovery: true, heartbeatInterval: 60_000, heartbeatTimeout: 120_000 },
       { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
     );
     const client = await connect(node);
     const socket = node.io.of('/').sockets.get(client.id as string)!;
-    await waitFor(async () => (await liveSessions(node, key)).size === 1, 8000, 'session written on connect');
+    await until(async () => (await liveSessions(node, key)).size === 1, 8000, 'session written on connect');
     const seen = countCommands(node);
 
     socket.join(['a', 'b']);
     socket.data = { name: 'alice' };
     socket.leave('a');
-    await waitFor(
+    await until(
       async () => {
         const [session] = (await liveSessions(node, key)).values() as Iterable<{ rooms: string[] }>;
         return session.rooms.includes('b') && !session.rooms.includes('a');
@@ -89,13 +87,13 @@ describeWithRedis('live sessions (crashRecovery)', () => {
     expect(stored).toMatchObject({ sid: socket.id, data: { name: 'alice' } });
 
     for (let i = 0; i < 20; i++) node.io.emit('n', i);
-    await nextEvent(client, 'n');
+    await waitFor(client, 'n');
     expect(seen.commands.length).toBe(2);
 
-    const gone = nextEvent(socket, 'disconnect');
+    const gone = waitFor(socket, 'disconnect');
     client.disconnect();
     await gone;
-    await waitFor(async () => (await liveSessions(node, key)).size === 0, 8000, 'session removed on disconnect');
+    await until(async () => (await liveSessions(node, key)).size === 0, 8000, 'session removed on disconnect');
     expect(seen.commands.map((c) => c[0])).toEqual(['HSET', 'PEXPIRE', 'HDEL']);
   });
 
@@ -104,12 +102,12 @@ describeWithRedis('live sessions (crashRecovery)', () => {
     onTeardown(() => deleteKeys(key));
     const [node] = await startCluster(
       1,
-      { ...TEST_ADAPTER_OPTIONS, key, crashRecovery: true },
+      { key, crashRecovery: true },
       { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
     );
     await connect(node);
     const hash = `${key}-live#{/}#${node.adapter().uid}`;
-    await waitFor(async () => Number(await node.pub.sendCommand(['PTTL', hash])) > 0, 8000, 'TTL set');
+    await until(async () => Number(await node.pub.sendCommand(['PTTL', hash])) > 0, 8000, 'TTL set');
     const ttl = Number(await node.pub.sendCommand(['PTTL', hash]));
     expect(ttl).toBeLessThanOrEqual(10_000 + TEST_ADAPTER_OPTIONS.heartbeatInterval!);
     expect(ttl).toBeGreaterThan(9_000);
@@ -120,11 +118,7 @@ describeWithRedis('live sessions (crashRecovery)', () => {
   test('off by default: connected sockets are not written to Redis', async () => {
     const key = uniqueKey();
     onTeardown(() => deleteKeys(key));
-    const [node] = await startCluster(
-      1,
-      { ...TEST_ADAPTER_OPTIONS, key },
-      { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
-    );
+    const [node] = await startCluster(1, { key }, { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } });
     const seen = countCommands(node);
     const client = await connect(node);
     node.io
@@ -133,7 +127,7 @@ describeWithRedis('live sessions (crashRecovery)', () => {
       ?.join('room');
     // A broadcast after the join travels after anything the join would have sent.
     node.io.emit('n', 1);
-    await nextEvent(client, 'n');
+    await waitFor(client, 'n');
     expect(seen.commands).toEqual([]);
     expect(await node.pub.sendCommand(['KEYS', `${key}-live*`])).toEqual([]);
   });
@@ -143,7 +137,7 @@ describeWithRedis('live sessions (crashRecovery)', () => {
     onTeardown(() => deleteKeys(key));
     const nodes = await startCluster(
       2,
-      { ...TEST_ADAPTER_OPTIONS, key, crashRecovery: true },
+      { key, crashRecovery: true },
       { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
     );
     const first = await connect(nodes[0]);
@@ -151,13 +145,13 @@ describeWithRedis('live sessions (crashRecovery)', () => {
     stale.join('room');
     const received = record(first, 'n');
     nodes[0].io.emit('n', 1);
-    await waitFor(() => received.length === 1, 8000, 'a logged broadcast');
+    await until(() => received.length === 1, 8000, 'a logged broadcast');
     const offset = received[0][1] as string;
     const pid = (first as unknown as { _pid: string })._pid;
-    await waitFor(async () => (await liveSessions(nodes[0], key)).size === 1, 8000, 'session written');
+    await until(async () => (await liveSessions(nodes[0], key)).size === 1, 8000, 'session written');
 
     // The same client shows up on node 1 while node 0 still believes it connected.
-    const gone = nextEvent<[string]>(stale, 'disconnect');
+    const gone = waitFor<[string]>(stale, 'disconnect');
     const second = await connect(nodes[1], '/', { auth: { pid, offset } });
     // (the client only reports `recovered` on its own reconnections; the server tells)
     expect(second.id).toBe(first.id);

@@ -6,16 +6,14 @@
  * recovers its session there.
  */
 import { io as connectClient } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { deleteKeys, describeWithRedis, nextEvent, onTeardown, teardown, uniqueKey, waitFor } from './helpers.js';
-import { bundleNode, NodeProcess, removeBundle } from './node-processes.js';
+import { afterEach, expect, test } from 'vitest';
+import { until, waitFor } from '../../server/test/support/wait.js';
+import { deleteKeys, describeWithRedis, uniqueKey } from './helpers.js';
+import { NodeProcess, useNodeBundle } from './node-processes.js';
 import { RequestBalancer } from './request-balancer.js';
+import { onTeardown, teardown } from './teardown.js';
 
-let bundle: string | undefined;
-beforeAll(async () => {
-  bundle = await bundleNode();
-}, 30_000);
-afterAll(() => removeBundle(bundle));
+const bundle = useNodeBundle();
 afterEach(teardown);
 
 describeWithRedis('no sticky sessions: the owner crashes', () => {
@@ -24,7 +22,7 @@ describeWithRedis('no sticky sessions: the owner crashes', () => {
     onTeardown(() => deleteKeys(key));
     const nodes = await Promise.all(
       [0, 1, 2].map(async () => {
-        const node = await NodeProcess.start(bundle as string, key, true, true);
+        const node = await NodeProcess.start(bundle(), key, true, true);
         onTeardown(() => node.stop('SIGKILL'));
         return node;
       }),
@@ -34,8 +32,8 @@ describeWithRedis('no sticky sessions: the owner crashes', () => {
     onTeardown(() => balancer.close());
     const client = connectClient(url, { forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 500 });
     onTeardown(() => client.disconnect());
-    await nextEvent(client, 'connect', 10_000);
-    await waitFor(() => client.io.engine.transport.name === 'websocket', 10_000, 'the upgrade to WebSocket');
+    await waitFor(client, 'connect', 10_000);
+    await until(() => client.io.engine.transport.name === 'websocket', 10_000, 'the upgrade to WebSocket');
     const owner = nodes.findIndex((node) => client.io.engine.id.startsWith(`${node.tag}.`));
     expect(owner).toBeGreaterThanOrEqual(0);
     const id = client.id;
@@ -43,12 +41,12 @@ describeWithRedis('no sticky sessions: the owner crashes', () => {
     const numbers: number[] = [];
     client.on('n', (n: number) => numbers.push(n));
     nodes[(owner + 1) % 3].send({ op: 'count', every: 20, upTo: 5 });
-    await waitFor(() => numbers.length === 5, 10_000, 'five broadcasts');
+    await until(() => numbers.length === 5, 10_000, 'five broadcasts');
 
-    const disconnected = nextEvent(client, 'disconnect', 10_000);
+    const disconnected = waitFor(client, 'disconnect', 10_000);
     await nodes[owner].stop('SIGKILL');
     await disconnected;
-    await nextEvent(client, 'connect', 15_000);
+    await waitFor(client, 'connect', 15_000);
     expect(client.recovered).toBe(true);
     expect(client.id).toBe(id);
     const newOwner = nodes.findIndex((node) => client.io.engine.id.startsWith(`${node.tag}.`));

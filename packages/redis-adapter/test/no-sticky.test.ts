@@ -9,21 +9,11 @@ import { io as parleyClient } from '@parley/client';
 import type { ServerOptions, Socket as ServerSocket } from '@parley/server';
 import { type Socket as ClientSocket, io as connectClient, type ManagerOptions } from 'socket.io-client';
 import { afterEach, describe, expect, test } from 'vitest';
+import { until, waitFor } from '../../server/test/support/wait.js';
 import { type RedisSessionRouter, routeSessions } from '../src/index.js';
-import {
-  deleteKeys,
-  describeWithRedis,
-  type Node,
-  nextEvent,
-  onTeardown,
-  redisClient,
-  startCluster,
-  TEST_ADAPTER_OPTIONS,
-  teardown,
-  uniqueKey,
-  waitFor,
-} from './helpers.js';
+import { deleteKeys, describeWithRedis, type Node, redisClient, startCluster, uniqueKey } from './helpers.js';
 import { RequestBalancer } from './request-balancer.js';
+import { onTeardown, teardown } from './teardown.js';
 
 afterEach(teardown);
 
@@ -38,7 +28,7 @@ interface Cluster {
 async function startRoutedCluster(serverOpts: Partial<ServerOptions> = {}, heartbeatInterval = 200): Promise<Cluster> {
   const key = uniqueKey();
   onTeardown(() => deleteKeys(key));
-  const nodes = await startCluster(3, { ...TEST_ADAPTER_OPTIONS, key }, { pingInterval: 2000, ...serverOpts });
+  const nodes = await startCluster(3, { key }, { pingInterval: 2000, ...serverOpts });
   for (const node of nodes) {
     node.io.on('connection', (socket: ServerSocket) => {
       socket.join('members');
@@ -68,10 +58,10 @@ function ownerOf(cluster: Cluster, sid: string): number {
 async function expectFullService(cluster: Cluster, client: ClientSocket, owner: number): Promise<void> {
   await expect(client.timeout(5000).emitWithAck('echo', { n: 1 })).resolves.toEqual({ n: 1 });
   const others = [0, 1, 2].filter((i) => i !== owner);
-  const news = nextEvent(client, 'news');
+  const news = waitFor(client, 'news');
   cluster.nodes[others[0]].io.emit('news', 'from another node');
   expect(await news).toEqual(['from another node']);
-  const roomed = nextEvent(client, 'roomed');
+  const roomed = waitFor(client, 'roomed');
   cluster.nodes[others[1]].io.to('members').emit('roomed', 42);
   expect(await roomed).toEqual([42]);
 }
@@ -120,8 +110,8 @@ describeWithRedis('no sticky sessions: every request to the next node', () => {
   test('official client with its defaults: connects, upgrades, acks, broadcasts, rooms', async () => {
     const cluster = await startRoutedCluster();
     const client = connectOfficial(cluster);
-    await nextEvent(client, 'connect');
-    await waitFor(() => client.io.engine.transport.name === 'websocket', 8000, 'the upgrade to WebSocket');
+    await waitFor(client, 'connect');
+    await until(() => client.io.engine.transport.name === 'websocket', 8000, 'the upgrade to WebSocket');
     const owner = ownerOf(cluster, client.io.engine.id);
     expect(owner).toBeGreaterThanOrEqual(0);
     // The probe, the polls around it and the upgrade landed on the other nodes too.
@@ -132,7 +122,7 @@ describeWithRedis('no sticky sessions: every request to the next node', () => {
   test('official client, polling only: many requests over every node, all served', async () => {
     const cluster = await startRoutedCluster();
     const client = connectOfficial(cluster, { transports: ['polling'] });
-    await nextEvent(client, 'connect');
+    await waitFor(client, 'connect');
     const owner = ownerOf(cluster, client.io.engine.id);
     for (let i = 0; i < 10; i++) await expectFullService(cluster, client, owner);
     expect(client.io.engine.transport.name).toBe('polling');
@@ -144,7 +134,7 @@ describeWithRedis('no sticky sessions: every request to the next node', () => {
   test('official client, WebSocket only', async () => {
     const cluster = await startRoutedCluster();
     const client = connectOfficial(cluster, { transports: ['websocket'] });
-    await nextEvent(client, 'connect');
+    await waitFor(client, 'connect');
     await expectFullService(cluster, client, ownerOf(cluster, client.io.engine.id));
   }, 30_000);
 
@@ -152,13 +142,13 @@ describeWithRedis('no sticky sessions: every request to the next node', () => {
     const cluster = await startRoutedCluster();
     const client = parleyClient(cluster.url, { transports: ['sse'], forceNew: true, reconnection: false });
     onTeardown(() => client.disconnect());
-    await nextEvent(client, 'connect');
+    await waitFor(client, 'connect');
     const owner = ownerOf(cluster, client.io.engine?.id as string);
     expect(owner).toBeGreaterThanOrEqual(0);
     for (let i = 0; i < 4; i++) {
       await expect(client.timeout(5000).emitWithAck('echo', i)).resolves.toBe(i);
     }
-    const news = nextEvent(client, 'news');
+    const news = waitFor(client, 'news');
     cluster.nodes[(owner + 1) % 3].io.emit('news', 'sse');
     expect(await news).toEqual(['sse']);
     expect(forwardedRequests(cluster)).toBeGreaterThan(0);
@@ -172,16 +162,16 @@ describeWithRedis('no sticky sessions: every request to the next node', () => {
       reconnectionDelay: 100,
       reconnectionDelayMax: 200,
     });
-    await nextEvent(client, 'connect');
+    await waitFor(client, 'connect');
     const owner = ownerOf(cluster, client.io.engine.id);
-    const disconnected = nextEvent(client, 'disconnect', 10_000);
+    const disconnected = waitFor(client, 'disconnect', 10_000);
     // The owner's process is gone as far as the network can tell: nothing listens, every
     // connection drops, no close packet is sent.
     const dead = cluster.nodes[owner].http;
     dead.close();
     dead.closeAllConnections();
     await disconnected;
-    await nextEvent(client, 'connect', 10_000);
+    await waitFor(client, 'connect', 10_000);
     const newOwner = ownerOf(cluster, client.io.engine.id);
     expect(newOwner).not.toBe(owner);
     expect(newOwner).toBeGreaterThanOrEqual(0);

@@ -8,8 +8,11 @@ import fs from 'node:fs';
 import { createServer, type Server as NetServer, Socket as NetSocket } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { bundleForNode } from '../../server/test/support/bundle-for-node.js';
-import { nextEvent, REDIS_URL } from './helpers.js';
+import { waitFor } from '../../server/test/support/wait.js';
+import { REDIS_URL } from './helpers.js';
+import { listenOnLoopback, OpenSockets } from './open-sockets.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
@@ -17,6 +20,22 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 export async function bundleNode(): Promise<string> {
   const outfile = path.join(HERE, '.test-build', `recovery-node-${process.pid}.mjs`);
   return bundleForNode(path.join(HERE, 'fixtures', 'recovery-node.ts'), outfile);
+}
+
+/**
+ * The node fixture, bundled before the file's tests and removed after them: call at the top of a
+ * test file; the returned function gives the bundle's path once it is built.
+ */
+export function useNodeBundle(): () => string {
+  let bundle: string | undefined;
+  beforeAll(async () => {
+    bundle = await bundleNode();
+  }, 30_000);
+  afterAll(() => removeBundle(bundle));
+  return () => {
+    if (bundle === undefined) throw new Error('the node bundle is built in beforeAll');
+    return bundle;
+  };
 }
 
 export class NodeProcess {
@@ -41,7 +60,7 @@ export class NodeProcess {
       },
     });
     const node = new NodeProcess(child);
-    const [message] = (await nextEvent(child, 'message', 20_000)) as [{ port: number; tag?: string }];
+    const [message] = (await waitFor(child, 'message', 20_000)) as [{ port: number; tag?: string }];
     node.port = message.port;
     node.tag = message.tag;
     return node;
@@ -54,14 +73,14 @@ export class NodeProcess {
   /** Sends `signal` and waits for the process to exit. */
   async stop(signal: 'SIGTERM' | 'SIGKILL', timeoutMs = 15_000): Promise<void> {
     if (!this.alive) return;
-    const exited = nextEvent(this.child, 'exit', timeoutMs);
+    const exited = waitFor(this.child, 'exit', timeoutMs);
     this.child.kill(signal);
     await exited;
   }
 
   /** Asks the node to drain (see `drain`), after which it closes and exits; waits for the exit. */
   async drain(jitterMs: number, timeoutMs = 20_000): Promise<void> {
-    const exited = nextEvent(this.child, 'exit', timeoutMs);
+    const exited = waitFor(this.child, 'exit', timeoutMs);
     this.send({ op: 'drain', jitterMs });
     await exited;
   }
@@ -79,25 +98,23 @@ export class RoundRobinBalancer {
   readonly backends: number[];
   #next = 0;
   readonly #server: NetServer;
-  readonly #sockets = new Set<NetSocket>();
+  readonly #sockets = new OpenSockets();
 
   constructor(backends: number[]) {
     this.backends = backends;
     this.#server = createServer((socket) => this.#route(socket, this.backends.length));
   }
 
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    return (this.#server.address() as { port: number }).port;
+  listen(): Promise<number> {
+    return listenOnLoopback(this.#server);
   }
 
-  async close(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise((resolve) => this.#server.close(resolve));
+  close(): Promise<void> {
+    return this.#sockets.closeServer(this.#server);
   }
 
   #route(client: NetSocket, triesLeft: number): void {
-    this.#track(client);
+    this.#sockets.track(client);
     if (triesLeft === 0) {
       client.destroy();
       return;
@@ -108,7 +125,7 @@ export class RoundRobinBalancer {
     upstream.once('error', refused);
     upstream.connect(port, '127.0.0.1', () => {
       upstream.off('error', refused);
-      this.#track(upstream);
+      this.#sockets.track(upstream);
       upstream.on('error', () => client.destroy());
       client.on('error', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
@@ -116,12 +133,6 @@ export class RoundRobinBalancer {
       client.pipe(upstream);
       upstream.pipe(client);
     });
-  }
-
-  #track(socket: NetSocket): void {
-    if (this.#sockets.has(socket)) return;
-    this.#sockets.add(socket);
-    socket.once('close', () => this.#sockets.delete(socket));
   }
 }
 

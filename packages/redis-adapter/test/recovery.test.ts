@@ -1,19 +1,8 @@
 /** Connection state recovery across nodes: sessions and missed broadcasts kept in Redis. */
 import { afterEach, expect, test } from 'vitest';
-import {
-  connect,
-  deleteKeys,
-  describeWithRedis,
-  type Node,
-  nextEvent,
-  onTeardown,
-  record,
-  startCluster,
-  TEST_ADAPTER_OPTIONS,
-  teardown,
-  uniqueKey,
-  waitFor,
-} from './helpers.js';
+import { until, waitFor } from '../../server/test/support/wait.js';
+import { connect, deleteKeys, describeWithRedis, type Node, record, startCluster, uniqueKey } from './helpers.js';
+import { onTeardown, teardown } from './teardown.js';
 
 afterEach(teardown);
 
@@ -23,7 +12,7 @@ async function startRecoveringCluster(key: string): Promise<Node[]> {
   onTeardown(() => deleteKeys(key));
   const nodes = await startCluster(
     3,
-    { ...TEST_ADAPTER_OPTIONS, key, streamMaxLength: 1000 },
+    { key, streamMaxLength: 1000 },
     { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
   );
   for (const node of nodes) {
@@ -54,31 +43,31 @@ describeWithRedis('connection state recovery across nodes', () => {
     const id = client.id;
 
     nodes[1].io.emit('news', 'first');
-    await waitFor(() => received.length === 1, 8000, 'first broadcast');
+    await until(() => received.length === 1, 8000, 'first broadcast');
     expect(received[0][0]).toBe('first');
     expect(received[0][1]).toMatch(OFFSET); // the offset clients keep for recovery
 
     // The connection drops (not a deliberate disconnect): node 0 stores the session in Redis.
     const serverSocket = nodes[0].io.of('/').sockets.get(id!)!;
-    const gone = nextEvent(serverSocket, 'disconnect');
+    const gone = waitFor(serverSocket, 'disconnect');
     client.io.engine.close();
     await gone;
-    await waitFor(async () => (await keys(nodes[0], `${key}-session#*`)).length === 1, 8000, 'session stored');
+    await until(async () => (await keys(nodes[0], `${key}-session#*`)).length === 1, 8000, 'session stored');
 
     nodes[1].io.to('room1').emit('news', 'missed, to room1');
     nodes[2].io.emit('news', 'missed, to all', Buffer.from([7]));
     nodes[0].io.to('elsewhere').emit('news', 'not for this client');
     nodes[1].io.except('room1').emit('news', 'not for this client either');
     nodes[2].io.volatile.emit('news', 'volatile: never kept');
-    await waitFor(async () => (await count(nodes[0], ['XLEN', stream])) === 5, 8000, 'broadcasts logged');
+    await until(async () => (await count(nodes[0], ['XLEN', stream])) === 5, 8000, 'broadcasts logged');
 
     // The client comes back through another node.
     (client.io as unknown as { uri: string }).uri = `http://127.0.0.1:${nodes[2].port}`;
     client.connect();
-    await nextEvent(client, 'connect');
+    await waitFor(client, 'connect');
     expect(client.recovered).toBe(true);
     expect(client.id).toBe(id);
-    await waitFor(() => received.length === 3, 8000, 'missed broadcasts');
+    await until(() => received.length === 3, 8000, 'missed broadcasts');
     const missed = received.slice(1);
     expect(missed.map((args) => args[0]).sort()).toEqual(['missed, to all', 'missed, to room1']);
     const withBytes = missed.find((args) => args[0] === 'missed, to all')!;
@@ -94,7 +83,7 @@ describeWithRedis('connection state recovery across nodes', () => {
 
     // Later broadcasts carry on, in the same stream.
     nodes[0].io.to('room1').emit('news', 'after');
-    await waitFor(() => received.length === 4, 8000, 'later broadcast');
+    await until(() => received.length === 4, 8000, 'later broadcast');
     expect(received[3][0]).toBe('after');
   });
 
@@ -112,13 +101,13 @@ describeWithRedis('connection state recovery across nodes', () => {
     // Volatile emits may be dropped while a write is in flight (as in socket.io); every other
     // emit arrives, and all arrive in order.
     const logged = (args: unknown[]) => args.length === 2;
-    await waitFor(
+    await until(
       () => received[0].filter(logged).length === 20 && received[1].filter(logged).length === 10,
       8000,
       'every logged emit',
     );
     nodes[0].io.emit('n', 'end');
-    await waitFor(() => received.every((list) => list.at(-1)?.[0] === 'end'), 8000, 'the end marker');
+    await until(() => received.every((list) => list.at(-1)?.[0] === 'end'), 8000, 'the end marker');
     const numbers = received.map((list) => list.slice(0, -1).map((args) => args[0] as number));
     for (const list of numbers) expect(list).toEqual([...list].sort((x, y) => x - y));
     expect(numbers[1].every((i) => i % 3 !== 2)).toBe(true);
@@ -140,7 +129,7 @@ describeWithRedis('connection state recovery across nodes', () => {
     expect(await adapter.restoreSession('pid2', '1-0')).toBeNull();
 
     nodes[0].io.emit('news', 'logged');
-    await waitFor(async () => (await count(nodes[0], ['XLEN', `${key}-stream#{/}#`])) === 1, 8000, 'logged');
+    await until(async () => (await count(nodes[0], ['XLEN', `${key}-stream#{/}#`])) === 1, 8000, 'logged');
     const [[offset]] = (await nodes[0].pub.sendCommand(['XRANGE', `${key}-stream#{/}#`, '-', '+'])) as [
       [string, string[]],
     ];
@@ -166,13 +155,13 @@ describeWithRedis('connection state recovery across nodes', () => {
     onTeardown(() => deleteKeys(key));
     const [node] = await startCluster(
       1,
-      { ...TEST_ADAPTER_OPTIONS, key, streamMaxLength: 10 },
+      { key, streamMaxLength: 10 },
       { connectionStateRecovery: { maxDisconnectionDuration: 10_000 } },
     );
     const client = await connect(node);
     const received = record(client, 'n');
     for (let i = 0; i < 500; i++) node.io.emit('n', i);
-    await waitFor(() => received.length === 500, 8000, 'every broadcast');
+    await until(() => received.length === 500, 8000, 'every broadcast');
     // MAXLEN ~ trims whole stream nodes (100 entries each by default), so "about" 10
     const length = await count(node, ['XLEN', `${key}-stream#{/}#`]);
     expect(length).toBeGreaterThanOrEqual(10);

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createCluster } from '@redis/client';
-import { freePort, waitFor } from './helpers.js';
+import { until } from '../../server/test/support/wait.js';
+import { freePort } from './helpers.js';
 
 const run = promisify(execFile);
 
@@ -34,16 +35,12 @@ export class ThrowawayRedisCluster {
       this.ports.push(port);
       this.#processes.push(child);
     }
-    await waitFor(
-      async () => (await Promise.all(this.ports.map((p) => this.#ping(p)))).every(Boolean),
-      10_000,
-      'redis',
-    );
+    await until(async () => (await Promise.all(this.ports.map((p) => this.#ping(p)))).every(Boolean), 10_000, 'redis');
     const addresses = this.ports.map((port) => `127.0.0.1:${port}`);
     await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], {
       timeout: 15_000,
     });
-    await waitFor(
+    await until(
       async () => (await Promise.all(this.ports.map((p) => this.#healthy(p)))).every(Boolean),
       15_000,
       'cluster_state:ok on every node',

@@ -8,9 +8,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type ServerOptions } from '@parley/server';
-import { io as connectOfficial } from 'socket.io-client';
+import { type Socket as ClientSocket, io as connectOfficial } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { adapterContract, type Cluster } from '../../server/test/adapters/contract.js';
+import { until, waitFor } from '../../server/test/support/wait.js';
 import {
   createAdapter,
   type RedisAdapter,
@@ -18,19 +19,10 @@ import {
   type RedisSessionRouter,
   routeSessions,
 } from '../src/index.js';
-import {
-  connect,
-  describeWithRedisServer,
-  nextEvent,
-  onTeardown,
-  record,
-  TEST_ADAPTER_OPTIONS,
-  teardown,
-  uniqueKey,
-  waitFor,
-} from './helpers.js';
+import { connect, describeWithRedisServer, record, TEST_ADAPTER_OPTIONS, uniqueKey } from './helpers.js';
 import { ThrowawayRedisCluster } from './redis-cluster-server.js';
 import { RequestBalancer } from './request-balancer.js';
+import { onTeardown, teardown } from './teardown.js';
 
 interface ClusterClientNode {
   io: Server;
@@ -78,12 +70,26 @@ async function startNode(adapterOpts: RedisAdapterOptions, serverOpts: Partial<S
 async function startNodes(adapterOpts: RedisAdapterOptions, serverOpts: Partial<ServerOptions> = {}) {
   const options = { ...TEST_ADAPTER_OPTIONS, key: uniqueKey(), ...adapterOpts };
   const nodes = [await startNode(options, serverOpts), await startNode(options, serverOpts)];
-  await waitFor(
+  await until(
     async () => (await Promise.all(nodes.map((node) => node.adapter().serverCount()))).every((n) => n === 2),
     10_000,
     'both servers to see each other',
   );
   return { nodes, key: options.key };
+}
+
+/** Closes the client's connection to `node` and waits until the server has seen it go. */
+async function dropConnection(node: { io: Server }, client: ClientSocket, id: string): Promise<void> {
+  const gone = waitFor(node.io.of('/').sockets.get(id)!, 'disconnect');
+  client.io.engine.close();
+  await gone;
+}
+
+/** Points the client at `node` and reconnects it there. */
+async function reconnectTo(node: { url: string }, client: ClientSocket): Promise<void> {
+  (client.io as unknown as { uri: string }).uri = node.url;
+  client.connect();
+  await waitFor(client, 'connect');
 }
 
 describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster clients)', () => {
@@ -106,7 +112,7 @@ describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster cli
     test('plain pub/sub (static mode) broadcasts across shards, binary intact', async () => {
       const { nodes } = await startNodes({ subscriptionMode: 'static' });
       const clients = [await connect(nodes[0]), await connect(nodes[1])];
-      const got = clients.map((client) => nextEvent(client, 'news'));
+      const got = clients.map((client) => waitFor(client, 'news'));
       nodes[0].io.emit('news', 'hello', Buffer.from([1, 2]));
       for (const [text, bytes] of await Promise.all(got)) {
         expect(text).toBe('hello');
@@ -130,21 +136,16 @@ describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster cli
       const received = record(client, 'news');
       const id = client.id;
       nodes[1].io.emit('news', 'first');
-      await waitFor(() => received.length === 1, 8000, 'first broadcast');
+      await until(() => received.length === 1, 8000, 'first broadcast');
 
-      const serverSocket = nodes[0].io.of('/').sockets.get(id!)!;
-      const gone = nextEvent(serverSocket, 'disconnect');
-      client.io.engine.close();
-      await gone;
+      await dropConnection(nodes[0], client, id!);
       nodes[1].io.to('room1').emit('news', 'missed, to room1');
       nodes[0].io.to('elsewhere').emit('news', 'not for this client');
 
-      (client.io as unknown as { uri: string }).uri = nodes[1].url;
-      client.connect();
-      await nextEvent(client, 'connect');
+      await reconnectTo(nodes[1], client);
       expect(client.recovered).toBe(true);
       expect(client.id).toBe(id);
-      await waitFor(() => received.length === 2, 8000, 'missed broadcast');
+      await until(() => received.length === 2, 8000, 'missed broadcast');
       expect(received[1][0]).toBe('missed, to room1');
       const [restored] = await nodes[1].io.local.in('room1').fetchSockets();
       expect(restored.id).toBe(id);
@@ -172,28 +173,23 @@ describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster cli
       const received = record(client, 'news');
       const id = client.id;
       nodes[1].io.emit('news', 'first');
-      await waitFor(() => received.length === 1, 8000, 'first broadcast');
+      await until(() => received.length === 1, 8000, 'first broadcast');
       const probe = await redis.client();
       onTeardown(() => probe.destroy());
       const hash = `${key}-live#{/}#${nodes[0].adapter().uid}`;
-      await waitFor(async () => Number(await probe.hLen(hash)) === 1, 8000, 'live session written');
+      await until(async () => Number(await probe.hLen(hash)) === 1, 8000, 'live session written');
 
       // The server loses Redis, then its client: no disconnect record can be stored.
-      const down = nextEvent(nodes[0].adapter(), 'redis-down');
+      const down = waitFor(nodes[0].adapter(), 'redis-down');
       nodes[0].cutRedis();
       await down; // the cluster client's `disconnect` is the adapter's `redis-down`
-      const serverSocket = nodes[0].io.of('/').sockets.get(id!)!;
-      const gone = nextEvent(serverSocket, 'disconnect');
-      client.io.engine.close();
-      await gone;
+      await dropConnection(nodes[0], client, id!);
       nodes[1].io.to('room1').emit('news', 'missed');
 
-      (client.io as unknown as { uri: string }).uri = nodes[1].url;
-      client.connect();
-      await nextEvent(client, 'connect');
+      await reconnectTo(nodes[1], client);
       expect(client.recovered).toBe(true);
       expect(client.id).toBe(id);
-      await waitFor(() => received.length === 2, 8000, 'missed broadcast');
+      await until(() => received.length === 2, 8000, 'missed broadcast');
       expect(received[1][0]).toBe('missed');
       const [restored] = await nodes[1].io.local.in('room1').fetchSockets();
       expect(restored.data).toEqual({ name: 'alice' });
@@ -205,7 +201,7 @@ describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster cli
       const options = { ...TEST_ADAPTER_OPTIONS, key, subscriptionMode: 'sharded' as const };
       const nodes: ClusterClientNode[] = [];
       for (let i = 0; i < 3; i++) nodes.push(await startNode(options, { pingInterval: 2000 }));
-      await waitFor(
+      await until(
         async () => (await Promise.all(nodes.map((node) => node.adapter().serverCount()))).every((n) => n === 3),
         10_000,
         'the three servers to see each other',
@@ -225,15 +221,15 @@ describeWithRedisServer('@parley/redis-adapter over a Redis Cluster (cluster cli
       for (const transports of [['polling'], ['polling', 'websocket']]) {
         const client = connectOfficial(url, { forceNew: true, reconnection: false, transports });
         onTeardown(() => client.disconnect());
-        await nextEvent(client, 'connect');
+        await waitFor(client, 'connect');
         if (transports.length === 2) {
-          await waitFor(() => client.io.engine.transport.name === 'websocket', 8000, 'the upgrade to WebSocket');
+          await until(() => client.io.engine.transport.name === 'websocket', 8000, 'the upgrade to WebSocket');
         }
         const owner = routers.findIndex((router) => client.io.engine.id.startsWith(`${router.tag}.`));
         expect(owner).toBeGreaterThanOrEqual(0);
         for (let i = 0; i < 3; i++) {
           await expect(client.timeout(5000).emitWithAck('echo', { i })).resolves.toEqual({ i });
-          const news = nextEvent(client, 'news');
+          const news = waitFor(client, 'news');
           nodes[(owner + 1 + (i % 2)) % 3].io.to('members').emit('news', i);
           expect(await news).toEqual([i]);
         }

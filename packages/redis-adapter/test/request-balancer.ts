@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { listenOnLoopback, OpenSockets } from './open-sockets.js';
 
 export class RequestBalancer {
   readonly backends: number[];
@@ -13,7 +14,7 @@ export class RequestBalancer {
   readonly routed: number[] = [];
   #next = 0;
   readonly #server: Server;
-  readonly #sockets = new Set<Duplex>();
+  readonly #sockets = new OpenSockets();
 
   constructor(backends: number[]) {
     this.backends = backends;
@@ -24,21 +25,19 @@ export class RequestBalancer {
       this.#forward(req, res, Buffer.concat(chunks), this.backends.length);
     });
     this.#server.on('upgrade', (req: IncomingMessage, client: Duplex, head: Buffer) => {
-      this.#track(client);
+      this.#sockets.track(client);
       client.on('error', () => {});
       this.#upgrade(req, client, head, this.backends.length);
     });
-    this.#server.on('connection', (socket) => this.#track(socket));
+    this.#server.on('connection', (socket) => this.#sockets.track(socket));
   }
 
-  async listen(): Promise<number> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    return (this.#server.address() as { port: number }).port;
+  listen(): Promise<number> {
+    return listenOnLoopback(this.#server);
   }
 
-  async close(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise((resolve) => this.#server.close(resolve));
+  close(): Promise<void> {
+    return this.#sockets.closeServer(this.#server);
   }
 
   #pick(): number {
@@ -55,7 +54,7 @@ export class RequestBalancer {
       headers: req.headers,
       agent: false,
     });
-    upstream.on('socket', (socket) => this.#track(socket));
+    upstream.on('socket', (socket) => this.#sockets.track(socket));
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ECONNREFUSED' && tries > 1) this.#forward(req, res, body, tries - 1);
       else res.destroy();
@@ -82,7 +81,7 @@ export class RequestBalancer {
     upstream.once('connect', () => {
       upstream.off('error', refused);
       this.routed.push(index);
-      this.#track(upstream);
+      this.#sockets.track(upstream);
       upstream.on('error', () => client.destroy());
       upstream.on('close', () => client.destroy());
       client.on('close', () => upstream.destroy());
@@ -93,11 +92,5 @@ export class RequestBalancer {
       client.pipe(upstream);
       upstream.pipe(client);
     });
-  }
-
-  #track(socket: Duplex): void {
-    if (this.#sockets.has(socket)) return;
-    this.#sockets.add(socket);
-    socket.once('close', () => this.#sockets.delete(socket));
   }
 }

@@ -1,6 +1,7 @@
 /** Cluster-wide requests: fetchSockets, socketsJoin/Leave, disconnectSockets, serverSideEmit, acks. */
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterEach, expect, test } from 'vitest';
+import { until, waitFor } from '../../server/test/support/wait.js';
 import { type BadMessageError, encodeFrame, RequestTimeoutError } from '../src/index.js';
 import { MessageType } from '../src/messages.js';
 import {
@@ -9,15 +10,12 @@ import {
   flush,
   killNode,
   type Node,
-  nextEvent,
   record,
   startCluster,
-  TEST_ADAPTER_OPTIONS,
-  teardown,
   uniqueKey,
-  waitFor,
   waitForClusterSize,
 } from './helpers.js';
+import { teardown } from './teardown.js';
 
 afterEach(teardown);
 
@@ -28,7 +26,7 @@ interface Cluster {
 
 /** Three nodes, one client each; client i has `socket.data.name = 'client<i>'` and joins room `r<i>`. */
 async function startThreeNodes(): Promise<Cluster> {
-  const nodes = await startCluster(3, { ...TEST_ADAPTER_OPTIONS, key: uniqueKey() });
+  const nodes = await startCluster(3, { key: uniqueKey() });
   const clients: ClientSocket[] = [];
   for (const [i, node] of nodes.entries()) {
     node.io.on('connection', (socket) => {
@@ -63,7 +61,7 @@ describeWithRedis('cluster requests', () => {
   test('a RemoteSocket can be emitted to, moved between rooms and disconnected', async () => {
     const { nodes, clients } = await startThreeNodes();
     const [remote] = await nodes[0].io.in('r2').fetchSockets();
-    const got = nextEvent(clients[2], 'direct');
+    const got = waitFor(clients[2], 'direct');
     remote.emit('direct', 'hi', Buffer.from([5]));
     const [text, bytes] = await got;
     expect(text).toBe('hi');
@@ -73,11 +71,11 @@ describeWithRedis('cluster requests', () => {
     expect(await remote.timeout(5000).emitWithAck('ask')).toBe('answer from client2');
 
     remote.join('vip');
-    await waitFor(() => nodes[2].io.of('/').adapter.rooms.get('vip')?.has(clients[2].id!) === true);
+    await until(() => nodes[2].io.of('/').adapter.rooms.get('vip')?.has(clients[2].id!) === true);
     remote.leave('vip');
-    await waitFor(() => !nodes[2].io.of('/').adapter.rooms.has('vip'));
+    await until(() => !nodes[2].io.of('/').adapter.rooms.has('vip'));
 
-    const gone = nextEvent(clients[2], 'disconnect');
+    const gone = waitFor(clients[2], 'disconnect');
     remote.disconnect();
     expect((await gone)[0]).toBe('io server disconnect');
   });
@@ -85,7 +83,7 @@ describeWithRedis('cluster requests', () => {
   test('socketsJoin and socketsLeave apply on every node', async () => {
     const { nodes, clients } = await startThreeNodes();
     nodes[0].io.in(['r1', 'r2']).socketsJoin('joined');
-    await waitFor(async () => (await nodes[0].io.in('joined').fetchSockets()).length === 2, 8000, 'joined');
+    await until(async () => (await nodes[0].io.in('joined').fetchSockets()).length === 2, 8000, 'joined');
     expect((await nodes[0].io.in('joined').fetchSockets()).map((s) => s.id).sort()).toEqual(
       [clients[1].id, clients[2].id].sort(),
     );
@@ -95,12 +93,12 @@ describeWithRedis('cluster requests', () => {
     expect(received.map((r) => r.length)).toEqual([0, 1, 1]);
 
     nodes[2].io.socketsLeave('joined');
-    await waitFor(async () => (await nodes[0].io.in('joined').fetchSockets()).length === 0, 8000, 'left');
+    await until(async () => (await nodes[0].io.in('joined').fetchSockets()).length === 0, 8000, 'left');
   });
 
   test('disconnectSockets disconnects the matching sockets on every node', async () => {
     const { nodes, clients } = await startThreeNodes();
-    const disconnected = [nextEvent(clients[0], 'disconnect'), nextEvent(clients[2], 'disconnect')];
+    const disconnected = [waitFor(clients[0], 'disconnect'), waitFor(clients[2], 'disconnect')];
     nodes[1].io.except('r1').disconnectSockets();
     const reasons = await Promise.all(disconnected);
     expect(reasons.map(([reason]) => reason)).toEqual(['io server disconnect', 'io server disconnect']);
@@ -119,7 +117,7 @@ describeWithRedis('cluster requests', () => {
       });
     }
     nodes[0].io.serverSideEmit('ping-cluster', Buffer.from('no ack'));
-    await waitFor(() => heard.length === 2, 8000, 'serverSideEmit');
+    await until(() => heard.length === 2, 8000, 'serverSideEmit');
     expect(heard.sort()).toEqual(['node1:no ack', 'node2:no ack']);
 
     const answers = await nodes[1].io.serverSideEmitWithAck('ping-cluster', Buffer.from('ack'));
@@ -155,7 +153,7 @@ describeWithRedis('cluster requests', () => {
 describeWithRedis('bad input from Redis', () => {
   test('garbage on the adapter’s channels is reported as cluster-error and changes nothing', async () => {
     const key = uniqueKey();
-    const nodes = await startCluster(2, { ...TEST_ADAPTER_OPTIONS, key });
+    const nodes = await startCluster(2, { key });
     const clients = [await connect(nodes[0]), await connect(nodes[1])];
     const errors: unknown[] = [];
     nodes[1].adapter().on('cluster-error', (error) => errors.push(error));
@@ -169,7 +167,7 @@ describeWithRedis('bad input from Redis', () => {
       await nodes[0].pub.publish(`${key}-request#/#`, frame);
       await nodes[0].pub.publish(`${key}#/#`, frame);
     }
-    await waitFor(() => errors.length === frames.length * 2, 8000, 'every bad frame reported');
+    await until(() => errors.length === frames.length * 2, 8000, 'every bad frame reported');
     expect(errors.every((error) => (error as BadMessageError).code === 'BAD_MESSAGE')).toBe(true);
     const received = clients.map((client) => record(client, 'news'));
     nodes[0].io.emit('news', 'still fine');
@@ -231,7 +229,7 @@ describeWithRedis('a killed node', () => {
 
   test('a node that closes cleanly says goodbye and is forgotten at once', async () => {
     const { nodes } = await startThreeNodes();
-    const down = nextEvent(nodes[0].adapter(), 'node-down');
+    const down = waitFor(nodes[0].adapter(), 'node-down');
     await nodes[2].io.close();
     await down;
     expect(await nodes[0].adapter().serverCount()).toBe(2);

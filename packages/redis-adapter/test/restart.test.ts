@@ -1,20 +1,18 @@
 /** Redis going away and coming back, with a throwaway redis-server this test owns. */
 import { afterEach, expect, test } from 'vitest';
+import { waitFor } from '../../server/test/support/wait.js';
 import {
   connect,
   describeWithRedisServer,
   flush,
   freePort,
-  nextEvent,
-  onTeardown,
   record,
   startCluster,
-  TEST_ADAPTER_OPTIONS,
   ThrowawayRedis,
-  teardown,
   uniqueKey,
   waitForClusterSize,
 } from './helpers.js';
+import { onTeardown, teardown } from './teardown.js';
 
 afterEach(teardown);
 
@@ -25,13 +23,7 @@ describeWithRedisServer('Redis restarted in the middle of a test', () => {
       const redis = new ThrowawayRedis(await freePort());
       await redis.start();
       onTeardown(() => redis.stop());
-      const nodes = await startCluster(
-        2,
-        { ...TEST_ADAPTER_OPTIONS, key: uniqueKey(), subscriptionMode: mode },
-        {},
-        ['/'],
-        redis.url,
-      );
+      const nodes = await startCluster(2, { key: uniqueKey(), subscriptionMode: mode }, {}, ['/'], redis.url);
       for (const node of nodes) node.io.on('connection', (socket) => socket.join('room'));
       const clients = [await connect(nodes[0]), await connect(nodes[1])];
       const received = clients.map((client) => record(client, 'news'));
@@ -40,18 +32,18 @@ describeWithRedisServer('Redis restarted in the middle of a test', () => {
       await flush(nodes[0], clients);
       expect(received.map((r) => r.length)).toEqual([1, 1]);
 
-      const down = nodes.map((node) => nextEvent(node.adapter(), 'redis-down'));
+      const down = nodes.map((node) => waitFor(node.adapter(), 'redis-down'));
       await redis.stop();
       await Promise.all(down);
 
       // During the outage: local broadcasts still work, requests answer with local results at once.
       nodes[1].io.emit('news', 'during');
-      const [during] = await nextEvent(clients[1], 'news');
+      const [during] = await waitFor(clients[1], 'news');
       expect(during).toBe('during');
       expect((await nodes[0].io.fetchSockets()).map((s) => s.id)).toEqual([clients[0].id]);
       expect(await nodes[0].adapter().serverCount()).toBe(1);
 
-      const up = nodes.map((node) => nextEvent(node.adapter(), 'redis-up', 15_000));
+      const up = nodes.map((node) => waitFor(node.adapter(), 'redis-up', 15_000));
       await redis.start();
       await Promise.all(up);
       await waitForClusterSize(nodes, 2);

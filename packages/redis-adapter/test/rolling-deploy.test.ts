@@ -5,19 +5,17 @@
  * recovery on. Every client must recover and get every number once, in order.
  */
 import { type Socket as ClientSocket, io as connectClient } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { deleteKeys, describeWithRedis, nextEvent, onTeardown, teardown, uniqueKey, waitFor } from './helpers.js';
-import { bundleNode, NodeProcess, RoundRobinBalancer, removeBundle } from './node-processes.js';
+import { afterEach, expect, test } from 'vitest';
+import { until, waitFor } from '../../server/test/support/wait.js';
+import { deleteKeys, describeWithRedis, uniqueKey } from './helpers.js';
+import { NodeProcess, RoundRobinBalancer, useNodeBundle } from './node-processes.js';
+import { onTeardown, teardown } from './teardown.js';
 
 const CLIENTS = 30;
 const NUMBERS = 400;
 const EVERY_MS = 20;
 
-let bundle: string | undefined;
-beforeAll(async () => {
-  bundle = await bundleNode();
-}, 30_000);
-afterAll(() => removeBundle(bundle));
+const bundle = useNodeBundle();
 afterEach(teardown);
 
 interface Outcome {
@@ -32,7 +30,7 @@ type Stop = 'SIGTERM' | 'SIGKILL' | 'drain';
 const DRAIN_JITTER_MS = 1500;
 
 async function startNode(key: string, crashRecovery: boolean): Promise<NodeProcess> {
-  const node = await NodeProcess.start(bundle as string, key, crashRecovery);
+  const node = await NodeProcess.start(bundle(), key, crashRecovery);
   onTeardown(() => node.stop('SIGKILL'));
   return node;
 }
@@ -72,15 +70,15 @@ async function restartWhileBroadcasting(stop: Stop): Promise<Outcome> {
     });
     clients.push(client);
   }
-  await waitFor(() => clients.every((client) => client.connected), 15_000, 'every client connected');
+  await until(() => clients.every((client) => client.connected), 15_000, 'every client connected');
 
-  const counted = nextEvent(broadcaster.child, 'message', 60_000);
+  const counted = waitFor(broadcaster.child, 'message', 60_000);
   broadcaster.send({ op: 'count', every: EVERY_MS, upTo: NUMBERS });
   for (let i = 0; i < nodes.length; i++) {
     // Restart the next node once every client (those of the last restarted node included) is
     // receiving again.
     const threshold = (i + 1) * 70;
-    await waitFor(
+    await until(
       () => outcome.numbers.every((numbers) => numbers.length >= threshold),
       20_000,
       `every client past ${threshold} numbers`,
@@ -92,7 +90,7 @@ async function restartWhileBroadcasting(stop: Stop): Promise<Outcome> {
     balancer.backends[i] = nodes[i].port;
   }
   await counted;
-  await waitFor(
+  await until(
     () => outcome.numbers.every((numbers) => numbers.at(-1) === NUMBERS),
     20_000,
     'every client got the last number',

@@ -1,10 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Socket } from '../src/index.js';
 import { client, connected, startServer, TRANSPORT_MODES, waitFor, within } from './support/harness.js';
 
-vi.mock('../src/engine-binding.js', async (importOriginal) =>
-  process.env.PARLEY_ENGINE === 'engine.io' ? import('./support/engine-io-shim.js') : importOriginal(),
-);
+// @parley-engine either: PARLEY_ENGINE=engine.io runs this suite on the official engine.io (support/engine-choice.ts).
 
 describe.each(TRANSPORT_MODES)('a socket after its disconnection, over %s', (mode) => {
   it('cannot join rooms any more', async () => {

@@ -1,12 +1,9 @@
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ReservedEventError, type Server, type Socket } from '../src/index.js';
 import { connected, startServer, TRANSPORT_MODES, waitFor } from './support/harness.js';
 
-// PARLEY_ENGINE=engine.io runs the suite on the official engine.io, to tell engine bugs from ours.
-vi.mock('../src/engine-binding.js', async (importOriginal) =>
-  process.env.PARLEY_ENGINE === 'engine.io' ? import('./support/engine-io-shim.js') : importOriginal(),
-);
+// @parley-engine either: PARLEY_ENGINE=engine.io runs this suite on the official engine.io (support/engine-choice.ts).
 
 /** Connects `count` clients and returns them with their server-side sockets, in order. */
 async function crowd(io: Server, url: string, count: number, mode: 'polling' | 'websocket' | 'upgrade' = 'websocket') {

@@ -2,14 +2,12 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import { defaultBundleDirectory, Server, type Socket } from '../src/index.js';
 import { track, within } from './support/harness.js';
+import { describeWith } from './support/needs.js';
 
-// PARLEY_ENGINE=engine.io runs the suite on the official engine.io, to tell engine bugs from ours.
-vi.mock('../src/engine-binding.js', async (importOriginal) =>
-  process.env.PARLEY_ENGINE === 'engine.io' ? import('./support/engine-io-shim.js') : importOriginal(),
-);
+// @parley-engine either: PARLEY_ENGINE=engine.io runs this suite on the official engine.io (support/engine-choice.ts).
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
 const bundleDir = defaultBundleDirectory();
@@ -24,7 +22,18 @@ const PAGE = `<!doctype html><html><body>
 </body></html>`;
 
 // The whole path a browser takes: the page loads the served bundle and calls io().
-describe.skipIf(CHROMIUM === undefined || !bundleBuilt)('in a browser', () => {
+const chromium = {
+  present: CHROMIUM !== undefined,
+  what: 'Chromium at /usr/bin/chromium',
+  hint: 'Install it with: apt-get install chromium',
+};
+const bundle = {
+  present: bundleBuilt,
+  what: 'the built client bundle (packages/client/dist/bundle)',
+  hint: 'Build it with: npm run build -w @parley/client',
+};
+
+describeWith(chromium, bundle)('in a browser', () => {
   it('serves a page that loads /socket.io/socket.io.js and connects with io()', async () => {
     const http = createServer((req, res) => {
       res.writeHead(req.url === '/' ? 200 : 404, { 'Content-Type': 'text/html' });

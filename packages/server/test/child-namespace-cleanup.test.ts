@@ -1,10 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ParentNamespace, Socket } from '../src/index.js';
 import { client, connected, startServer, waitFor } from './support/harness.js';
 
-vi.mock('../src/engine-binding.js', async (importOriginal) =>
-  process.env.PARLEY_ENGINE === 'engine.io' ? import('./support/engine-io-shim.js') : importOriginal(),
-);
+// @parley-engine either: PARLEY_ENGINE=engine.io runs this suite on the official engine.io (support/engine-choice.ts).
 
 describe('cleanupEmptyChildNamespaces', () => {
   it('removes a child namespace whose only connection its middleware refused', async () => {

@@ -4,15 +4,13 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import createServerFactory from '../src/index.cjs.js';
 import * as esm from '../src/index.js';
 import { connected, track, waitFor } from './support/harness.js';
+import { itWith } from './support/needs.js';
 
-// PARLEY_ENGINE=engine.io runs the suite on the official engine.io, to tell engine bugs from ours.
-vi.mock('../src/engine-binding.js', async (importOriginal) =>
-  process.env.PARLEY_ENGINE === 'engine.io' ? import('./support/engine-io-shim.js') : importOriginal(),
-);
+// @parley-engine either: PARLEY_ENGINE=engine.io runs this suite on the official engine.io (support/engine-choice.ts).
 
 type Factory = typeof createServerFactory;
 
@@ -58,8 +56,12 @@ describe('the CommonJS factory and the seed chat server', () => {
   });
 
   // In a plain Node process (no test-runner module hooks), exactly as an application runs it.
-  const built = new URL('../dist/index.cjs', import.meta.url);
-  it.skipIf(!existsSync(built))('works with a real require() of the built package in plain Node', async () => {
+  const built = {
+    present: existsSync(new URL('../dist/index.cjs', import.meta.url)),
+    what: 'the built package (packages/server/dist)',
+    hint: 'Build it with: npm run build -w @parley/server',
+  };
+  itWith(built)('works with a real require() of the built package in plain Node', async () => {
     const script = `
       const httpServer = require('node:http').createServer();
       const io = require('@parley/server')(httpServer);

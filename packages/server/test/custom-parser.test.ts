@@ -1,11 +1,9 @@
 import customParser from 'socket.io-msgpack-parser';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PacketParser, Socket } from '../src/index.js';
 import { connected, startServer, TRANSPORT_MODES, waitFor, within } from './support/harness.js';
 
-vi.mock('../src/engine-binding.js', async (importOriginal) =>
-  process.env.PARLEY_ENGINE === 'engine.io' ? import('./support/engine-io-shim.js') : importOriginal(),
-);
+// @parley-engine either: PARLEY_ENGINE=engine.io runs this suite on the official engine.io (support/engine-choice.ts).
 
 const parser = customParser as unknown as PacketParser;
 

@@ -2,13 +2,13 @@
  * `io.engine` and `socket.conn` as applications use them (engine.io's documented Server and
  * Socket API), asserted against Parley and, in the same scenario, the official socket.io server.
  */
-import type { EventEmitter } from 'node:events';
 import { type IncomingMessage, request } from 'node:http';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { refusedWebSocket } from './engine/helpers.js';
+import { refusedWebSocket } from './engine/raw-clients.js';
 import { type AnyServer, IMPLEMENTATIONS, onTeardown, startSideBySide } from './support/side-by-side.js';
+import { waitFor } from './support/wait.js';
 
 type Any = AnyServer;
 const start = startSideBySide;
@@ -38,16 +38,6 @@ function httpRequest(url: string, method = 'GET'): Promise<Reply> {
     req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
     req.on('error', reject);
     req.end();
-  });
-}
-
-function waitFor<T extends unknown[]>(emitter: EventEmitter | ClientSocket, event: string, timeout = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for "${event}"`)), timeout);
-    (emitter as EventEmitter).once(event, (...args: unknown[]) => {
-      clearTimeout(timer);
-      resolve(args as T);
-    });
   });
 }
 

@@ -15,8 +15,8 @@ import {
   onTeardown,
   type ServerFactory,
   startSideBySide,
-  withTimeout,
 } from './support/side-by-side.js';
+import { until, within } from './support/wait.js';
 
 type AnyIo = AnyServer;
 
@@ -70,11 +70,7 @@ async function untilParked(io: AnyIo, sid: string): Promise<void> {
   const clients = (io as unknown as { engine: { clients: Record<string, { transport: { writable: boolean } }> } })
     .engine.clients;
   const session = clients[sid];
-  const deadline = Date.now() + 5000;
-  while (!session.transport.writable) {
-    if (Date.now() > deadline) throw new Error('the GET was not parked');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await until(() => session.transport.writable, 5000, 'the GET to be parked');
 }
 
 /** Sends a GET and resolves once the server holds it (it is then the session's pending poll). */
@@ -86,8 +82,9 @@ async function parkedGet(io: AnyIo, sid: string, url: string): Promise<{ reply: 
 }
 
 function nextMessage(ws: WebSocket): Promise<string> {
-  return withTimeout(
+  return within(
     new Promise((resolve) => ws.once('message', (data: Buffer) => resolve(data.toString()))),
+    5000,
     'a WebSocket message',
   );
 }
@@ -146,7 +143,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     const connection = new Promise<EventEmitter>((resolve) => server.io.on('connection', resolve));
     await httpRequest(url, 'POST', '40');
     await httpRequest(url);
-    const socket = await withTimeout(connection, 'the connection');
+    const socket = await within(connection, 5000, 'the connection');
     const events: string[] = [];
     socket.on('error', (error: Error) => events.push(`error ${error instanceof Error}`));
     socket.on('disconnect', (reason: string) => events.push(`disconnect ${reason}`));
@@ -171,7 +168,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
       refused = true;
     });
     const opened = once(second, 'open').then(() => true);
-    const closed = withTimeout(once(second, 'close'), 'the second WebSocket to close');
+    const closed = within(once(second, 'close'), 5000, 'the second WebSocket to close');
     await closed;
     expect(refused).toBe(false);
     expect(await opened).toBe(true);
@@ -187,9 +184,10 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     const connection = new Promise<EventEmitter>((resolve) => server.io.on('connection', resolve));
     await httpRequest(url, 'POST', '40');
     await httpRequest(url);
-    const socket = await withTimeout(connection, 'the connection');
-    const disconnected = withTimeout(
+    const socket = await within(connection, 5000, 'the connection');
+    const disconnected = within(
       new Promise<unknown[]>((resolve) => socket.once('disconnect', (...args: unknown[]) => resolve(args))),
+      5000,
       'the disconnection',
     );
     const raw = connectTcp(server.port, '127.0.0.1');
@@ -214,13 +212,13 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
       const connection = new Promise<EventEmitter>((resolve) => server.io.on('connection', resolve));
       const client = connectClient(`http://127.0.0.1:${server.port}`, { transports: [transport], reconnection: false });
       onTeardown(() => client.close());
-      const socket = await withTimeout(connection, 'the connection');
+      const socket = await within(connection, 5000, 'the connection');
       const serverSide = new Promise<string>((resolve) => socket.once('disconnect', resolve));
       const clientSide = new Promise<string>((resolve) => client.once('disconnect', resolve));
       client.emit('big', 'x'.repeat(5000));
-      expect(await withTimeout(serverSide, 'the server-side disconnection')).toBe(serverReason);
+      expect(await within(serverSide, 5000, 'the server-side disconnection')).toBe(serverReason);
       if (clientReason !== undefined) {
-        expect(await withTimeout(clientSide, 'the client-side disconnection')).toBe(clientReason);
+        expect(await within(clientSide, 5000, 'the client-side disconnection')).toBe(clientReason);
       }
     },
   );
@@ -278,7 +276,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     // layer listens to one of them.
     conn.emit('data', '0');
     conn.emit('message', '0');
-    const { handshake } = await withTimeout(connected, 'the connection');
+    const { handshake } = await within(connected, 5000, 'the connection');
     expect(handshake).toMatchObject({ headers: {}, address: '192.0.2.1', xdomain: false, secure: true, query: {} });
     expect(handshake.url).toBeUndefined();
     expect(sent[0]).toMatch(/^0\{"sid":"[^"]+"\}$/);
@@ -288,7 +286,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     const server = await start(factory, { allowUpgrades: false });
     const { sid } = await server.session();
     const ws = server.webSocket(sid);
-    await withTimeout(once(ws, 'open'), 'the upgrade handshake');
+    await within(once(ws, 'open'), 5000, 'the upgrade handshake');
     ws.send('2probe');
     expect(await nextMessage(ws)).toBe('3probe');
     ws.send('5');
@@ -300,7 +298,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     const server = await start(factory);
     const ws = server.webSocket();
     const open = nextMessage(ws);
-    await withTimeout(once(ws, 'open'), 'the WebSocket handshake');
+    await within(once(ws, 'open'), 5000, 'the WebSocket handshake');
     expect(await open).toMatch(/^0\{/);
     let closed = false;
     ws.on('close', () => {
@@ -316,14 +314,14 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     const server = await start(factory);
     const first = server.webSocket();
     const open = nextMessage(first);
-    await withTimeout(once(first, 'open'), 'the WebSocket handshake');
+    await within(once(first, 'open'), 5000, 'the WebSocket handshake');
     const { sid } = JSON.parse((await open).slice(1)) as { sid: string };
 
     const second = server.webSocket(sid);
-    await withTimeout(once(second, 'open'), 'the second WebSocket handshake');
+    await within(once(second, 'open'), 5000, 'the second WebSocket handshake');
     second.send('2probe');
     expect(await nextMessage(second)).toBe('3probe');
-    const firstClosed = withTimeout(once(first, 'close'), 'the first WebSocket to close');
+    const firstClosed = within(once(first, 'close'), 5000, 'the first WebSocket to close');
     second.send('5');
     // The replaced WebSocket gets a close frame without a status code.
     const [code] = (await firstClosed) as [number];

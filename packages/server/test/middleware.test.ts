@@ -1,12 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ExtendedError, Socket } from '../src/index.js';
 import { client, connected, startServer, TRANSPORT_MODES, waitFor } from './support/harness.js';
 
-// PARLEY_ENGINE=engine.io runs the suite on the official engine.io, to tell engine bugs from ours.
-vi.mock('../src/engine-binding.js', async (importOriginal) =>
-  process.env.PARLEY_ENGINE === 'engine.io' ? import('./support/engine-io-shim.js') : importOriginal(),
-);
+// @parley-engine either: PARLEY_ENGINE=engine.io runs this suite on the official engine.io (support/engine-choice.ts).
 
 describe.each(TRANSPORT_MODES)('connection middlewares over %s', (mode) => {
   it('refuses with message and data, and accepts once next() is called', async () => {

@@ -1,11 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Namespace, Socket } from '../src/index.js';
 import { client, connected, startServer, TRANSPORT_MODES, waitFor } from './support/harness.js';
 
-// PARLEY_ENGINE=engine.io runs the suite on the official engine.io, to tell engine bugs from ours.
-vi.mock('../src/engine-binding.js', async (importOriginal) =>
-  process.env.PARLEY_ENGINE === 'engine.io' ? import('./support/engine-io-shim.js') : importOriginal(),
-);
+// @parley-engine either: PARLEY_ENGINE=engine.io runs this suite on the official engine.io (support/engine-choice.ts).
 
 describe.each(TRANSPORT_MODES)('namespaces over %s', (mode) => {
   it('connects to a static namespace and multiplexes it with / on one connection', async () => {

@@ -3,9 +3,7 @@ import { PeerLog } from '../src/diagnostics/peer-log.js';
 import type { Socket } from '../src/index.js';
 import { connected, startServer, waitFor } from './support/harness.js';
 
-vi.mock('../src/engine-binding.js', async (importOriginal) =>
-  process.env.PARLEY_ENGINE === 'engine.io' ? import('./support/engine-io-shim.js') : importOriginal(),
-);
+// @parley-engine either: PARLEY_ENGINE=engine.io runs this suite on the official engine.io (support/engine-choice.ts).
 
 afterEach(() => {
   vi.useRealTimers();

@@ -11,16 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { Server as OfficialServer } from 'socket.io';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { attachServe, ClientBundle, defaultBundleDirectory, Server, type ServerOptions } from '../src/index.js';
 import { negotiateBundleEncoding } from '../src/serve-client/serve-client-encoding.js';
 import { startServer } from './support/harness.js';
 import { type RawResponse, rawRequest } from './support/raw-http.js';
 
-// PARLEY_ENGINE=engine.io runs the suite on the official engine.io, to tell engine bugs from ours.
-vi.mock('../src/engine-binding.js', async (importOriginal) =>
-  process.env.PARLEY_ENGINE === 'engine.io' ? import('./support/engine-io-shim.js') : importOriginal(),
-);
+// @parley-engine either: PARLEY_ENGINE=engine.io runs this suite on the official engine.io (support/engine-choice.ts).
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

@@ -4,9 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { Server, type Socket } from '../src/index.js';
 import { until, within } from './support/harness.js';
 
-vi.mock('../src/engine-binding.js', async (importOriginal) =>
-  process.env.PARLEY_ENGINE === 'engine.io' ? import('./support/engine-io-shim.js') : importOriginal(),
-);
+// @parley-engine either: PARLEY_ENGINE=engine.io runs this suite on the official engine.io (support/engine-choice.ts).
 
 function clientOf(io: Server, opts: Record<string, unknown> = {}): ClientSocket {
   const port = (io.httpServer!.address() as AddressInfo).port;

@@ -5,10 +5,7 @@ import type { Server, Socket } from '../src/index.js';
 import { connected, startServer, until, waitFor } from './support/harness.js';
 import { linkedAdapterGroup } from './support/linked-adapter.js';
 
-// PARLEY_ENGINE=engine.io runs the suite on the official engine.io, to tell engine bugs from ours.
-vi.mock('../src/engine-binding.js', async (importOriginal) =>
-  process.env.PARLEY_ENGINE === 'engine.io' ? import('./support/engine-io-shim.js') : importOriginal(),
-);
+// @parley-engine either: PARLEY_ENGINE=engine.io runs this suite on the official engine.io (support/engine-choice.ts).
 
 async function join(io: Server, url: string, rooms: string[], data: unknown): Promise<{ c: ClientSocket; s: Socket }> {
   const next = waitFor<[Socket]>(io, 'connection');

@@ -104,11 +104,14 @@ describe('io.close() without a fallback HTTP handler', () => {
 
   it('resolves while a polling client keeps sending', async () => {
     const { io, url } = await start();
+    let ticks = 0;
+    io.on('connection', (serverSocket) => serverSocket.on('tick', () => ticks++));
     const socket = connect(url, 'polling', true);
     await waitFor(socket, 'connect');
     const timer = setInterval(() => socket.emit('tick', 'x'.repeat(100)), 1);
     teardown.push(() => clearInterval(timer));
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Close while the client is sending: once its ticks are reaching the server.
+    await until(() => ticks >= 3, 5000, 'ticks at the server');
     await within(io.close(), 10_000, 'io.close()');
     expect(io.engine.clientsCount).toBe(0);
   });

@@ -1,10 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Socket } from '../src/index.js';
 import { connected, startServer, TRANSPORT_MODES, waitFor } from './support/harness.js';
 
-vi.mock('../src/engine-binding.js', async (importOriginal) =>
-  process.env.PARLEY_ENGINE === 'engine.io' ? import('./support/engine-io-shim.js') : importOriginal(),
-);
+// @parley-engine either: PARLEY_ENGINE=engine.io runs this suite on the official engine.io (support/engine-choice.ts).
 
 describe.each(TRANSPORT_MODES)('socket.request and socket.client.request over %s', (mode) => {
   it('give the handshake request to handlers', async () => {

@@ -1,11 +1,9 @@
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Server, Socket } from '../src/index.js';
 import { connected, startServer, until, waitFor, within } from './support/harness.js';
 
-vi.mock('../src/engine-binding.js', async (importOriginal) =>
-  process.env.PARLEY_ENGINE === 'engine.io' ? import('./support/engine-io-shim.js') : importOriginal(),
-);
+// @parley-engine either: PARLEY_ENGINE=engine.io runs this suite on the official engine.io (support/engine-choice.ts).
 
 /** Whether the session can write at once (engine.io, under PARLEY_ENGINE=engine.io, has only its transport's flag). */
 function idle(s: Socket): boolean {

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { type Socket as ClientSocket, io as ioc, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { afterEach, expect, it } from 'vitest';
 import type { Server, ServerOptions, Socket } from '../../src/index.js';
+import { until, WAIT_MS, waitFor } from '../support/wait.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the suite drives Parley and socket.io servers alike
 export type AnyServer = Server<any, any, any, any>;
@@ -44,36 +45,6 @@ export async function listen(make: (http: HttpServer) => AnyServer): Promise<Clu
   return { io, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
 }
 
-const BOUND_MS = 10_000;
-
-/** The next `event` on `emitter`, bounded. */
-export function next<T extends unknown[] = unknown[]>(
-  emitter: { once(event: string, fn: (...args: never[]) => void): unknown },
-  event: string,
-  timeoutMs = BOUND_MS,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for "${event}"`)), timeoutMs);
-    emitter.once(event, (...args: never[]) => {
-      clearTimeout(timer);
-      resolve(args as unknown as T);
-    });
-  });
-}
-
-/** Polls `predicate` (every 20 ms, bounded): for state that no event announces. */
-export async function until(
-  predicate: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = BOUND_MS,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 const clients: ClientSocket[] = [];
 const clusters: Cluster[] = [];
 
@@ -96,7 +67,7 @@ export async function connect(
     ...opts,
   });
   clients.push(client);
-  if (!client.connected) await next(client, 'connect');
+  if (!client.connected) await waitFor(client, 'connect');
   return client;
 }
 
@@ -113,19 +84,19 @@ async function clusterReady(nodes: ClusterNode[]): Promise<void> {
       probe.on('probe', () => {
         seen = true;
       });
-      const deadline = Date.now() + BOUND_MS;
+      const deadline = Date.now() + WAIT_MS;
       while (!seen) {
         if (Date.now() > deadline) throw new Error('the cluster never formed');
         from.io.emit('probe');
         // A probe sent before the other side subscribed is lost: send another after a while.
-        await until(() => seen, 'probe', 250).catch(() => {});
+        await until(() => seen, 250, 'probe').catch(() => {});
       }
       probe.disconnect();
     }
   }
   // Requests (fetchSockets, serverSideEmit with ack) need every node to count the others.
   for (const { io } of nodes)
-    await until(async () => (await io.of('/').adapter.serverCount()) === nodes.length, 'serverCount');
+    await until(async () => (await io.of('/').adapter.serverCount()) === nodes.length, WAIT_MS, 'serverCount');
 }
 
 /**
@@ -133,7 +104,7 @@ async function clusterReady(nodes: ClusterNode[]): Promise<void> {
  * it proves the unwanted ones never will: each server relays one publisher's messages in order.
  */
 async function endMarker(from: ClusterNode, receivers: ClientSocket[]): Promise<void> {
-  const ended = receivers.map((client) => next(client, 'end'));
+  const ended = receivers.map((client) => waitFor(client, 'end'));
   from.io.emit('end');
   await Promise.all(ended);
 }
@@ -173,7 +144,7 @@ export function adapterContract(adapter: AdapterUnderTest): void {
     const a = await connect(first(nodes), 'a');
     const b = await connect(last(nodes), 'b');
     for (const from of nodes) {
-      const received = [next(a, 'news'), next(b, 'news')];
+      const received = [waitFor(a, 'news'), waitFor(b, 'news')];
       from.io.emit('news', 'text', Buffer.from([1, 2, 3]), { nested: Buffer.from([4]) });
       for (const [text, bytes, nested] of (await Promise.all(received)) as [
         string,
@@ -194,7 +165,7 @@ export function adapterContract(adapter: AdapterUnderTest): void {
     const remoteInRoom = await connect(last(nodes), 'remote', { auth: { name: 'remote', rooms: ['r'] } });
     const outside = await connect(last(nodes), 'outside');
     const logs = [inRoom, excepted, remoteInRoom, outside].map(record);
-    const reached = [next(inRoom, 'news'), next(remoteInRoom, 'news')];
+    const reached = [waitFor(inRoom, 'news'), waitFor(remoteInRoom, 'news')];
     first(nodes).io.to('r').except('x').emit('news', 1);
     await Promise.all(reached);
     await endMarker(first(nodes), [inRoom, excepted, remoteInRoom, outside]);
@@ -205,14 +176,14 @@ export function adapterContract(adapter: AdapterUnderTest): void {
     const nodes = await start();
     const a = await connect(first(nodes), 'a');
     const b = await connect(last(nodes), 'b');
-    const received = next(b, 'direct');
+    const received = waitFor(b, 'direct');
     first(nodes)
       .io.to(b.id as string)
       .emit('direct', 'hi');
     expect(await received).toEqual(['hi']);
     const sender = [...last(nodes).io.of('/').sockets.values()].find((s) => s.id === b.id) as Socket;
     const logs = [a, b].map(record);
-    const reached = next(a, 'news');
+    const reached = waitFor(a, 'news');
     sender.broadcast.emit('news', 2);
     await reached;
     await endMarker(last(nodes), [a, b]);
@@ -225,10 +196,10 @@ export function adapterContract(adapter: AdapterUnderTest): void {
     const b = await connect(last(nodes), 'b');
     const logs = [a, b].map(record);
     // Volatile first, while the transports are idle (a busy transport may drop it, by design).
-    const reached = [next(a, 'news'), next(b, 'news')];
+    const reached = [waitFor(a, 'news'), waitFor(b, 'news')];
     first(nodes).io.volatile.emit('news', 'volatile');
     await Promise.all(reached);
-    const reachedLocal = next(a, 'news');
+    const reachedLocal = waitFor(a, 'news');
     first(nodes).io.local.emit('news', 'local');
     await reachedLocal;
     await endMarker(first(nodes), [a, b]);
@@ -243,12 +214,12 @@ export function adapterContract(adapter: AdapterUnderTest): void {
     const clientsOf = [await connect(first(nodes), 'a'), await connect(last(nodes), 'b')];
     for (const client of clientsOf)
       client.on('ask', (n: number, ack: (answer: string) => void) => ack(`${client.id}:${n}`));
-    const answers = await first(nodes).io.timeout(BOUND_MS).emitWithAck('ask', 7);
+    const answers = await first(nodes).io.timeout(WAIT_MS).emitWithAck('ask', 7);
     expect([...answers].sort()).toEqual(clientsOf.map((c) => `${c.id}:7`).sort());
     const [one] = await last(nodes)
       .io.fetchSockets()
       .then((all) => all.filter((s) => s.id === clientsOf[0].id));
-    expect(await one.timeout(BOUND_MS).emitWithAck('ask', 8)).toBe(`${clientsOf[0].id}:8`);
+    expect(await one.timeout(WAIT_MS).emitWithAck('ask', 8)).toBe(`${clientsOf[0].id}:8`);
   });
 
   it("fetches every server's sockets with their rooms and data, and acts on remote ones", async () => {
@@ -266,10 +237,10 @@ export function adapterContract(adapter: AdapterUnderTest): void {
     const inS = await first(nodes).io.in('s').fetchSockets();
     expect(inS.map((s) => s.id)).toEqual([b.id]);
     expect(inS[0].handshake.auth).toEqual({ name: 'b', rooms: ['r', 's'] });
-    const received = next(b, 'direct');
+    const received = waitFor(b, 'direct');
     inS[0].emit('direct', Buffer.from([9]));
     expect([...new Uint8Array((await received)[0] as ArrayBuffer)]).toEqual([9]);
-    const closed = next(b, 'disconnect');
+    const closed = waitFor(b, 'disconnect');
     inS[0].disconnect();
     expect((await closed)[0]).toBe('io server disconnect');
   });
@@ -280,12 +251,12 @@ export function adapterContract(adapter: AdapterUnderTest): void {
     const b = await connect(last(nodes), 'b');
     const io = first(nodes).io;
     io.socketsJoin('j');
-    await until(async () => (await io.in('j').fetchSockets()).length === 2, 'both sockets in j');
-    const received = [next(a, 'news'), next(b, 'news')];
+    await until(async () => (await io.in('j').fetchSockets()).length === 2, WAIT_MS, 'both sockets in j');
+    const received = [waitFor(a, 'news'), waitFor(b, 'news')];
     last(nodes).io.to('j').emit('news', 'j');
     expect(await Promise.all(received)).toEqual([['j'], ['j']]);
     io.in(b.id as string).socketsLeave('j');
-    await until(async () => (await io.in('j').fetchSockets()).length === 1, 'b out of j');
+    await until(async () => (await io.in('j').fetchSockets()).length === 1, WAIT_MS, 'b out of j');
     expect((await io.in('j').fetchSockets()).map((s) => s.id)).toEqual([a.id]);
   });
 
@@ -299,7 +270,7 @@ export function adapterContract(adapter: AdapterUnderTest): void {
     const a = await connect(first(nodes), 'a', { auth: { name: 'a', rooms: ['ev'] } });
     const id = a.id as string;
     a.disconnect();
-    await until(() => events.some(([name, room]) => name === 'delete-room' && room === 'ev'), 'delete-room');
+    await until(() => events.some(([name, room]) => name === 'delete-room' && room === 'ev'), WAIT_MS, 'delete-room');
     // Probe clients of the cluster set-up may still be leaving: only this client's events count.
     expect(events.filter((event) => event.includes(id) || event.includes('ev'))).toEqual([
       ['create-room', id],
@@ -317,7 +288,7 @@ export function adapterContract(adapter: AdapterUnderTest): void {
     const nodes = await start();
     const a = await connect(first(nodes), 'a');
     const b = await connect(last(nodes), 'b');
-    const closed = [next(a, 'disconnect'), next(b, 'disconnect')];
+    const closed = [waitFor(a, 'disconnect'), waitFor(b, 'disconnect')];
     first(nodes).io.disconnectSockets();
     expect((await Promise.all(closed)).map(([reason]) => reason)).toEqual([
       'io server disconnect',
@@ -329,7 +300,7 @@ export function adapterContract(adapter: AdapterUnderTest): void {
     const nodes = await start();
     if (nodes.length === 1) context.skip();
     const [from, to] = [first(nodes).io, last(nodes).io];
-    const plain = next(to, 'hello');
+    const plain = waitFor(to, 'hello');
     from.serverSideEmit('hello', 'world', 1);
     expect(await plain).toEqual(['world', 1]);
     to.on('question', (n: number, ack: (answer: number) => void) => ack(n * 2));
@@ -355,21 +326,21 @@ function recoveryTest(
       reconnectionDelayMax: 200,
     });
     // A first broadcast gives the client an offset to recover from.
-    const got = next(client, 'news');
+    const got = waitFor(client, 'news');
     last(nodes).io.emit('news', 0);
     await got;
     const id = client.id;
     const logs = record(client);
     const [serverSocket] = [...first(nodes).io.of('/').sockets.values()] as Socket[];
-    const dropped = next(serverSocket, 'disconnect');
-    const back = next(first(nodes).io.of('/'), 'connection');
+    const dropped = waitFor(serverSocket, 'disconnect');
+    const back = waitFor(first(nodes).io.of('/'), 'connection');
     client.io.engine.close();
     expect((await dropped)[0]).toBe('transport close');
     last(nodes).io.to('r').emit('news', 1);
     first(nodes).io.emit('news', 2, Buffer.from([3]));
     first(nodes).io.to('elsewhere').emit('news', 3);
     const [socket] = (await back) as [Socket];
-    const ended = next(client, 'end');
+    const ended = waitFor(client, 'end');
     first(nodes).io.emit('end');
     await ended;
     expect(client.recovered).toBe(true);

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForNode } from '../support/bundle-for-node.js';
-import { type ClusterNode, connect, next } from './contract.js';
+import { waitFor } from '../support/wait.js';
+import { type ClusterNode, connect } from './contract.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const BUNDLE = path.join(HERE, '.test-build', `node-cluster-${process.pid}.mjs`);
@@ -43,13 +44,13 @@ function run(worker: number, op: string, ...args: unknown[]): Promise<unknown> {
 beforeAll(async () => {
   await bundleForNode(path.join(HERE, 'fixtures', 'node-cluster.ts'), BUNDLE);
   primary = fork(BUNDLE, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const [{ ready }] = (await next(primary, 'message', 20_000)) as [{ ready: number[] }];
+  const [{ ready }] = (await waitFor(primary, 'message', 20_000)) as [{ ready: number[] }];
   nodes = ready.map((port) => ({ io: undefined as never, url: `http://127.0.0.1:${port}` }));
 }, 30_000);
 
 afterAll(async () => {
   if (primary !== undefined && primary.exitCode === null) {
-    const exited = next(primary, 'exit');
+    const exited = waitFor(primary, 'exit');
     primary.disconnect();
     await exited;
   }
@@ -66,7 +67,7 @@ describe('@socket.io/cluster-adapter (node:cluster workers)', () => {
   it('broadcasts from one worker to the clients of every worker, binary intact', async () => {
     const a = await connect(nodes[0], 'a');
     const b = await connect(nodes[1], 'b');
-    const received = [next(a, 'news'), next(b, 'news')];
+    const received = [waitFor(a, 'news'), waitFor(b, 'news')];
     await run(1, 'emit', undefined, undefined, 'all');
     for (const [text, bytes] of (await Promise.all(received)) as [string, Buffer][]) {
       expect(text).toBe('all');
@@ -79,13 +80,13 @@ describe('@socket.io/cluster-adapter (node:cluster workers)', () => {
     const excepted = await connect(nodes[1], 'ex', { auth: { name: 'ex', rooms: ['c-r', 'c-x'] } });
     const remote = await connect(nodes[1], 'remote', { auth: { name: 'remote', rooms: ['c-r'] } });
     const logs = [inRoom, excepted, remote].map(record);
-    const reached = [next(inRoom, 'news'), next(remote, 'news')];
+    const reached = [waitFor(inRoom, 'news'), waitFor(remote, 'news')];
     await run(0, 'emit', 'c-r', 'c-x', 'room');
     await Promise.all(reached);
-    const local = [next(remote, 'news'), next(excepted, 'news')];
+    const local = [waitFor(remote, 'news'), waitFor(excepted, 'news')];
     await run(1, 'localEmit');
     await Promise.all(local);
-    const ended = [inRoom, excepted, remote].map((client) => next(client, 'news'));
+    const ended = [inRoom, excepted, remote].map((client) => waitFor(client, 'news'));
     await run(0, 'emit', undefined, undefined, 'end');
     await Promise.all(ended);
     expect(logs).toEqual([
@@ -112,7 +113,7 @@ describe('@socket.io/cluster-adapter (node:cluster workers)', () => {
     while ((await run(1, 'countIn', 'c-j')) !== 2) {
       if (Date.now() > deadline) throw new Error('the sockets never joined');
     }
-    const received = [next(a, 'news'), next(b, 'news')];
+    const received = [waitFor(a, 'news'), waitFor(b, 'news')];
     await run(1, 'emit', 'c-j', undefined, 'joined');
     expect((await Promise.all(received)).map(([text]) => text)).toEqual(['joined', 'joined']);
   });
@@ -121,7 +122,7 @@ describe('@socket.io/cluster-adapter (node:cluster workers)', () => {
     expect(await run(0, 'serverSideEmitWithAck')).toEqual(['worker 1: 42']);
     const a = await connect(nodes[0], 'a');
     const b = await connect(nodes[1], 'b');
-    const closed = [next(a, 'disconnect'), next(b, 'disconnect')];
+    const closed = [waitFor(a, 'disconnect'), waitFor(b, 'disconnect')];
     await run(1, 'disconnectSockets');
     expect((await Promise.all(closed)).map(([reason]) => reason)).toEqual([
       'io server disconnect',

@@ -4,6 +4,7 @@
  */
 import { Adapter as OfficialAdapter, SessionAwareAdapter as OfficialSessionAwareAdapter } from 'socket.io-adapter';
 import { describe } from 'vitest';
+import { describeWith } from '../support/needs.js';
 import {
   findDatabase,
   postgresAdapterCluster,
@@ -39,7 +40,11 @@ describe('@socket.io/redis-streams-adapter', () => {
 });
 
 const databaseUrl = await findDatabase();
-if (databaseUrl === undefined && process.env.CI) throw new Error('PostgreSQL at 127.0.0.1:5432 (db test) is required');
-describe.skipIf(databaseUrl === undefined)('@socket.io/postgres-adapter', () => {
+const postgres = {
+  present: databaseUrl !== undefined,
+  what: 'PostgreSQL at 127.0.0.1:5432 (database test)',
+  hint: 'Start it with: pg_ctlcluster <version> main start',
+};
+describeWith(postgres)('@socket.io/postgres-adapter', () => {
   adapterContract({ start: (opts) => postgresAdapterCluster(databaseUrl as string, opts), recovery: false });
 });

@@ -4,11 +4,11 @@
  */
 import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Socket } from '../../src/engine/index.js';
-import { cleanup, nextConnection, onCleanup, once, startEngine, withTimeout } from '../engine/helpers.js';
-
-afterEach(cleanup);
+import { onCleanup } from '../engine/cleanup.js';
+import { nextConnection, startEngine } from '../engine/helpers.js';
+import { waitFor, within } from '../support/wait.js';
 
 interface V3EngineClient extends EventEmitter {
   id: string;
@@ -37,11 +37,11 @@ describe.each([
     const test = await startEngine({ allowEIO3: true });
     const connection = nextConnection(test.engine);
     const client = connect(test.port, transports);
-    await once(client, 'open');
+    await waitFor(client, 'open');
     const socket: Socket = await connection;
     expect(socket.protocol).toBe(3);
     expect(socket.id).toBe(client.id);
-    if (mode === 'upgrade' && client.transport.name !== 'websocket') await once(client, 'upgrade');
+    if (mode === 'upgrade' && client.transport.name !== 'websocket') await waitFor(client, 'upgrade');
 
     const serverReceived: Array<string | Buffer> = [];
     socket.on('message', (data: string | Buffer) => {
@@ -57,7 +57,7 @@ describe.each([
     );
     client.send('héllo ✓');
     client.send(new Uint8Array([1, 2, 250]));
-    await withTimeout(echoed, 'the echo');
+    await within(echoed, 5000, 'the echo');
     expect(serverReceived).toEqual(['héllo ✓', Buffer.from([1, 2, 250])]);
     expect(clientReceived[0]).toBe('héllo ✓');
     expect([...new Uint8Array(clientReceived[1] as ArrayBuffer)]).toEqual([1, 2, 250]);

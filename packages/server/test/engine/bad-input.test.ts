@@ -4,22 +4,12 @@
  */
 import { request as httpRequest } from 'node:http';
 import { type Socket as NetSocket, connect as netConnect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  onCleanup,
-  once,
-  pollingSession,
-  rawWebSocket,
-  startEngine,
-  type TestEngine,
-  untilPollParked,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { waitFor } from '../support/wait.js';
+import { onCleanup } from './cleanup.js';
+import { nextConnection, pollingSession, startEngine, type TestEngine, untilPollParked } from './helpers.js';
+import { http, rawWebSocket } from './raw-clients.js';
 
 /** A healthy WebSocket session: proves the server still serves everyone else. */
 async function healthyClient(test: TestEngine) {
@@ -29,7 +19,7 @@ async function healthyClient(test: TestEngine) {
   const socket = await connection;
   return {
     async check() {
-      const echoed = once<[string]>(socket, 'message');
+      const echoed = waitFor<[string]>(socket, 'message');
       client.ws.send('4still here');
       expect((await echoed)[0]).toBe('still here');
       socket.send('pong');
@@ -58,7 +48,7 @@ describe('bad input over polling', () => {
       const { socket, url } = await pollingSession(test);
       const messages: string[] = [];
       socket.on('message', (data: string) => messages.push(data));
-      const closed = once<[string, Error]>(socket, 'close');
+      const closed = waitFor<[string, Error]>(socket, 'close');
       const res = await http(url, { method: 'POST', body });
       expect([res.status, res.body, res.headers['content-type']], JSON.stringify(body)).toEqual([
         200,
@@ -92,14 +82,14 @@ describe('bad input over polling', () => {
     expect(chunked).toBe(413);
     for (const { socket, url } of [declared, streamed]) {
       expect(socket.readyState).toBe('open');
-      const message = once<[string]>(socket, 'message');
+      const message = waitFor<[string]>(socket, 'message');
       expect((await http(url, { method: 'POST', body: '4small' })).status).toBe(200);
       expect((await message)[0]).toBe('small');
     }
 
     // Exactly at the limit is fine.
     const fits = await pollingSession(test);
-    const message = once<[string]>(fits.socket, 'message');
+    const message = waitFor<[string]>(fits.socket, 'message');
     expect((await http(fits.url, { method: 'POST', body: `4${'a'.repeat(99)}` })).status).toBe(200);
     expect((await message)[0]).toHaveLength(99);
     await healthy.check();
@@ -127,7 +117,7 @@ describe('bad input over polling', () => {
     const test = await startEngine();
     const healthy = await healthyClient(test);
     const { socket, url } = await pollingSession(test);
-    const closed = once<[string]>(socket, 'close');
+    const closed = waitFor<[string]>(socket, 'close');
     const first = http(url);
     await untilPollParked(socket);
     const second = await http(url);
@@ -140,13 +130,15 @@ describe('bad input over polling', () => {
   it('concurrent POSTs: the second is refused and the session closes', async () => {
     const test = await startEngine();
     const { socket, url } = await pollingSession(test);
-    const closed = once<[string]>(socket, 'close');
+    const closed = waitFor<[string]>(socket, 'close');
+    // The engine's request listener came first, so it holds the first POST when this one runs.
+    const firstArrived = waitFor(test.httpServer, 'request');
     const slow = new Promise<number>((resolve, reject) => {
       const req = streamedPost(url, resolve, reject);
       req.write('4part');
       onCleanup(() => req.destroy());
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await firstArrived;
     const second = await http(url, { method: 'POST', body: '4x' });
     expect(second.status).toBe(400);
     expect((await closed)[0]).toBe('transport error');
@@ -156,7 +148,7 @@ describe('bad input over polling', () => {
   it('a binary (application/octet-stream) POST: a bare 400 and "transport error", as engine.io', async () => {
     const test = await startEngine();
     const { socket, url } = await pollingSession(test);
-    const closed = once<[string, Error]>(socket, 'close');
+    const closed = waitFor<[string, Error]>(socket, 'close');
     const res = await http(url, {
       method: 'POST',
       body: '4x',
@@ -173,10 +165,10 @@ describe('bad input over polling', () => {
 
     // A client whose pending GET connection vanishes.
     const { socket, sid } = await pollingSession(test);
-    const closed = once<[string]>(socket, 'close');
+    const closed = waitFor<[string]>(socket, 'close');
     const raw = netConnect(test.port, '127.0.0.1');
     onCleanup(() => raw.destroy());
-    await once(raw, 'connect');
+    await waitFor(raw, 'connect');
     raw.write(`GET /engine.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: x\r\n\r\n`);
     await untilPollParked(socket);
     raw.destroy();
@@ -186,11 +178,11 @@ describe('bad input over polling', () => {
     // Requests that never finish their headers or body.
     const stalled = netConnect(test.port, '127.0.0.1');
     onCleanup(() => stalled.destroy());
-    await once(stalled, 'connect');
+    await waitFor(stalled, 'connect');
     stalled.write('GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n');
     const stalledUpgrade = netConnect(test.port, '127.0.0.1');
     onCleanup(() => stalledUpgrade.destroy());
-    await once(stalledUpgrade, 'connect');
+    await waitFor(stalledUpgrade, 'connect');
     stalledUpgrade.write(
       'GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
     );
@@ -208,8 +200,8 @@ describe('bad input over WebSocket', () => {
       const connection = nextConnection(test.engine);
       const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
       const socket = await connection;
-      const closed = once<[string]>(socket, 'close');
-      const wsClosed = once<[number]>(client.ws, 'close');
+      const closed = waitFor<[string]>(socket, 'close');
+      const wsClosed = waitFor<[number]>(client.ws, 'close');
       client.ws.send(bad);
       expect((await closed)[0]).toBe('parse error');
       expect((await wsClosed)[0]).toBe(1003);
@@ -223,10 +215,10 @@ describe('bad input over WebSocket', () => {
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
     await client.next();
     const socket = await connection;
-    const message = once<[string]>(socket, 'message');
+    const message = waitFor<[string]>(socket, 'message');
     for (const packet of ['0{}', '5', '6', '4still open']) client.ws.send(packet);
     expect((await message)[0]).toBe('still open');
-    const closed = once<[string, Error]>(socket, 'close');
+    const closed = waitFor<[string, Error]>(socket, 'close');
     client.ws.send('2');
     const [reason, description] = await closed;
     expect(reason).toBe('transport error');
@@ -239,8 +231,8 @@ describe('bad input over WebSocket', () => {
     const connection = nextConnection(test.engine);
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
     const socket = await connection;
-    const closed = once<[string, Error & { code?: string }]>(socket, 'close');
-    const wsClosed = once<[number]>(client.ws, 'close');
+    const closed = waitFor<[string, Error & { code?: string }]>(socket, 'close');
+    const wsClosed = waitFor<[number]>(client.ws, 'close');
     client.ws.send(`4${'x'.repeat(2000)}`);
     const [reason, error] = await closed;
     expect(reason).toBe('transport error');
@@ -261,7 +253,7 @@ describe('bad input over WebSocket', () => {
       const connection = nextConnection(test.engine);
       const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
       const socket = await connection;
-      const closed = once<[string]>(socket, 'close');
+      const closed = waitFor<[string]>(socket, 'close');
       socketOf(client.ws).write(frame);
       expect((await closed)[0]).toBe('transport error');
     }
@@ -273,7 +265,7 @@ describe('bad input over WebSocket', () => {
     const healthy = await healthyClient(test);
     const raw = netConnect(test.port, '127.0.0.1');
     onCleanup(() => raw.destroy());
-    await once(raw, 'connect');
+    await waitFor(raw, 'connect');
     let answer = '';
     raw.on('data', (chunk: Buffer) => {
       answer += chunk.toString();
@@ -281,7 +273,7 @@ describe('bad input over WebSocket', () => {
     raw.write(
       'GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13\r\n\r\n',
     );
-    await once(raw, 'close');
+    await waitFor(raw, 'close');
     expect(answer).toMatch(/^HTTP\/1\.1 400/);
     await healthy.check();
     expect(WebSocket.OPEN).toBe(1);

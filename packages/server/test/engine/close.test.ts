@@ -1,24 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  once,
-  pollingHandshake,
-  pollingSession,
-  rawWebSocket,
-  startEngine,
-  until,
-  untilPollParked,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { describe, expect, it } from 'vitest';
+import { until, waitFor } from '../support/wait.js';
+import { nextConnection, pollingHandshake, pollingSession, startEngine, untilPollParked } from './helpers.js';
+import { http, rawWebSocket } from './raw-clients.js';
 
 describe('close', () => {
   it('client close packet over polling closes the session with "transport close"', async () => {
     const test = await startEngine();
     const { sid, socket } = await pollingSession(test);
-    const closed = once<[string]>(socket, 'close');
+    const closed = waitFor<[string]>(socket, 'close');
     const res = await http(test.url({ EIO: '4', transport: 'polling', sid }), { method: 'POST', body: '1' });
     expect(res.body).toBe('ok');
     expect((await closed)[0]).toBe('transport close');
@@ -34,7 +23,7 @@ describe('close', () => {
     socket.close();
     expect(socket.readyState).toBe('closing');
     socket.send('ignored after close');
-    const closed = once<[string]>(socket, 'close');
+    const closed = waitFor<[string]>(socket, 'close');
     expect((await http(url)).body).toBe('4last words');
     // A GET arriving while the session closes gets NOOP then CLOSE, as from engine.io.
     expect((await http(url)).body).toBe('6\x1e1');
@@ -48,11 +37,11 @@ describe('close', () => {
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
     await client.next();
     const socket = await connection;
-    const closed = once<[string]>(socket, 'close');
+    const closed = waitFor<[string]>(socket, 'close');
     socket.send('bye');
     socket.close();
     expect(await client.next()).toBe('4bye');
-    await once(client.ws, 'close');
+    await waitFor(client.ws, 'close');
     expect((await closed)[0]).toBe('forced close');
   });
 
@@ -68,14 +57,14 @@ describe('close', () => {
     await until(() => packets.length === 2);
     expect(packets).toEqual(['close', 'noop']);
     expect(socketA.readyState).toBe('open');
-    const closedA = once<[string]>(socketA, 'close');
+    const closedA = waitFor<[string]>(socketA, 'close');
     a.ws.terminate();
     expect((await closedA)[0]).toBe('transport close');
 
     const second = nextConnection(test.engine);
     const b = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
     const socketB = await second;
-    const closedB = once<[string]>(socketB, 'close');
+    const closedB = waitFor<[string]>(socketB, 'close');
     b.ws.terminate();
     expect((await closedB)[0]).toBe('transport close');
     expect(test.engine.clientsCount).toBe(0);
@@ -93,7 +82,7 @@ describe('close', () => {
     expect(reasons).toEqual(['forced close', 'forced close']);
     expect(test.engine.clientsCount).toBe(0);
     expect((await pending).body).toBe('1');
-    await once(ws.ws, 'close');
+    await waitFor(ws.ws, 'close');
   });
 
   it('socket.close(true) discards queued messages', async () => {
@@ -105,7 +94,7 @@ describe('close', () => {
     socket.send('never delivered');
     socket.close(true);
     expect(socket.readyState).toBe('closed');
-    await once(client.ws, 'close');
+    await waitFor(client.ws, 'close');
     expect(client.messages).toEqual([]);
   });
 });

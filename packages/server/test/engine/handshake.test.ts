@@ -1,16 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  once,
-  pollingHandshake,
-  rawWebSocket,
-  refusedWebSocket,
-  startEngine,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait.js';
+import { nextConnection, pollingHandshake, startEngine } from './helpers.js';
+import { http, rawWebSocket, refusedWebSocket } from './raw-clients.js';
 
 describe('handshake', () => {
   it('opens a polling session with the open packet', async () => {
@@ -188,8 +179,8 @@ describe('handshake', () => {
     const { default: WebSocket } = await import('ws');
     const ws = new WebSocket(test.url({ EIO: '4', transport: 'websocket' }).replace('http', 'ws'));
     ws.on('error', () => {});
-    const upgrade = once<[import('node:http').IncomingMessage]>(ws, 'upgrade');
-    const message = once<[Buffer]>(ws, 'message');
+    const upgrade = waitFor<[import('node:http').IncomingMessage]>(ws, 'upgrade');
+    const message = waitFor<[Buffer]>(ws, 'message');
     const [response] = await upgrade;
     const [open] = await message;
     const sid = JSON.parse(open.toString().slice(1)).sid;

@@ -1,19 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Socket } from '../../src/engine/index.js';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  once,
-  pollingHandshake,
-  pollingSession,
-  rawWebSocket,
-  startEngine,
-  until,
-  withTimeout,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { until, waitFor, within } from '../support/wait.js';
+import { nextConnection, pollingHandshake, pollingSession, startEngine } from './helpers.js';
+import { http, rawWebSocket } from './raw-clients.js';
 
 describe('heartbeat', () => {
   it('pings every pingInterval and stays open while the client answers (WebSocket)', async () => {
@@ -28,7 +17,7 @@ describe('heartbeat', () => {
       expect(await client.next()).toBe('2');
       client.ws.send('3');
     }
-    await once(socket, 'heartbeat');
+    await waitFor(socket, 'heartbeat');
     expect(heartbeats).toBeGreaterThanOrEqual(3);
     expect(socket.readyState).toBe('open');
   });
@@ -39,10 +28,10 @@ describe('heartbeat', () => {
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
     await client.next();
     const socket = await connection;
-    const [reason] = await once<[string]>(socket, 'close');
+    const [reason] = await waitFor<[string]>(socket, 'close');
     expect(reason).toBe('ping timeout');
     expect(test.engine.clientsCount).toBe(0);
-    await once(client.ws, 'close');
+    await waitFor(client.ws, 'close');
   });
 
   it('pings over polling and times out a silent polling client', async () => {
@@ -54,7 +43,7 @@ describe('heartbeat', () => {
     expect((await http(url)).body).toBe('2');
     await http(url, { method: 'POST', body: '3' });
     expect((await http(url)).body).toBe('2');
-    const [reason] = await once<[string]>(socket, 'close');
+    const [reason] = await waitFor<[string]>(socket, 'close');
     expect(reason).toBe('ping timeout');
   });
 
@@ -74,7 +63,7 @@ describe('heartbeat', () => {
     const silent = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
     await silent.next();
     const silentSession = sessions[3];
-    const [reason] = await once<[string]>(silentSession, 'close');
+    const [reason] = await waitFor<[string]>(silentSession, 'close');
     expect(reason).toBe('ping timeout');
     expect(sessions.slice(0, 3).every((s) => s.readyState === 'open')).toBe(true);
     expect(answering).toHaveLength(3);
@@ -89,7 +78,7 @@ describe('heartbeat', () => {
       });
     });
     expect((await http(url)).body).toBe('2');
-    const pingTime = await withTimeout(pinged, 'the ping');
+    const pingTime = await within(pinged, 5000, 'the ping');
     let closedAt = 0;
     socket.on('close', () => {
       closedAt = performance.now();
@@ -112,7 +101,7 @@ describe('heartbeat', () => {
     const socket = await connection;
     const received: number[] = [];
     socket.on('message', () => received.push(performance.now()));
-    const closed = once<[string]>(socket, 'close', 5000).then(([reason]) => ({ reason, at: performance.now() }));
+    const closed = waitFor<[string]>(socket, 'close', 5000).then(([reason]) => ({ reason, at: performance.now() }));
     expect(await client.next()).toBe('2');
     const pingedAt = performance.now();
     await new Promise((resolve) => setTimeout(resolve, 200));

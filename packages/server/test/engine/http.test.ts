@@ -5,21 +5,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { attach, listen, type Socket } from '../../src/engine/index.js';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  onCleanup,
-  once,
-  pollingHandshake,
-  rawWebSocket,
-  startEngine,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { waitFor } from '../support/wait.js';
+import { onCleanup } from './cleanup.js';
+import { nextConnection, pollingHandshake, startEngine } from './helpers.js';
+import { http, rawWebSocket } from './raw-clients.js';
 
 describe('attach', () => {
   it('serves beside a plain handler on the same server, keeping its request listener', async () => {
@@ -82,7 +74,7 @@ describe('attach', () => {
     onCleanup(() => other.close());
     const chat = new WebSocket(`ws://127.0.0.1:${test.port}/chat`);
     onCleanup(() => chat.terminate());
-    const [greeting] = await once<[Buffer]>(chat, 'message');
+    const [greeting] = await waitFor<[Buffer]>(chat, 'message');
     expect(greeting.toString()).toBe('chat server');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(chat.readyState).toBe(WebSocket.OPEN);
@@ -90,7 +82,7 @@ describe('attach', () => {
     const nobody = new WebSocket(`ws://127.0.0.1:${test.port}/nobody`);
     nobody.on('error', () => {});
     onCleanup(() => nobody.terminate());
-    await once(nobody, 'close');
+    await waitFor(nobody, 'close');
 
     const engineClient = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket' }));
     expect((await engineClient.next()).toString()[0]).toBe('0');
@@ -130,7 +122,7 @@ describe('attach', () => {
     expect((await http(`http://127.0.0.1:${port}/`)).status).toBe(501);
     const res = await http(`http://127.0.0.1:${port}/engine.io/?EIO=4&transport=polling`);
     expect(JSON.parse(res.body.slice(1)).pingInterval).toBe(1000);
-    const closed = once(engine.httpServer!, 'close');
+    const closed = waitFor(engine.httpServer!, 'close');
     engine.close();
     await closed;
   });
@@ -238,7 +230,7 @@ describe('use() middlewares', () => {
     expect(res.body).toBe('who are you');
     const ws = new WebSocket(test.url({ EIO: '4', transport: 'websocket' }).replace('http', 'ws'));
     ws.on('error', () => {});
-    const [, response] = await once<[unknown, import('node:http').IncomingMessage]>(ws, 'unexpected-response');
+    const [, response] = await waitFor<[unknown, import('node:http').IncomingMessage]>(ws, 'unexpected-response');
     expect(response.statusCode).toBe(401);
     ws.terminate();
   });

@@ -4,12 +4,12 @@
  */
 import { createServer, request } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { attach, type Socket } from '../../src/engine/index.js';
-import { cleanup, nextConnection, onCleanup, once } from './helpers.js';
-
-afterEach(cleanup);
+import { waitFor } from '../support/wait.js';
+import { onCleanup } from './cleanup.js';
+import { nextConnection } from './helpers.js';
 
 // A self-signed test certificate for 127.0.0.1 (clients below do not verify it).
 const key = `-----BEGIN PRIVATE KEY-----
@@ -67,11 +67,11 @@ it('serves polling and WebSocket sessions on an https.Server beside its own rout
   });
   ws.on('error', () => {});
   onCleanup(() => ws.terminate());
-  const [open] = await once<[Buffer]>(ws, 'message');
+  const [open] = await waitFor<[Buffer]>(ws, 'message');
   expect(open.toString()[0]).toBe('0');
   const wsSession: Socket = await websocket;
   expect((wsSession.request.connection as { encrypted?: boolean }).encrypted).toBe(true);
-  const echoed = once<[string]>(wsSession, 'message');
+  const echoed = waitFor<[string]>(wsSession, 'message');
   ws.send('4over tls');
   expect((await echoed)[0]).toBe('over tls');
 });

@@ -3,11 +3,11 @@
  */
 import type { EventEmitter } from 'node:events';
 import { Socket as ClientSocket, type SocketOptions } from 'engine.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Socket } from '../../src/engine/index.js';
-import { cleanup, nextConnection, onCleanup, once, startEngine, until, withTimeout } from './helpers.js';
-
-afterEach(cleanup);
+import { until, waitFor, within } from '../support/wait.js';
+import { onCleanup } from './cleanup.js';
+import { nextConnection, startEngine } from './helpers.js';
 
 function connect(port: number, options: Partial<SocketOptions>): ClientSocket {
   const client = new ClientSocket(`http://127.0.0.1:${port}`, options);
@@ -35,7 +35,7 @@ async function exchange(client: ClientSocket, socket: Socket): Promise<void> {
   );
   client.send('hello from the client');
   client.send(new Uint8Array([1, 2, 3, 250]));
-  await withTimeout(echoed, 'the echo');
+  await within(echoed, 5000, 'the echo');
   expect(serverReceived[0]).toBe('hello from the client');
   expect(serverReceived[1]).toEqual(Buffer.from([1, 2, 3, 250]));
   expect(clientReceived[0]).toBe('hello from the client');
@@ -47,7 +47,7 @@ describe('engine.io-client interoperability', () => {
     const test = await startEngine();
     const connection = nextConnection(test.engine);
     const client = connect(test.port, { transports: ['polling'] });
-    await once(events(client), 'open');
+    await waitFor(events(client), 'open');
     const socket = await connection;
     expect(socket.transport.name).toBe('polling');
     expect(client.transport.name).toBe('polling');
@@ -58,7 +58,7 @@ describe('engine.io-client interoperability', () => {
     const test = await startEngine();
     const connection = nextConnection(test.engine);
     const client = connect(test.port, { transports: ['websocket'] });
-    await once(events(client), 'open');
+    await waitFor(events(client), 'open');
     const socket = await connection;
     expect(socket.transport.name).toBe('websocket');
     await exchange(client, socket);
@@ -69,7 +69,7 @@ describe('engine.io-client interoperability', () => {
     const connection = nextConnection(test.engine);
     const client = connect(test.port, { transports: ['polling', 'websocket'] });
     const socket = await connection;
-    const [transport] = await once<[{ name: string }]>(socket, 'upgrade');
+    const [transport] = await waitFor<[{ name: string }]>(socket, 'upgrade');
     expect(transport.name).toBe('websocket');
     expect(socket.transport.name).toBe('websocket');
     expect(socket.upgraded).toBe(true);
@@ -82,11 +82,11 @@ describe('engine.io-client interoperability', () => {
     for (const transports of [['polling'], ['websocket']] as const) {
       const connection = nextConnection(test.engine);
       const client = connect(test.port, { transports: [...transports] });
-      await once(events(client), 'open');
+      await waitFor(events(client), 'open');
       const socket = await connection;
       const big = 'z'.repeat(50_000);
-      const serverGot = once<[string]>(socket, 'message');
-      const clientGot = once<[string]>(events(client), 'message');
+      const serverGot = waitFor<[string]>(socket, 'message');
+      const clientGot = waitFor<[string]>(events(client), 'message');
       client.send(big);
       socket.send(big);
       expect((await serverGot)[0]).toBe(big);
@@ -111,7 +111,7 @@ describe('engine.io-client interoperability', () => {
       if (i < 20) socket.send(`n${i++}`);
     }, 2);
     onCleanup(() => clearInterval(timer));
-    await withTimeout(all, '20 messages');
+    await within(all, 5000, '20 messages');
     expect(received).toEqual(Array.from({ length: 20 }, (_, n) => `n${n}`));
   });
 
@@ -121,16 +121,17 @@ describe('engine.io-client interoperability', () => {
     const client = connect(test.port, { transports: ['websocket'] });
     const socket = await connection;
     let heartbeats = 0;
-    await withTimeout(
+    await within(
       new Promise<void>((resolve) =>
         socket.on('heartbeat', () => {
           if (++heartbeats === 3) resolve();
         }),
       ),
+      5000,
       'three heartbeats',
     );
     expect(socket.readyState).toBe('open');
-    const clientClosed = once(events(client), 'close');
+    const clientClosed = waitFor(events(client), 'close');
     socket.close();
     await clientClosed;
     expect(socket.readyState).toBe('closed');
@@ -141,9 +142,9 @@ describe('engine.io-client interoperability', () => {
       const test = await startEngine();
       const connection = nextConnection(test.engine);
       const client = connect(test.port, { transports: [...transports] });
-      await once(events(client), 'open');
+      await waitFor(events(client), 'open');
       const socket = await connection;
-      const closed = once<[string]>(socket, 'close');
+      const closed = waitFor<[string]>(socket, 'close');
       client.close();
       const [reason] = await closed;
       expect(reason).toBe('transport close');

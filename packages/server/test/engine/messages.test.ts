@@ -1,20 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prepareMessage, type Socket } from '../../src/engine/index.js';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  once,
-  pollingHandshake,
-  pollingSession,
-  rawWebSocket,
-  startEngine,
-  until,
-  untilPollParked,
-  withTimeout,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { until, waitFor, within } from '../support/wait.js';
+import { nextConnection, pollingHandshake, pollingSession, startEngine, untilPollParked } from './helpers.js';
+import { http, rawWebSocket } from './raw-clients.js';
 
 describe('messages over polling', () => {
   it('delivers text and binary both ways, batched with the record separator', async () => {
@@ -68,9 +56,9 @@ describe('messages over polling', () => {
     const test = await startEngine();
     const { sid, socket } = await pollingSession(test);
     const written = new Promise<void>((resolve) => socket.send('x', {}, resolve));
-    const drained = once(socket, 'drain');
+    const drained = waitFor(socket, 'drain');
     await http(test.url({ EIO: '4', transport: 'polling', sid }));
-    await withTimeout(written, 'the send callback');
+    await within(written, 5000, 'the send callback');
     await drained;
     expect(socket.readyState).toBe('open');
   });
@@ -154,7 +142,7 @@ describe('messages over WebSocket', () => {
     });
     const messages: Array<string | Buffer> = [];
     ws.on('message', (data: Buffer, isBinary: boolean) => messages.push(isBinary ? data : data.toString()));
-    await once(ws, 'open');
+    await waitFor(ws, 'open');
     expect(ws.extensions).toContain('permessage-deflate');
     const socket = await connection;
     socket.send('x'.repeat(2000));

@@ -3,21 +3,13 @@
  * several GETs, in order, rather than as one string that could pass V8's limit.
  */
 import { request } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Socket } from '../../src/engine/index.js';
 import { MAX_PAYLOAD_UNITS } from '../../src/engine/transports/text-payload.js';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  onCleanup,
-  pollingSession,
-  startEngine,
-  until,
-  withTimeout,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { until, within } from '../support/wait.js';
+import { onCleanup } from './cleanup.js';
+import { nextConnection, pollingSession, startEngine } from './helpers.js';
+import { http } from './raw-clients.js';
 
 const MESSAGE_UNITS = 10_000;
 const MESSAGES = 500; // 5 MB queued: five responses' worth and more
@@ -36,7 +28,7 @@ describe('polling response size', () => {
     const received: string[] = [];
     let responses = 0;
     while (received.length < MESSAGES) {
-      const res = await withTimeout(http(url), `GET #${responses + 1}`);
+      const res = await within(http(url), 5000, `GET #${responses + 1}`);
       expect(res.status).toBe(200);
       responses++;
       expect(res.body.length).toBeLessThanOrEqual(MAX_PAYLOAD_UNITS);
@@ -56,7 +48,7 @@ describe('polling response size', () => {
     socket.send(big);
     socket.send('after');
     const bodies: string[] = [];
-    while (!bodies.join('\x1e').includes('4after')) bodies.push((await withTimeout(http(url), 'a GET')).body);
+    while (!bodies.join('\x1e').includes('4after')) bodies.push((await within(http(url), 5000, 'a GET')).body);
     expect(bodies).toEqual(['4before', `4${big}`, '4after']);
   });
 
@@ -86,7 +78,7 @@ describe('polling response size', () => {
     });
     const socket: Socket = await connection;
     for (let i = 0; i < MESSAGES; i++) socket.send(message(i));
-    await withTimeout(done, 'every SSE event', 15_000);
+    await within(done, 15_000, 'every SSE event');
     const payloads = events.map((event) => event.replace(/^data: /, ''));
     for (const payload of payloads) expect(payload.length).toBeLessThanOrEqual(MAX_PAYLOAD_UNITS);
     expect(payloads.length).toBeGreaterThan(1);

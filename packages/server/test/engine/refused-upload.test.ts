@@ -4,10 +4,10 @@
  * connection rather than reading and discarding the rest of the upload.
  */
 import { connect, type Socket as NetSocket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, onCleanup, pollingSession, startEngine, withTimeout } from './helpers.js';
-
-afterEach(cleanup);
+import { describe, expect, it } from 'vitest';
+import { within } from '../support/wait.js';
+import { onCleanup } from './cleanup.js';
+import { pollingSession, startEngine } from './helpers.js';
 
 interface RawExchange {
   socket: NetSocket;
@@ -63,10 +63,10 @@ describe('a refused upload', () => {
           'Content-Length: 50000000\r\n\r\n4hello',
       );
       const uploaded = keepUploading(exchange);
-      const head = await withTimeout(exchange.response, 'the refusal');
+      const head = await within(exchange.response, 5000, 'the refusal');
       expect(head).toMatch(/^HTTP\/1\.1 400 /);
       expect(head.toLowerCase()).toContain('connection: close');
-      await withTimeout(exchange.closed, 'the server to end the connection', 10_000);
+      await within(exchange.closed, 10_000, 'the server to end the connection');
       // Far less than the 50 MB announced: the server did not wait for (or read) the rest.
       expect(uploaded()).toBeLessThan(40_000_000);
     });
@@ -79,9 +79,9 @@ describe('a refused upload', () => {
       'POST /engine.io/?EIO=4&transport=polling&sid=nope HTTP/1.1\r\nHost: localhost\r\n' +
         'Transfer-Encoding: chunked\r\n\r\n6\r\n4hello\r\n',
     );
-    const head = await withTimeout(exchange.response, 'the refusal');
+    const head = await within(exchange.response, 5000, 'the refusal');
     expect(head.toLowerCase()).toContain('connection: close');
-    await withTimeout(exchange.closed, 'the server to end the connection', 10_000);
+    await within(exchange.closed, 10_000, 'the server to end the connection');
   });
 
   it('a refused request without a body keeps its connection, as before', async () => {
@@ -90,7 +90,7 @@ describe('a refused upload', () => {
       test.port,
       'GET /engine.io/?EIO=4&transport=polling&sid=nope HTTP/1.1\r\nHost: localhost\r\n\r\n',
     );
-    const head = await withTimeout(exchange.response, 'the refusal');
+    const head = await within(exchange.response, 5000, 'the refusal');
     expect(head).toMatch(/^HTTP\/1\.1 400 /);
     expect(head.toLowerCase()).not.toContain('connection: close');
     expect(exchange.socket.destroyed).toBe(false);
@@ -104,7 +104,7 @@ describe('a refused upload', () => {
       test.port,
       `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\n4hello`,
     );
-    const head = await withTimeout(exchange.response, 'the answer');
+    const head = await within(exchange.response, 5000, 'the answer');
     expect(head).toMatch(/^HTTP\/1\.1 200 /);
     expect(head.toLowerCase()).not.toContain('connection: close');
   });

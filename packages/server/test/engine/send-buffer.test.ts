@@ -5,23 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket as NetSocket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prepareMessage, type Server, type Socket } from '../../src/engine/index.js';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  onCleanup,
-  once,
-  pollingSession,
-  rawWebSocket,
-  startEngine,
-  type TestEngine,
-  until,
-  withTimeout,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { until, waitFor, within } from '../support/wait.js';
+import { onCleanup } from './cleanup.js';
+import { nextConnection, pollingSession, startEngine, type TestEngine } from './helpers.js';
+import { http, rawWebSocket } from './raw-clients.js';
 
 const CAP = 1024 * 1024;
 
@@ -41,7 +30,7 @@ async function stalledPeer(test: TestEngine, transport: 'websocket' | 'sse'): Pr
           `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`
       : `GET ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`,
   );
-  await withTimeout(once(socket, 'data'), 'the handshake response');
+  await within(waitFor(socket, 'data'), 5000, 'the handshake response');
   socket.pause();
   return connection;
 }
@@ -74,7 +63,7 @@ describe('maxBufferedBytes', () => {
     const drains: Socket[] = [];
     test.engine.on('drain', (session: Socket) => drains.push(session));
 
-    const closed = once<[string, Error]>(stalled, 'close', 15_000);
+    const closed = waitFor<[string, Error]>(stalled, 'close', 15_000);
     const before = heapAndBuffers();
     let highest = 0;
     const sampler = setInterval(() => {
@@ -106,7 +95,7 @@ describe('maxBufferedBytes', () => {
   it('closes an SSE peer that never reads', async () => {
     const test = await startEngine({ maxBufferedBytes: CAP, pingInterval: 60_000, pingTimeout: 60_000 });
     const stalled = await stalledPeer(test, 'sse');
-    const closed = once<[string]>(stalled, 'close', 15_000);
+    const closed = waitFor<[string]>(stalled, 'close', 15_000);
     broadcast(test.engine, 25_000);
     expect((await closed)[0]).toBe('send buffer full');
     expect(stalled.bufferedBytes).toBe(0);
@@ -125,7 +114,7 @@ describe('maxBufferedBytes', () => {
       }
     };
     const poller = poll();
-    const closed = once<[string]>(stopped.socket, 'close', 15_000);
+    const closed = waitFor<[string]>(stopped.socket, 'close', 15_000);
     const sender = broadcast(test.engine, 25_000);
     expect((await closed)[0]).toBe('send buffer full');
     const ticksAtClose = sender.ticks();
@@ -136,7 +125,7 @@ describe('maxBufferedBytes', () => {
     expect(polls).toBeGreaterThan(0);
     // Release the poller's parked GET.
     polling.socket.close(true);
-    await withTimeout(poller, 'the poller to stop', 10_000);
+    await within(poller, 10_000, 'the poller to stop');
   });
 
   it('never closes a reading peer for a burst larger than the cap, nor for one message larger than it', async () => {
@@ -162,7 +151,7 @@ describe('maxBufferedBytes', () => {
     // One turn: 20 × 256 KB (5 MB), then a single 3 MB message while those are still being written.
     for (let i = 0; i < 20; i++) session.send('a'.repeat(256 * 1024));
     setImmediate(() => session.send('z'.repeat(3 * CAP)));
-    await withTimeout(all, 'the burst', 20_000);
+    await within(all, 20_000, 'the burst');
     expect(session.readyState).toBe('open');
     expect(bytes).toBeGreaterThan(8 * CAP);
   });

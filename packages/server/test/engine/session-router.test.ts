@@ -5,20 +5,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { ConnectionErrorEvent, SessionRouter } from '../../src/engine/index.js';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  once,
-  pollingHandshake,
-  rawWebSocket,
-  refusedWebSocket,
-  startEngine,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { waitFor } from '../support/wait.js';
+import { nextConnection, pollingHandshake, startEngine } from './helpers.js';
+import { http, rawWebSocket, refusedWebSocket } from './raw-clients.js';
 
 /** A router that answers 299 for sessions of node `elsewhere`, and hands back every other one. */
 function fakeRouter() {
@@ -75,7 +66,7 @@ test('an unknown session goes to the router; what it hands back gets the usual 4
   const t = await startEngine({ sessionRouter: router });
   const routed = await http(t.url({ EIO: '4', transport: 'polling', sid: 'elsewhere.7' }));
   expect(routed).toMatchObject({ status: 299, body: 'answered elsewhere' });
-  const errors = once<[ConnectionErrorEvent]>(t.engine, 'connection_error');
+  const errors = waitFor<[ConnectionErrorEvent]>(t.engine, 'connection_error');
   const refused = await http(t.url({ EIO: '4', transport: 'polling', sid: 'nowhere.1' }));
   expect(refused).toMatchObject({ status: 400, body: '{"code":1,"message":"Session ID unknown"}' });
   expect((await errors)[0].code).toBe(1);

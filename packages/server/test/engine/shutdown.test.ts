@@ -5,12 +5,12 @@
  */
 import { Agent, createServer, type Server as HttpServer, type IncomingMessage, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { attach, type Server } from '../../src/engine/index.js';
-import { cleanup, onCleanup, refusedWebSocket, until, withTimeout } from './helpers.js';
-
-afterEach(cleanup);
+import { until, within } from '../support/wait.js';
+import { onCleanup } from './cleanup.js';
+import { refusedWebSocket } from './raw-clients.js';
 
 interface Answer {
   status: number;
@@ -65,10 +65,10 @@ function collect(res: IncomingMessage): Promise<Answer> {
 }
 
 function closeHttp(httpServer: HttpServer): Promise<void> {
-  return withTimeout(
+  return within(
     new Promise<void>((resolve, reject) => httpServer.close((error) => (error ? reject(error) : resolve()))),
-    'the HTTP server to close',
     10_000,
+    'the HTTP server to close',
   );
 }
 
@@ -85,7 +85,7 @@ describe('engine shutdown without a fallback handler', () => {
     await until(() => engine.clients[sid]?.transport.writable === true, 5000, 'the long-poll to arrive');
     engine.close();
     const closing = closeHttp(httpServer);
-    const answer = await withTimeout(poll, 'the long-poll answer');
+    const answer = await within(poll, 5000, 'the long-poll answer');
     expect(answer).toEqual({ status: 200, connection: 'close', body: '1' });
     await closing;
   });
@@ -111,10 +111,10 @@ describe('engine shutdown without a fallback handler', () => {
       onCleanup(() => req.destroy());
     });
     // The upload is incomplete; the engine is reading it when it closes.
-    await withTimeout(postArrived, 'the POST to arrive');
+    await within(postArrived, 5000, 'the POST to arrive');
     engine.close();
     const closing = closeHttp(httpServer);
-    const answer = await withTimeout(answered, 'the POST answer');
+    const answer = await within(answered, 5000, 'the POST answer');
     expect(answer.status).toBe(400);
     expect(answer.connection).toBe('close');
     expect(JSON.parse(answer.body)).toEqual({ code: 1, message: 'Session ID unknown' });
@@ -157,7 +157,7 @@ describe('engine shutdown without a fallback handler', () => {
     await until(() => text.includes('\n\n'), 5000, 'the open event');
     engine.close();
     const closing = closeHttp(httpServer);
-    await withTimeout(ended, 'the end of the SSE stream');
+    await within(ended, 5000, 'the end of the SSE stream');
     expect(text.endsWith('data: 1\n\n')).toBe(true);
     await closing;
   });
@@ -171,7 +171,7 @@ describe('engine shutdown without a fallback handler', () => {
     const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
     engine.close();
     const closing = closeHttp(httpServer);
-    await withTimeout(closed, 'the WebSocket to close');
+    await within(closed, 5000, 'the WebSocket to close');
     await closing;
   });
 });

@@ -1,18 +1,10 @@
 import { request } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeSseEvent, type Socket } from '../../src/engine/index.js';
-import {
-  cleanup,
-  http,
-  nextConnection,
-  onCleanup,
-  once,
-  pollingHandshake,
-  startEngine,
-  type TestEngine,
-} from './helpers.js';
-
-afterEach(cleanup);
+import { waitFor } from '../support/wait.js';
+import { onCleanup } from './cleanup.js';
+import { nextConnection, pollingHandshake, startEngine, type TestEngine } from './helpers.js';
+import { http } from './raw-clients.js';
 
 /** Opens an SSE stream and parses its events. */
 async function openStream(test: TestEngine) {
@@ -77,7 +69,7 @@ describe('SSE transport', () => {
     socket.send(Buffer.from([1, 2]));
     expect(await stream.next()).toEqual(['4one', '4two\nlines\r\n', 'bAQI=']);
 
-    const received = once<[string]>(socket, 'message');
+    const received = waitFor<[string]>(socket, 'message');
     const post = await http(test.url({ EIO: '4', transport: 'sse', sid: open.sid }), { method: 'POST', body: '4up' });
     expect(post.body).toBe('ok');
     expect((await received)[0]).toBe('up');
@@ -86,7 +78,7 @@ describe('SSE transport', () => {
     const again = await http(test.url({ EIO: '4', transport: 'sse', sid: open.sid }));
     expect(again.status).toBe(400);
 
-    const closed = once<[string]>(socket, 'close');
+    const closed = waitFor<[string]>(socket, 'close');
     stream.res.destroy();
     expect((await closed)[0]).toBe('transport close');
   });
@@ -98,7 +90,7 @@ describe('SSE transport', () => {
     const sid = JSON.parse((await stream.next())[0].slice(1)).sid;
     const socket: Socket = await connection;
     expect(await stream.next()).toEqual(['2']);
-    const beat = once(socket, 'heartbeat');
+    const beat = waitFor(socket, 'heartbeat');
     await http(test.url({ EIO: '4', transport: 'sse', sid }), { method: 'POST', body: '3' });
     await beat;
     socket.close();

@@ -2,7 +2,7 @@
  * Unit tests of the engine's building blocks: WebSocket frames, the heartbeat deadline queues, the session
  * cookie, the logger, and the coalescing/encode-once behaviour seen from the transport.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as wsModule from 'ws';
 import { createLogger } from '../../src/engine/debug.js';
 import { buildBinaryFrame, buildTextFrame } from '../../src/engine/frame.js';
@@ -18,9 +18,9 @@ import {
   QUEUE,
   unschedule,
 } from '../../src/engine/timer-wheel.js';
-import { cleanup, nextConnection, rawWebSocket, startEngine, until } from './helpers.js';
-
-afterEach(cleanup);
+import { until } from '../support/wait.js';
+import { nextConnection, startEngine } from './helpers.js';
+import { rawWebSocket } from './raw-clients.js';
 
 function wsFrame(data: Buffer, opcode: number): Buffer {
   // ws's Sender is exported at runtime but missing from its type definitions.

@@ -1,21 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  cleanup,
-  closedAfterHandshake,
-  http,
-  nextConnection,
-  once,
-  pollingHandshake,
-  pollingSession,
-  rawWebSocket,
-  refusedWebSocket,
-  startEngine,
-  until,
-  untilPollParked,
-  withTimeout,
-} from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { Socket } from '../../src/engine/index.js';
+import { until, waitFor, within } from '../support/wait.js';
+import { nextConnection, pollingHandshake, pollingSession, startEngine, untilPollParked } from './helpers.js';
+import { closedAfterHandshake, http, type RawWebSocket, rawWebSocket, refusedWebSocket } from './raw-clients.js';
 
-afterEach(cleanup);
+/** The client's side of a whole upgrade on `client`: probe, answer, commit; the session then runs on it. */
+async function probeAndUpgrade(client: RawWebSocket, socket: Socket): Promise<void> {
+  client.ws.send('2probe');
+  expect(await client.next()).toBe('3probe');
+  const upgraded = waitFor(socket, 'upgrade');
+  client.ws.send('5');
+  await upgraded;
+  expect(socket.transport.name).toBe('websocket');
+}
 
 describe('upgrade from polling to WebSocket (raw protocol)', () => {
   it('runs the probe sequence, releases the pending GET with a noop, and switches', async () => {
@@ -25,7 +22,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     const pendingGet = http(pollUrl);
     await untilPollParked(socket);
 
-    const upgrading = once(socket, 'upgrading');
+    const upgrading = waitFor(socket, 'upgrading');
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
     client.ws.send('2probe');
     expect(await client.next()).toBe('3probe');
@@ -33,7 +30,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     expect(socket.upgrading).toBe(true);
     expect((await pendingGet).body).toBe('6');
 
-    const upgraded = once(socket, 'upgrade');
+    const upgraded = waitFor(socket, 'upgrade');
     client.ws.send('5');
     await upgraded;
     expect(socket.transport.name).toBe('websocket');
@@ -42,7 +39,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
 
     socket.send('after upgrade');
     expect(await client.next()).toBe('4after upgrade');
-    const received = once<[string]>(socket, 'message');
+    const received = waitFor<[string]>(socket, 'message');
     client.ws.send('4from ws');
     expect((await received)[0]).toBe('from ws');
 
@@ -79,7 +76,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     const test = await startEngine({ upgradeTimeout: 50 });
     const { sid, socket } = await pollingSession(test);
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
-    await once(client.ws, 'close');
+    await waitFor(client.ws, 'close');
     expect(socket.upgrading).toBe(false);
     expect(socket.transport.name).toBe('polling');
     socket.send('still polling');
@@ -92,7 +89,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     const { sid, socket } = await pollingSession(test);
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
     client.ws.send('4not a probe');
-    await once(client.ws, 'close');
+    await waitFor(client.ws, 'close');
     expect(socket.readyState).toBe('open');
     expect(socket.transport.name).toBe('polling');
   });
@@ -104,12 +101,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     expect(open.upgrades).toEqual([]);
     const socket = await connection;
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid }));
-    client.ws.send('2probe');
-    expect(await client.next()).toBe('3probe');
-    const upgraded = once(socket, 'upgrade');
-    client.ws.send('5');
-    await upgraded;
-    expect(socket.transport.name).toBe('websocket');
+    await probeAndUpgrade(client, socket);
   });
 
   it('upgrades an SSE session to WebSocket', async () => {
@@ -128,13 +120,8 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     });
     const socket = await connection;
     const client = await rawWebSocket(test.url({ EIO: '4', transport: 'websocket', sid: socket.id }));
-    client.ws.send('2probe');
-    expect(await client.next()).toBe('3probe');
-    const upgraded = once(socket, 'upgrade');
-    client.ws.send('5');
-    await upgraded;
-    expect(socket.transport.name).toBe('websocket');
-    await once(stream, 'end');
+    await probeAndUpgrade(client, socket);
+    await waitFor(stream, 'end');
     expect(text).toContain('data: 6\n\n');
     socket.send('now on ws');
     expect(await client.next()).toBe('4now on ws');
@@ -150,8 +137,8 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     expect((await http(test.url({ EIO: '4', transport: 'polling', sid }))).body).toBe('6');
     socket.close();
     expect(socket.readyState).toBe('closing');
-    const closed = once<[string]>(socket, 'close');
-    const wsClosed = once(client.ws, 'close');
+    const closed = waitFor<[string]>(socket, 'close');
+    const wsClosed = waitFor(client.ws, 'close');
     client.ws.send('5');
     expect((await closed)[0]).toBe('forced close');
     await wsClosed;
@@ -165,7 +152,7 @@ describe('upgrade with engine.io-client while the server closes', () => {
     test.engine.on('connection', (socket) => socket.once('upgrading', () => socket.close()));
     const client = new ClientSocket(`http://127.0.0.1:${test.port}`, { transports: ['polling', 'websocket'] });
     const closed = new Promise<string>((resolve) => client.on('close', (reason) => resolve(reason)));
-    const reason = await withTimeout(closed, 'the client close');
+    const reason = await within(closed, 5000, 'the client close');
     expect(typeof reason).toBe('string');
     expect(test.engine.clientsCount).toBe(0);
   });

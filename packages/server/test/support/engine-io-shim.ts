@@ -1,7 +1,7 @@
 /**
  * Test-only stand-in for Parley's engine while it is being built: the official engine.io
  * server, given the two things the socket layer needs beyond it (`sendPrepared`,
- * `prepareMessage`). Used through `vi.mock('../src/engine-binding.js', ...)`.
+ * `prepareMessage`). Put in place of the binding by `engine-choice.ts` under PARLEY_ENGINE=engine.io.
  */
 import { Server, Socket } from 'engine.io';
 

@@ -7,15 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { type Socket as ClientSocket, io as ioc, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { afterEach } from 'vitest';
 import { Server, type ServerOptions } from '../../src/index.js';
+import { type TransportMode, transportsFor } from './transport-modes.js';
+import { waitFor } from './wait.js';
 
-export type TransportMode = 'polling' | 'websocket' | 'upgrade';
-export const TRANSPORT_MODES: TransportMode[] = ['polling', 'websocket', 'upgrade'];
+export { TRANSPORT_MODES, type TransportMode } from './transport-modes.js';
 
-const transportsFor: Record<TransportMode, string[]> = {
-  polling: ['polling'],
-  websocket: ['websocket'],
-  upgrade: ['polling', 'websocket'],
-};
+// Re-exported so a suite imports its fixtures from one place.
+export { until, waitFor, within } from './wait.js';
 
 const servers: { io: Server; http: HttpServer }[] = [];
 const clients: ClientSocket[] = [];
@@ -62,21 +60,6 @@ export function client(
   return socket;
 }
 
-/** Waits for one event, bounded; resolves with its arguments. */
-export function waitFor<T extends unknown[] = unknown[]>(
-  emitter: { once(event: string, fn: (...args: never[]) => void): unknown },
-  event: string,
-  timeoutMs = 5000,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for "${event}"`)), timeoutMs);
-    emitter.once(event, (...args: never[]) => {
-      clearTimeout(timer);
-      resolve(args as unknown as T);
-    });
-  });
-}
-
 /** A connected client (and, with upgrade mode, one that finished upgrading to WebSocket). */
 export async function connected(
   url: string,
@@ -89,22 +72,4 @@ export async function connected(
     await waitFor(socket.io.engine, 'upgrade');
   }
   return socket;
-}
-
-/** Resolves once `check()` is true, polling briefly; for state with no event to await. */
-export async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** Rejects if `promise` has not settled within `timeoutMs`. */
-export function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -42,12 +42,3 @@ export async function startSideBySide(factory: ServerFactory, options: Record<st
   const port = (http.address() as AddressInfo).port;
   return { io, port, url: `http://127.0.0.1:${port}` };
 }
-
-/** Rejects if `promise` has not settled within `timeout` ms. */
-export function withTimeout<T>(promise: Promise<T>, what: string, timeout = 5000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeout);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
-}

@@ -9,6 +9,12 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { afterEach } from 'vitest';
 import { Server } from '../../src/index.js';
+import { type TransportMode, transportsFor } from './transport-modes.js';
+import { waitFor } from './wait.js';
+
+export { TRANSPORT_MODES, type TransportMode } from './transport-modes.js';
+
+export { waitFor } from './wait.js';
 
 const require = createRequire(import.meta.url);
 
@@ -42,14 +48,6 @@ export interface V2Options {
 }
 
 const v2 = require('socket.io-client-v2') as (url: string, options: V2Options) => V2Socket;
-
-export type TransportMode = 'polling' | 'websocket' | 'upgrade';
-export const TRANSPORT_MODES: TransportMode[] = ['polling', 'websocket', 'upgrade'];
-const transportsFor: Record<TransportMode, string[]> = {
-  polling: ['polling'],
-  websocket: ['websocket'],
-  upgrade: ['polling', 'websocket'],
-};
 
 /** The two servers every scenario runs on: Parley, and socket.io as the reference. */
 export type ServerKind = 'parley' | 'socket.io';
@@ -97,17 +95,6 @@ export function v2Client(url: string, mode: TransportMode = 'websocket', options
   const socket = v2(url, { transports: transportsFor[mode], forceNew: true, reconnection: false, ...options });
   clients.push(socket);
   return socket;
-}
-
-/** Waits for one event, bounded; resolves with its arguments. */
-export function waitFor<T extends unknown[] = unknown[]>(emitter: V2Emitter, event: string, ms = 5000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for "${event}"`)), ms);
-    emitter.once(event, (...args: never[]) => {
-      clearTimeout(timer);
-      resolve(args as unknown as T);
-    });
-  });
 }
 
 /** A connected v2 client (in upgrade mode, one that has moved to WebSocket). */
