@@ -1,5 +1,10 @@
 import { expect, it } from 'vitest';
-import type { ChatStore } from '../src/store/index.js';
+import type { ChatStore, NewMessage } from '../src/store/index.js';
+
+/** A message from `ada` to append. */
+export function newMessage(text: string, clientId: string | null, room = 'general'): NewMessage {
+  return { room, nick: 'ada', username: 'ada', userId: null, text, ts: 1, clientId };
+}
 
 /**
  * Appends sent at the same time, which both stores commit in groups: every caller gets its own
@@ -7,15 +12,7 @@ import type { ChatStore } from '../src/store/index.js';
  * message fails alone. `open` returns a fresh, initialised store with no messages.
  */
 export function concurrentAppendsContract(open: () => Promise<ChatStore>): void {
-  const message = (text: string, clientId: string | null, room = 'general') => ({
-    room,
-    nick: 'ada',
-    username: 'ada',
-    userId: null,
-    text,
-    ts: 1,
-    clientId,
-  });
+  const message = newMessage;
 
   it('stores every one of many concurrent appends, with increasing ids in submission order', async () => {
     const store = await open();

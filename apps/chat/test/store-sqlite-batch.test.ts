@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/store/index.js';
 import { SqliteWriteBatch } from '../src/store/sqlite-write-batch.js';
-import { concurrentAppendsContract } from './concurrent-appends-contract.js';
+import { concurrentAppendsContract, newMessage as message } from './concurrent-appends-contract.js';
 import { tempDir } from './helpers.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -23,16 +23,6 @@ async function openStore(): Promise<{ store: SqliteStore; file: string }> {
   cleanups.push(() => store.close());
   return { store, file };
 }
-
-const message = (text: string, clientId: string | null, room = 'general') => ({
-  room,
-  nick: 'ada',
-  username: 'ada',
-  userId: null,
-  text,
-  ts: 1,
-  clientId,
-});
 
 describe('SqliteStore group commit', () => {
   concurrentAppendsContract(async () => (await openStore()).store);
