@@ -12,7 +12,7 @@ import { userRoom } from '../accounts/accounts.js';
 import type { RealtimeServer, Socket } from '../realtime.js';
 import type { ChatMessage, ChatStore, MessagePage, RoomInfo } from '../store/index.js';
 import { ChatError } from './errors.js';
-import { CATCH_UP_PAGE } from './events.js';
+import { CATCH_UP_PAGE, type RequestEvent } from './events.js';
 import type { Presence } from './presence.js';
 import type { RequestKind } from './request-limits.js';
 import type { RoomDirectory } from './rooms.js';
@@ -31,7 +31,7 @@ export interface MessageChangesContext {
   rooms: RoomDirectory;
   presence: Presence;
   /** Registers an acknowledged request, spending the identity's budget of `kind` first. */
-  onRequest(event: string, kind: RequestKind, handle: (payload: unknown) => Promise<object>): void;
+  onRequest(event: RequestEvent, kind: RequestKind, handle: (payload: unknown) => Promise<object>): void;
   /** The room if this socket's account may use it; UNKNOWN_ROOM otherwise. */
   accessibleRoom(value: unknown): Promise<RoomInfo>;
   /** The signed-in account's id, or null for a nickname-only connection. */
