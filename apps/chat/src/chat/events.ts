@@ -11,11 +11,9 @@
  * The connection is authenticated by the session cookie (see accounts/); a private room or DM that
  * the account is not a member of answers every request like a missing room (UNKNOWN_ROOM).
  */
-import type { ChangesPage, ChatMessage, MessagePage, RoomInfo, RoomReadState, User } from '../store/index.js';
-import type { PresenceConfig } from './away.js';
+// Types only from modules without runtime dependencies: the page's type-check reads this file too.
+import type { ChangesPage, ChatMessage, MessagePage, RoomInfo, RoomReadState, User } from '../store/types.js';
 import type { ChatErrorBody } from './errors.js';
-import type { NotifyEvent } from './mentions.js';
-import type { MutedEvent, ReadEvent } from './read-state.js';
 
 export type AckResponse<Result extends object = object> = ({ ok: true } & Result) | { ok: false; error: ChatErrorBody };
 
@@ -49,6 +47,29 @@ export interface TypingEvent {
   /** The typist's account (null for a nickname-only connection). */
   username: string | null;
   typing: boolean;
+}
+
+/** 'room:read' to the account's sockets: the room's read marker moved. */
+export interface ReadEvent {
+  room: string;
+  lastRead: number;
+}
+
+/** 'room:muted' to the account's sockets. */
+export interface MutedEvent {
+  room: string;
+  muted: boolean;
+}
+
+/** 'notify' to an account mentioned in a message, or the other person of a DM. */
+export interface NotifyEvent {
+  message: ChatMessage;
+  reason: 'mention' | 'dm';
+}
+
+/** 'presence:config' on connection: when the page should report itself away. */
+export interface PresenceConfig {
+  awayAfterMs: number;
 }
 
 /** A search's page of results: newest first, with the words searched for (to highlight them). */
