@@ -7,6 +7,7 @@ import {
   appendMessageWithFilePostgres,
   findFilePostgres,
 } from './attachments-postgres.js';
+import { insertMessagePostgres, replyColumn } from './message-insert.js';
 import * as changes from './postgres-changes.js';
 import {
   POSTGRES_ADD_MENTION,
@@ -16,7 +17,7 @@ import {
   POSTGRES_SET_MUTED,
   toReadState,
 } from './read-state-sql.js';
-import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
+import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import { SEARCH_SCHEMA_POSTGRES, searchPostgres } from './search-postgres.js';
 import {
   type AppendResult,
@@ -30,6 +31,8 @@ import {
   type NewRoomOptions,
   type NewSession,
   type NewUser,
+  type ReactionRequest,
+  type ReactionResult,
   type RoomInfo,
   type RoomReadState,
   type SearchQuery,
@@ -205,34 +208,7 @@ export class PostgresStore implements ChatStore {
   }
 
   async appendMessage(message: NewMessage): Promise<AppendResult> {
-    return this.#transaction(async (client) => {
-      // Ids must become visible in id order, or a client catching up "after id N" could skip a
-      // message with a smaller id that committed later on another connection. One transaction-scoped
-      // lock makes id assignment and commit a single step.
-      await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-      const inserted = await client.query(
-        `INSERT INTO messages(room, nick, username, user_id, text, ts, client_id, reply_to)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (room, nick, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
-        [
-          message.room,
-          message.nick,
-          message.username ?? null,
-          message.userId ?? null,
-          message.text,
-          message.ts,
-          message.clientId,
-          message.replyTo ?? null,
-        ],
-      );
-      if (inserted.rows[0]) return { message: toMessage(inserted.rows[0]), duplicate: false };
-      const existing = await client.query(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = $1 AND nick = $2 AND client_id = $3`,
-        [message.room, message.nick, message.clientId],
-      );
-      if (!existing.rows[0]) throw new StoreError('STORE_FAILED', 'A message conflicted with one that does not exist');
-      return { message: toMessage(existing.rows[0]), duplicate: true };
-    });
+    return this.#appendTransaction((client) => insertMessagePostgres(client, message, replyColumn(message)));
   }
 
   async latest(room: string, limit: number): Promise<MessagePage> {
@@ -316,15 +292,8 @@ export class PostgresStore implements ChatStore {
     return changes.deleteMessage((work) => this.#transaction(work), room, id, ts);
   }
 
-  setReaction(
-    room: string,
-    id: number,
-    reactor: { userId: string; username: string },
-    emoji: string,
-    on: boolean,
-    ts: number,
-  ): Promise<{ message: ChatMessage; changed: boolean } | null> {
-    return changes.setReaction((work) => this.#transaction(work), room, id, reactor, emoji, on, ts);
+  setReaction(...request: ReactionRequest): Promise<ReactionResult | null> {
+    return changes.setReaction((work) => this.#transaction(work), ...request);
   }
 
   changesSince(room: string, since: number, limit: number): Promise<ChangesPage> {
@@ -354,6 +323,18 @@ export class PostgresStore implements ChatStore {
     await this.#closing;
   }
 
+  /**
+   * A transaction that appends messages. Ids must become visible in id order, or a client catching
+   * up "after id N" could skip a message with a smaller id that committed later on another
+   * connection. One transaction-scoped lock makes id assignment and commit a single step.
+   */
+  #appendTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.#transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+      return work(client);
+    });
+  }
+
   async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
     try {
@@ -378,7 +359,7 @@ export class PostgresStore implements ChatStore {
   // ---- attachments (attachments-postgres.ts)
 
   appendMessageWithFile(message: NewMessage, file: NewFile): Promise<AppendResult> {
-    return appendMessageWithFilePostgres(this.#pool, APPEND_LOCK, message, file);
+    return this.#appendTransaction((client) => appendMessageWithFilePostgres(client, message, file));
   }
 
   findFile(id: string): Promise<StoredFile | null> {
