@@ -9,6 +9,14 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /** @typedef {import('../../src/chat/errors.js').ChatErrorCode} ChatErrorCode */
 
 /**
+ * The page's connection, typed with the chat's event maps.
+ * @typedef {import('@parley/client').Socket<
+ *   import('../../src/chat/events.js').ServerToClientEvents,
+ *   import('../../src/chat/events.js').ClientToServerEvents
+ * >} ChatSocket
+ */
+
+/**
  * The part of a Socket.IO client socket a request uses.
  * @typedef {object} RequestSocket
  * @property {boolean} connected

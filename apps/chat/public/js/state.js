@@ -36,6 +36,11 @@ export class RoomState {
     /** The read marker when the room was opened: the "new messages" divider goes after it. */
     /** @type {number | undefined} */
     this.dividerAfter = undefined;
+    /**
+     * Changes that came before the room's first page, applied after it (message-changes.js).
+     * @type {Map<number, ChatMessage> | undefined}
+     */
+    this.early = undefined;
   }
 
   get lastId() {
