@@ -3,14 +3,16 @@
 // server sends a changed message whole ('message:update'), with the room revision of the change;
 // the page keeps whichever state of a message has the highest revision, whatever path it came by.
 
+import rules from './rules.json' with { type: 'json' };
+
 /** @typedef {import('../../src/store/types.js').ChatMessage} ChatMessage */
 /** @typedef {import('./state.js').RoomState} RoomState */
 
-/** The reactions offered (the server accepts these only; see src/chat/message-changes.ts). */
-export const REACTION_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀', '✅', '🔥'];
+/** The reactions offered (the server accepts these only): from rules.json, shared with the server. */
+export const REACTION_EMOJI = rules.reactionEmoji;
 
 /** Reply previews show this many characters of the original (as the server does). */
-const PREVIEW_LENGTH = 120;
+const PREVIEW_LENGTH = rules.replyPreviewLength;
 
 /**
  * Applies a changed message to a room's state; returns true when the page must redraw. Replies

@@ -8,6 +8,7 @@
  * room's revision in the store, so a page that missed updates while offline asks for the changes
  * after the last revision it saw ('history:changes'), however old the changed messages are.
  */
+import rules from '../../public/js/rules.json' with { type: 'json' };
 import { userRoom } from '../accounts/accounts.js';
 import type { RealtimeServer, Socket } from '../realtime.js';
 import type { ChatMessage, ChatStore, MessagePage, RoomInfo } from '../store/index.js';
@@ -19,10 +20,10 @@ import type { RoomDirectory } from './rooms.js';
 import { requestObject, validateMessageId, validateMessageText, validateUsername } from './validation.js';
 
 /** The reactions offered (and the only ones accepted): a small set everyone recognises. */
-export const REACTION_EMOJI: readonly string[] = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀', '✅', '🔥'];
+export const REACTION_EMOJI: readonly string[] = rules.reactionEmoji;
 
 /** A reply preview shows this many characters of the original. */
-export const REPLY_PREVIEW_LENGTH = 120;
+export const REPLY_PREVIEW_LENGTH = rules.replyPreviewLength;
 
 /** What the feature needs from the connection's handler set (handlers.ts). */
 export interface MessageChangesContext {

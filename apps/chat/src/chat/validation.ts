@@ -3,7 +3,7 @@
  * object is expected, so each function takes `unknown` and returns a clean value or throws ChatError.
  */
 // The rules the page checks too, before sending (public/js/rules.js): one file holds them, so the
-// page's hints cannot drift from what the server enforces. It sits in public/ as the page can only
+// page's hints cannot drift from what the server enforces (message-changes.ts reads it as well). It sits in public/ as the page can only
 // load what is served from there.
 import rules from '../../public/js/rules.json' with { type: 'json' };
 import { ChatError } from './errors.js';
