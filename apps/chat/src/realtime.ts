@@ -5,15 +5,18 @@
  * the page loads). Swapping in `socket.io` here runs the same app on the reference implementation.
  */
 import type { Server as HttpServer } from 'node:http';
-import { type AdapterConstructor, Server } from '@parley/server';
+import { type AdapterConstructor, Server, type Socket as ServerSocket } from '@parley/server';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './chat/events.js';
 import { type ClusterLink, type ClusterOptions, connectCluster } from './cluster.js';
 import type { Heartbeat } from './config.js';
 
-export type { Socket } from '@parley/server';
 export type { ClusterLink, ClusterOptions };
 export { Server };
 
-export type RealtimeServer = Server;
+/** The realtime server, typed with the chat's event contract (chat/events.ts). */
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+/** One connection, typed as its server. */
+export type Socket = ServerSocket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** How long a dropped client's session (id, rooms, missed messages) is kept for recovery. */
 export const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
@@ -27,7 +30,7 @@ export function createRealtimeServer(
   allowedOrigins: readonly string[] = [],
   heartbeat?: Heartbeat,
 ): RealtimeServer {
-  return new Server(httpServer, {
+  return new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(httpServer, {
     path: REALTIME_PATH,
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
     // Chat messages are at most 2,000 characters; nothing legitimate comes near this.

@@ -67,7 +67,7 @@ export class Uploader {
   constructor({ chat, toast }) {
     this.#chat = chat;
     this.#toast = toast;
-    const picker = $('attach-input');
+    const picker = /** @type {HTMLInputElement} */ ($('attach-input'));
     $('attach').addEventListener('click', () => picker.click());
     picker.addEventListener('change', () => {
       this.sendFiles([...picker.files]);

@@ -27,11 +27,11 @@ const MODES = {
 };
 
 export class AuthDialog {
-  #dialog = $('auth-dialog');
-  #username = $('auth-username');
-  #password = $('auth-password');
+  #dialog = /** @type {HTMLDialogElement} */ ($('auth-dialog'));
+  #username = /** @type {HTMLInputElement} */ ($('auth-username'));
+  #password = /** @type {HTMLInputElement} */ ($('auth-password'));
   #error = $('auth-error');
-  #submit = $('auth-submit');
+  #submit = /** @type {HTMLButtonElement} */ ($('auth-submit'));
   #mode = 'signin';
   #onSignedIn;
 

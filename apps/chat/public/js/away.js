@@ -1,3 +1,4 @@
+// @ts-check
 // Online / away for this tab: away after `awayAfterMs` (the server's setting, sent on connection)
 // without input, or hidden for as long. Only changes are sent; the server lists a person as away
 // when every tab of theirs is (src/chat/away.ts).
@@ -7,12 +8,15 @@ const DEFAULT_AWAY_AFTER_MS = 5 * 60 * 1000;
 const INPUT_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'focus'];
 
 export class AwayTracker {
+  /** @type {import('./request.js').ChatSocket | null} */
   #socket = null;
   #awayAfterMs = DEFAULT_AWAY_AFTER_MS;
   #lastInput = Date.now();
+  /** @type {number | null} */
   #hiddenSince = document.visibilityState === 'hidden' ? Date.now() : null;
   #away = false;
-  #timer = 0;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  #timer;
 
   constructor() {
     for (const type of INPUT_EVENTS) {
@@ -24,6 +28,7 @@ export class AwayTracker {
     });
   }
 
+  /** @param {import('./request.js').ChatSocket} socket */
   listen(socket) {
     this.#socket = socket;
     socket.on('presence:config', (config) => {

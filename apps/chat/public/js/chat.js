@@ -33,7 +33,9 @@ export class Chat {
   roomNames = [DEFAULT_ROOM];
   /** What the server said about each listed room (kind, owner, a DM's members), by name. */
   roomInfo = new Map();
-  joined = loadJson('parley.rooms', [DEFAULT_ROOM]).filter((name) => typeof name === 'string');
+  joined = /** @type {unknown[]} */ (loadJson('parley.rooms', [DEFAULT_ROOM])).filter(
+    (name) => typeof name === 'string',
+  );
   active = String(loadJson('parley.active', DEFAULT_ROOM));
   outbox = new Outbox();
   status = 'connecting';

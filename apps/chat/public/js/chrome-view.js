@@ -21,7 +21,7 @@ export class ChromeView {
   #banner = document.getElementById('banner');
   #toasts = document.getElementById('toasts');
   #menuBadge = document.getElementById('menu-badge');
-  #input = document.getElementById('input');
+  #input = /** @type {HTMLTextAreaElement} */ (document.getElementById('input'));
   /** The active room's tag ('private'), said in the line under its name. */
   #roomTag = '';
 
@@ -51,7 +51,7 @@ export class ChromeView {
    * `labelOf(name)` gives the sigil and text shown: '#' for rooms, a lock for private ones, '@' for DMs.
    * `readOf(name)` gives the room's unread state ({ unread, mentions, muted }, see read-state.js).
    */
-  renderRooms(names, _rooms, active, joined, labelOf = (name) => ['#', name], readOf = () => undefined) {
+  renderRooms(names, _rooms, active, joined, labelOf = (name) => ['#', name], readOf = (_name) => undefined) {
     const nodes = names.map((name) => {
       const read = name === active ? undefined : readOf(name);
       const unread = read && !read.muted ? read.unread : 0;

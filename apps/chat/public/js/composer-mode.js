@@ -1,22 +1,33 @@
+// @ts-check
 // The composer's two modes besides a plain new message: replying to a message (a quoted preview
 // above the input) and editing one of mine (the input holds its text). Escape or ✕ cancels.
 import { el } from './util.js';
 
+/** @typedef {import('../../src/store/types.js').ChatMessage} ChatMessage */
+/** @typedef {{ kind: 'reply' | 'edit', room: string, message: ChatMessage, draft?: string }} Mode */
+
+/**
+ * @typedef {object} ComposerDeps
+ * @property {() => string} activeRoom
+ * @property {(text: string, replyTo: number) => void} sendReply
+ * @property {(id: number, text: string) => Promise<void>} saveEdit  rejects with the reason
+ * @property {(message: string) => void} onError
+ * @property {() => void} onInputChanged  the input's text was set (resize, counter)
+ */
+
 export class ComposerMode {
-  #bar = document.getElementById('composer-context');
+  // The page's markup has this element (index.html).
+  #bar = /** @type {HTMLElement} */ (document.getElementById('composer-context'));
+  /** @type {HTMLTextAreaElement} */
   #input;
+  /** @type {ComposerDeps} */
   #deps;
-  /** @type {{ kind: 'reply' | 'edit', room: string, message: object, draft?: string } | null} */
+  /** @type {Mode | null} */
   #mode = null;
 
   /**
    * @param {HTMLTextAreaElement} input
-   * @param {object} deps
-   * @param {() => string} deps.activeRoom
-   * @param {(text: string, replyTo: number) => void} deps.sendReply
-   * @param {(id: number, text: string) => Promise<void>} deps.saveEdit  rejects with the reason
-   * @param {(message: string) => void} deps.onError
-   * @param {() => void} deps.onInputChanged  the input's text was set (resize, counter)
+   * @param {ComposerDeps} deps
    */
   constructor(input, deps) {
     this.#input = input;
@@ -29,10 +40,12 @@ export class ComposerMode {
     });
   }
 
+  /** @param {ChatMessage} message */
   replyTo(message) {
     this.#set({ kind: 'reply', room: this.#deps.activeRoom(), message });
   }
 
+  /** @param {ChatMessage} message */
   edit(message) {
     // What was being typed comes back when the edit is done or cancelled.
     const draft = this.#mode?.kind === 'edit' ? this.#mode.draft : this.#input.value;
@@ -46,12 +59,18 @@ export class ComposerMode {
     if (mode?.kind === 'edit') this.#setInput(mode.draft ?? '');
   }
 
-  /** The room on screen changed: a reply or edit belongs to the room it was started in. */
+  /**
+   * The room on screen changed: a reply or edit belongs to the room it was started in.
+   * @param {string} room
+   */
   syncRoom(room) {
     if (this.#mode && this.#mode.room !== room) this.cancel();
   }
 
-  /** A message in the room changed: an edit or reply of one that was deleted meanwhile ends. */
+  /**
+   * A message in the room changed: an edit or reply of one that was deleted meanwhile ends.
+   * @param {ChatMessage} message
+   */
   syncMessage(message) {
     if (this.#mode?.message.id === message?.id && message.deletedAt !== undefined) {
       this.cancel();
@@ -59,7 +78,10 @@ export class ComposerMode {
     }
   }
 
-  /** Takes the composer's text if a mode is on; false leaves it to be sent as a new message. */
+  /**
+   * Takes the composer's text if a mode is on; false leaves it to be sent as a new message.
+   * @param {string} text
+   */
   submit(text) {
     const mode = this.#mode;
     if (!mode) return false;
@@ -79,6 +101,7 @@ export class ComposerMode {
     return true;
   }
 
+  /** @param {Mode | null} mode */
   #set(mode) {
     this.#mode = mode;
     this.#bar.hidden = mode === null;
@@ -105,6 +128,7 @@ export class ComposerMode {
     this.#input.focus();
   }
 
+  /** @param {string} text */
   #setInput(text) {
     this.#input.value = text;
     this.#deps.onInputChanged();

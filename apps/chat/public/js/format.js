@@ -1,3 +1,4 @@
+// @ts-check
 // Light formatting of message text: *bold*, _italic_, `code`, ``` fenced blocks ``` and http(s) links.
 //
 // Two steps, so the rules can be tested without a browser: `parseMessage` turns text into a tree of
@@ -28,8 +29,19 @@ const INLINE = new RegExp(
 /** Punctuation that ends a sentence rather than a URL: "see https://example.com." */
 const URL_TRAILER = /[.,;:!?'"]+$/;
 
-/** Parses message text into the node tree described above. */
+/**
+ * @typedef {{ kind: 'text' | 'code' | 'codeblock', text: string }
+ *   | { kind: 'link', href: string, text: string }
+ *   | { kind: 'bold' | 'italic', children: FormatNode[] }} FormatNode
+ */
+
+/**
+ * Parses message text into the node tree described above.
+ * @param {string} text
+ * @returns {FormatNode[]}
+ */
 export function parseMessage(text) {
+  /** @type {FormatNode[]} */
   const nodes = [];
   let last = 0;
   for (const match of text.matchAll(FENCE)) {
@@ -38,20 +50,30 @@ export function parseMessage(text) {
     // The line breaks around a block are the block's own: the text beside it does not keep them.
     pushInline(nodes, text.slice(last, match.index).replace(/\n$/, ''));
     nodes.push({ kind: 'codeblock', text: code });
-    last = match.index + match[0].length;
+    last = (match.index ?? 0) + match[0].length;
     if (text[last] === '\n') last += 1;
   }
   pushInline(nodes, text.slice(last));
   return nodes;
 }
 
+/**
+ * @param {FormatNode[]} nodes
+ * @param {string} text
+ */
 function pushInline(nodes, text) {
   for (const node of parseInline(text)) nodes.push(node);
 }
 
+/**
+ * @param {string} text
+ * @returns {FormatNode[]}
+ */
 function parseInline(text) {
+  /** @type {FormatNode[]} */
   const nodes = [];
   let last = 0;
+  /** @param {string} value */
   const addText = (value) => {
     if (value === '') return;
     const previous = nodes[nodes.length - 1];
@@ -59,7 +81,8 @@ function parseInline(text) {
     else nodes.push({ kind: 'text', text: value });
   };
   for (const match of text.matchAll(INLINE)) {
-    const { code, url, bold, italic } = match.groups;
+    // Every alternative of INLINE is one of these named groups.
+    const { code, url, bold, italic } = /** @type {Record<string, string | undefined>} */ (match.groups);
     let consumed = match[0].length;
     addText(text.slice(last, match.index));
     if (code !== undefined) {
@@ -75,16 +98,20 @@ function parseInline(text) {
     } else if (bold !== undefined) {
       nodes.push({ kind: 'bold', children: parseInline(bold) });
     } else {
-      nodes.push({ kind: 'italic', children: parseInline(italic) });
+      nodes.push({ kind: 'italic', children: parseInline(/** @type {string} */ (italic)) });
     }
     // A trimmed URL's tail (the punctuation) is taken as text with the next stretch.
-    last = match.index + consumed;
+    last = (match.index ?? 0) + consumed;
   }
   addText(text.slice(last));
   return nodes;
 }
 
-/** A link node for an http(s) URL as typed, without trailing punctuation; null if it is no such URL. */
+/**
+ * A link node for an http(s) URL as typed, without trailing punctuation; null if it is no such URL.
+ * @param {string} raw
+ * @returns {{ kind: 'link', href: string, text: string } | null}
+ */
 function linkOf(raw) {
   let text = raw.replace(URL_TRAILER, '');
   // A closing parenthesis belongs to the URL only when it has an opening one: (https://x.org/a_(b))
@@ -99,17 +126,31 @@ function linkOf(raw) {
   return { kind: 'link', href: url.href, text };
 }
 
+/**
+ * @param {string} text
+ * @param {string} char
+ */
 function count(text, char) {
   let n = 0;
   for (const c of text) if (c === char) n++;
   return n;
 }
 
-/** DOM nodes for message text, built with `doc` (the page's document, or a stand-in in tests). */
+/**
+ * DOM nodes for message text, built with `doc` (the page's document, or a stand-in in tests).
+ * @param {string} text
+ * @param {Pick<Document, 'createElement' | 'createTextNode'>} [doc]
+ * @returns {Node[]}
+ */
 export function renderMessage(text, doc = document) {
   return parseMessage(text).map((node) => toDom(node, doc));
 }
 
+/**
+ * @param {FormatNode} node
+ * @param {Pick<Document, 'createElement' | 'createTextNode'>} doc
+ * @returns {Node}
+ */
 function toDom(node, doc) {
   switch (node.kind) {
     case 'bold':

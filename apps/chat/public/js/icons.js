@@ -1,3 +1,4 @@
+// @ts-check
 // Delivery marks as inline SVG built through the DOM (the page's policy allows no inline markup).
 const NS = 'http://www.w3.org/2000/svg';
 

@@ -17,8 +17,8 @@ import { SearchPanel } from './search.js';
 const $ = (id) => document.getElementById(id);
 
 const app = $('app');
-const input = $('input');
-const sendButton = $('send');
+const input = /** @type {HTMLTextAreaElement} */ ($('input'));
+const sendButton = /** @type {HTMLButtonElement} */ ($('send'));
 const counter = $('counter');
 
 const messageView = new MessageView({
@@ -172,7 +172,7 @@ $('sign-out').addEventListener('click', async () => {
 function confirmLeave() {
   const info = chat.roomInfo.get(chat.active);
   if (info?.kind !== 'private') return Promise.resolve(true);
-  const dialog = $('leave-dialog');
+  const dialog = /** @type {HTMLDialogElement} */ ($('leave-dialog'));
   $('leave-title').textContent = `Leave #${chat.active}?`;
   $('leave-text').textContent =
     info.ownerId === chat.userId
@@ -251,7 +251,7 @@ input.addEventListener('input', () => {
 // ------------------------------------------------------------------ rooms
 
 const newRoomForm = $('new-room-form');
-const newRoomName = $('new-room-name');
+const newRoomName = /** @type {HTMLInputElement} */ ($('new-room-name'));
 const newRoomError = $('new-room-error');
 
 $('new-room-toggle').addEventListener('click', () => {
@@ -278,8 +278,9 @@ newRoomForm.addEventListener('submit', async (event) => {
     return;
   }
   try {
-    await chat.createRoom(name, $('new-room-private').checked);
-    $('new-room-private').checked = false;
+    const isPrivate = /** @type {HTMLInputElement} */ ($('new-room-private'));
+    await chat.createRoom(name, isPrivate.checked);
+    isPrivate.checked = false;
     newRoomName.value = '';
     newRoomForm.hidden = true;
     closeDrawer();
@@ -296,7 +297,7 @@ newRoomForm.addEventListener('submit', async (event) => {
 // chat, which is then out of reach the same way, so Tab stays in the drawer.
 const phone = window.matchMedia('(max-width: 760px)');
 const sidebar = $('sidebar');
-const chatPane = document.querySelector('main.chat');
+const chatPane = /** @type {HTMLElement} */ (document.querySelector('main.chat'));
 
 function syncDrawerInert() {
   const open = app.classList.contains('drawer-open');
@@ -346,7 +347,7 @@ new MentionSuggest({
 });
 
 const notifier = new Notifier({
-  button: $('notify-button'),
+  button: /** @type {HTMLButtonElement} */ ($('notify-button')),
   myId: () => chat.userId,
   myName: () => chat.nick,
   muted: (room) => chat.readState.of(room).muted,

@@ -30,9 +30,11 @@ export function decorateMentions(node, message, me) {
   const body = node.querySelector('.body');
   if (!body || !message.text?.includes('@')) return;
   const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  /** @type {Text[]} */
   const texts = [];
   for (let text = walker.nextNode(); text; text = walker.nextNode()) {
-    if (!text.parentElement?.closest('code, pre, a')) texts.push(text);
+    // SHOW_TEXT: the walker yields text nodes only.
+    if (!text.parentElement?.closest('code, pre, a')) texts.push(/** @type {Text} */ (text));
   }
   let mine = false;
   for (const text of texts) {

@@ -1,16 +1,24 @@
+// @ts-check
 // Changes to messages already on the page (edits, deletions, reactions) and reply previews. The
 // server sends a changed message whole ('message:update'), with the room revision of the change;
 // the page keeps whichever state of a message has the highest revision, whatever path it came by.
 
-/** The reactions offered (the server accepts these only; see src/chat/message-changes.ts). */
-export const REACTION_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀', '✅', '🔥'];
+import rules from './rules.json' with { type: 'json' };
+
+/** @typedef {import('../../src/store/types.js').ChatMessage} ChatMessage */
+/** @typedef {import('./state.js').RoomState} RoomState */
+
+/** The reactions offered (the server accepts these only): from rules.json, shared with the server. */
+export const REACTION_EMOJI = rules.reactionEmoji;
 
 /** Reply previews show this many characters of the original (as the server does). */
-const PREVIEW_LENGTH = 120;
+const PREVIEW_LENGTH = rules.replyPreviewLength;
 
 /**
  * Applies a changed message to a room's state; returns true when the page must redraw. Replies
  * quoting it get a fresh preview (a new object, so the view redraws them too).
+ * @param {RoomState} room
+ * @param {unknown} message  as received
  */
 export function applyChange(room, message) {
   if (!isChange(message)) return false;
@@ -39,14 +47,21 @@ export function applyChange(room, message) {
   return changed;
 }
 
-/** Applies the changes that arrived before the room's first page (see applyChange). */
+/**
+ * Applies the changes that arrived before the room's first page (see applyChange).
+ * @param {RoomState} room
+ */
 export function applyEarlyChanges(room) {
   const early = room.early;
   room.early = undefined;
   for (const message of early?.values() ?? []) applyChange(room, message);
 }
 
-/** What a reply shows of the message it answers. */
+/**
+ * What a reply shows of the message it answers.
+ * @param {ChatMessage} message
+ * @returns {import('../../src/store/types.js').ReplyPreview}
+ */
 export function previewOf(message) {
   const deleted = message.deletedAt !== undefined;
   return {
@@ -57,18 +72,30 @@ export function previewOf(message) {
   };
 }
 
-/** The reactions of a message as the page shows them: emoji, count, who, and whether I am one. */
+/**
+ * The reactions of a message as the page shows them: emoji, count, who, and whether I am one.
+ * @param {ChatMessage} message
+ * @param {string} myName
+ * @returns {{ emoji: string, usernames: string[], mine: boolean }[]}
+ */
 export function reactionsOf(message, myName) {
   if (!Array.isArray(message.reactions)) return [];
-  return message.reactions
+  // As received: each entry is checked, whatever the declared type says.
+  /** @type {any[]} */
+  const reactions = message.reactions;
+  return reactions
     .filter((reaction) => typeof reaction?.emoji === 'string' && Array.isArray(reaction.usernames))
     .map((reaction) => ({
       emoji: reaction.emoji,
-      usernames: reaction.usernames.filter((name) => typeof name === 'string'),
+      usernames: reaction.usernames.filter((/** @type {unknown} */ name) => typeof name === 'string'),
       mine: reaction.usernames.includes(myName),
     }));
 }
 
+/**
+ * @param {any} value
+ * @returns {value is ChatMessage}
+ */
 function isChange(value) {
   return (
     typeof value === 'object' &&

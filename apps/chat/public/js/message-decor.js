@@ -109,7 +109,7 @@ export class MessageDecor {
       if (!open) {
         bar.append(this.#picker(message));
         react.setAttribute('aria-expanded', 'true');
-        bar.querySelector('.reaction-picker button')?.focus();
+        /** @type {HTMLButtonElement | null} */ (bar.querySelector('.reaction-picker button'))?.focus();
       }
     });
     const reply = actionButton('action-reply', '↩', 'Reply');
@@ -153,7 +153,9 @@ export class MessageDecor {
 
 /** Scrolls a message into view and highlights it briefly; false when it is not on the page. */
 export function reveal(id) {
-  const node = document.querySelector(`#message-list .msg[data-id="${Number(id)}"]`);
+  const node = /** @type {HTMLElement | null} */ (
+    document.querySelector(`#message-list .msg[data-id="${Number(id)}"]`)
+  );
   if (!node) return false;
   node.scrollIntoView({ block: 'center' });
   node.classList.remove('flash');

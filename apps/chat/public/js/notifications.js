@@ -1,3 +1,4 @@
+// @ts-check
 // Desktop notifications for mentions of me and direct messages, while the tab is hidden. The
 // permission is only ever asked from the "Enable notifications" button (a user action), never on
 // load; muted rooms never notify. Several tabs of one account each see the event: the notification
@@ -7,21 +8,26 @@ import { mentionsMe } from './mentions.js';
 /** Ids already notified (bounded): a message arrives both as a room broadcast and as a notice. */
 const REMEMBERED = 200;
 
+/**
+ * @typedef {object} NotifierDeps
+ * @property {HTMLButtonElement} button     the "Enable notifications" button
+ * @property {() => string} myId
+ * @property {() => string} myName
+ * @property {(room: string) => boolean} muted
+ * @property {(room: string) => boolean} isDm
+ * @property {(room: string) => string} label   how the room is called ('#name', '@other')
+ * @property {(room: string) => void} open      shows the room (notification clicked)
+ */
+
 export class Notifier {
+  /** @type {HTMLButtonElement} */
   #button;
+  /** @type {NotifierDeps} */
   #deps;
+  /** @type {Set<number>} */
   #seen = new Set();
 
-  /**
-   * @param {object} deps
-   * @param {HTMLButtonElement} deps.button     the "Enable notifications" button
-   * @param {() => string} deps.myId
-   * @param {() => string} deps.myName
-   * @param {(room: string) => boolean} deps.muted
-   * @param {(room: string) => boolean} deps.isDm
-   * @param {(room: string) => string} deps.label   how the room is called ('#name', '@other')
-   * @param {(room: string) => void} deps.open      shows the room (notification clicked)
-   */
+  /** @param {NotifierDeps} deps */
   constructor(deps) {
     this.#deps = deps;
     this.#button = deps.button;
@@ -32,6 +38,7 @@ export class Notifier {
     this.#renderButton();
   }
 
+  /** @param {import('./request.js').ChatSocket} socket */
   listen(socket) {
     socket.on('message', (message) => {
       if (this.#deps.isDm(message?.room)) this.#consider(message, 'dm');
@@ -44,11 +51,16 @@ export class Notifier {
     this.#button.hidden = !('Notification' in window) || Notification.permission !== 'default';
   }
 
+  /**
+   * @param {import('../../src/store/types.js').ChatMessage | undefined} message  as received
+   * @param {'mention' | 'dm' | undefined} reason
+   */
   #consider(message, reason) {
     if (typeof message?.room !== 'string' || !Number.isSafeInteger(message.id)) return;
     if (message.userId === this.#deps.myId() || this.#seen.has(message.id)) return;
     this.#seen.add(message.id);
-    if (this.#seen.size > REMEMBERED) this.#seen.delete(this.#seen.values().next().value);
+    // Over the bound, the set holds at least one id: the oldest goes.
+    if (this.#seen.size > REMEMBERED) this.#seen.delete(/** @type {number} */ (this.#seen.values().next().value));
     if (document.visibilityState !== 'hidden' || this.#deps.muted(message.room)) return;
     if (!('Notification' in window) || Notification.permission !== 'granted') return;
     const from = `@${message.username ?? message.nick}`;

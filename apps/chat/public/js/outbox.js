@@ -1,3 +1,4 @@
+// @ts-check
 // Messages the user wrote that the server has not confirmed yet. Kept in localStorage, so neither
 // a dropped connection nor a reload loses them; each carries a clientId, so a resend of a message
 // the server did store is recognised there and not stored twice.
@@ -5,12 +6,16 @@ import { loadJson, newClientId, saveJson } from './util.js';
 
 const KEY = 'parley.outbox';
 
-/** @typedef {{ clientId: string, room: string, text: string, createdAt: number, state: 'queued' | 'sent' | 'failed', error?: string }} OutboxItem */
+/** @typedef {'queued' | 'sent' | 'failed'} OutboxState */
+/** @typedef {{ clientId: string, room: string, text: string, createdAt: number, state: OutboxState, error?: string, replyTo?: number }} OutboxItem */
 
 export class Outbox {
   /** @type {OutboxItem[]} */
   #items;
-  /** Messages this tab has on the wire: handed back to the other tabs if this one closes first. */
+  /**
+   * Messages this tab has on the wire: handed back to the other tabs if this one closes first.
+   * @type {Set<string>}
+   */
   #inFlight = new Set();
   /** Called when another tab of this browser changed the shared queue. */
   onExternalChange = () => {};
@@ -34,17 +39,26 @@ export class Outbox {
     });
   }
 
+  /**
+   * @param {string} room
+   * @param {string} text
+   * @param {number} [replyTo]  the id of the message this one answers
+   * @returns {OutboxItem}
+   */
   add(room, text, replyTo) {
+    /** @type {OutboxItem} */
     const item = { clientId: newClientId(), room, text, createdAt: Date.now(), state: 'queued' };
     if (replyTo !== undefined) item.replyTo = replyTo;
     this.#update((items) => items.push({ ...item }));
     return this.get(item.clientId) ?? item;
   }
 
+  /** @param {string} room */
   forRoom(room) {
     return this.#items.filter((item) => item.room === room);
   }
 
+  /** @param {string} clientId */
   get(clientId) {
     return this.#items.find((item) => item.clientId === clientId);
   }
@@ -57,9 +71,15 @@ export class Outbox {
     return this.#items.filter((item) => item.state !== 'failed').length;
   }
 
+  /**
+   * @param {OutboxItem} item
+   * @param {OutboxState} state
+   * @param {string} [error]  why a failed message was refused
+   */
   mark(item, state, error) {
     if (state === 'sent') this.#inFlight.add(item.clientId);
     else this.#inFlight.delete(item.clientId);
+    /** @param {OutboxItem} target */
     const apply = (target) => {
       target.state = state;
       if (error) target.error = error;
@@ -72,7 +92,10 @@ export class Outbox {
     });
   }
 
-  /** Forgets a message; returns whether it was there. */
+  /**
+   * Forgets a message; returns whether it was there.
+   * @param {string} clientId
+   */
   remove(clientId) {
     this.#inFlight.delete(clientId);
     let found = false;
@@ -91,7 +114,10 @@ export class Outbox {
     this.#update((items) => items.splice(0));
   }
 
-  /** Read, change, write: localStorage calls are synchronous, so no other tab runs in between. */
+  /**
+   * Read, change, write: localStorage calls are synchronous, so no other tab runs in between.
+   * @param {(items: OutboxItem[]) => void} change
+   */
   #update(change) {
     const items = load();
     change(items);
@@ -100,11 +126,16 @@ export class Outbox {
   }
 }
 
+/** @returns {OutboxItem[]} */
 function load() {
   const saved = loadJson(KEY, []);
   return Array.isArray(saved) ? saved.filter(isItem) : [];
 }
 
+/**
+ * @param {any} value
+ * @returns {value is OutboxItem}
+ */
 function isItem(value) {
   return (
     typeof value === 'object' &&

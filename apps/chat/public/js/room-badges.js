@@ -1,3 +1,4 @@
+// @ts-check
 // What a room's entry in the list shows of its unread state: a count of unread messages, a
 // separate "@" badge for mentions of me, and for a muted room a quiet bell-off mark instead of the
 // count (mentions in a muted room are still shown, as they are still counted).
@@ -24,11 +25,17 @@ export function bellOffIcon() {
   return svg;
 }
 
+/** @param {number} n */
 function count(n) {
   return n > 99 ? '99+' : String(n);
 }
 
-/** Badges for one room entry (`item` gets state classes); none for the room on screen. */
+/**
+ * Badges for one room entry (`item` gets state classes); none for the room on screen.
+ * @param {HTMLElement} item
+ * @param {{ unread: number, mentions: number, muted: boolean } | undefined} read
+ * @param {boolean} active
+ */
 export function roomBadges(item, read, active) {
   if (!read) return [];
   item.classList.toggle('muted', read.muted);

@@ -14,8 +14,8 @@ const $ = (id) => document.getElementById(id);
 export class SearchPanel {
   #panel = $('search-panel');
   #toggle = $('search-toggle');
-  #input = $('search-input');
-  #here = $('search-here');
+  #input = /** @type {HTMLInputElement} */ ($('search-input'));
+  #here = /** @type {HTMLInputElement} */ ($('search-here'));
   #hereName = $('search-here-name');
   #status = $('search-status');
   #results = $('search-results');
@@ -47,7 +47,7 @@ export class SearchPanel {
     this.#here.addEventListener('change', () => this.#search());
     this.#more.addEventListener('click', () => this.#search(true));
     this.#results.addEventListener('click', (event) => {
-      const hit = event.target.closest('.search-hit');
+      const hit = /** @type {HTMLElement | null} */ (/** @type {Element} */ (event.target).closest('.search-hit'));
       if (hit) this.jumpTo(hit.dataset.room, Number(hit.dataset.id));
     });
   }
@@ -83,7 +83,7 @@ export class SearchPanel {
       await chat.loadOlder();
       pages++;
     }
-    const node = document.querySelector(`#message-list .msg[data-id="${id}"]`);
+    const node = /** @type {HTMLElement | null} */ (document.querySelector(`#message-list .msg[data-id="${id}"]`));
     if (!node) {
       if (chat.active === roomName) this.#toast('That message is too far back to show here.', 'error');
       return;

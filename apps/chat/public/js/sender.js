@@ -1,26 +1,38 @@
+// @ts-check
 // Delivers the outbox: one message at a time, in the order written, pausing on connection trouble
 // and waiting out the server's rate limit. A message whose fate is unknown is sent again later;
 // its clientId lets the server recognise it, so a resend never doubles it.
 import { RequestError } from './request.js';
 import { delay } from './util.js';
 
+/** @typedef {import('./outbox.js').OutboxItem} OutboxItem */
+/** @typedef {import('./outbox.js').OutboxState} OutboxState */
+/** @typedef {import('../../src/store/types.js').ChatMessage} ChatMessage */
+/** @typedef {Pick<import('./outbox.js').Outbox, 'nextQueued' | 'mark' | 'remove'>} SenderOutbox */
+
 const RETRY_AFTER_TIMEOUT_MS = 2000;
 
 export class Sender {
   #flushing = false;
+  /** @type {SenderOutbox} */
   #outbox;
+  /** @type {(item: OutboxItem) => Promise<{ message: ChatMessage }>} */
   #send;
+  /** @type {() => boolean} */
   #connected;
+  /** @type {(message: ChatMessage) => void} */
   #onStored;
+  /** @type {(room: string) => void} */
   #onChange;
+  /** @type {(message: string) => void} */
   #onError;
 
   /**
    * @param {object} deps
-   * @param {import('./outbox.js').Outbox} deps.outbox
-   * @param {(item: object) => Promise<{ message: object }>} deps.send  sends one item, resolves with the ack
+   * @param {SenderOutbox} deps.outbox  the queue: only these three of its methods are used
+   * @param {(item: OutboxItem) => Promise<{ message: ChatMessage }>} deps.send  sends one item, resolves with the ack
    * @param {() => boolean} deps.connected
-   * @param {(message: object) => void} deps.onStored   the server stored it (the ack's message)
+   * @param {(message: ChatMessage) => void} deps.onStored   the server stored it (the ack's message)
    * @param {(room: string) => void} deps.onChange      an item of this room changed state
    * @param {(message: string) => void} deps.onError    something to tell the user
    */
@@ -48,7 +60,10 @@ export class Sender {
     }
   }
 
-  /** Returns false when sending should pause (connection trouble). */
+  /**
+   * Returns false when sending should pause (connection trouble).
+   * @param {OutboxItem} item
+   */
   async #sendOne(item) {
     this.#mark(item, 'sent');
     try {
@@ -76,6 +91,11 @@ export class Sender {
     }
   }
 
+  /**
+   * @param {OutboxItem} item
+   * @param {OutboxState} state
+   * @param {string} [error]
+   */
   #mark(item, state, error) {
     this.#outbox.mark(item, state, error);
     this.#onChange(item.room);

@@ -1,6 +1,14 @@
+// @ts-check
 // Small DOM and formatting helpers. User data only ever reaches the page through textContent.
 
-/** Creates an element with a class and, optionally, text (set as text, never parsed as HTML). */
+/**
+ * Creates an element with a class and, optionally, text (set as text, never parsed as HTML).
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -8,13 +16,17 @@ export function el(tag, className, text) {
   return node;
 }
 
-/** A stable hue per nickname, so each person keeps one colour everywhere. */
+/**
+ * A stable hue per nickname, so each person keeps one colour everywhere.
+ * @param {string} nick
+ */
 export function hueOf(nick) {
   let hash = 0;
-  for (const ch of nick) hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
+  for (const ch of nick) hash = (hash * 31 + (ch.codePointAt(0) ?? 0)) >>> 0;
   return hash % 360;
 }
 
+/** @param {string} nick */
 export function initialsOf(nick) {
   // "Ada Lovelace" -> "AL", "grace" -> "G".
   const words = nick.split(/[\s._-]+/).filter(Boolean);
@@ -22,6 +34,10 @@ export function initialsOf(nick) {
   return letters.join('').toUpperCase();
 }
 
+/**
+ * @param {string} nick
+ * @param {string} [className]
+ */
 export function avatar(nick, className = 'avatar') {
   const node = el('span', className, initialsOf(nick));
   node.style.setProperty('--hue', String(hueOf(nick)));
@@ -34,19 +50,23 @@ const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeS
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric' });
 const yearDayFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
 
+/** @param {number} ts  milliseconds since the epoch */
 export function formatTime(ts) {
   return timeFormat.format(ts);
 }
 
+/** @param {number} ts  milliseconds since the epoch */
 export function formatFull(ts) {
   return fullFormat.format(ts);
 }
 
+/** @param {number} ts  milliseconds since the epoch */
 export function dayKey(ts) {
   const d = new Date(ts);
   return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
 }
 
+/** @param {number} ts  milliseconds since the epoch */
 export function dayLabel(ts) {
   const key = dayKey(ts);
   const now = Date.now();
@@ -62,11 +82,20 @@ export function newClientId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * @param {number} ms
+ * @returns {Promise<void>}
+ */
 export function delay(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Reads a JSON value from localStorage, tolerating a missing, blocked or corrupt entry. */
+/**
+ * Reads a JSON value from localStorage, tolerating a missing, blocked or corrupt entry.
+ * @param {string} key
+ * @param {unknown} fallback  returned when there is nothing (readable) stored
+ * @returns {unknown}
+ */
 export function loadJson(key, fallback) {
   try {
     const raw = localStorage.getItem(key);
@@ -76,6 +105,10 @@ export function loadJson(key, fallback) {
   }
 }
 
+/**
+ * @param {string} key
+ * @param {unknown} value
+ */
 export function saveJson(key, value) {
   try {
     localStorage.setItem(key, JSON.stringify(value));

@@ -1,3 +1,5 @@
+import { CodedError } from '../coded-error.js';
+
 /** Refusals of the account routes, answered as `{ error: { code, message } }` with `status`. */
 export type AccountErrorCode =
   | 'BAD_REQUEST'
@@ -22,16 +24,8 @@ const STATUS: Record<AccountErrorCode, number> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
 };
 
-export class AccountError extends Error {
-  readonly code: AccountErrorCode;
-  readonly retryAfterMs: number | undefined;
-
-  constructor(code: AccountErrorCode, message: string, retryAfterMs?: number) {
-    super(message);
-    this.name = 'AccountError';
-    this.code = code;
-    this.retryAfterMs = retryAfterMs;
-  }
+export class AccountError extends CodedError<AccountErrorCode> {
+  override readonly name = 'AccountError';
 
   get status(): number {
     return STATUS[this.code];

@@ -38,8 +38,9 @@ export function authenticateSockets(io: RealtimeServer, accounts: Accounts, opti
   });
 
   io.on('connection', (socket) => {
-    if (typeof socket.data.sessionId !== 'string') return;
-    void socket.join([sessionRoom(socket.data.sessionId), userRoom(socket.data.userId as string)]);
+    const { sessionId, userId } = socket.data;
+    if (sessionId === undefined || userId === undefined) return;
+    void socket.join([sessionRoom(sessionId), userRoom(userId)]);
     // A recovered connection skipped the middleware: its session may have ended while it was away.
     if (socket.recovered) void recheck(socket, accounts);
   });

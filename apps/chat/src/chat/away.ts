@@ -9,15 +9,12 @@
  */
 
 import { ChatError } from './errors.js';
+import type { PresenceConfig } from './events.js';
 import type { FeatureContext } from './feature-context.js';
 import { requestObject } from './validation.js';
 
 /** Default idle (or hidden) time after which a page reports itself away. */
 export const DEFAULT_AWAY_AFTER_MS = 5 * 60 * 1000;
-
-export interface PresenceConfig {
-  awayAfterMs: number;
-}
 
 export function registerAway(context: FeatureContext, awayAfterMs: number): void {
   const { socket, presence, onRequest } = context;

@@ -1,3 +1,5 @@
+import { CodedError } from '../coded-error.js';
+
 /** Every refusal the chat server can answer with; the page shows `message` to the user as is. */
 export type ChatErrorCode =
   | 'BAD_REQUEST'
@@ -23,16 +25,8 @@ export interface ChatErrorBody {
   retryAfterMs?: number;
 }
 
-export class ChatError extends Error {
-  readonly code: ChatErrorCode;
-  readonly retryAfterMs: number | undefined;
-
-  constructor(code: ChatErrorCode, message: string, retryAfterMs?: number) {
-    super(message);
-    this.name = 'ChatError';
-    this.code = code;
-    this.retryAfterMs = retryAfterMs;
-  }
+export class ChatError extends CodedError<ChatErrorCode> {
+  override readonly name = 'ChatError';
 
   toBody(): ChatErrorBody {
     return this.retryAfterMs === undefined

@@ -1,55 +1,27 @@
 /**
- * The chat's event contract between the page (public/js) and the server. Every client request
- * carries an ack callback, answered with `{ ok: true, ...result }` or `{ ok: false, error }`.
+ * The chat's event contract between the page (public/js) and the server, as the typed event maps
+ * the realtime server is created with (realtime.ts): `ClientToServerEvents` (each request with the
+ * answer its ack gets), `ServerToClientEvents`, `InterServerEvents` between chat nodes, and the
+ * `SocketData` a socket carries. Every client request carries an ack callback, answered with
+ * `{ ok: true, ...result }` or `{ ok: false, error }`.
  *
- * client -> server
- *   'rooms:list'     ()                                  -> { rooms: RoomInfo[] }
- *   'room:create'    { room, private? }                  -> { room: RoomInfo, created }
- *   'room:invite'    { room, username }                  -> { user }     (private room's owner only)
- *   'dm:open'        { username }                        -> { room: RoomInfo, with: user }
- *   'room:join'      { room, after? }                    -> JoinResult
- *   'room:leave'     { room }                            -> {}
- *   'history:before' { room, before }                    -> MessagePage (older messages)
- *   'history:after'  { room, after }                     -> MessagePage (catch-up)
- *   'message:send'   { room, text, clientId }            -> { message: ChatMessage }
- *   'typing'         { room, typing }                    (no ack, relayed as volatile)
- *   -- message changes (message-changes.ts); messages may carry editedAt, deletedAt, rev, replyTo,
- *      reply (a preview of the original) and reactions (see ChatMessage)
- *   'message:send'   … replyTo?: id of a message in the room -> the reply, with `reply` attached
- *   'message:edit'   { room, id, text }                  -> { message }  (own messages only)
- *   'message:delete' { room, id }                        -> { message }  (own, or any as private room owner)
- *   'message:react'  { room, id, emoji, on }             -> { message }  (emoji from REACTION_EMOJI)
- *   'history:changes' { room, since }                    -> ChangesPage (changed after revision `since`)
- *   'room:remove'    { room, username }                  -> { user }     (private room's owner only)
- *   'unread:list'    ()                                  -> { rooms: RoomReadState[] }    (read-state.ts)
- *   'room:read'      { room, lastRead }                  -> { lastRead }
- *   'room:mute'      { room, muted }                     -> { muted }
- *   'presence:away'  { away }                            -> {}                            (away.ts)
- *   'search'         { query, room?, before? }           -> { messages (newest first), hasMore, terms }
- *   'upload:start'   { room, name, size, clientId? }     -> { uploadId, chunkBytes }   (see uploads/uploads.ts)
- *   'upload:chunk'   { uploadId, offset, data: binary }  -> { received }
- *   'upload:finish'  { uploadId }                        -> { message: ChatMessage with attachment }
- *   'upload:cancel'  { uploadId }                        -> {}
- *
- * server -> client
- *   'message'        ChatMessage
- *   'presence'       { room, users: string[], away: string[] }
- *   'typing'         { room, nick, username, typing }
- *   'room:created'   RoomInfo  (public rooms to everyone; private rooms and DMs to their members)
- *   'message:update' ChatMessage (its latest state after an edit, deletion or reaction)
- *   'room:removed'   { room }  (to the removed member's sockets, which have left the room)
- *   'room:read'      { room, lastRead }   (to every socket of the account that read)
- *   'room:muted'     { room, muted }      (to every socket of the account)
- *   'notify'         { message, reason: 'mention' | 'dm' }   (to the accounts mentioned, a DM's other person)
- *   'presence:config' { awayAfterMs }     (on connection)
+ * The request types say what the page sends; the server still treats every payload as untrusted
+ * (validation.ts), so its handlers take `unknown` and check each field.
  *
  * The connection is authenticated by the session cookie (see accounts/); a private room or DM that
  * the account is not a member of answers every request like a missing room (UNKNOWN_ROOM).
  */
-import type { ChatMessage, MessagePage } from '../store/index.js';
+// Types only from modules without runtime dependencies: the page's type-check reads this file too.
+import type { ChangesPage, ChatMessage, MessagePage, RoomInfo, RoomReadState, User } from '../store/types.js';
 import type { ChatErrorBody } from './errors.js';
 
-export type AckResponse = ({ ok: true } & object) | { ok: false; error: ChatErrorBody };
+export type AckResponse<Result extends object = object> = ({ ok: true } & Result) | { ok: false; error: ChatErrorBody };
+
+/** The callback a request ends with; the server calls it once with the answer. */
+export type Ack<Result extends object = object> = (response: AckResponse<Result>) => void;
+
+/** An account as a request answers it (invitations, direct messages, removals). */
+export type UserRef = Pick<User, 'id' | 'username'>;
 
 export interface JoinResult extends MessagePage {
   room: string;
@@ -76,6 +48,135 @@ export interface TypingEvent {
   username: string | null;
   typing: boolean;
 }
+
+/** 'room:read' to the account's sockets: the room's read marker moved. */
+export interface ReadEvent {
+  room: string;
+  lastRead: number;
+}
+
+/** 'room:muted' to the account's sockets. */
+export interface MutedEvent {
+  room: string;
+  muted: boolean;
+}
+
+/** 'notify' to an account mentioned in a message, or the other person of a DM. */
+export interface NotifyEvent {
+  message: ChatMessage;
+  reason: 'mention' | 'dm';
+}
+
+/** 'presence:config' on connection: when the page should report itself away. */
+export interface PresenceConfig {
+  awayAfterMs: number;
+}
+
+/** A search's page of results: newest first, with the words searched for (to highlight them). */
+export interface SearchResult extends MessagePage {
+  terms: string[];
+}
+
+/** Requests from the page. Each ends with its ack, typed with the answer's `ok: true` half. */
+export interface ClientToServerEvents {
+  'rooms:list': (ack: Ack<{ rooms: RoomInfo[] }>) => void;
+  'room:create': (request: { room: string; private?: boolean }, ack: Ack<{ room: RoomInfo; created: boolean }>) => void;
+  /** A private room's owner only. */
+  'room:invite': (request: { room: string; username: string }, ack: Ack<{ user: UserRef }>) => void;
+  'dm:open': (request: { username: string }, ack: Ack<{ room: RoomInfo; with: UserRef }>) => void;
+  'room:join': (request: { room: string; after?: number }, ack: Ack<JoinResult>) => void;
+  'room:leave': (request: { room: string }, ack: Ack) => void;
+  /** Older messages, for scrolling up. */
+  'history:before': (request: { room: string; before: number }, ack: Ack<MessagePage>) => void;
+  /** Newer messages, to catch up after a disconnect. */
+  'history:after': (request: { room: string; after: number }, ack: Ack<MessagePage>) => void;
+  /** `replyTo`: the id of a message in the room; the answer then carries its `reply` preview. */
+  'message:send': (
+    request: { room: string; text: string; clientId: string; replyTo?: number },
+    ack: Ack<{ message: ChatMessage }>,
+  ) => void;
+  /** No ack: relayed to the room as volatile. */
+  typing: (request: { room: string; typing: boolean }) => void;
+  // Message changes (message-changes.ts): messages may carry editedAt, deletedAt, rev, replyTo,
+  // reply and reactions (see ChatMessage).
+  /** Own messages only. */
+  'message:edit': (request: { room: string; id: number; text: string }, ack: Ack<{ message: ChatMessage }>) => void;
+  /** Own messages, or any as a private room's owner. */
+  'message:delete': (request: { room: string; id: number }, ack: Ack<{ message: ChatMessage }>) => void;
+  /** `emoji` from REACTION_EMOJI. */
+  'message:react': (
+    request: { room: string; id: number; emoji: string; on: boolean },
+    ack: Ack<{ message: ChatMessage }>,
+  ) => void;
+  /** Messages changed after revision `since`. */
+  'history:changes': (request: { room: string; since: number }, ack: Ack<ChangesPage>) => void;
+  /** A private room's owner only. */
+  'room:remove': (request: { room: string; username: string }, ack: Ack<{ user: UserRef }>) => void;
+  // Read state (read-state.ts).
+  'unread:list': (ack: Ack<{ rooms: RoomReadState[] }>) => void;
+  'room:read': (request: { room: string; lastRead: number }, ack: Ack<{ lastRead: number }>) => void;
+  'room:mute': (request: { room: string; muted: boolean }, ack: Ack<{ muted: boolean }>) => void;
+  /** Away or back (away.ts). */
+  'presence:away': (request: { away: boolean }, ack: Ack) => void;
+  search: (request: { query: string; room?: string; before?: number }, ack: Ack<SearchResult>) => void;
+  // Uploads (uploads/uploads.ts).
+  'upload:start': (
+    request: { room: string; name: string; size: number; clientId?: string },
+    ack: Ack<{ uploadId: string; chunkBytes: number }>,
+  ) => void;
+  'upload:chunk': (
+    request: { uploadId: string; offset: number; data: Uint8Array },
+    ack: Ack<{ received: number }>,
+  ) => void;
+  /** The answer's message carries the attachment; it is also broadcast as 'message'. */
+  'upload:finish': (request: { uploadId: string }, ack: Ack<{ message: ChatMessage }>) => void;
+  'upload:cancel': (request: { uploadId: string }, ack: Ack) => void;
+}
+
+/** The requests answered through an ack (every client event but the 'typing' hint). */
+export type RequestEvent = Exclude<keyof ClientToServerEvents, 'typing'>;
+
+export interface ServerToClientEvents {
+  message: (message: ChatMessage) => void;
+  presence: (event: PresenceEvent) => void;
+  typing: (event: TypingEvent) => void;
+  /** Public rooms to everyone; private rooms and DMs to their members. */
+  'room:created': (room: RoomInfo) => void;
+  /** A message's latest state after an edit, deletion or reaction. */
+  'message:update': (message: ChatMessage) => void;
+  /** To the removed member's sockets, which have left the room. */
+  'room:removed': (event: { room: string }) => void;
+  /** To every socket of the account that read. */
+  'room:read': (event: ReadEvent) => void;
+  /** To every socket of the account. */
+  'room:muted': (event: MutedEvent) => void;
+  /** To the accounts mentioned, and a DM's other person. */
+  notify: (event: NotifyEvent) => void;
+  /** On connection. */
+  'presence:config': (config: PresenceConfig) => void;
+}
+
+/** Between chat nodes (presence.ts). */
+export interface InterServerEvents {
+  /** The rooms whose people changed on the sending node. */
+  'presence:changed': (rooms: string[]) => void;
+}
+
+/**
+ * What a socket carries in `socket.data`: set by the handshake middlewares, kept across a recovered
+ * connection, and read on every node through `fetchSockets` (presence). A type, not an interface, so
+ * it is also a plain record of its fields.
+ */
+export type SocketData = {
+  /** The name shown: the account's username, or a nickname-only socket's nickname (set on connect). */
+  nick?: string;
+  /** The signed-in account (accounts/socket-auth.ts); absent on a nickname-only socket. */
+  userId?: string;
+  username?: string;
+  sessionId?: string;
+  /** The page says it is away (away.ts). */
+  away?: boolean;
+};
 
 export type { ChatMessage };
 

@@ -5,6 +5,7 @@
  */
 import type { RealtimeServer, Socket } from '../realtime.js';
 import type { ChatStore, RoomInfo } from '../store/index.js';
+import type { RequestEvent } from './events.js';
 import type { Presence } from './presence.js';
 import type { RequestKind } from './request-limits.js';
 import type { RoomDirectory } from './rooms.js';
@@ -18,7 +19,7 @@ export interface FeatureContext {
   /** The key this socket's requests are limited by, shared with the user's other sockets. */
   identity: string;
   /** Answers `event` through its ack, after spending one request of `kind` from the user's budget. */
-  onRequest(event: string, kind: RequestKind, handle: (payload: unknown) => Promise<object>): void;
+  onRequest(event: RequestEvent, kind: RequestKind, handle: (payload: unknown) => Promise<object>): void;
   /** The account id, or a NOT_ALLOWED error for a nickname-only socket. */
   signedInId(): string;
   /** The signed-in account's id, or null for a nickname-only connection. */

@@ -11,7 +11,14 @@ import { UploadRegistry } from '../uploads/upload-registry.js';
 import { registerUploads, type UploadService } from '../uploads/uploads.js';
 import { DEFAULT_AWAY_AFTER_MS, registerAway } from './away.js';
 import { ChatError, type ChatErrorBody } from './errors.js';
-import { type AckResponse, CATCH_UP_PAGE, HISTORY_PAGE, type JoinResult, type TypingEvent } from './events.js';
+import {
+  type Ack,
+  CATCH_UP_PAGE,
+  HISTORY_PAGE,
+  type JoinResult,
+  type RequestEvent,
+  type TypingEvent,
+} from './events.js';
 import type { FeatureContext } from './feature-context.js';
 import { type Identify, identityFunction } from './identity.js';
 import { Mentions } from './mentions.js';
@@ -22,6 +29,7 @@ import { registerReadState } from './read-state.js';
 import { type RequestBudgets, type RequestKind, RequestLimits } from './request-limits.js';
 import { RoomDirectory } from './rooms.js';
 import { registerSearch } from './search.js';
+import { accountOf, nickOf } from './socket-account.js';
 import {
   requestObject,
   validateClientId,
@@ -76,7 +84,7 @@ export function attachChat(io: RealtimeServer, store: ChatStore, options: ChatOp
       return;
     }
     try {
-      socket.data.nick = validateNickname((socket.handshake.auth as Record<string, unknown> | undefined)?.nick);
+      socket.data.nick = validateNickname(socket.handshake.auth?.nick);
       next();
     } catch (err) {
       const body = errorBody(err);
@@ -124,15 +132,14 @@ interface Context {
 
 function registerHandlers(socket: Socket, context: Context): void {
   const { io, store, rooms, presence, limits, identity } = context;
-  const nick = (): string => socket.data.nick as string;
-  const onRequest = (event: string, kind: RequestKind, handle: Request): void =>
+  const onRequest = (event: RequestEvent, kind: RequestKind, handle: Request): void =>
     handleRequests(socket, event, (payload) => {
       // Spent before any validation or store access: a flood costs a lookup per request, no more.
       limits.spend(identity, kind);
       return handle(payload);
     });
 
-  const myId = (): string | null => account(socket).userId;
+  const myId = (): string | null => accountOf(socket).userId;
   const signedInId = (): string => {
     const id = myId();
     if (id === null) throw new ChatError('NOT_ALLOWED', 'Sign in to use private rooms and direct messages.');
@@ -211,7 +218,7 @@ function registerHandlers(socket: Socket, context: Context): void {
     const result = await rooms.create(`${DM_PREFIX}${members.join('-')}`, { kind: 'dm', ownerId: null, members });
     // Someone who left the conversation is back in it when either side opens it again.
     const rejoined = await Promise.all(members.map((id) => store.addMember(result.room.name, id)));
-    const room: RoomInfo = { ...result.room, members: [account(socket).username ?? '', other.username].sort() };
+    const room: RoomInfo = { ...result.room, members: [accountOf(socket).username ?? '', other.username].sort() };
     if (result.created || rejoined.some(Boolean)) announceTo(members, room);
     return { room, with: { id: other.id, username: other.username } };
   });
@@ -296,9 +303,9 @@ function registerHandlers(socket: Socket, context: Context): void {
     // Stored (committed) first, broadcast second: a message anyone has seen survives a crash.
     const { message: stored, duplicate } = await store.appendMessage({
       room,
-      nick: nick(),
-      username: account(socket).username,
-      userId: account(socket).userId,
+      nick: nickOf(socket),
+      username: accountOf(socket).username,
+      userId: accountOf(socket).userId,
       text,
       ts: Date.now(),
       clientId,
@@ -318,7 +325,7 @@ function registerHandlers(socket: Socket, context: Context): void {
     onRequest,
     accessibleRoom,
     myId,
-    myUsername: () => account(socket).username,
+    myUsername: () => accountOf(socket).username,
   });
   registerSearch(features);
   registerUploads(features, context.uploads);
@@ -330,7 +337,12 @@ function registerHandlers(socket: Socket, context: Context): void {
     // Each hint is relayed to a whole room: a flood from one user would be multiplied. No ack to
     // answer (hints are fire-and-forget), so one over budget is dropped.
     if (limits.take(identity, 'typing', Date.now()) > 0) return;
-    const event: TypingEvent = { room, nick: nick(), username: account(socket).username, typing: typing === true };
+    const event: TypingEvent = {
+      room,
+      nick: nickOf(socket),
+      username: accountOf(socket).username,
+      typing: typing === true,
+    };
     // Volatile: a typing hint is worthless once late, so it is never buffered or replayed.
     socket.to(room).volatile.emit('typing', event);
   });
@@ -345,9 +357,10 @@ function registerHandlers(socket: Socket, context: Context): void {
 }
 
 /** Wires one request event: the last argument, if a function, is the ack; errors become `{ ok: false }`. */
-function handleRequests(socket: Socket, event: string, handle: Request): void {
+function handleRequests(socket: Socket, event: RequestEvent, handle: Request): void {
+  // The arguments are whatever the client sent: the ack is the last one only if it is a function.
   socket.on(event, (...args: unknown[]) => {
-    const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: AckResponse) => void) : undefined;
+    const ack = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined;
     let pending: Promise<object>;
     try {
       pending = handle(args[0]);
@@ -365,14 +378,6 @@ function errorBody(err: unknown): ChatErrorBody {
   if (err instanceof ChatError) return err.toBody();
   console.error('chat: request failed:', err);
   return { code: 'SERVER_ERROR', message: 'The server could not complete this request. Please try again.' };
-}
-
-/** The signed-in account of a socket (nulls for a nickname-only socket of an older page). */
-function account(socket: Socket): { username: string | null; userId: string | null } {
-  const { username, userId } = socket.data as { username?: unknown; userId?: unknown };
-  return typeof username === 'string' && typeof userId === 'string'
-    ? { username, userId }
-    : { username: null, userId: null };
 }
 
 /** The chat rooms a socket is in (every socket is also in a private room named by its id). */

@@ -9,12 +9,8 @@
 import { userRoom } from '../accounts/accounts.js';
 import type { RealtimeServer } from '../realtime.js';
 import type { ChatMessage, ChatStore, RoomInfo } from '../store/index.js';
+import type { NotifyEvent } from './events.js';
 import type { RoomDirectory } from './rooms.js';
-
-export interface NotifyEvent {
-  message: ChatMessage;
-  reason: 'mention' | 'dm';
-}
 
 /** Names looked up per message at most: a message listing every user notifies a few, not all. */
 export const MAX_MENTIONS_PER_MESSAGE = 10;

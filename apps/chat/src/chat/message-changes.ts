@@ -8,21 +8,22 @@
  * room's revision in the store, so a page that missed updates while offline asks for the changes
  * after the last revision it saw ('history:changes'), however old the changed messages are.
  */
+import rules from '../../public/js/rules.json' with { type: 'json' };
 import { userRoom } from '../accounts/accounts.js';
 import type { RealtimeServer, Socket } from '../realtime.js';
 import type { ChatMessage, ChatStore, MessagePage, RoomInfo } from '../store/index.js';
 import { ChatError } from './errors.js';
-import { CATCH_UP_PAGE } from './events.js';
+import { CATCH_UP_PAGE, type RequestEvent } from './events.js';
 import type { Presence } from './presence.js';
 import type { RequestKind } from './request-limits.js';
 import type { RoomDirectory } from './rooms.js';
 import { requestObject, validateMessageId, validateMessageText, validateUsername } from './validation.js';
 
 /** The reactions offered (and the only ones accepted): a small set everyone recognises. */
-export const REACTION_EMOJI: readonly string[] = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '👀', '✅', '🔥'];
+export const REACTION_EMOJI: readonly string[] = rules.reactionEmoji;
 
 /** A reply preview shows this many characters of the original. */
-export const REPLY_PREVIEW_LENGTH = 120;
+export const REPLY_PREVIEW_LENGTH = rules.replyPreviewLength;
 
 /** What the feature needs from the connection's handler set (handlers.ts). */
 export interface MessageChangesContext {
@@ -31,7 +32,7 @@ export interface MessageChangesContext {
   rooms: RoomDirectory;
   presence: Presence;
   /** Registers an acknowledged request, spending the identity's budget of `kind` first. */
-  onRequest(event: string, kind: RequestKind, handle: (payload: unknown) => Promise<object>): void;
+  onRequest(event: RequestEvent, kind: RequestKind, handle: (payload: unknown) => Promise<object>): void;
   /** The room if this socket's account may use it; UNKNOWN_ROOM otherwise. */
   accessibleRoom(value: unknown): Promise<RoomInfo>;
   /** The signed-in account's id, or null for a nickname-only connection. */

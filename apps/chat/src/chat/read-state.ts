@@ -10,18 +10,9 @@
  */
 import { userRoom } from '../accounts/accounts.js';
 import { ChatError } from './errors.js';
+import type { MutedEvent, ReadEvent } from './events.js';
 import type { FeatureContext } from './feature-context.js';
 import { requestObject, validateMessageId } from './validation.js';
-
-export interface ReadEvent {
-  room: string;
-  lastRead: number;
-}
-
-export interface MutedEvent {
-  room: string;
-  muted: boolean;
-}
 
 export function registerReadState(context: FeatureContext): void {
   const { io, store, onRequest, signedInId, accessibleRoom } = context;

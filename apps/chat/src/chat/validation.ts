@@ -2,16 +2,20 @@
  * Checks on everything a client sends. Input is untrusted: any JSON value can arrive where an
  * object is expected, so each function takes `unknown` and returns a clean value or throws ChatError.
  */
+// The rules the page checks too, before sending (public/js/rules.js): one file holds them, so the
+// page's hints cannot drift from what the server enforces (message-changes.ts reads it as well). It sits in public/ as the page can only
+// load what is served from there.
+import rules from '../../public/js/rules.json' with { type: 'json' };
 import { ChatError } from './errors.js';
 
-export const MAX_MESSAGE_LENGTH = 2000;
+export const MAX_MESSAGE_LENGTH = rules.messageMaxLength;
 export const MAX_NICKNAME_LENGTH = 24;
-export const MAX_ROOM_NAME_LENGTH = 32;
+export const MAX_ROOM_NAME_LENGTH = rules.roomNameMaxLength;
 export const MAX_CLIENT_ID_LENGTH = 64;
 
 // Letters and digits of any script, plus space, dot, dash and underscore; no leading/trailing space.
 const NICKNAME = /^[\p{L}\p{N}._-](?:[\p{L}\p{N} ._-]*[\p{L}\p{N}._-])?$/u;
-const ROOM_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+const ROOM_NAME = new RegExp(rules.roomNamePattern);
 const CLIENT_ID = /^[A-Za-z0-9_-]+$/;
 
 export function validateNickname(value: unknown): string {

@@ -2,9 +2,24 @@
  * A message's attachment is kept in the messages row as JSON (`attachment` column, null for plain
  * messages): every page of history carries it with no join, on both stores.
  */
+import type { ColumnTypes } from './column-types.js';
 import type { Attachment } from './types.js';
 
 type Row = Record<string, unknown>;
+
+/** The files table (a file's description, and its bytes unless UPLOAD_DIR keeps them), in either database's types. */
+export function filesTable({ integer, bytes }: ColumnTypes): string {
+  return `
+CREATE TABLE IF NOT EXISTS files (
+  id TEXT PRIMARY KEY,
+  room TEXT NOT NULL REFERENCES rooms(name),
+  message_id ${integer} NOT NULL REFERENCES messages(id),
+  meta TEXT NOT NULL,
+  data ${bytes},
+  created_at ${integer} NOT NULL
+);
+`;
+}
 
 export function attachmentJson(attachment: Attachment): string {
   const { id, name, type, size, width, height } = attachment;

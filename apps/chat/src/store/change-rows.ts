@@ -2,9 +2,36 @@
  * Row mapping for message changes (edit, delete, reactions, replies), shared by both stores. The
  * columns are nullable additions to `messages`; a message never changed maps exactly as before.
  */
+import type { ColumnTypes } from './column-types.js';
 import type { ChatMessage, ReactionSummary } from './types.js';
 
 type Row = Record<string, unknown>;
+
+/**
+ * The per-room revision counters and the reactions table, in either database's types.
+ * `reactionOrder` is a column that orders reactions by arrival, where rowid does not (PostgreSQL).
+ */
+export function changeTables({ integer }: ColumnTypes, reactionOrder?: string): string {
+  return `
+CREATE TABLE IF NOT EXISTS room_revisions (
+  room TEXT PRIMARY KEY REFERENCES rooms(name),
+  rev ${integer} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reactions (
+  message_id ${integer} NOT NULL REFERENCES messages(id),
+  emoji TEXT NOT NULL,
+  user_id ${integer} NOT NULL REFERENCES users(id),
+  username TEXT NOT NULL,
+  ts ${integer} NOT NULL,${
+    reactionOrder === undefined
+      ? ''
+      : `
+  ${reactionOrder},`
+  }
+  PRIMARY KEY (message_id, emoji, user_id)
+);
+`;
+}
 
 /** Adds to `message` the change fields its row carries. */
 export function withChanges(row: Row, message: ChatMessage): ChatMessage {

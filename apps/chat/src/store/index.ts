@@ -14,6 +14,8 @@ export type {
   NewRoomOptions,
   NewSession,
   NewUser,
+  ReactionRequest,
+  ReactionResult,
   ReactionSummary,
   ReplyPreview,
   RoomInfo,

@@ -16,6 +16,7 @@
  * are retried one by one, so only the bad one fails.
  */
 import type pg from 'pg';
+import { storedDuplicatePostgres } from './message-insert.js';
 import { MESSAGE_COLUMNS, toMessage } from './rows.js';
 import { type AppendResult, type NewMessage, StoreError } from './types.js';
 
@@ -33,8 +34,6 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bi
 ORDER BY ord
 ON CONFLICT (room, nick, client_id) DO NOTHING
 RETURNING ${MESSAGE_COLUMNS}`;
-
-const SELECT_EXISTING = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = $1 AND nick = $2 AND client_id = $3`;
 
 export class PostgresAppendBatch {
   readonly #pool: pg.Pool;
@@ -155,11 +154,9 @@ async function matchRows(
       results.push({ message: toMessage(row), duplicate: false });
       continue;
     }
-    const existing =
-      row ?? (await client.query(SELECT_EXISTING, [message.room, message.nick, message.clientId])).rows[0];
-    if (existing === undefined)
-      throw new StoreError('STORE_FAILED', 'A message conflicted with one that does not exist');
-    results.push({ message: toMessage(existing), duplicate: true });
+    results.push(
+      row === undefined ? await storedDuplicatePostgres(client, message) : { message: toMessage(row), duplicate: true },
+    );
   }
   return results;
 }

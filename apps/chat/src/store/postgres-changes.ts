@@ -4,9 +4,10 @@
  * with an upsert, which row-locks the room's counter until commit: changes to one room commit in
  * revision order, so a client asking "after revision N" can never miss one that commits late.
  */
-import { summarizeReactions } from './change-rows.js';
+import { changeTables, summarizeReactions } from './change-rows.js';
+import { POSTGRES_TYPES } from './column-types.js';
 import { MESSAGE_COLUMNS, pageOf, type Row, toMessage } from './rows.js';
-import type { ChangesPage, ChatMessage } from './types.js';
+import type { ChangesPage, ChatMessage, ReactionRequest, ReactionResult } from './types.js';
 
 /** A pool or a client inside a transaction. */
 export interface Queryable {
@@ -20,21 +21,7 @@ ALTER TABLE messages ADD COLUMN IF NOT EXISTS deleted_at BIGINT;
 ALTER TABLE messages ADD COLUMN IF NOT EXISTS rev BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN IF NOT EXISTS reply_to BIGINT;
 ALTER TABLE messages ADD COLUMN IF NOT EXISTS reactions TEXT;
-CREATE INDEX IF NOT EXISTS messages_by_rev ON messages(room, rev);
-CREATE TABLE IF NOT EXISTS room_revisions (
-  room TEXT PRIMARY KEY REFERENCES rooms(name),
-  rev BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS reactions (
-  message_id BIGINT NOT NULL REFERENCES messages(id),
-  emoji TEXT NOT NULL,
-  user_id BIGINT NOT NULL REFERENCES users(id),
-  username TEXT NOT NULL,
-  ts BIGINT NOT NULL,
-  seq BIGSERIAL,
-  PRIMARY KEY (message_id, emoji, user_id)
-);
-`;
+CREATE INDEX IF NOT EXISTS messages_by_rev ON messages(room, rev);${changeTables(POSTGRES_TYPES, 'seq BIGSERIAL')}`;
 
 type Transaction = <T>(work: (client: Queryable) => Promise<T>) => Promise<T>;
 
@@ -107,13 +94,8 @@ export function deleteMessage(
 
 export function setReaction(
   transaction: Transaction,
-  room: string,
-  id: number,
-  reactor: { userId: string; username: string },
-  emoji: string,
-  on: boolean,
-  ts: number,
-): Promise<{ message: ChatMessage; changed: boolean } | null> {
+  ...[room, id, reactor, emoji, on, ts]: ReactionRequest
+): Promise<ReactionResult | null> {
   return change(transaction, async (client) => {
     // The revision lock also serialises reactions to one message, so the summary is never stale.
     const rev = await bump(client, room);

@@ -31,6 +31,8 @@ import {
   type NewRoomOptions,
   type NewSession,
   type NewUser,
+  type ReactionRequest,
+  type ReactionResult,
   type RoomInfo,
   type RoomReadState,
   type SearchQuery,
@@ -293,15 +295,8 @@ export class PostgresStore implements ChatStore {
     return changes.deleteMessage((work) => this.#transaction(work), room, id, ts);
   }
 
-  setReaction(
-    room: string,
-    id: number,
-    reactor: { userId: string; username: string },
-    emoji: string,
-    on: boolean,
-    ts: number,
-  ): Promise<{ message: ChatMessage; changed: boolean } | null> {
-    return changes.setReaction((work) => this.#transaction(work), room, id, reactor, emoji, on, ts);
+  setReaction(...request: ReactionRequest): Promise<ReactionResult | null> {
+    return changes.setReaction((work) => this.#transaction(work), ...request);
   }
 
   changesSince(room: string, since: number, limit: number): Promise<ChangesPage> {
@@ -331,6 +326,18 @@ export class PostgresStore implements ChatStore {
     await this.#closing;
   }
 
+  /**
+   * A transaction that appends messages. Ids must become visible in id order, or a client catching
+   * up "after id N" could skip a message with a smaller id that committed later on another
+   * connection. One transaction-scoped lock makes id assignment and commit a single step.
+   */
+  #appendTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.#transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+      return work(client);
+    });
+  }
+
   async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
     try {
@@ -355,7 +362,7 @@ export class PostgresStore implements ChatStore {
   // ---- attachments (attachments-postgres.ts)
 
   appendMessageWithFile(message: NewMessage, file: NewFile): Promise<AppendResult> {
-    return appendMessageWithFilePostgres(this.#pool, APPEND_LOCK, message, file);
+    return this.#appendTransaction((client) => appendMessageWithFilePostgres(client, message, file));
   }
 
   findFile(id: string): Promise<StoredFile | null> {

@@ -1,3 +1,4 @@
+import { type ColumnTypes, POSTGRES_TYPES, SQLITE_TYPES } from './column-types.js';
 import type { RoomReadState } from './types.js';
 
 /**
@@ -14,37 +15,28 @@ import type { RoomReadState } from './types.js';
 /** Unread and mention counts stop at this: a badge says "99+" anyway, and counting stays cheap. */
 export const UNREAD_COUNT_CAP = 100;
 
-export const SQLITE_READ_STATE_SCHEMA = `
+/** The read markers and mentions tables, in either database's types. */
+function readStateSchema({ integer, flag }: ColumnTypes): string {
+  return `
 CREATE TABLE IF NOT EXISTS read_state (
-  user_id INTEGER NOT NULL REFERENCES users(id),
+  user_id ${integer} NOT NULL REFERENCES users(id),
   room TEXT NOT NULL REFERENCES rooms(name),
-  last_read INTEGER,
-  muted INTEGER NOT NULL DEFAULT 0,
+  last_read ${integer},
+  muted ${flag},
   PRIMARY KEY (user_id, room)
 );
 CREATE TABLE IF NOT EXISTS mentions (
-  user_id INTEGER NOT NULL REFERENCES users(id),
+  user_id ${integer} NOT NULL REFERENCES users(id),
   room TEXT NOT NULL REFERENCES rooms(name),
-  message_id INTEGER NOT NULL REFERENCES messages(id),
+  message_id ${integer} NOT NULL REFERENCES messages(id),
   PRIMARY KEY (user_id, room, message_id)
 );
 `;
+}
 
-export const POSTGRES_READ_STATE_SCHEMA = `
-CREATE TABLE IF NOT EXISTS read_state (
-  user_id BIGINT NOT NULL REFERENCES users(id),
-  room TEXT NOT NULL REFERENCES rooms(name),
-  last_read BIGINT,
-  muted BOOLEAN NOT NULL DEFAULT false,
-  PRIMARY KEY (user_id, room)
-);
-CREATE TABLE IF NOT EXISTS mentions (
-  user_id BIGINT NOT NULL REFERENCES users(id),
-  room TEXT NOT NULL REFERENCES rooms(name),
-  message_id BIGINT NOT NULL REFERENCES messages(id),
-  PRIMARY KEY (user_id, room, message_id)
-);
-`;
+export const SQLITE_READ_STATE_SCHEMA = readStateSchema(SQLITE_TYPES);
+
+export const POSTGRES_READ_STATE_SCHEMA = readStateSchema(POSTGRES_TYPES);
 
 /** Parameters: 1 user id, 2 room, 3 message id. Returns `last_read`. */
 export const SQLITE_MARK_READ = `

@@ -4,9 +4,10 @@
  * so "changed after revision N" finds every edit, deletion or reaction a client missed, however
  * old the message (catch-up by id only finds new messages).
  */
-import { summarizeReactions } from './change-rows.js';
+import { changeTables, summarizeReactions } from './change-rows.js';
+import { SQLITE_TYPES } from './column-types.js';
 import { MESSAGE_COLUMNS, pageOf, type Row, toMessage } from './rows.js';
-import type { ChangesPage, ChatMessage } from './types.js';
+import type { ChangesPage, ChatMessage, ReactionRequest, ReactionResult } from './types.js';
 
 type Value = string | number | null;
 
@@ -19,20 +20,7 @@ export interface SqliteRunner {
 }
 
 /** Created after the column migration (the index needs `messages.rev`). */
-export const SQLITE_CHANGES_SCHEMA = `
-CREATE TABLE IF NOT EXISTS room_revisions (
-  room TEXT PRIMARY KEY REFERENCES rooms(name),
-  rev INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS reactions (
-  message_id INTEGER NOT NULL REFERENCES messages(id),
-  emoji TEXT NOT NULL,
-  user_id INTEGER NOT NULL REFERENCES users(id),
-  username TEXT NOT NULL,
-  ts INTEGER NOT NULL,
-  PRIMARY KEY (message_id, emoji, user_id)
-);
-CREATE INDEX IF NOT EXISTS messages_by_rev ON messages(room, rev);
+export const SQLITE_CHANGES_SCHEMA = `${changeTables(SQLITE_TYPES)}CREATE INDEX IF NOT EXISTS messages_by_rev ON messages(room, rev);
 `;
 
 /** The `messages` columns the changes add (see ADDED_COLUMNS in sqlite.ts). */
@@ -84,13 +72,8 @@ export function deleteMessage(db: SqliteRunner, room: string, id: number, ts: nu
 
 export function setReaction(
   db: SqliteRunner,
-  room: string,
-  id: number,
-  reactor: { userId: string; username: string },
-  emoji: string,
-  on: boolean,
-  ts: number,
-): { message: ChatMessage; changed: boolean } | null {
+  ...[room, id, reactor, emoji, on, ts]: ReactionRequest
+): ReactionResult | null {
   return db.transaction(() => {
     const current = live(db, room, id);
     if (!current) return null;

@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ATTACHMENTS_SCHEMA_SQLITE, appendMessageWithFileSqlite, findFileSqlite } from './attachments-sqlite.js';
+import { insertMessageSqlite, replyColumn } from './message-insert.js';
 import {
   SQLITE_ADD_MENTION,
   SQLITE_MARK_READ,
@@ -25,7 +26,7 @@ import {
   SQLITE_SET_MUTED,
   toReadState,
 } from './read-state-sql.js';
-import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, type Row, toMessage, toRoom, toUser, USER_COLUMNS } from './rows.js';
+import { MESSAGE_COLUMNS, pageOf, ROOM_COLUMNS, type Row, toRoom, toUser, USER_COLUMNS } from './rows.js';
 import { migrateSearch, type SqliteQueries, searchSqlite } from './search-sqlite.js';
 import * as changes from './sqlite-changes.js';
 import { SqliteOwnerLock } from './sqlite-lock.js';
@@ -42,6 +43,8 @@ import {
   type NewRoomOptions,
   type NewSession,
   type NewUser,
+  type ReactionRequest,
+  type ReactionResult,
   type RoomInfo,
   type RoomReadState,
   type SearchQuery,
@@ -223,27 +226,7 @@ export class SqliteStore implements ChatStore {
 
   /** One message, inside the batch's transaction (or alone); dedupes by (room, nick, clientId). */
   #insertMessage(message: NewMessage): AppendResult {
-    const inserted = this.#get(
-      `INSERT INTO messages(room, nick, username, user_id, text, ts, client_id, reply_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(room, nick, client_id) DO NOTHING RETURNING ${MESSAGE_COLUMNS}`,
-      [
-        message.room,
-        message.nick,
-        message.username ?? null,
-        message.userId === undefined || message.userId === null ? null : Number(message.userId),
-        message.text,
-        message.ts,
-        message.clientId,
-        message.replyTo ?? null,
-      ],
-    );
-    if (inserted) return { message: toMessage(inserted), duplicate: false };
-    const existing = this.#get(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND nick = ? AND client_id = ?`,
-      [message.room, message.nick, message.clientId],
-    );
-    if (!existing) throw new StoreError('STORE_FAILED', 'A message conflicted with one that does not exist');
-    return { message: toMessage(existing), duplicate: true };
+    return insertMessageSqlite(this.#queries(), message, replyColumn(message));
   }
 
   async latest(room: string, limit: number): Promise<MessagePage> {
@@ -330,15 +313,8 @@ export class SqliteStore implements ChatStore {
     return changes.deleteMessage(this.#runner, room, id, ts);
   }
 
-  async setReaction(
-    room: string,
-    id: number,
-    reactor: { userId: string; username: string },
-    emoji: string,
-    on: boolean,
-    ts: number,
-  ): Promise<{ message: ChatMessage; changed: boolean } | null> {
-    return changes.setReaction(this.#runner, room, id, reactor, emoji, on, ts);
+  async setReaction(...request: ReactionRequest): Promise<ReactionResult | null> {
+    return changes.setReaction(this.#runner, ...request);
   }
 
   async changesSince(room: string, since: number, limit: number): Promise<ChangesPage> {

@@ -35,6 +35,22 @@ export interface ChatMessage {
   attachment?: Attachment;
 }
 
+/** setReaction's arguments: the message, who reacts with which emoji, on or off, and when. */
+export type ReactionRequest = [
+  room: string,
+  id: number,
+  reactor: { userId: string; username: string },
+  emoji: string,
+  on: boolean,
+  ts: number,
+];
+
+/** The message as a reaction left it; `changed` is false when there was nothing to do. */
+export interface ReactionResult {
+  message: ChatMessage;
+  changed: boolean;
+}
+
 export interface ReactionSummary {
   emoji: string;
   usernames: string[];
@@ -166,14 +182,7 @@ export interface ChatStore {
    * Adds (`on`) or removes an account's emoji reaction; null if the message is missing or deleted.
    * `changed` is false when there was nothing to do (the revision is then not bumped).
    */
-  setReaction(
-    room: string,
-    id: number,
-    reactor: { userId: string; username: string },
-    emoji: string,
-    on: boolean,
-    ts: number,
-  ): Promise<{ message: ChatMessage; changed: boolean } | null>;
+  setReaction(...request: ReactionRequest): Promise<ReactionResult | null>;
   /** Messages changed after revision `since`, oldest change first (for catching up after a drop). */
   changesSince(room: string, since: number, limit: number): Promise<ChangesPage>;
   // Read markers, mentions and mutes (SQL in read-state-sql.ts).

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { ChatError } from '../chat/errors.js';
 import type { FeatureContext } from '../chat/feature-context.js';
+import { nickOf } from '../chat/socket-account.js';
 import { requestObject, validateClientId, validateRoomName } from '../chat/validation.js';
 import type { Attachment } from '../store/index.js';
 import { safeFileName } from './file-names.js';
@@ -79,13 +80,12 @@ export function registerUploads(context: FeatureContext, uploads: UploadService)
         : {}),
     };
     const data = await storage.save(attachment.id, bytes);
-    const { username, userId } = socket.data as { username?: string; userId?: string };
     const { message } = await store.appendMessageWithFile(
       {
         room: upload.room,
-        nick: socket.data.nick as string,
-        username: username ?? null,
-        userId: userId ?? null,
+        nick: nickOf(socket),
+        username: socket.data.username ?? null,
+        userId: socket.data.userId ?? null,
         text: '',
         ts: Date.now(),
         clientId: upload.clientId,
