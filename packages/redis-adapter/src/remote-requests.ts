@@ -3,27 +3,22 @@
  * serverSideEmit), carried out on this node's sockets only, answers sent back to the asker.
  */
 import { PacketType, type SocketPacket } from '@parley/protocol';
-import type { BroadcastOptions, Room, SocketDetails, SocketId } from '@parley/server';
+import type { AdapterContract, BroadcastOptions, Room } from '@parley/server';
 import { fromWireOptions, type Message, MessageType, type WireSocket } from './messages.js';
 import type { NodeId } from './node-registry.js';
 
+/** The in-memory adapter's operations that other nodes ask for, typed as the adapter declares them. */
+type LocalOperations = Pick<
+  AdapterContract,
+  'broadcastWithAck' | 'fetchSockets' | 'sockets' | 'addSockets' | 'delSockets' | 'disconnectSockets'
+>;
+
 /** This node's local operations (the in-memory adapter's), and a way to answer. */
-export interface LocalNode {
+export interface LocalNode extends LocalOperations {
   readonly uid: NodeId;
   readonly nsp: string;
   /** `offset`: the broadcast's stream offset when it was logged for recovery. */
   broadcast(packet: SocketPacket, opts: BroadcastOptions, offset: string | undefined): void;
-  broadcastWithAck(
-    packet: SocketPacket,
-    opts: BroadcastOptions,
-    clientCount: (count: number) => void,
-    ack: (response: unknown) => void,
-  ): void;
-  fetchSockets(opts: BroadcastOptions): Promise<SocketDetails[]>;
-  sockets(rooms: Set<Room>): Promise<Set<SocketId>>;
-  addSockets(opts: BroadcastOptions, rooms: Room[]): void;
-  delSockets(opts: BroadcastOptions, rooms: Room[]): void;
-  disconnectSockets(opts: BroadcastOptions, close: boolean): void;
   /** Runs the namespace's `io.on(event)` listeners. */
   serverSideEmit(args: unknown[]): void;
   reply(to: NodeId, message: Message): void;

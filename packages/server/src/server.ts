@@ -21,6 +21,7 @@ import { reportUserError } from './errors.js';
 import type { DefaultEventsMap, EventsMap } from './events/typed-events.js';
 import { MainNamespaceFacade } from './namespace/main-namespace-facade.js';
 import { type AnyNamespace, Namespace } from './namespace/namespace.js';
+import { namespaceSeam } from './namespace/namespace-seam.js';
 import { ParentNamespace } from './namespace/parent-namespace.js';
 import { BUILT_IN_ENCODER, type PacketEncoder, type PacketParser } from './packets/packet-codec.js';
 import { attachServe } from './serve-client/serve-client.js';
@@ -254,7 +255,7 @@ export class Server<
       for (const [regex, parent] of this.#regexParents) if (regex.test(nspName)) return parent.createChild(nspName);
       nsp = new Namespace(this, nspName);
       this._nsps.set(nspName, nsp);
-      if (nspName !== '/') this.sockets._emitNewNamespace(nsp);
+      if (nspName !== '/') namespaceSeam.emitNewNamespace(this.sockets, nsp);
     }
     if (fn) nsp.on('connect', fn);
     return nsp;

@@ -13,9 +13,10 @@
  */
 import type { SocketPacket } from '@parley/protocol';
 import type { AnyNamespace } from '../namespace/namespace.js';
+import { namespaceSeam } from '../namespace/namespace-seam.js';
 import type { PreparedPacket } from '../packets/prepared-packet.js';
-import { serverInternalsOf } from '../server-internals.js';
 import type { AnySocket } from '../socket/socket.js';
+import { socketSeam } from '../socket/socket-seam.js';
 import type { AdapterHost, PacketEncoder, RecoveryOptions, Session, SocketId } from './adapter-types.js';
 
 class NamespaceHost implements AdapterHost<AnySocket> {
@@ -39,11 +40,11 @@ class NamespaceHost implements AdapterHost<AnySocket> {
 
   // Read on each use: an adapter may be built before the application finished configuring.
   get recovery(): RecoveryOptions | undefined {
-    return serverInternalsOf(this.#nsp.server).recovery;
+    return namespaceSeam.internalsOf(this.#nsp).recovery;
   }
 
   nextAckId(): number {
-    return this.#nsp._nextAckId();
+    return namespaceSeam.nextAckId(this.#nsp);
   }
 
   receiveServerSideEmit(args: unknown[]): void {
@@ -51,17 +52,18 @@ class NamespaceHost implements AdapterHost<AnySocket> {
   }
 
   deliver(socket: AnySocket, parts: PreparedPacket, packet: SocketPacket, volatile: boolean, compress: boolean): void {
-    socket._deliver(parts, packet, volatile, compress);
+    socketSeam.deliver(socket, parts, packet, volatile, compress);
   }
 
   awaitAck(socket: AnySocket, id: number, ack: (response: unknown) => void): void {
-    socket._awaitBroadcastAck(id, ack);
+    socketSeam.awaitBroadcastAck(socket, id, ack);
   }
 
   sessionOf(id: SocketId): Session | undefined {
     const socket = this.#nsp.sockets.get(id);
-    if (socket?._pid === undefined) return undefined;
-    return { sid: socket.id, pid: socket._pid, rooms: [...socket.rooms], data: socket.data };
+    const pid = socket === undefined ? undefined : socketSeam.pidOf(socket);
+    if (socket === undefined || pid === undefined) return undefined;
+    return { sid: socket.id, pid, rooms: [...socket.rooms], data: socket.data };
   }
 }
 

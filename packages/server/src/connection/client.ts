@@ -11,8 +11,9 @@ import type { PacketDecoder } from '../packets/packet-codec.js';
 import type { PreparedPacket } from '../packets/prepared-packet.js';
 import type { Server } from '../server.js';
 import { type ServerInternals, serverInternalsOf } from '../server-internals.js';
-import type { Socket } from '../socket/socket.js';
+import type { AnySocket, Socket } from '../socket/socket.js';
 import { type DisconnectReason, disconnectReasonOf } from '../socket/socket-reasons.js';
+import { clientSeam } from './client-seam.js';
 import { drainInbox } from './inbox.js';
 import { fromLegacyPacket, isLegacyConnection } from './legacy-clients.js';
 
@@ -28,8 +29,9 @@ function ignoreTransportError(): void {}
 
 /** The client of an engine connection, for the shared listeners below (no closures per client). */
 const CLIENT = Symbol('parley.client');
-// biome-ignore lint/suspicious/noExplicitAny: any client, whatever its event maps
-type AnyClient = Client<any, any, any, any>;
+/** A client whatever its event maps and socket data. */
+// biome-ignore lint/suspicious/noExplicitAny: the one spelling of "any client"
+export type AnyClient = Client<any, any, any, any>;
 type TaggedConnection = EngineSocketLike & { [CLIENT]: AnyClient };
 
 // An engine without setReceiver (engine.io, through `io.bind()`) reaches its client through the
@@ -82,6 +84,13 @@ export class Client<
     client.#drainInbox();
   }
 
+  // The client's side of its seam with sockets and namespaces (see client-seam.ts).
+  static {
+    clientSeam.writePacket = (client, packet, volatile, compress) => client.#writePacket(packet, volatile, compress);
+    clientSeam.writePrepared = (client, parts, volatile, compress) => client.#writePrepared(parts, volatile, compress);
+    clientSeam.onSocketConnected = (client, socket) => client.#onSocketConnected(socket);
+  }
+
   constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, conn: EngineSocketLike) {
     this.server = server;
     this.#internals = serverInternalsOf(server);
@@ -132,8 +141,8 @@ export class Client<
     return this.conn.request;
   }
 
-  /** @internal Encodes and writes one packet for this connection only. */
-  _writePacket(packet: SocketPacket, volatile: boolean, compress: boolean): void {
+  /** Encodes and writes one packet for this connection only. */
+  #writePacket(packet: SocketPacket, volatile: boolean, compress: boolean): void {
     if (!this.#writable(volatile)) return;
     const options = compress ? COMPRESS : NO_COMPRESS;
     if (this.server._parser !== undefined) {
@@ -150,8 +159,8 @@ export class Client<
     this.conn.send(message, options);
   }
 
-  /** @internal Writes a packet prepared once for a whole broadcast. */
-  _writePrepared(parts: PreparedPacket, volatile: boolean, compress: boolean): void {
+  /** Writes a packet prepared once for a whole broadcast. */
+  #writePrepared(parts: PreparedPacket, volatile: boolean, compress: boolean): void {
     if (!this.#writable(volatile)) return;
     const options = compress ? COMPRESS : NO_COMPRESS;
     const metrics = this.#internals.metrics;
@@ -324,7 +333,7 @@ export class Client<
       if (this.#state === 'closed') return;
       if (found) this.#join(name, checkedAuth);
       else
-        this._writePacket(
+        this.#writePacket(
           { type: PacketType.CONNECT_ERROR, nsp: name, data: { message: 'Invalid namespace' } },
           false,
           true,
@@ -356,8 +365,8 @@ export class Client<
     return this.#internals.peerLog.fallbackFor(this.conn.remoteAddress);
   }
 
-  /** @internal The namespace accepted `socket` for this client. */
-  _onSocketConnected(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+  /** The namespace accepted `socket` for this client. */
+  #onSocketConnected(socket: AnySocket): void {
     if (this.#first === undefined) {
       this.#first = socket;
     } else {

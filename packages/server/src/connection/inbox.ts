@@ -11,14 +11,8 @@
  * that passed, each skipped if its socket has disconnected meanwhile.
  */
 import type { SocketPacket } from '@parley/protocol';
-
-/** What a socket offers the inbox (implemented by `Socket`). */
-export interface InboxSocket {
-  /** Phase 1: handles the packet; an event ready to dispatch is pushed to `ready` as `socket, args`. */
-  _onpacket(packet: SocketPacket, ready: ReadyEvents): void;
-  /** Phase 2: runs the listeners of `args` (`[event, ...args]`) unless the socket disconnected. */
-  _dispatch(args: [string, ...unknown[]]): void;
-}
+import type { AnySocket, Event } from '../socket/socket.js';
+import { socketSeam } from '../socket/socket-seam.js';
 
 /** Flat pairs `socket, args`: no object per event. */
 export type ReadyEvents = unknown[];
@@ -31,10 +25,12 @@ export function drainInbox(inbox: readonly unknown[]): void {
   // Cleared whatever happens, so that a bug surfacing here cannot replay events in the next drain.
   try {
     for (let i = 0; i < inbox.length; i += 2) {
-      (inbox[i] as InboxSocket)._onpacket(inbox[i + 1] as SocketPacket, ready);
+      // Phase 1: the socket handles the packet; an event ready to dispatch is pushed to `ready`.
+      (inbox[i] as AnySocket)._onpacket(inbox[i + 1] as SocketPacket, ready);
     }
     for (let i = 0; i < ready.length; i += 2) {
-      (ready[i] as InboxSocket)._dispatch(ready[i + 1] as [string, ...unknown[]]);
+      // Phase 2: its listeners run, unless the socket disconnected meanwhile.
+      socketSeam.dispatch(ready[i] as AnySocket, ready[i + 1] as Event);
     }
   } finally {
     ready.length = 0;

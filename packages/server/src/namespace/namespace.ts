@@ -8,6 +8,7 @@ import type { AdapterContract, RestoredSession, Room, SocketId } from '../adapte
 import type { RemoteSocket } from '../broadcast/broadcast-operator.js';
 import { BroadcastOperator, type BroadcastParams } from '../broadcast/broadcast-operator.js';
 import type { Client } from '../connection/client.js';
+import { clientSeam } from '../connection/client-seam.js';
 import { isLegacyConnection, legacyConnectError, legacySocketId } from '../connection/legacy-clients.js';
 import { type ExtendedError, ReservedEventError, reportUserError } from '../errors.js';
 import {
@@ -22,10 +23,11 @@ import {
   StrictEventEmitter,
 } from '../events/typed-events.js';
 import type { Server } from '../server.js';
-import { serverInternalsOf } from '../server-internals.js';
+import { type ServerInternals, serverInternalsOf } from '../server-internals.js';
 import { generateId } from '../socket/ids.js';
 import { Socket } from '../socket/socket.js';
 import { runChain } from './middleware-chain.js';
+import { namespaceSeam } from './namespace-seam.js';
 
 export interface NamespaceReservedEvents<L extends EventsMap, E extends EventsMap, S extends EventsMap, D> {
   connect: (socket: Socket<L, E, S, D>) => void;
@@ -59,16 +61,36 @@ export class Namespace<
   readonly sockets = new Map<SocketId, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
   readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   adapter!: AdapterContract;
-  /** @internal connection middlewares, copied by dynamic child namespaces */
-  _middlewares: NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] = [];
+  /** Connection middlewares, copied by dynamic child namespaces. */
+  #middlewares: NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] = [];
+  /** The server's internals, kept at hand: sockets read them for every emit. */
+  readonly #internals: ServerInternals;
   #ackIds = 0;
+  /** Set on dynamic children when empty ones are cleaned up. */
+  #onEmpty: (() => void) | undefined;
   // `nsp.emit()` and friends reuse one operator: operators are immutable (each modifier copies).
   #all: BroadcastOperator<EmitEvents, SocketData> | undefined;
+
+  // The namespace's side of its seam with sockets, adapter hosts, parents and the server (see
+  // namespace-seam.ts).
+  static {
+    namespaceSeam.nextAckId = (nsp) => nsp.#nextAckId();
+    namespaceSeam.internalsOf = (nsp) => nsp.#internals;
+    namespaceSeam.copyMiddlewares = (parent, child) => {
+      child.#middlewares = parent.#middlewares.slice();
+    };
+    namespaceSeam.setOnEmpty = (nsp, onEmpty) => {
+      nsp.#onEmpty = onEmpty;
+    };
+    namespaceSeam.emitNewNamespace = (main, created) => main.#emitNewNamespace(created);
+  }
 
   constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, name: string) {
     super({ captureRejections: true });
     this.server = server;
     this.name = name;
+    // Before the adapter: adapters read the recovery options as they are built.
+    this.#internals = serverInternalsOf(server);
     this._initAdapter();
   }
 
@@ -78,7 +100,7 @@ export class Namespace<
    */
   _initAdapter(): void {
     const previous = this.adapter as AdapterContract | undefined;
-    this.adapter = serverInternalsOf(this.server).createAdapter(this);
+    this.adapter = this.#internals.createAdapter(this);
     this.#all = undefined;
     void Promise.resolve(this.adapter.init()).catch((error) => reportUserError(this, error, 'adapter init'));
     // The adapter being replaced may hold connections and subscriptions (a Redis adapter swapped
@@ -98,7 +120,7 @@ export class Namespace<
    * io.use((socket, next) => socket.handshake.auth.token ? next() : next(new Error('unauthorized')));
    */
   use(fn: NamespaceMiddleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): this {
-    this._middlewares.push(fn);
+    this.#middlewares.push(fn);
     return this;
   }
 
@@ -141,7 +163,7 @@ export class Namespace<
    */
   serverSideEmit<E extends EventNames<ServerSideEvents>>(event: E, ...args: EventParams<ServerSideEvents, E>): boolean {
     if (RESERVED_EVENTS.has(event as string)) throw new ReservedEventError(String(event));
-    const metrics = serverInternalsOf(this.server).metrics;
+    const metrics = this.#internals.metrics;
     const startedAt = metrics.countAdapterRequest();
     const ack = args[args.length - 1];
     if (typeof ack === 'function') {
@@ -191,7 +213,7 @@ export class Namespace<
   }
 
   fetchSockets(): Promise<RemoteSocket<EmitEvents, SocketData>[]> {
-    const metrics = serverInternalsOf(this.server).metrics;
+    const metrics = this.#internals.metrics;
     const startedAt = metrics.countAdapterRequest();
     return this.#operator()
       .fetchSockets()
@@ -217,8 +239,8 @@ export class Namespace<
 
   /**
    * socket.io compatibility surface (see `SocketIoAdapterNamespace`): the ack id counter that
-   * `socket.io-adapter`'s `broadcastWithAck` reads and increments. Shares {@link _nextAckId}'s
-   * counter, so its ids never clash with Parley's.
+   * `socket.io-adapter`'s `broadcastWithAck` reads and increments. Shares the counter of Parley's
+   * own ack ids, so they never clash.
    */
   get _ids(): number {
     return this.#ackIds;
@@ -228,8 +250,8 @@ export class Namespace<
     this.#ackIds = value > Number.MAX_SAFE_INTEGER ? 0 : value;
   }
 
-  /** @internal Ack ids are per namespace, so broadcast acks and per-socket acks never clash. */
-  _nextAckId(): number {
+  /** Ack ids are per namespace, so broadcast acks and per-socket acks never clash. */
+  #nextAckId(): number {
     const id = this.#ackIds;
     this.#ackIds = id === Number.MAX_SAFE_INTEGER ? 0 : id + 1;
     return id;
@@ -246,7 +268,7 @@ export class Namespace<
     client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     auth: Record<string, unknown> | undefined,
   ): Promise<void> | undefined {
-    if (serverInternalsOf(this.server).recovery === undefined && this._middlewares.length === 0) {
+    if (this.#internals.recovery === undefined && this.#middlewares.length === 0) {
       this.#accept(new Socket(this, client, auth, this.#socketIdFor(client), undefined), client, undefined);
       return undefined;
     }
@@ -257,7 +279,7 @@ export class Namespace<
     client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     auth: Record<string, unknown> | undefined,
   ): Promise<void> {
-    const recovery = serverInternalsOf(this.server).recovery;
+    const recovery = this.#internals.recovery;
     const session = recovery !== undefined ? await this.#restoreSession(auth ?? {}) : undefined;
     const socket = new Socket(
       this,
@@ -271,7 +293,7 @@ export class Namespace<
       this.#accept(socket, client, session);
       return;
     }
-    const err = await new Promise<ExtendedError | undefined>((done) => runChain(this._middlewares, socket, done));
+    const err = await new Promise<ExtendedError | undefined>((done) => runChain(this.#middlewares, socket, done));
     // A refused socket (or one whose connection closed meanwhile) leaves the rooms its
     // middlewares made it join, and its namespace may now be an empty child to clean up.
     if (client.conn.readyState !== 'open') {
@@ -287,17 +309,14 @@ export class Namespace<
     }
   }
 
-  /** @internal Set on dynamic children when empty ones are cleaned up. */
-  _onEmpty: (() => void) | undefined;
-
   /** socket.io compatibility surface: a socket left, or was refused (it was never in `sockets` then). */
   _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
     if (this.sockets.get(socket.id) === socket) this.sockets.delete(socket.id);
-    if (this.sockets.size === 0) this._onEmpty?.();
+    if (this.sockets.size === 0) this.#onEmpty?.();
   }
 
-  /** @internal Tells `new_namespace` listeners of the main namespace about a new namespace. */
-  _emitNewNamespace(namespace: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+  /** Tells `new_namespace` listeners of the main namespace about a new namespace. */
+  #emitNewNamespace(namespace: AnyNamespace): void {
     try {
       this.emitReserved('new_namespace', namespace);
     } catch (error) {
@@ -307,12 +326,7 @@ export class Namespace<
 
   // Async connection handlers reject here, once per connection a peer makes: rate-limited.
   override [EventEmitter.captureRejectionSymbol](error: unknown): void {
-    reportUserError(
-      this,
-      error,
-      `listener of namespace ${this.name}`,
-      serverInternalsOf(this.server).peerLog.fallbackFor('-'),
-    );
+    reportUserError(this, error, `listener of namespace ${this.name}`, this.#internals.peerLog.fallbackFor('-'));
   }
 
   #accept(
@@ -321,16 +335,16 @@ export class Namespace<
     session: RestoredSession | undefined,
   ): void {
     // Counted once accepted: a restored socket that middleware refuses is no recovery.
-    if (session !== undefined) serverInternalsOf(this.server).metrics.recoveries++;
+    if (session !== undefined) this.#internals.metrics.recoveries++;
     this.sockets.set(socket.id, socket);
     // Internal bookkeeping first, so a handler that disconnects at once finds a consistent state.
     socket._onconnect(session);
-    client._onSocketConnected(socket);
+    clientSeam.onSocketConnected(client, socket);
     try {
       this.emitReserved('connect', socket);
       this.emitReserved('connection', socket);
     } catch (error) {
-      const fallback = serverInternalsOf(this.server).peerLog.fallbackFor(client.conn.remoteAddress);
+      const fallback = this.#internals.peerLog.fallbackFor(client.conn.remoteAddress);
       reportUserError(this, error, `connection handler of namespace ${this.name}`, fallback);
     }
   }

@@ -8,8 +8,8 @@ import type { BroadcastOptions, SocketDetails } from '../adapter/adapter-types.j
 import { InMemoryAdapter } from '../adapter/in-memory-adapter.js';
 import type { DefaultEventsMap, EventsMap } from '../events/typed-events.js';
 import type { Server } from '../server.js';
-import { serverInternalsOf } from '../server-internals.js';
 import { Namespace } from './namespace.js';
+import { namespaceSeam } from './namespace-seam.js';
 
 let parentCount = 0;
 
@@ -34,21 +34,21 @@ export class ParentNamespace<
   /** @internal Creates the child namespace `name`. */
   createChild(name: string): Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
     const child = new Namespace(this.server, name);
-    child._middlewares = this._middlewares.slice();
+    namespaceSeam.copyMiddlewares(this, child);
     for (const listener of this.listeners('connect')) child.on('connect', listener);
     for (const listener of this.listeners('connection')) child.on('connection', listener);
     this.children.add(child);
-    if (serverInternalsOf(this.server).cleanupEmptyChildNamespaces) {
-      child._onEmpty = () => {
+    if (namespaceSeam.internalsOf(this).cleanupEmptyChildNamespaces) {
+      namespaceSeam.setOnEmpty(child, () => {
         // Once only, and never removing a newer namespace that took the same name since.
-        child._onEmpty = undefined;
+        namespaceSeam.setOnEmpty(child, undefined);
         void Promise.resolve(child.adapter.close()).catch(() => {});
         if (this.server._nsps.get(child.name) === child) this.server._nsps.delete(child.name);
         this.children.delete(child);
-      };
+      });
     }
     this.server._nsps.set(name, child);
-    this.server.sockets._emitNewNamespace(child);
+    namespaceSeam.emitNewNamespace(this.server.sockets, child);
     return child;
   }
 }

@@ -7,6 +7,7 @@ import { PacketType, RESERVED_EVENTS, type SocketPacket } from '@parley/protocol
 import type { BroadcastFlags, PrivateSessionId, RestoredSession, Room, SocketId } from '../adapter/adapter-types.js';
 import { BroadcastOperator } from '../broadcast/broadcast-operator.js';
 import type { Client } from '../connection/client.js';
+import { clientSeam } from '../connection/client-seam.js';
 import type { ReadyEvents } from '../connection/inbox.js';
 import { isLegacyConnection } from '../connection/legacy-clients.js';
 import type { EngineSocketLike } from '../engine/contract.js';
@@ -25,12 +26,13 @@ import type {
 } from '../events/typed-events.js';
 import { runChain } from '../namespace/middleware-chain.js';
 import type { Namespace } from '../namespace/namespace.js';
+import { namespaceSeam } from '../namespace/namespace-seam.js';
 import type { PreparedPacket } from '../packets/prepared-packet.js';
 import type { Server } from '../server.js';
-import { serverInternalsOf } from '../server-internals.js';
 import { type AckCallback, PendingAcks } from './acks.js';
 import { buildHandshake, type Handshake } from './handshake.js';
 import { type DisconnectReason, RECOVERABLE_DISCONNECT_REASONS } from './socket-reasons.js';
+import { socketSeam } from './socket-seam.js';
 
 export type { DisconnectReason } from './socket-reasons.js';
 
@@ -66,8 +68,8 @@ export class Socket<
   connected = false;
   /** Whether this connection restored a previous session (connection state recovery). */
   readonly recovered: boolean = false;
-  /** @internal private session id, only with connection state recovery */
-  readonly _pid: PrivateSessionId | undefined;
+  /** The private session id, only with connection state recovery. */
+  readonly #pid: PrivateSessionId | undefined;
 
   /** Undefined when the client sent no auth payload (`handshake.auth` is then `{}`). */
   readonly #auth: Record<string, unknown> | undefined;
@@ -79,6 +81,15 @@ export class Socket<
   #middlewares: SocketMiddleware[] | undefined;
   /** Set once the socket has left its namespace (or was refused): `join()` is then a no-op. */
   #left = false;
+
+  // The socket's side of its seam with the inbox and the adapter host (see socket-seam.ts).
+  static {
+    socketSeam.pidOf = (socket) => socket.#pid;
+    socketSeam.deliver = (socket, parts, packet, volatile, compress) =>
+      socket.#deliver(parts, packet, volatile, compress);
+    socketSeam.awaitBroadcastAck = (socket, id, ack) => socket.#pendingAcks().expect(socket, id, ack, undefined);
+    socketSeam.dispatch = (socket, args) => socket.#dispatch(args);
+  }
 
   constructor(
     nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
@@ -93,7 +104,7 @@ export class Socket<
     this.client = client;
     this.#auth = auth;
     this.id = session?.sid ?? id;
-    this._pid = session?.pid ?? pid;
+    this.#pid = session?.pid ?? pid;
     if (session !== undefined) {
       this.recovered = true;
       this.#data = session.data as SocketData;
@@ -156,16 +167,16 @@ export class Socket<
     const flags = this.#flags;
     this.#flags = undefined;
     if (typeof data[data.length - 1] === 'function') {
-      const id = this.nsp._nextAckId();
+      const id = namespaceSeam.nextAckId(this.nsp);
       this.#pendingAcks().expect(this, id, data.pop() as AckCallback, flags?.timeout);
       packet.id = id;
     }
-    if (serverInternalsOf(this.nsp.server).recovery !== undefined) {
+    if (namespaceSeam.internalsOf(this.nsp).recovery !== undefined) {
       // Through the adapter, so the packet gets an offset and is logged for a later recovery.
       this.adapter.broadcast(packet, { rooms: new Set([this.id]), except: new Set(), flags: flags ?? {} });
     } else {
       this.notifyOutgoing(data);
-      this.client._writePacket(packet, flags?.volatile === true, flags?.compress !== false);
+      clientSeam.writePacket(this.client, packet, flags?.volatile === true, flags?.compress !== false);
     }
     return true;
   }
@@ -282,7 +293,7 @@ export class Socket<
       for (const data of session.missedPackets) this.#packet({ type: PacketType.EVENT, nsp: this.nsp.name, data });
     }
     // A socket.io-client 2.x expects an empty CONNECT (see legacy-clients.ts).
-    const data = isLegacyConnection(this.client.conn) ? undefined : { sid: this.id, pid: this._pid };
+    const data = isLegacyConnection(this.client.conn) ? undefined : { sid: this.id, pid: this.#pid };
     this.#packet({ type: PacketType.CONNECT, nsp: this.nsp.name, data });
   }
 
@@ -328,15 +339,10 @@ export class Socket<
     this.notifyOutgoing(packet.data as unknown[]);
   }
 
-  /** @internal Hands a broadcast's prepared parts to the connection. */
-  _deliver(parts: PreparedPacket, packet: SocketPacket, volatile: boolean, compress: boolean): void {
+  /** Hands a broadcast's prepared parts to the connection. */
+  #deliver(parts: PreparedPacket, packet: SocketPacket, volatile: boolean, compress: boolean): void {
     this.notifyOutgoing(packet.data as unknown[]);
-    this.client._writePrepared(parts, volatile, compress);
-  }
-
-  /** @internal A broadcast with acknowledgement waits for this socket's answer under `id`. */
-  _awaitBroadcastAck(id: number, ack: (response: unknown) => void): void {
-    this.#pendingAcks().expect(this, id, ack, undefined);
+    clientSeam.writePrepared(this.client, parts, volatile, compress);
   }
 
   /**
@@ -346,13 +352,13 @@ export class Socket<
   _onclose(reason: DisconnectReason, description?: unknown): void {
     if (!this.connected) return;
     this.emitReserved('disconnecting', reason, description);
-    if (this._pid !== undefined && RECOVERABLE_DISCONNECT_REASONS.has(reason)) {
-      this.adapter.persistSession({ sid: this.id, pid: this._pid, rooms: [...this.rooms], data: this.data });
+    if (this.#pid !== undefined && RECOVERABLE_DISCONNECT_REASONS.has(reason)) {
+      this.adapter.persistSession({ sid: this.id, pid: this.#pid, rooms: [...this.rooms], data: this.data });
     }
     this._cleanup();
     this.client._remove(this);
     this.connected = false;
-    serverInternalsOf(this.nsp.server).metrics.countDisconnect(reason);
+    namespaceSeam.internalsOf(this.nsp).metrics.countDisconnect(reason);
     this.emitReserved('disconnect', reason, description);
   }
 
@@ -375,7 +381,7 @@ export class Socket<
       return;
     }
     const where = `${reason} on socket ${this.id} of namespace ${this.nsp.name}`;
-    serverInternalsOf(this.server).peerLog.report(this.client.conn.remoteAddress, reason, where, error);
+    namespaceSeam.internalsOf(this.nsp).peerLog.report(this.client.conn.remoteAddress, reason, where, error);
   }
 
   override [EventEmitter.captureRejectionSymbol](error: unknown): void {
@@ -394,17 +400,17 @@ export class Socket<
     let returned = false;
     runChain(this.#middlewares.slice(), args, (err) => {
       if (err) this._onerror(err, 'event refused by a middleware');
-      else if (returned) this._dispatch(args);
+      else if (returned) this.#dispatch(args);
       else ready.push(this, args);
     });
     returned = true;
   }
 
   /**
-   * @internal Runs the listeners of an incoming event, unless the socket disconnected since it
-   * arrived. An `error` event from the client with no listener is dropped, as in socket.io.
+   * Runs the listeners of an incoming event, unless the socket disconnected since it arrived. An
+   * `error` event from the client with no listener is dropped, as in socket.io.
    */
-  _dispatch(args: Event): void {
+  #dispatch(args: Event): void {
     if (!this.connected) return;
     if (args[0] === 'error' && this.listenerCount('error') === 0) return;
     try {
@@ -433,7 +439,7 @@ export class Socket<
   }
 
   #packet(packet: SocketPacket): void {
-    this.client._writePacket(packet, false, true);
+    clientSeam.writePacket(this.client, packet, false, true);
   }
 
   #setFlag<K extends keyof BroadcastFlags>(flag: K, value: BroadcastFlags[K]): this {
@@ -469,6 +475,6 @@ export class Socket<
       }
     }
     const where = `socket ${this.id} of namespace ${this.nsp.name}`;
-    serverInternalsOf(this.server).peerLog.reportException(this.client.conn.remoteAddress, where, error);
+    namespaceSeam.internalsOf(this.nsp).peerLog.reportException(this.client.conn.remoteAddress, where, error);
   }
 }
