@@ -1,12 +1,20 @@
+// @ts-check
 // The sign-in / sign-up screen. Talks to the account routes (POST /api/login, /api/signup); the
 // session cookie they set is HttpOnly, so the page never sees the token itself.
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The dialog's elements, all in index.html.
+ * @param {string} id
+ */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 /** Mirrors the server's rule (the server still checks): ASCII only, so no look-alike names. */
 const USERNAME = /^[A-Za-z0-9_.-]{2,24}$/;
 const MIN_PASSWORD = 8;
 
+/** @typedef {'signin' | 'signup'} AuthMode */
+
+/** @type {Record<AuthMode, { title: string, sub: string, submit: string, other: string, route: string, autocomplete: AutoFill }>} */
 const MODES = {
   signin: {
     title: 'Welcome back',
@@ -32,9 +40,15 @@ export class AuthDialog {
   #password = /** @type {HTMLInputElement} */ ($('auth-password'));
   #error = $('auth-error');
   #submit = /** @type {HTMLButtonElement} */ ($('auth-submit'));
+  /** @type {AuthMode} */
   #mode = 'signin';
+  /** @type {(user: import('../../src/store/types.js').User) => void} */
   #onSignedIn;
 
+  /**
+   * @param {object} deps
+   * @param {(user: import('../../src/store/types.js').User) => void} deps.onSignedIn  the server accepted the account
+   */
   constructor({ onSignedIn }) {
     this.#onSignedIn = onSignedIn;
     $('auth-form').addEventListener('submit', (event) => {
@@ -62,6 +76,7 @@ export class AuthDialog {
     this.#username.focus();
   }
 
+  /** @param {AuthMode} mode */
   #setMode(mode) {
     this.#mode = mode;
     const texts = MODES[mode];
@@ -104,6 +119,11 @@ export class AuthDialog {
     }
   }
 
+  /**
+   * @param {string} username
+   * @param {string} password
+   * @returns {string | null}  what is wrong with the form, if anything
+   */
   #problem(username, password) {
     if (username === '' || password === '') return 'Enter a username and a password.';
     if (this.#mode === 'signin') return null;

@@ -1,3 +1,5 @@
+// @ts-check
+/// <reference path="../../page-globals.d.ts" />
 // The chat's client logic over one Socket.IO connection (the server's protocol is in src/chat/events.ts).
 //
 // Nothing is lost and nothing is shown twice:
@@ -12,6 +14,34 @@ import { request, requestPatiently } from './request.js';
 import { Sender } from './sender.js';
 import { RoomState } from './state.js';
 import { loadJson, saveJson } from './util.js';
+
+/** @typedef {import('../../src/store/types.js').ChatMessage} ChatMessage */
+/** @typedef {import('../../src/store/types.js').RoomInfo} RoomInfo */
+/** @typedef {import('../../src/store/types.js').User} User */
+/** @typedef {import('../../src/chat/events.js').PresenceEvent} PresenceEvent */
+/** @typedef {import('../../src/chat/events.js').TypingEvent} TypingEvent */
+/** @typedef {import('./request.js').ChatSocket} ChatSocket */
+/** @typedef {import('./chrome-view.js').ConnectionStatus} ConnectionStatus */
+/** @typedef {import('./chrome-view.js').ToastKind} ToastKind */
+
+/**
+ * How a room is shown: its sigil ('#' or '@'), its text, and a tag ('private') if any.
+ * @typedef {[sigil: string, text: string, tag?: string | undefined]} RoomLabel
+ */
+
+/**
+ * What the chat calls to draw (main.js implements it over the page's views).
+ * @typedef {object} ChatView
+ * @property {(room: RoomState, how?: 'append' | 'prepend' | 'reset', toBottom?: boolean) => void} messages
+ * @property {(room: RoomState, how: 'append' | 'prepend' | 'reset') => void} room  the whole room (opened, or synced)
+ * @property {() => void} rooms               the room list, header and actions
+ * @property {(message: ChatMessage) => void} [changed]  a message was edited, deleted or reacted to
+ * @property {(room: RoomState) => void} people
+ * @property {(room: RoomState) => void} typing
+ * @property {(status: ConnectionStatus, queued: number) => void} status
+ * @property {(message: string, kind?: ToastKind) => void} toast
+ * @property {(message: string) => void} signedOut  the session is gone: back to the sign-in screen
+ */
 
 const DEFAULT_ROOM = 'general';
 const TYPING_SEND_EVERY_MS = 2500;
@@ -29,21 +59,35 @@ export class Chat {
   userId = '';
   /** @type {Map<string, RoomState>} */
   rooms = new Map();
-  /** Every room on the server, by name. */
+  /**
+   * Every room on the server, by name.
+   * @type {string[]}
+   */
   roomNames = [DEFAULT_ROOM];
-  /** What the server said about each listed room (kind, owner, a DM's members), by name. */
+  /**
+   * What the server said about each listed room (kind, owner, a DM's members), by name.
+   * @type {Map<string, RoomInfo>}
+   */
   roomInfo = new Map();
+  /** @type {string[]} */
   joined = /** @type {unknown[]} */ (loadJson('parley.rooms', [DEFAULT_ROOM])).filter(
     (name) => typeof name === 'string',
   );
   active = String(loadJson('parley.active', DEFAULT_ROOM));
   outbox = new Outbox();
+  /** @type {ConnectionStatus} */
   status = 'connecting';
-  /** Called with each new socket, so page modules (notifications, away) can listen to it. */
+  /**
+   * Called with each new socket, so page modules (notifications, away) can listen to it.
+   * @type {((socket: ChatSocket) => void)[]}
+   */
   socketHooks = [];
 
+  /** @type {ChatSocket | null} */
   #socket = null;
+  /** @type {ChatView} */
   #view;
+  /** @type {Sender} */
   #sender;
   #failedAttempts = 0;
   /** Whether this session connected once: later losses say "reconnecting", not "connecting". */
@@ -56,8 +100,10 @@ export class Chat {
   /** Signed out: nothing reconnects until the next sign-in. */
   #stopped = false;
   #typingSentAt = 0;
+  /** @type {ReturnType<typeof setTimeout> | 0} */
   #typingIdleTimer = 0;
 
+  /** @param {ChatView} view */
   constructor(view) {
     this.#view = view;
     /** Read markers, unread and mention counts, mutes (kept by the server). */
@@ -108,7 +154,10 @@ export class Chat {
     return this.#room(this.active);
   }
 
-  /** Connects as the signed-in `user` (the session cookie authenticates the connection). */
+  /**
+   * Connects as the signed-in `user` (the session cookie authenticates the connection).
+   * @param {User} user
+   */
   start(user) {
     this.nick = user.username;
     this.userId = user.id;
@@ -130,6 +179,10 @@ export class Chat {
 
   // ---------------------------------------------------------------- actions from the page
 
+  /**
+   * @param {string} text
+   * @param {number} [replyTo]  the id of the message answered
+   */
   send(text, replyTo) {
     this.outbox.add(this.active, text, replyTo);
     this.#typingStopped();
@@ -139,6 +192,7 @@ export class Chat {
     this.#sender.flush();
   }
 
+  /** @param {string} clientId */
   retry(clientId) {
     const item = this.outbox.get(clientId);
     if (!item) return;
@@ -147,12 +201,14 @@ export class Chat {
     this.#sender.flush();
   }
 
+  /** @param {string} clientId */
   discard(clientId) {
     this.outbox.remove(clientId);
     this.#view.messages(this.activeRoom);
     this.#setStatus(this.status);
   }
 
+  /** @param {string} name */
   async openRoom(name) {
     const room = this.#room(name);
     this.readState.opened(room);
@@ -174,21 +230,31 @@ export class Chat {
     this.readState.seen(room);
   }
 
-  /** Creates a room (or finds the existing one) and opens it. Throws RequestError on refusal. */
+  /**
+   * Creates a room (or finds the existing one) and opens it. Throws RequestError on refusal.
+   * @param {string} name
+   * @param {boolean} [isPrivate]
+   */
   async createRoom(name, isPrivate = false) {
     const result = await this.#request('room:create', { room: name, ...(isPrivate ? { private: true } : {}) });
     this.#addRoom(result.room);
     await this.openRoom(result.room.name);
   }
 
-  /** Opens (creating if needed) the direct messages with `username`. Throws RequestError on refusal. */
+  /**
+   * Opens (creating if needed) the direct messages with `username`. Throws RequestError on refusal.
+   * @param {string} username
+   */
   async openDm(username) {
     const result = await this.#request('dm:open', { username });
     this.#addRoom(result.room);
     await this.openRoom(result.room.name);
   }
 
-  /** Invites `username` into the active private room. Throws RequestError on refusal. */
+  /**
+   * Invites `username` into the active private room. Throws RequestError on refusal.
+   * @param {string} username
+   */
   async invite(username) {
     await this.#request('room:invite', { room: this.active, username });
   }
@@ -208,7 +274,11 @@ export class Chat {
     await this.openRoom(DEFAULT_ROOM);
   }
 
-  /** The sigil, text and tag a room is shown with: '#name', '#name' tagged private, or '@other' for a DM. */
+  /**
+   * The sigil, text and tag a room is shown with: '#name', '#name' tagged private, or '@other' for a DM.
+   * @param {string} name
+   * @returns {RoomLabel}
+   */
   labelOf(name) {
     const info = this.roomInfo.get(name);
     if (info?.kind === 'dm') {
@@ -248,6 +318,9 @@ export class Chat {
   /**
    * A request of another page module (search, attachments) over this connection; resolves with the
    * server's answer or rejects with a RequestError (see request.js).
+   * @param {string} event
+   * @param {...unknown} args
+   * @returns {Promise<any>}
    */
   request(event, ...args) {
     return this.#request(event, ...args);
@@ -255,6 +328,7 @@ export class Chat {
 
   // ---------------------------------------------------------------- connection
 
+  /** @returns {ChatSocket} */
   #createSocket() {
     // Authenticated by the session cookie the browser sends with the handshake.
     const socket = io({ autoConnect: false });
@@ -291,7 +365,8 @@ export class Chat {
     this.#wasConnected = true;
     this.#synced = false;
     this.#refreshStatus();
-    const socket = this.#socket;
+    // Called by this socket's own 'connect': it is the chat's socket.
+    const socket = /** @type {ChatSocket} */ (this.#socket);
     try {
       // A recovered session kept its rooms and got every missed event replayed: only rooms opened
       // while offline still need loading.
@@ -305,11 +380,15 @@ export class Chat {
     this.#sender.flush();
   }
 
+  /** @param {Error} err */
   #onConnectError(err) {
-    if (!this.#socket.active) {
+    // Called by this socket's own 'connect_error': it is the chat's socket.
+    if (!(/** @type {ChatSocket} */ (this.#socket).active)) {
       // Refused by the server (not a network problem): the session is not (or no longer) valid.
       this.#refreshStatus();
-      if (err.data?.code === 'UNAUTHENTICATED') this.#view.signedOut('Your session has ended. Please sign in again.');
+      // The server's refusal carries its reason (see ClientError in @parley/client).
+      const code = /** @type {{ data?: { code?: unknown } }} */ (err).data?.code;
+      if (code === 'UNAUTHENTICATED') this.#view.signedOut('Your session has ended. Please sign in again.');
       else this.#view.toast(err.message, 'error');
       return;
     }
@@ -333,6 +412,7 @@ export class Chat {
    */
   #refreshStatus() {
     const socket = this.#socket;
+    /** @type {ConnectionStatus} */
     let status;
     if (socket?.connected) status = 'connected';
     else if (!socket) status = 'connecting';
@@ -345,6 +425,7 @@ export class Chat {
 
   /** After a fresh session: refresh the room list, then rejoin every room and catch up. */
   async #resync() {
+    /** @type {{ rooms: RoomInfo[] }} */
     const { rooms } = await this.#read('rooms:list');
     this.roomNames = rooms.map((room) => room.name);
     this.roomInfo = new Map(rooms.map((room) => [room.name, room]));
@@ -368,7 +449,11 @@ export class Chat {
     this.#view.rooms();
   }
 
-  /** Joins (or rejoins) a room and loads or catches up its messages; resolves with the room's state. */
+  /**
+   * Joins (or rejoins) a room and loads or catches up its messages; resolves with the room's state.
+   * @param {RoomState} room
+   * @returns {Promise<RoomState>}
+   */
   async #join(room) {
     const firstTime = !room.loaded;
     const result = await this.#read('room:join', {
@@ -406,6 +491,7 @@ export class Chat {
 
   // ---------------------------------------------------------------- server events
 
+  /** @param {ChatMessage} message  as received */
   #onMessage(message) {
     const room = this.rooms.get(message?.room);
     if (!room) return;
@@ -418,10 +504,12 @@ export class Chat {
     if (room === this.activeRoom) this.#view.messages(room, 'append');
   }
 
+  /** @param {ChatMessage} message */
   #isMine(message) {
     return typeof message?.userId === 'string' && message.userId === this.userId;
   }
 
+  /** @param {PresenceEvent} event  as received */
   #onPresence(event) {
     const room = this.rooms.get(event?.room);
     if (!room || !Array.isArray(event.users)) return;
@@ -435,6 +523,7 @@ export class Chat {
     }
   }
 
+  /** @param {TypingEvent} event  as received */
   #onTyping(event) {
     const room = this.rooms.get(event?.room);
     if (!room || typeof event.nick !== 'string') return;
@@ -445,23 +534,35 @@ export class Chat {
 
   // ---------------------------------------------------------------- message changes
 
-  /** Sends a request about the active room's messages (see message-actions.js). */
+  /**
+   * Sends a request about the active room's messages (see message-actions.js).
+   * @param {string} event
+   * @param {object} payload
+   * @returns {Promise<any>}
+   */
   ask(event, payload) {
     return this.#request(event, payload);
   }
 
-  /** Shows a message's new state (from an ack, a broadcast or catch-up). */
+  /**
+   * Shows a message's new state (from an ack, a broadcast or catch-up).
+   * @param {ChatMessage} message
+   */
   applyChange(message) {
     this.#onChange(message);
   }
 
+  /** @param {ChatMessage} message  as received */
   #onChange(message) {
     const room = this.rooms.get(message?.room);
     if (room && applyChange(room, message)) this.#redrawIfActive(room.name);
     if (room) this.#view.changed?.(message);
   }
 
-  /** After a fresh session: the changes to this room's messages since the last revision seen. */
+  /**
+   * After a fresh session: the changes to this room's messages since the last revision seen.
+   * @param {RoomState} room
+   */
   async #catchUpChanges(room) {
     let hasMore = true;
     for (let pages = 0; hasMore && pages < MAX_CATCH_UP_PAGES; pages++) {
@@ -472,6 +573,7 @@ export class Chat {
     }
   }
 
+  /** @param {unknown} name  as received */
   #onRemoved(name) {
     if (typeof name !== 'string' || !this.rooms.has(name)) return;
     this.joined = this.joined.filter((joined) => joined !== name);
@@ -486,11 +588,21 @@ export class Chat {
 
   // ---------------------------------------------------------------- helpers
 
+  /**
+   * @param {string} event
+   * @param {...unknown} args
+   * @returns {Promise<any>}
+   */
   #request(event, ...args) {
     return request(this.#socket, event, ...args);
   }
 
-  /** A read the server may ask to slow down (RATE_LIMITED): waited out and retried. */
+  /**
+   * A read the server may ask to slow down (RATE_LIMITED): waited out and retried.
+   * @param {string} event
+   * @param {...unknown} args
+   * @returns {Promise<any>}
+   */
   #read(event, ...args) {
     return requestPatiently(this.#socket, event, ...args);
   }
@@ -503,6 +615,7 @@ export class Chat {
     this.#typingSentAt = 0;
   }
 
+  /** @param {string} name */
   #room(name) {
     let room = this.rooms.get(name);
     if (!room) {
@@ -512,27 +625,32 @@ export class Chat {
     return room;
   }
 
+  /** @param {RoomInfo} info */
   #addRoom(info) {
     this.roomInfo.set(info.name, info);
     this.#addRoomName(info.name);
     this.#view.rooms();
   }
 
+  /** @param {string} name */
   #addRoomName(name) {
     if (this.roomNames.includes(name)) return;
     this.roomNames = [...this.roomNames, name].sort();
     this.#view.rooms();
   }
 
+  /** @param {string} roomName */
   #redrawIfActive(roomName) {
     if (roomName === this.active) this.#view.messages(this.activeRoom);
   }
 
+  /** @param {ConnectionStatus} status */
   #setStatus(status) {
     this.status = status;
     this.#view.status(status, this.outbox.queuedCount);
   }
 
+  /** @param {unknown} err */
   #reportError(err) {
     this.#view.toast(err instanceof Error ? err.message : String(err), 'error');
   }

@@ -1,7 +1,21 @@
+// @ts-check
 // Everything around the message pane: rooms, people, the room header, connection state, toasts.
 import { roomBadges } from './room-badges.js';
 import { avatar, el } from './util.js';
 
+/** @typedef {import('./state.js').RoomState} RoomState */
+/** @typedef {import('./chat.js').RoomLabel} RoomLabel */
+/** @typedef {import('./read-state.js').RoomReadCounts} RoomReadCounts */
+/** @typedef {'connecting' | 'connected' | 'reconnecting' | 'offline'} ConnectionStatus */
+/** @typedef {'info' | 'error'} ToastKind */
+
+/**
+ * The chrome's elements, all in index.html.
+ * @param {string} id
+ */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/** @type {Record<ConnectionStatus, string>} */
 const STATUS_TEXT = {
   connecting: 'Connecting…',
   connected: 'Connected',
@@ -10,31 +24,39 @@ const STATUS_TEXT = {
 };
 
 export class ChromeView {
-  #app = document.getElementById('app');
-  #rooms = document.getElementById('room-list');
-  #people = document.getElementById('people-list');
-  #peopleCount = document.getElementById('people-count');
-  #roomSigil = document.getElementById('room-sigil');
-  #roomName = document.getElementById('room-name');
-  #roomSub = document.getElementById('room-sub');
-  #statusText = document.getElementById('status-text');
-  #banner = document.getElementById('banner');
-  #toasts = document.getElementById('toasts');
-  #menuBadge = document.getElementById('menu-badge');
+  #app = $('app');
+  #rooms = $('room-list');
+  #people = $('people-list');
+  #peopleCount = $('people-count');
+  #roomSigil = $('room-sigil');
+  #roomName = $('room-name');
+  #roomSub = $('room-sub');
+  #statusText = $('status-text');
+  #banner = $('banner');
+  #toasts = $('toasts');
+  #menuBadge = $('menu-badge');
   #input = /** @type {HTMLTextAreaElement} */ (document.getElementById('input'));
   /** The active room's tag ('private'), said in the line under its name. */
   #roomTag = '';
 
+  /**
+   * @param {object} deps
+   * @param {(name: string) => void} deps.onOpenRoom        a room in the list was clicked
+   * @param {(username: string) => void} [deps.onOpenDm]   "Message" next to a person was clicked
+   */
   constructor({ onOpenRoom, onOpenDm }) {
     this.onOpenRoom = onOpenRoom;
     this.onOpenDm = onOpenDm;
   }
 
-  /** @param {'connecting' | 'connected' | 'reconnecting' | 'offline'} status */
+  /**
+   * @param {ConnectionStatus} status
+   * @param {number} queued  messages waiting in the outbox
+   */
   setStatus(status, queued) {
     this.#app.dataset.status = status;
     this.#statusText.textContent = STATUS_TEXT[status];
-    document.getElementById('status').title =
+    $('status').title =
       status === 'offline' ? 'The server cannot be reached; still trying in the background.' : STATUS_TEXT[status];
     let banner = '';
     if (status === 'offline' || status === 'reconnecting') {
@@ -50,6 +72,12 @@ export class ChromeView {
   /**
    * `labelOf(name)` gives the sigil and text shown: '#' for rooms, a lock for private ones, '@' for DMs.
    * `readOf(name)` gives the room's unread state ({ unread, mentions, muted }, see read-state.js).
+   * @param {string[]} names
+   * @param {Map<string, RoomState>} _rooms
+   * @param {string} active
+   * @param {string[]} joined
+   * @param {(name: string) => RoomLabel} [labelOf]
+   * @param {(name: string) => RoomReadCounts | undefined} [readOf]
    */
   renderRooms(names, _rooms, active, joined, labelOf = (name) => ['#', name], readOf = (_name) => undefined) {
     const nodes = names.map((name) => {
@@ -78,15 +106,23 @@ export class ChromeView {
     this.#menuBadge.hidden = !anyUnread;
   }
 
-  /** `info`: the room's RoomInfo if known; `label`: what to call it; `mine`: whether I own it. */
+  /**
+   * `info`: the room's RoomInfo if known; `label`: what to call it; `mine`: whether I own it.
+   * @param {RoomState} room
+   * @param {import('../../src/store/types.js').RoomInfo | undefined} info
+   * @param {boolean} mine
+   */
   renderRoomActions(room, info, mine) {
-    document.getElementById('leave-button').hidden = room.name === 'general';
-    document.getElementById('invite-button').hidden = !(info?.kind === 'private' && mine);
+    $('leave-button').hidden = room.name === 'general';
+    $('invite-button').hidden = !(info?.kind === 'private' && mine);
   }
 
   /**
    * `labelOf(name)` as for renderRooms: a DM is headed by the other person's @name, not its room id.
    * `total`: unread messages over every room, for the tab title.
+   * @param {RoomState} room
+   * @param {(name: string) => RoomLabel} [labelOf]
+   * @param {number} [total]
    */
   renderRoomHeader(room, labelOf = (name) => ['#', name], total = 0) {
     const [sigil, label, tag] = labelOf(room.name);
@@ -99,6 +135,10 @@ export class ChromeView {
     this.#renderSub(room);
   }
 
+  /**
+   * @param {RoomState} room
+   * @param {string} me  my username (marked "you", with no "Message" button)
+   */
   renderPeople(room, me) {
     const nodes = room.users.map((nick) => {
       const item = el('li');
@@ -112,7 +152,7 @@ export class ChromeView {
         const dm = el('button', 'person-dm', 'Message');
         dm.type = 'button';
         dm.title = `Direct message @${nick}`;
-        dm.addEventListener('click', () => this.onOpenDm(nick));
+        dm.addEventListener('click', () => this.onOpenDm?.(nick));
         item.append(dm);
       }
       return item;
@@ -122,22 +162,28 @@ export class ChromeView {
     this.#renderSub(room);
   }
 
-  /** "Signed in as @username": the handle is always shown, so no one can pass for someone else. */
+  /**
+   * "Signed in as @username": the handle is always shown, so no one can pass for someone else.
+   * @param {string} username
+   */
   renderMe(username) {
-    document.getElementById('me-nick').textContent = `@${username}`;
-    document
-      .getElementById('me-avatar')
-      .replaceWith(Object.assign(avatar(username, 'avatar small'), { id: 'me-avatar' }));
+    $('me-nick').textContent = `@${username}`;
+    $('me-avatar').replaceWith(Object.assign(avatar(username, 'avatar small'), { id: 'me-avatar' }));
   }
 
+  /**
+   * @param {string} message
+   * @param {ToastKind} [kind]
+   */
   toast(message, kind = 'info') {
     const node = el('div', `toast ${kind}`, message);
     node.setAttribute('role', kind === 'error' ? 'alert' : 'status');
     this.#toasts.append(node);
-    while (this.#toasts.childElementCount > 3) this.#toasts.firstElementChild.remove();
+    while (this.#toasts.childElementCount > 3) /** @type {Element} */ (this.#toasts.firstElementChild).remove();
     setTimeout(() => node.remove(), kind === 'error' ? 6000 : 4000);
   }
 
+  /** @param {RoomState} room */
   #renderSub(room) {
     const count = room.users.length;
     const people = count === 0 ? '' : count === 1 ? '1 person here' : `${count} people here`;

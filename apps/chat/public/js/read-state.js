@@ -1,25 +1,43 @@
+// @ts-check
 // Unread state, kept by the server (src/chat/read-state.ts): per room the id of the newest message
 // read, what came after it from others (unread) and how much of that mentions me, and whether the
 // room is muted. The page loads it on every fresh connection, counts live messages on top, and
 // moves the marker while a room is on screen; the server tells the account's other tabs.
 import { mentionsMe } from './mentions.js';
 
+/** @typedef {import('../../src/store/types.js').ChatMessage} ChatMessage */
+/** @typedef {import('./state.js').RoomState} RoomState */
+
+/**
+ * One room's read state as this page counts it.
+ * @typedef {object} RoomReadCounts
+ * @property {number | null} lastRead  the id of the newest message read (null: never opened)
+ * @property {number} unread           messages from others after it
+ * @property {number} mentions         of those, the ones mentioning me
+ * @property {boolean} muted
+ * @property {number} countedUpTo      the newest message id already counted (each is counted once)
+ */
+
 /** Read markers are sent at most this often per room: a burst of messages costs one request. */
 const MARK_EVERY_MS = 400;
 
 export class ReadState {
-  /** @type {Map<string, { lastRead: number | null, unread: number, mentions: number, muted: boolean, countedUpTo: number }>} */
+  /** @type {Map<string, RoomReadCounts>} */
   #states = new Map();
   #deps;
-  /** Markers waiting to be sent, by room (one timer for all). */
+  /**
+   * Markers waiting to be sent, by room (one timer for all).
+   * @type {Map<string, number>}
+   */
   #pending = new Map();
+  /** @type {ReturnType<typeof setTimeout> | 0} */
   #timer = 0;
   #loaded = false;
 
   /**
    * @param {object} deps
-   * @param {(event: string, payload?: object) => Promise<object>} deps.request  a chat request (rejects on refusal)
-   * @param {(name: string) => import('./state.js').RoomState | undefined} deps.room  the page's state of a room
+   * @param {(event: string, payload?: object) => Promise<any>} deps.request  a chat request (rejects on refusal)
+   * @param {(name: string) => RoomState | undefined} deps.room  the page's state of a room
    * @param {() => string} deps.active     the room on screen
    * @param {() => string} deps.myId       the signed-in account's id
    * @param {() => string} deps.myName     the signed-in account's username
@@ -29,7 +47,11 @@ export class ReadState {
     this.#deps = deps;
   }
 
-  /** The room's state (zeros for a room the server did not list yet). */
+  /**
+   * The room's state (zeros for a room the server did not list yet).
+   * @param {string} name
+   * @returns {RoomReadCounts}
+   */
   of(name) {
     let state = this.#states.get(name);
     if (!state) {
@@ -46,6 +68,7 @@ export class ReadState {
     return total;
   }
 
+  /** @param {import('./request.js').ChatSocket} socket */
   listen(socket) {
     socket.on('message', (message) => this.#count(message));
     socket.on('notify', (event) => this.#count(event?.message));
@@ -59,6 +82,7 @@ export class ReadState {
 
   /** Replaces the counts with the server's (after a fresh connection; live counting resumes on top). */
   async refresh() {
+    /** @type {import('../../src/store/types.js').RoomReadState[]} */
     let rooms;
     try {
       ({ rooms } = await this.#deps.request('unread:list'));
@@ -83,7 +107,10 @@ export class ReadState {
     this.#deps.changed();
   }
 
-  /** A room was opened: the "new messages" divider goes after the marker as it was before this visit. */
+  /**
+   * A room was opened: the "new messages" divider goes after the marker as it was before this visit.
+   * @param {RoomState} room
+   */
   opened(room) {
     const state = this.of(room.name);
     room.dividerAfter = state.unread > 0 && state.lastRead !== null ? state.lastRead : undefined;
@@ -91,7 +118,10 @@ export class ReadState {
     if (state.unread > 0 && state.lastRead === null) room.dividerAfter = 0;
   }
 
-  /** The room is on screen: if the tab is visible too, everything loaded in it is read. */
+  /**
+   * The room is on screen: if the tab is visible too, everything loaded in it is read.
+   * @param {RoomState | undefined} room
+   */
   seen(room) {
     if (!room?.loaded || document.visibilityState !== 'visible' || room.name !== this.#deps.active()) return;
     const lastId = room.lastId ?? 0;
@@ -111,6 +141,10 @@ export class ReadState {
     if (this.#timer === 0) this.#flush();
   }
 
+  /**
+   * @param {string} name
+   * @param {boolean} muted
+   */
   async setMuted(name, muted) {
     await this.#deps.request('room:mute', { room: name, muted });
     this.of(name).muted = muted;
@@ -127,7 +161,10 @@ export class ReadState {
     }
   }
 
-  /** Counts a live message once, whichever way it came (room broadcast or personal notice). */
+  /**
+   * Counts a live message once, whichever way it came (room broadcast or personal notice).
+   * @param {ChatMessage | undefined} message  as received
+   */
   #count(message) {
     if (typeof message?.room !== 'string' || !Number.isSafeInteger(message.id)) return;
     const state = this.of(message.room);
@@ -144,6 +181,7 @@ export class ReadState {
     this.#deps.changed();
   }
 
+  /** @param {import('../../src/chat/events.js').ReadEvent | undefined} event  as received */
   #onRead(event) {
     if (typeof event?.room !== 'string' || !Number.isSafeInteger(event.lastRead)) return;
     const state = this.of(event.room);
@@ -155,7 +193,9 @@ export class ReadState {
       state.unread = 0;
       state.mentions = 0;
     } else {
-      const after = room.ordered().filter((m) => m.id > event.lastRead && m.userId !== this.#deps.myId());
+      const after = /** @type {ChatMessage[]} */ (room.ordered()).filter(
+        (m) => m.id > event.lastRead && m.userId !== this.#deps.myId(),
+      );
       state.unread = after.length;
       state.mentions = after.filter((m) => mentionsMe(m.text, this.#deps.myName())).length;
     }
