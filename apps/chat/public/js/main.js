@@ -1,3 +1,4 @@
+// @ts-check
 // Page wiring: DOM events in, rendering out. The chat logic itself lives in chat.js.
 
 import { Uploader } from './attachments.js';
@@ -14,7 +15,15 @@ import { Notifier } from './notifications.js';
 import { MAX_MESSAGE_LENGTH, messageLength, normalizeRoomName, roomNameProblem } from './rules.js';
 import { SearchPanel } from './search.js';
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import('../../src/store/types.js').ChatMessage} ChatMessage */
+/** @typedef {import('../../src/store/types.js').User} User */
+/** @typedef {import('./chrome-view.js').ToastKind} ToastKind */
+
+/**
+ * The page's elements, all in index.html.
+ * @param {string} id
+ */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 const app = $('app');
 const input = /** @type {HTMLTextAreaElement} */ ($('input'));
@@ -23,9 +32,17 @@ const counter = $('counter');
 
 const messageView = new MessageView({
   onNearTop: () => chat.loadOlder(),
+  /** @param {string} clientId */
   onRetry: (clientId) => chat.retry(clientId),
+  /** @param {string} clientId */
   onDiscard: (clientId) => chat.discard(clientId),
+  /** @param {string} name */
   titleOf: (name) => chat.labelOf(name).slice(0, 2).join(''),
+  /**
+   * @param {HTMLElement} node
+   * @param {ChatMessage} message
+   * @param {boolean} own
+   */
   decorate: (node, message, own) => messageDecor.decorate(node, message, own),
 });
 const chrome = new ChromeView({
@@ -45,10 +62,16 @@ const chrome = new ChromeView({
   },
 });
 
-/** How a room is named on the page: '#name', or '@other' for a DM. */
+/**
+ * How a room is named on the page: '#name', or '@other' for a DM.
+ * @param {string} name
+ */
 const labelOf = (name) => chat.labelOf(name);
 
-/** What chat.js calls to draw. */
+/**
+ * What chat.js calls to draw.
+ * @type {import('./chat.js').ChatView}
+ */
 const view = {
   messages(room, how = 'append', toBottom = false) {
     messageView.render(room, chat.outbox.forRoom(room.name), chat.userId, toBottom ? 'reset' : how);
@@ -95,24 +118,40 @@ const view = {
 };
 
 const chat = new Chat(view);
-new SearchPanel({ chat, toast: (message, kind) => chrome.toast(message, kind) });
-new Uploader({ chat, toast: (message, kind) => chrome.toast(message, kind) });
+/**
+ * A toast for the page modules that report on their own (search, uploads).
+ * @param {string} message
+ * @param {ToastKind} [kind]
+ */
+const toast = (message, kind) => chrome.toast(message, kind);
+new SearchPanel({ chat, toast });
+new Uploader({ chat, toast });
 
 // ------------------------------------------------------------------ message actions
 
 const messageActions = new MessageActions(chat);
+/** @param {unknown} err */
 const showError = (err) => chrome.toast(err instanceof Error ? err.message : String(err), 'error');
 const messageDecor = new MessageDecor({
   myName: () => chat.nick,
   moderates: () => messageActions.moderatesActive,
+  /**
+   * @param {number} id
+   * @param {string} emoji
+   * @param {boolean} on
+   */
   onReact: (id, emoji, on) => messageActions.react(id, emoji, on).catch(showError),
+  /** @param {ChatMessage} message */
   onReply: (message) => composerMode.replyTo(message),
+  /** @param {ChatMessage} message */
   onEdit: (message) => composerMode.edit(message),
+  /** @param {ChatMessage} message */
   onDelete: (message) => {
     const own = message.userId === chat.userId;
     if (!window.confirm(own ? 'Delete this message for everyone?' : `Delete this message by ${message.nick}?`)) return;
     messageActions.delete(message.id).catch(showError);
   },
+  /** @param {number} id */
   onJump: async (id) => {
     if (reveal(id)) return;
     try {
@@ -145,6 +184,7 @@ $('remove-button').addEventListener('click', async () => {
 
 const authDialog = new AuthDialog({ onSignedIn: signedIn });
 
+/** @param {User} user */
 function signedIn(user) {
   messageView.myName = user.username;
   chrome.renderMe(user.username);
@@ -250,7 +290,7 @@ input.addEventListener('input', () => {
 
 // ------------------------------------------------------------------ rooms
 
-const newRoomForm = $('new-room-form');
+const newRoomForm = /** @type {HTMLFormElement} */ ($('new-room-form'));
 const newRoomName = /** @type {HTMLInputElement} */ ($('new-room-name'));
 const newRoomError = $('new-room-error');
 
@@ -339,7 +379,8 @@ new MentionSuggest({
   candidates: () => {
     const room = chat.activeRoom;
     const names = new Set(room.users);
-    for (const message of room.ordered()) if (message.username) names.add(message.username);
+    const messages = /** @type {ChatMessage[]} */ (room.ordered());
+    for (const message of messages) if (message.username) names.add(message.username);
     for (const member of chat.roomInfo.get(room.name)?.members ?? []) names.add(member);
     names.delete(chat.nick);
     return [...names];
