@@ -1,3 +1,4 @@
+// @ts-check
 // Images and files: drawing a message's attachment, and sending files (file button, drag and drop,
 // paste) as acknowledged binary chunks over the socket (src/uploads/uploads.ts). Each chunk waits
 // for the server's ack before the next goes, so the bytes acknowledged are the progress shown, and
@@ -8,13 +9,37 @@ import { el, newClientId } from './util.js';
 /** Shown inline; anything else is a download (the server decided the type from the bytes). */
 const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
+/** @typedef {import('../../src/store/types.js').Attachment} Attachment */
+
+/**
+ * What the uploader needs of the chat: the open room, and requests to the server.
+ * @typedef {object} UploaderChat
+ * @property {string} active  the open room's name
+ * @property {(event: string, ...args: unknown[]) => Promise<any>} request  see request.js
+ */
+
+/**
+ * One file's progress row (see `#itemFor`).
+ * @typedef {object} UploadItem
+ * @property {boolean} cancelled  true once the user cancelled it (or it failed)
+ * @property {(received: number) => void} progress  bytes the server acknowledged so far
+ * @property {() => void} finishing
+ * @property {(message: string) => void} failed
+ * @property {() => void} remove
+ */
+
+/** @param {string} id */
 const $ = (id) => document.getElementById(id);
 
+/** @param {Attachment} attachment */
 export function fileUrl(attachment) {
   return `/files/${attachment.id}/${encodeURIComponent(attachment.name)}`;
 }
 
-/** The attachment of a message: an image (opening full size in a new tab) or a file to download. */
+/**
+ * The attachment of a message: an image (opening full size in a new tab) or a file to download.
+ * @param {Attachment} attachment
+ */
 export function attachmentNode(attachment) {
   const url = fileUrl(attachment);
   if (INLINE_TYPES.has(attachment.type)) {
@@ -28,9 +53,10 @@ export function attachmentNode(attachment) {
     img.loading = 'lazy';
     img.decoding = 'async';
     // The size known up front reserves the space, so the list does not jump when the image loads.
-    if (attachment.width > 0 && attachment.height > 0) {
-      img.width = attachment.width;
-      img.height = attachment.height;
+    const { width = 0, height = 0 } = attachment;
+    if (width > 0 && height > 0) {
+      img.width = width;
+      img.height = height;
     }
     link.append(img);
     return link;
@@ -50,6 +76,7 @@ export function attachmentNode(attachment) {
   return link;
 }
 
+/** @param {number} bytes */
 export function sizeText(bytes) {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
@@ -58,30 +85,36 @@ export function sizeText(bytes) {
 }
 
 export class Uploader {
-  #list = $('uploads');
+  #list = /** @type {HTMLElement} */ ($('uploads'));
   #chat;
   #toast;
   /** Files go one after another, in the order they were given. */
   #queue = Promise.resolve();
 
+  /**
+   * @param {object} deps
+   * @param {UploaderChat} deps.chat
+   * @param {(message: string, kind: 'error') => void} deps.toast  shows why a file was not sent
+   */
   constructor({ chat, toast }) {
     this.#chat = chat;
     this.#toast = toast;
     const picker = /** @type {HTMLInputElement} */ ($('attach-input'));
-    $('attach').addEventListener('click', () => picker.click());
+    /** @type {HTMLElement} */ ($('attach')).addEventListener('click', () => picker.click());
     picker.addEventListener('change', () => {
-      this.sendFiles([...picker.files]);
+      this.sendFiles([.../** @type {FileList} */ (picker.files)]);
       picker.value = '';
     });
-    $('input').addEventListener('paste', (event) => {
+    /** @type {HTMLElement} */ ($('input')).addEventListener('paste', (event) => {
       const files = [...(event.clipboardData?.files ?? [])];
       if (files.length === 0) return;
       event.preventDefault();
       this.sendFiles(files);
     });
-    this.#acceptDrops(document.querySelector('.chat'));
+    this.#acceptDrops(/** @type {HTMLElement} */ (document.querySelector('.chat')));
   }
 
+  /** @param {File[]} files */
   sendFiles(files) {
     const room = this.#chat.active;
     for (const file of files) {
@@ -90,10 +123,11 @@ export class Uploader {
     }
   }
 
+  /** @param {HTMLElement} area */
   #acceptDrops(area) {
     // dragenter/dragleave fire for every child crossed: count them to know when the drag left the area.
     let depth = 0;
-    const carriesFiles = (event) => [...(event.dataTransfer?.types ?? [])].includes('Files');
+    const carriesFiles = (/** @type {DragEvent} */ event) => [...(event.dataTransfer?.types ?? [])].includes('Files');
     area.addEventListener('dragenter', (event) => {
       if (!carriesFiles(event)) return;
       event.preventDefault();
@@ -103,7 +137,8 @@ export class Uploader {
     area.addEventListener('dragover', (event) => {
       if (!carriesFiles(event)) return;
       event.preventDefault();
-      event.dataTransfer.dropEffect = 'copy';
+      // carriesFiles: the event has its data transfer.
+      /** @type {DataTransfer} */ (event.dataTransfer).dropEffect = 'copy';
     });
     area.addEventListener('dragleave', () => {
       depth = Math.max(0, depth - 1);
@@ -114,10 +149,15 @@ export class Uploader {
       event.preventDefault();
       depth = 0;
       area.classList.remove('dropping');
-      this.sendFiles([...event.dataTransfer.files]);
+      this.sendFiles([.../** @type {DataTransfer} */ (event.dataTransfer).files]);
     });
   }
 
+  /**
+   * @param {File} file
+   * @param {string} room
+   * @param {UploadItem} item
+   */
   async #send(file, room, item) {
     let uploadId = null;
     try {
@@ -149,7 +189,11 @@ export class Uploader {
     }
   }
 
-  /** The progress row of one file: name, bar, percentage, and cancel (or dismiss once failed). */
+  /**
+   * The progress row of one file: name, bar, percentage, and cancel (or dismiss once failed).
+   * @param {File} file
+   * @returns {UploadItem}
+   */
   #itemFor(file) {
     const node = el('li', 'upload');
     const name = el('span', 'upload-name', file.name || 'file');
@@ -162,6 +206,7 @@ export class Uploader {
     close.type = 'button';
     node.append(name, bar, state, close);
     this.#list.append(node);
+    /** @type {UploadItem} */
     const item = {
       cancelled: false,
       progress: (received) => {

@@ -1,3 +1,4 @@
+// @ts-check
 // @mentions on the page: finding them in text (the server's rule, src/chat/mentions.ts), marking
 // them in a rendered message, and suggesting people while "@name" is typed in the message box.
 import { avatar, el } from './util.js';
@@ -8,12 +9,20 @@ const MENTION = /(?<![A-Za-z0-9_.@-])@([A-Za-z0-9_.-]{2,24})/g;
 const TYPING_MENTION = /(?:^|[^A-Za-z0-9_.@-])@([A-Za-z0-9_.-]{0,24})$/;
 const MAX_SUGGESTIONS = 6;
 
+/**
+ * The names a matched "@name" may mean: as written, and without a sentence's trailing dots and dashes.
+ * @param {string} match
+ */
 function namesIn(match) {
   const name = match.toLowerCase();
   return [name, name.replace(/[.-]+$/, '')];
 }
 
-/** Whether `text` mentions the username `me` (case-insensitively). */
+/**
+ * Whether `text` mentions the username `me` (case-insensitively).
+ * @param {unknown} text  as received: anything but a string mentions no one
+ * @param {string} me
+ */
 export function mentionsMe(text, me) {
   if (typeof text !== 'string' || !me || !text.includes('@')) return false;
   const mine = me.toLowerCase();
@@ -25,6 +34,9 @@ export function mentionsMe(text, me) {
  * Wraps each "@name" in the message's text nodes in a span (built as nodes, never as HTML), and
  * marks the whole message when one of them is me. Runs over whatever the body holds, so formatting
  * built elsewhere stays; code is left alone.
+ * @param {HTMLElement} node  the message's element
+ * @param {{ text: string }} message
+ * @param {string} me  my username ('' before sign-in: nothing is mine)
  */
 export function decorateMentions(node, message, me) {
   const body = node.querySelector('.body');
@@ -58,6 +70,14 @@ export function decorateMentions(node, message, me) {
 }
 
 /**
+ * @typedef {object} MentionSuggestDeps
+ * @property {HTMLTextAreaElement | HTMLInputElement} input  the message box
+ * @property {HTMLElement} list  the (initially hidden) list the suggestions are shown in
+ * @property {HTMLElement} form  the message box's form (its keys are caught before the box's own)
+ * @property {() => string[]} candidates
+ */
+
+/**
  * The suggestion list under the message box. `candidates()` gives the usernames to offer (the
  * room's people); `pick` puts the chosen one in the box.
  */
@@ -65,10 +85,12 @@ export class MentionSuggest {
   #input;
   #list;
   #candidates;
+  /** @type {string[]} */
   #shown = [];
   #index = 0;
   #start = -1;
 
+  /** @param {MentionSuggestDeps} deps */
   constructor({ input, list, form, candidates }) {
     this.#input = input;
     this.#list = list;
@@ -112,6 +134,7 @@ export class MentionSuggest {
     this.#index = 0;
   }
 
+  /** @param {string} name */
   pick(name) {
     const value = this.#input.value;
     const caret = this.#input.selectionStart ?? value.length;
@@ -124,8 +147,10 @@ export class MentionSuggest {
     this.#input.focus();
   }
 
+  /** @param {KeyboardEvent} event */
   #onKey(event) {
     if (!this.open || event.isComposing) return;
+    /** @type {Record<string, number>} */
     const handled = { ArrowDown: 1, ArrowUp: -1, Enter: 0, Tab: 0, Escape: 0 };
     if (!(event.key in handled)) return;
     event.preventDefault();

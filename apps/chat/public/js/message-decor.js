@@ -1,22 +1,29 @@
+// @ts-check
 // The parts of a message that follow from its changes: the quoted original of a reply, the
 // "edited" mark, the "message deleted" placeholder, reaction chips with who reacted, and the
 // actions (react, reply, edit, delete). Built from DOM nodes; user text is only ever textContent.
 import { REACTION_EMOJI, reactionsOf } from './message-changes.js';
 import { el, formatFull } from './util.js';
 
+/** @typedef {import('../../src/store/types.js').ChatMessage} ChatMessage */
+/** @typedef {import('../../src/store/types.js').ReplyPreview} ReplyPreview */
+/** @typedef {ReturnType<typeof reactionsOf>[number]} ShownReaction */
+
 /**
- * @param {object} deps
- * @param {() => string} deps.myName          my username (reactions are listed by username)
- * @param {() => boolean} deps.moderates      true when I may delete anyone's message in this room
- * @param {(id: number, emoji: string, on: boolean) => void} deps.onReact
- * @param {(message: object) => void} deps.onReply
- * @param {(message: object) => void} deps.onEdit
- * @param {(message: object) => void} deps.onDelete
- * @param {(id: number) => void} deps.onJump  show the original of a reply
+ * @typedef {object} MessageDecorDeps
+ * @property {() => string} myName          my username (reactions are listed by username)
+ * @property {() => boolean} moderates      true when I may delete anyone's message in this room
+ * @property {(id: number, emoji: string, on: boolean) => void} onReact
+ * @property {(message: ChatMessage) => void} onReply
+ * @property {(message: ChatMessage) => void} onEdit
+ * @property {(message: ChatMessage) => void} onDelete
+ * @property {(id: number) => void} onJump  show the original of a reply
  */
+
 export class MessageDecor {
   #deps;
 
+  /** @param {MessageDecorDeps} deps */
   constructor(deps) {
     this.#deps = deps;
     // One listener for every open reaction picker: a click elsewhere or Escape closes it.
@@ -30,12 +37,19 @@ export class MessageDecor {
     });
   }
 
-  /** Adds the extras to a confirmed message's element (pending ones have no id and get none). */
-  decorate(node, message, own) {
-    if (message.id === undefined) return;
-    const bubble = node.querySelector('.bubble');
-    const text = bubble.querySelector('.text');
-    const body = text.querySelector('.body');
+  /**
+   * Adds the extras to a confirmed message's element (pending ones have no id and get none).
+   * @param {HTMLElement} node  as message-view.js built it: a bubble holding the text, its body and foot
+   * @param {import('./message-view.js').ShownMessage} shown
+   * @param {boolean} own
+   */
+  decorate(node, shown, own) {
+    if (shown.id === undefined) return;
+    // With an id, it is a message the server confirmed.
+    const message = /** @type {ChatMessage} */ (shown);
+    const bubble = /** @type {HTMLElement} */ (node.querySelector('.bubble'));
+    const text = /** @type {HTMLElement} */ (bubble.querySelector('.text'));
+    const body = /** @type {HTMLElement} */ (text.querySelector('.body'));
     if (message.deletedAt !== undefined) {
       node.classList.add('deleted');
       body.textContent = 'This message was deleted.';
@@ -45,7 +59,7 @@ export class MessageDecor {
     if (message.editedAt !== undefined) {
       const mark = el('span', 'edited', 'edited');
       mark.title = `Edited ${formatFull(message.editedAt)}`;
-      text.querySelector('.foot').prepend(mark);
+      /** @type {HTMLElement} */ (text.querySelector('.foot')).prepend(mark);
     }
     const reactions = reactionsOf(message, this.#deps.myName());
     if (reactions.length > 0) bubble.append(this.#reactions(message, reactions));
@@ -59,6 +73,7 @@ export class MessageDecor {
     });
   }
 
+  /** @param {ReplyPreview} reply */
   #quote(reply) {
     const quote = el('button', 'reply-quote');
     quote.type = 'button';
@@ -76,6 +91,10 @@ export class MessageDecor {
     return quote;
   }
 
+  /**
+   * @param {ChatMessage} message
+   * @param {ShownReaction[]} reactions
+   */
   #reactions(message, reactions) {
     const bar = el('div', 'reactions');
     for (const reaction of reactions) {
@@ -96,6 +115,10 @@ export class MessageDecor {
     return bar;
   }
 
+  /**
+   * @param {ChatMessage} message
+   * @param {boolean} own
+   */
   #actions(message, own) {
     const bar = el('div', 'msg-actions');
     bar.setAttribute('role', 'toolbar');
@@ -128,6 +151,7 @@ export class MessageDecor {
     return bar;
   }
 
+  /** @param {ChatMessage} message */
   #picker(message) {
     const picker = el('div', 'reaction-picker');
     picker.setAttribute('role', 'menu');
@@ -151,7 +175,10 @@ export class MessageDecor {
   }
 }
 
-/** Scrolls a message into view and highlights it briefly; false when it is not on the page. */
+/**
+ * Scrolls a message into view and highlights it briefly; false when it is not on the page.
+ * @param {number} id
+ */
 export function reveal(id) {
   const node = /** @type {HTMLElement | null} */ (
     document.querySelector(`#message-list .msg[data-id="${Number(id)}"]`)
@@ -165,6 +192,11 @@ export function reveal(id) {
   return true;
 }
 
+/**
+ * @param {string} className
+ * @param {string} symbol
+ * @param {string} label
+ */
 function actionButton(className, symbol, label) {
   const button = el('button', `msg-action ${className}`, symbol);
   button.type = 'button';

@@ -1,3 +1,4 @@
+// @ts-check
 // The message pane: history, day separators, grouping, own-message delivery marks, scrolling.
 import { attachmentNode } from './attachments.js';
 import { renderMessage } from './format.js';
@@ -10,15 +11,45 @@ const GROUP_WINDOW_MS = 5 * 60 * 1000;
 /** Within this many px of the bottom, new messages keep the view pinned to the bottom. */
 const STICK_DISTANCE = 120;
 
+/** @typedef {import('../../src/store/types.js').ChatMessage} ChatMessage */
+/** @typedef {import('./state.js').RoomState} RoomState */
+/** @typedef {import('./outbox.js').OutboxItem} OutboxItem */
+/** @typedef {import('./outbox.js').OutboxState} OutboxState */
+
+/**
+ * A message as the view draws it: one the server confirmed, or one of mine still on its way
+ * (no id, sender or attachment yet).
+ * @typedef {ChatMessage | { id?: undefined, nick: string, text: string, ts: number, attachment?: undefined }} ShownMessage
+ */
+
+/**
+ * @typedef {object} MessageViewDeps
+ * @property {() => unknown} onNearTop  the view was scrolled near the top: load older history
+ * @property {(clientId: string) => unknown} onRetry  send a failed message again
+ * @property {(clientId: string) => unknown} onDiscard  drop a failed message
+ * @property {(node: HTMLElement, message: ShownMessage, own: boolean) => void} [decorate]
+ * @property {(name: string) => string} [titleOf]
+ */
+
+/**
+ * @param {string} id
+ * @returns {HTMLElement}  the page's element (index.html has every one the view draws in)
+ */
+const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
 export class MessageView {
-  #scroller = document.getElementById('messages');
-  #list = document.getElementById('message-list');
-  #pending = document.getElementById('pending-list');
-  #edge = document.getElementById('history-edge');
-  #jump = document.getElementById('jump');
-  #typing = document.getElementById('typing');
-  /** Elements of rendered messages, reused across renders. */
+  #scroller = byId('messages');
+  #list = byId('message-list');
+  #pending = byId('pending-list');
+  #edge = byId('history-edge');
+  #jump = byId('jump');
+  #typing = byId('typing');
+  /**
+   * Elements of rendered messages, reused across renders.
+   * @type {WeakMap<ChatMessage, HTMLElement>}
+   */
   #elements = new WeakMap();
+  /** @type {string | null} */
   #room = null;
   #titleOf;
   /** The signed-in username, for highlighting mentions of me. */
@@ -26,7 +57,10 @@ export class MessageView {
   /** The room and marker whose divider was last scrolled to (each is scrolled to once). */
   #dividerShown = '';
 
-  /** `titleOf(name)`: how the room is called in its welcome line ('#general', '@ada' for a DM). */
+  /**
+   * `titleOf(name)`: how the room is called in its welcome line ('#general', '@ada' for a DM).
+   * @param {MessageViewDeps} deps
+   */
   constructor({ onNearTop, onRetry, onDiscard, decorate, titleOf = (name) => `#${name}` }) {
     this.#titleOf = titleOf;
     this.#scroller.addEventListener(
@@ -47,6 +81,10 @@ export class MessageView {
   /**
    * Renders a room. `how`: 'reset' (room switch: go to the bottom), 'prepend' (older history came in:
    * keep what the user looks at in place), 'append' (new messages: follow them if at the bottom).
+   * @param {RoomState} room
+   * @param {OutboxItem[]} pending  my messages in this room the server has not confirmed yet
+   * @param {string} me  my account id
+   * @param {string} [how]  'reset', 'prepend' or 'append'
    */
   render(room, pending, me, how = 'append') {
     const switched = this.#room !== room.name;
@@ -56,7 +94,9 @@ export class MessageView {
     const before = this.#list.childElementCount + this.#pending.childElementCount;
 
     this.#renderEdge(room);
-    this.#list.replaceChildren(...this.#messageNodes(room.ordered(), me, room.dividerAfter));
+    // Every id a room lists has its message.
+    const messages = /** @type {ChatMessage[]} */ (room.ordered());
+    this.#list.replaceChildren(...this.#messageNodes(messages, me, room.dividerAfter));
     this.#pending.replaceChildren(...pending.map((item) => this.#pendingNode(item)));
     const divider = this.#list.querySelector('.new-divider');
 
@@ -79,6 +119,10 @@ export class MessageView {
     this.#jump.hidden = true;
   }
 
+  /**
+   * @param {RoomState} room
+   * @param {string} me  my username (I am never shown typing)
+   */
   renderTyping(room, me) {
     const now = Date.now();
     const names = [...room.typing].filter(([nick, until]) => until > now && nick !== me).map(([nick]) => nick);
@@ -89,6 +133,7 @@ export class MessageView {
     if (this.#typing.textContent !== text) this.#typing.textContent = text;
   }
 
+  /** @param {RoomState} room */
   #renderEdge(room) {
     this.#edge.className = 'history-edge';
     if (room.hasOlder || room.loadingOlder) {
@@ -107,12 +152,19 @@ export class MessageView {
     );
   }
 
-  /** `dividerAfter`: the read marker when the room was opened; "New messages" goes above the first unread. */
+  /**
+   * `dividerAfter`: the read marker when the room was opened; "New messages" goes above the first unread.
+   * @param {ChatMessage[]} messages
+   * @param {string} me  my account id
+   * @param {number | undefined} dividerAfter
+   */
   *#messageNodes(messages, me, dividerAfter) {
+    /** @type {ChatMessage | null} */
     let previous = null;
     let divided = dividerAfter === undefined;
     for (const message of messages) {
-      if (!divided && message.id > dividerAfter && !isOwn(message, me)) {
+      // Not divided yet: there is a marker.
+      if (!divided && message.id > /** @type {number} */ (dividerAfter) && !isOwn(message, me)) {
         divided = true;
         yield newMessagesDivider();
       }
@@ -131,6 +183,7 @@ export class MessageView {
     }
   }
 
+  /** @param {OutboxItem} item */
   #pendingNode(item) {
     const node = this.#messageNode({ nick: '', text: item.text, ts: item.createdAt }, true, item.state);
     node.dataset.clientId = item.clientId;
@@ -144,11 +197,16 @@ export class MessageView {
       retry.addEventListener('click', () => this.onRetry(item.clientId));
       discard.addEventListener('click', () => this.onDiscard(item.clientId));
       failure.append(el('span', '', item.error || 'Not sent.'), retry, discard);
-      node.querySelector('.bubble').append(failure);
+      /** @type {HTMLElement} */ (node.querySelector('.bubble')).append(failure);
     }
     return node;
   }
 
+  /**
+   * @param {ShownMessage} message
+   * @param {boolean} own
+   * @param {OutboxState | 'delivered'} state  of my own message (others' show as received)
+   */
   #messageNode(message, own, state) {
     const node = el('li', own ? 'msg own' : 'msg');
     if (message.id !== undefined) node.dataset.id = String(message.id);
@@ -193,11 +251,19 @@ function newMessagesDivider() {
   return node;
 }
 
+/**
+ * @param {ChatMessage | null} previous
+ * @param {ChatMessage} message
+ */
 function isGrouped(previous, message) {
   return previous !== null && previous.nick === message.nick && message.ts - previous.ts < GROUP_WINDOW_MS;
 }
 
 /** Mine by account id, never by name: another user (or an old message) with the same name is not me. */
+/**
+ * @param {ChatMessage} message
+ * @param {string} myUserId
+ */
 function isOwn(message, myUserId) {
   return typeof message.userId === 'string' && message.userId === myUserId;
 }

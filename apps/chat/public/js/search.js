@@ -1,3 +1,4 @@
+// @ts-check
 // Message search: a panel under the top bar, results from the server's full-text index (the
 // 'search' request, see src/chat/search.ts), and the jump from a result to the message in its room,
 // loading older history until the message is there.
@@ -9,7 +10,26 @@ const PAUSE_MS = 400;
 /** History pages (50 messages each) loaded at most to reach a result. */
 const MAX_JUMP_PAGES = 40;
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import('../../src/store/types.js').ChatMessage} ChatMessage */
+/** @typedef {import('../../src/chat/events.js').SearchResult} SearchResult */
+
+/**
+ * What the search needs of the chat: its rooms, opening one and loading its older history,
+ * how a room is labelled, and requests to the server.
+ * @typedef {object} SearchChat
+ * @property {string} active  the open room's name
+ * @property {Map<string, import('./state.js').RoomState>} rooms
+ * @property {(name: string) => Promise<unknown>} openRoom
+ * @property {() => Promise<unknown>} loadOlder  the open room's next older page
+ * @property {(name: string) => (string | undefined)[]} labelOf  the room's sigil and name first
+ * @property {(event: string, ...args: unknown[]) => Promise<any>} request  see request.js
+ */
+
+/**
+ * @param {string} id
+ * @returns {HTMLElement}  the page's element (index.html has every one the panel asks for)
+ */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 export class SearchPanel {
   #panel = $('search-panel');
@@ -22,12 +42,19 @@ export class SearchPanel {
   #more = $('search-more');
   #chat;
   #toast;
+  /** @type {ReturnType<typeof setTimeout> | 0} */
   #pauseTimer = 0;
   /** The query on screen, its terms, and the id the next page starts before. */
+  /** @type {{ query: string, room: string | null, terms: string[], nextBefore: number | null }} */
   #shown = { query: '', room: null, terms: [], nextBefore: null };
   /** Counts searches, so an answer that arrives after a newer search started is ignored. */
   #generation = 0;
 
+  /**
+   * @param {object} deps
+   * @param {SearchChat} deps.chat
+   * @param {(message: string, kind: 'error') => void} deps.toast  says when a result cannot be shown
+   */
   constructor({ chat, toast }) {
     this.#chat = chat;
     this.#toast = toast;
@@ -48,7 +75,8 @@ export class SearchPanel {
     this.#more.addEventListener('click', () => this.#search(true));
     this.#results.addEventListener('click', (event) => {
       const hit = /** @type {HTMLElement | null} */ (/** @type {Element} */ (event.target).closest('.search-hit'));
-      if (hit) this.jumpTo(hit.dataset.room, Number(hit.dataset.id));
+      // Each hit carries its room and id (see #hitNode).
+      if (hit) this.jumpTo(/** @type {string} */ (hit.dataset.room), Number(hit.dataset.id));
     });
   }
 
@@ -67,7 +95,11 @@ export class SearchPanel {
     this.#toggle.setAttribute('aria-expanded', 'false');
   }
 
-  /** Opens the message's room and shows the message, loading older pages until it is there. */
+  /**
+   * Opens the message's room and shows the message, loading older pages until it is there.
+   * @param {string} roomName
+   * @param {number} id
+   */
   async jumpTo(roomName, id) {
     this.close();
     const chat = this.#chat;
@@ -117,6 +149,7 @@ export class SearchPanel {
         }
       : { query, ...(room ? { room } : {}) };
     this.#status.textContent = 'Searching…';
+    /** @type {SearchResult} */
     let answer;
     try {
       answer = await this.#chat.request('search', request);
@@ -141,6 +174,10 @@ export class SearchPanel {
         : `${count}${answer.hasMore ? '+' : ''} ${count === 1 ? 'message' : 'messages'}`;
   }
 
+  /**
+   * @param {ChatMessage} message
+   * @param {string[]} terms
+   */
   #hitNode(message, terms) {
     const item = el('li');
     const hit = el('button', 'search-hit');
@@ -158,7 +195,11 @@ export class SearchPanel {
   }
 }
 
-/** The text with each word that starts with a search term in <mark>, built as text nodes. */
+/**
+ * The text with each word that starts with a search term in <mark>, built as text nodes.
+ * @param {string} text
+ * @param {string[]} terms
+ */
 function highlighted(text, terms) {
   const node = el('span', 'hit-text');
   const escaped = terms.map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
