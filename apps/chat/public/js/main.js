@@ -18,6 +18,7 @@ import { SearchPanel } from './search.js';
 /** @typedef {import('../../src/store/types.js').ChatMessage} ChatMessage */
 /** @typedef {import('../../src/store/types.js').User} User */
 /** @typedef {import('./chrome-view.js').ToastKind} ToastKind */
+/** @typedef {import('./message-view.js').ShownMessage} ShownMessage */
 
 /**
  * The page's elements, all in index.html.
@@ -40,7 +41,7 @@ const messageView = new MessageView({
   titleOf: (name) => chat.labelOf(name).slice(0, 2).join(''),
   /**
    * @param {HTMLElement} node
-   * @param {ChatMessage} message
+   * @param {ShownMessage} message
    * @param {boolean} own
    */
   decorate: (node, message, own) => messageDecor.decorate(node, message, own),
