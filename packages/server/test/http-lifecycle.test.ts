@@ -51,6 +51,35 @@ describe('the HTTP server Parley owns (new Server(port), io.listen(port))', () =
   });
 });
 
+describe('the path option, normalized as socket.io and engine.io do', () => {
+  it('routes the same URLs as the official server for each spelling of the path', async () => {
+    const urls = [
+      '/custom/?EIO=4&transport=polling',
+      '/custom?EIO=4&transport=polling',
+      '/x/?EIO=4&transport=polling',
+      '/x//?EIO=4&transport=polling',
+      '/?EIO=4&transport=polling',
+    ];
+    for (const path of ['/custom/', '/custom', 'custom', '/x//', '/']) {
+      const parleyServer = new Server(0, { path });
+      track(parleyServer, parleyServer.httpServer as HttpServer);
+      const officialServer = new OfficialServer(0, { path });
+      teardown.push(() => officialServer.close());
+      expect({ path, io: parleyServer.path(), engine: parleyServer.engine.opts.path }).toEqual({
+        path,
+        io: officialServer.path(),
+        engine: (officialServer.engine.opts as { path?: string }).path,
+      });
+      const parley = `http://127.0.0.1:${await portOf(parleyServer)}`;
+      const official = `http://127.0.0.1:${await portOf(officialServer)}`;
+      for (const url of urls) {
+        const [ours, theirs] = await Promise.all([rawRequest(parley + url), rawRequest(official + url)]);
+        expect({ path, url, status: ours.status }).toEqual({ path, url, status: theirs.status });
+      }
+    }
+  });
+});
+
 describe('every URL under the engine path is an engine request (prefix match, as engine.io)', () => {
   const origin = 'https://app.example';
   const opts: Partial<ServerOptions> = {

@@ -125,9 +125,10 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 /**
  * The endpoint path as socket.io (`io.path()`) and engine.io (`attach`) normalize it, one rule for
  * the socket layer and the engine: one trailing slash is dropped (`/socket.io/` -> `/socket.io`,
- * `/` -> `''`), nothing else changes. Requests are then matched on `<path>/` (by default), so `/`
- * and `''` both route every request to the engine; a path without a leading slash matches no
- * request, as in engine.io.
+ * `/` -> `''`), nothing else changes. The engine keeps the option as given (`engine.opts.path`)
+ * and matches requests on its normalized form plus `/` (by default), so `/` and `''` both route
+ * every request to the engine, `/x//` routes `/x//…` only, and a path without a leading slash
+ * matches no request, as in engine.io.
  */
 export function normalizePath(path: string): string {
   return path.endsWith('/') ? path.slice(0, -1) : path;
@@ -161,7 +162,8 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     allowRequest: options.allowRequest,
     generateId: options.generateId,
     allowEIO3: options.allowEIO3 === true,
-    path: normalizePath(options.path ?? '/engine.io'),
+    // Kept as given, as engine.io shows it; requests are matched on its normalized form.
+    path: options.path ?? '/engine.io',
     sessionRouter: options.sessionRouter,
   };
 }

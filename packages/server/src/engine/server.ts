@@ -27,7 +27,6 @@ import { refuseUpgrade, respondError } from './http/respond.js';
 import { generateId } from './ids.js';
 import {
   type AttachOptions,
-  normalizePath,
   type ResolvedOptions,
   resolveOptions,
   type ServerOptions,
@@ -372,7 +371,7 @@ export class Server extends EventEmitter implements EngineServerLike {
         upgrade: (req, socket, head) => this.handleUpgrade(req, socket, head),
       },
       {
-        path: options.path === undefined ? this.opts.path : normalizePath(options.path),
+        path: options.path ?? this.opts.path,
         addTrailingSlash: options.addTrailingSlash,
         destroyUpgrade: options.destroyUpgrade,
         destroyUpgradeTimeout: options.destroyUpgradeTimeout,

@@ -14,6 +14,7 @@
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
+import { normalizePath } from '../options.js';
 
 export interface InterceptHandlers {
   request(req: IncomingMessage, res: ServerResponse): void;
@@ -98,10 +99,10 @@ export function interceptRequests(
   };
 }
 
-/** The URL prefix of engine requests for a normalized path. */
+/** The URL prefix of engine requests for the `path` option (see normalizePath). */
 export function enginePrefix(path: string, addTrailingSlash: boolean): string {
-  if (!addTrailingSlash) return path;
-  return path.endsWith('/') ? path : `${path}/`;
+  const normalized = normalizePath(path);
+  return addTrailingSlash ? `${normalized}/` : normalized;
 }
 
 function ignore(): void {}
