@@ -89,6 +89,46 @@ function nextMessage(ws: WebSocket): Promise<string> {
   );
 }
 
+/**
+ * A server bound (`io.bind()`) to a stand-in engine, with one session of it that has no HTTP
+ * request (as a WebTransport session) and has sent a CONNECT to the main namespace.
+ */
+function bindFakeEngineSession(factory: ServerFactory) {
+  const io = factory(createServer(), {});
+  onTeardown(() => io.close());
+  const engine = Object.assign(new EventEmitter(), { clients: {}, clientsCount: 0, close() {} });
+  io.bind(engine);
+  const sent: unknown[] = [];
+  const conn = Object.assign(new EventEmitter(), {
+    id: 'session-without-request',
+    protocol: 4,
+    readyState: 'open',
+    transport: { name: 'webtransport', writable: true },
+    request: undefined,
+    remoteAddress: '192.0.2.1',
+    send(data: unknown) {
+      sent.push(data);
+      return conn;
+    },
+    write(data: unknown) {
+      return conn.send(data);
+    },
+    sendPrepared(message: { data: unknown }) {
+      sent.push(message.data);
+    },
+    close() {
+      conn.readyState = 'closed';
+    },
+  });
+  const connected = new Promise<{ handshake: Record<string, unknown> }>((resolve) => io.on('connection', resolve));
+  engine.emit('connection', conn);
+  // A CONNECT to the main namespace. engine.io emits each message as both events; the socket
+  // layer listens to one of them.
+  conn.emit('data', '0');
+  conn.emit('message', '0');
+  return { conn, sent, connected };
+}
+
 describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
   it('answers a pending GET with a noop when the client POSTs a CLOSE packet', async () => {
     const server = await start(factory);
@@ -244,42 +284,19 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
   });
 
   it('connects a socket whose engine session has no HTTP request (WebTransport-style)', async () => {
-    const io = factory(createServer(), {});
-    onTeardown(() => io.close());
-    const engine = Object.assign(new EventEmitter(), { clients: {}, clientsCount: 0, close() {} });
-    io.bind(engine);
-    const sent: unknown[] = [];
-    const conn = Object.assign(new EventEmitter(), {
-      id: 'session-without-request',
-      protocol: 4,
-      readyState: 'open',
-      transport: { name: 'webtransport', writable: true },
-      request: undefined,
-      remoteAddress: '192.0.2.1',
-      send(data: unknown) {
-        sent.push(data);
-        return conn;
-      },
-      write(data: unknown) {
-        return conn.send(data);
-      },
-      sendPrepared(message: { data: unknown }) {
-        sent.push(message.data);
-      },
-      close() {
-        conn.readyState = 'closed';
-      },
-    });
-    const connected = new Promise<{ handshake: Record<string, unknown> }>((resolve) => io.on('connection', resolve));
-    engine.emit('connection', conn);
-    // A CONNECT to the main namespace. engine.io emits each message as both events; the socket
-    // layer listens to one of them.
-    conn.emit('data', '0');
-    conn.emit('message', '0');
+    const { sent, connected } = bindFakeEngineSession(factory);
     const { handshake } = await within(connected, 5000, 'the connection');
     expect(handshake).toMatchObject({ headers: {}, address: '192.0.2.1', xdomain: false, secure: true, query: {} });
     expect(handshake.url).toBeUndefined();
     expect(sent[0]).toMatch(/^0\{"sid":"[^"]+"\}$/);
+  });
+
+  it("hands a bound engine's own close reason to disconnect listeners as it is", async () => {
+    const { conn, connected } = bindFakeEngineSession(factory);
+    const socket = (await within(connected, 5000, 'the connection')) as unknown as EventEmitter;
+    const reason = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    conn.emit('close', 'custom engine reason');
+    expect(await within(reason, 5000, 'the disconnection')).toBe('custom engine reason');
   });
 
   it('accepts an upgrade of a polling session with allowUpgrades: false, which only stops offering it', async () => {

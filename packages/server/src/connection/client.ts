@@ -41,7 +41,7 @@ function onConnectionMessage(this: EngineSocketLike, data: string | Uint8Array):
 }
 
 function onConnectionClose(this: EngineSocketLike, reason: string, description?: Error): void {
-  // Its reason may lie outside EngineCloseReason: disconnectReasonOf maps any string.
+  // Its reason may lie outside EngineCloseReason (a foreign engine): disconnectReasonOf passes it on.
   (this as TaggedConnection)[CLIENT].onSessionClose(reason as EngineCloseReason, description);
 }
 

@@ -36,11 +36,11 @@ const DISCONNECT_REASON_OF_ENGINE: Readonly<Record<EngineCloseReason, Disconnect
 
 /**
  * The one place an engine's close reason becomes a {@link DisconnectReason}. An engine bound with
- * `io.bind()` may report a string outside {@link EngineCloseReason}: its session still ended on
- * the transport's side, so it counts as 'transport close' rather than reaching listeners untyped.
+ * `io.bind()` may report a string outside {@link EngineCloseReason}: socket.io hands such a string
+ * to `disconnect` listeners as it is, and so does this.
  */
 export function disconnectReasonOf(reason: EngineCloseReason | string): DisconnectReason {
   return Object.hasOwn(DISCONNECT_REASON_OF_ENGINE, reason)
     ? DISCONNECT_REASON_OF_ENGINE[reason as EngineCloseReason]
-    : 'transport close';
+    : (reason as DisconnectReason);
 }
