@@ -20,6 +20,12 @@ import { storedDuplicatePostgres } from './message-insert.js';
 import { MESSAGE_COLUMNS, toMessage } from './rows.js';
 import { type AppendResult, type NewMessage, StoreError } from './types.js';
 
+/**
+ * Runs `work` in a transaction holding the store's append lock, which makes id assignment and
+ * commit one step for every append of the database (see the store).
+ */
+export type AppendTransaction = <T>(work: (client: pg.PoolClient) => Promise<T>) => Promise<T>;
+
 type Settle = { resolve(value: AppendResult): void; reject(error: unknown): void };
 type Pending = Settle & { message: NewMessage };
 
@@ -36,15 +42,12 @@ ON CONFLICT (room, nick, client_id) DO NOTHING
 RETURNING ${MESSAGE_COLUMNS}`;
 
 export class PostgresAppendBatch {
-  readonly #pool: pg.Pool;
-  readonly #lock: number;
+  readonly #appendTransaction: AppendTransaction;
   #pending: Pending[] = [];
   #running = false;
 
-  /** `lock` is the advisory lock every append of the database takes (see the store). */
-  constructor(pool: pg.Pool, lock: number) {
-    this.#pool = pool;
-    this.#lock = lock;
+  constructor(appendTransaction: AppendTransaction) {
+    this.#appendTransaction = appendTransaction;
   }
 
   /** Resolves once the transaction holding the message has committed. */
@@ -81,24 +84,11 @@ export class PostgresAppendBatch {
     }
   }
 
-  async #commit(messages: NewMessage[]): Promise<AppendResult[]> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      // Ids must become visible in id order, or a client catching up "after id N" could skip a
-      // message with a smaller id that committed later on another connection: the lock makes id
-      // assignment and commit one step, for the whole batch.
-      await client.query('SELECT pg_advisory_xact_lock($1)', [this.#lock]);
+  #commit(messages: NewMessage[]): Promise<AppendResult[]> {
+    return this.#appendTransaction(async (client) => {
       const { rows } = await client.query(INSERT_BATCH, columnsOf(messages));
-      const results = await matchRows(client, messages, rows);
-      await client.query('COMMIT');
-      return results;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+      return matchRows(client, messages, rows);
+    });
   }
 }
 

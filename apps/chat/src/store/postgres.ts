@@ -116,7 +116,7 @@ export class PostgresStore implements ChatStore {
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     this.#pool.on('error', () => {});
-    this.#appends = new PostgresAppendBatch(this.#pool, APPEND_LOCK);
+    this.#appends = new PostgresAppendBatch((work) => this.#appendTransaction(work));
   }
 
   async init(): Promise<void> {
