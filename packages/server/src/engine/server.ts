@@ -25,12 +25,7 @@ import { interceptRequests } from './http/intercept.js';
 import { type Middleware, runMiddlewares } from './http/middleware.js';
 import { refuseUpgrade, respondError } from './http/respond.js';
 import { generateId } from './ids.js';
-import {
-  type AttachOptions,
-  type ResolvedOptions,
-  resolveOptions,
-  type ServerOptions,
-} from './options.js';
+import { type AttachOptions, type ResolvedOptions, resolveOptions, type ServerOptions } from './options.js';
 import type { PublicPacket } from './packet.js';
 import { parseQuery, sessionRequest } from './request.js';
 import { allowHandshake, verifyRequest } from './request-checks.js';
