@@ -6,45 +6,19 @@
  * the real request is kept, since middlewares attach state to it (e.g. `req.session`).
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { SharedStrings } from './shared-strings.js';
 
 /** The parts of the connection the handshake snapshot remembers. */
 export interface HandshakeConnection {
-  readonly remoteAddress: string | undefined;
-  readonly remotePort: number | undefined;
-  readonly localAddress: string | undefined;
-  readonly localPort: number | undefined;
-  /** True on TLS connections, as `tls.TLSSocket#encrypted`. */
-  readonly encrypted: boolean;
+  readonly remoteAddress?: string | undefined;
+  readonly remotePort?: number | undefined;
+  readonly localAddress?: string | undefined;
+  readonly localPort?: number | undefined;
+  /** True on TLS connections, as `tls.TLSSocket#encrypted`; absent on plain TCP sockets. */
+  readonly encrypted?: boolean;
 }
 
 type TcpSocket = IncomingMessage['socket'] & { encrypted?: boolean };
-
-/**
- * The connection of a session that keeps it (WebSocket). The peer's address is copied at once
- * (it is what `handshake.address` shows, also after the connection is gone); the local one is
- * asked of the socket when read.
- */
-class LiveConnection implements HandshakeConnection {
-  readonly remoteAddress: string | undefined;
-  readonly remotePort: number | undefined;
-  readonly encrypted: boolean;
-  readonly #socket: TcpSocket;
-
-  constructor(socket: TcpSocket) {
-    this.#socket = socket;
-    this.remoteAddress = socket.remoteAddress;
-    this.remotePort = socket.remotePort;
-    this.encrypted = socket.encrypted === true;
-  }
-
-  get localAddress(): string | undefined {
-    return this.#socket.localAddress;
-  }
-
-  get localPort(): number | undefined {
-    return this.#socket.localPort;
-  }
-}
 
 export class HandshakeRequest {
   readonly headers: IncomingHttpHeaders;
@@ -54,18 +28,27 @@ export class HandshakeRequest {
   readonly socket: HandshakeConnection;
 
   /**
-   * @param live the connection lives as long as the session (WebSocket): its local address is
-   *   read from it when asked for rather than copied (a syscall and two objects per handshake).
+   * @param live the connection lives as long as the session (WebSocket): it is kept itself, as
+   *   socket.io keeps it, rather than copied (a syscall and two objects per handshake). Its
+   *   peer address stays readable after it closes: Node keeps it once read, and the session
+   *   reads it when it opens.
+   * @param shared where the values that many sessions repeat are kept once
    */
-  constructor(req: IncomingMessage, live = false) {
+  constructor(req: IncomingMessage, live = false, shared?: SharedStrings) {
     this.headers = req.headers;
     this.url = req.url ?? '/';
+    if (shared !== undefined) {
+      shared.shareHeaders(this.headers);
+      // A WebSocket handshake's url is the same for every client of an application; a polling
+      // one carries a timestamp, and pooling it would only churn the pool.
+      if (live) this.url = shared.share(this.url);
+    }
     // The parser makes fresh strings per request; the common values are shared constants.
     this.method = req.method === 'GET' ? 'GET' : req.method === 'POST' ? 'POST' : (req.method ?? 'GET');
     this.httpVersion = req.httpVersion === '1.1' ? '1.1' : req.httpVersion;
     const socket = req.socket as TcpSocket;
     this.socket = live
-      ? new LiveConnection(socket)
+      ? socket
       : {
           remoteAddress: socket.remoteAddress,
           remotePort: socket.remotePort,
@@ -90,8 +73,13 @@ export class HandshakeRequest {
  * The request object a session exposes: the snapshot, typed as the IncomingMessage the
  * contract promises (it carries every field the socket layer reads from one).
  */
-export function sessionRequest(req: IncomingMessage, keepOriginal: boolean, live = false): IncomingMessage {
-  return keepOriginal ? req : (new HandshakeRequest(req, live) as unknown as IncomingMessage);
+export function sessionRequest(
+  req: IncomingMessage,
+  keepOriginal: boolean,
+  live = false,
+  shared?: SharedStrings,
+): IncomingMessage {
+  return keepOriginal ? req : (new HandshakeRequest(req, live, shared) as unknown as IncomingMessage);
 }
 
 /**

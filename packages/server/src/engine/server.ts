@@ -30,6 +30,7 @@ import type { PublicPacket } from './packet.js';
 import { parseQuery, sessionRequest } from './request.js';
 import { allowHandshake, verifyRequest } from './request-checks.js';
 import type { SessionRouter } from './session-router.js';
+import { SharedStrings } from './shared-strings.js';
 import { type SessionHost, Socket } from './socket.js';
 import { DeadlineQueue } from './timer-wheel.js';
 import type { HttpTransport, HttpTransportContext } from './transports/http-transport.js';
@@ -85,6 +86,8 @@ export class Server extends EventEmitter implements EngineServerLike {
   readonly #host: SessionHost;
   readonly #httpContext: HttpTransportContext;
   readonly #middlewares: Middleware[] = [];
+  /** One copy of the header values sessions repeat (see shared-strings.ts). */
+  readonly #sharedStrings = new SharedStrings();
   readonly #wss: WebSocketServer | undefined;
   /** Polling/SSE handshake requests and the session id they create (for cookies and `initial_headers`). */
   readonly #handshakeIds = new WeakMap<IncomingMessage, string>();
@@ -450,7 +453,12 @@ export class Server extends EventEmitter implements EngineServerLike {
     upgrades: readonly string[],
     beforeConnection?: () => void,
   ): Socket {
-    const request = sessionRequest(req, this.#middlewares.length > 0, transport.name === 'websocket');
+    const request = sessionRequest(
+      req,
+      this.#middlewares.length > 0,
+      transport.name === 'websocket',
+      this.#sharedStrings,
+    );
     const session = new Socket(id, this.#host, transport, request);
     this.#sessions.set(id, session);
     this.clients[id] = session;

@@ -57,7 +57,9 @@ export class DeadlineQueue<T extends DeadlineTarget> {
   /** Schedules `target` at now + delay, taking it out of whatever queue it was in. */
   push(target: T): void {
     unschedule(target);
-    const deadline = this.#now() + this.delay;
+    // Whole milliseconds: a small integer is stored in the target itself, where a fraction
+    // would take a heap number per session (setTimeout has millisecond resolution anyway).
+    const deadline = Math.ceil(this.#now() + this.delay);
     target[DEADLINE] = deadline;
     target[QUEUE] = this;
     target[PREV] = this.#tail;

@@ -26,6 +26,23 @@ export interface Handshake {
 }
 
 /**
+ * A socket's connection time, in whole milliseconds since this module loaded. Sockets keep
+ * this rather than `Date.now()`: a small integer is stored in the socket itself, where a
+ * timestamp takes a heap number per socket. {@link issuedAt} gives the timestamp back.
+ */
+const EPOCH = Date.now();
+
+export function issuedNow(): number {
+  // Math.floor hands back a small integer where it can; a plain difference of two timestamps
+  // stays a heap number.
+  return Math.floor(Date.now() - EPOCH);
+}
+
+export function issuedAt(offset: number): number {
+  return EPOCH + offset;
+}
+
+/**
  * Also for engines whose sessions have no HTTP request (WebTransport): then, as in socket.io,
  * the headers and query are empty, `url` is undefined and the connection counts as secure.
  */

@@ -13,6 +13,7 @@ import { isLegacyConnection } from '../connection/legacy-clients.js';
 import type { EngineSocketLike } from '../engine/contract.js';
 import { ReservedEventError } from '../errors.js';
 import { CatchAllEmitter } from '../events/catch-all-emitter.js';
+import { useFastListenerTable } from '../events/listener-table.js';
 import type {
   AllButLast,
   DecorateAcknowledgements,
@@ -30,7 +31,7 @@ import { namespaceSeam } from '../namespace/namespace-seam.js';
 import type { PreparedPacket } from '../packets/prepared-packet.js';
 import type { Server } from '../server.js';
 import { type AckCallback, PendingAcks } from './acks.js';
-import { buildHandshake, type Handshake } from './handshake.js';
+import { buildHandshake, type Handshake, issuedAt, issuedNow } from './handshake.js';
 import { type DisconnectReason, RECOVERABLE_DISCONNECT_REASONS } from './socket-reasons.js';
 import { socketSeam } from './socket-seam.js';
 
@@ -73,7 +74,8 @@ export class Socket<
 
   /** Undefined when the client sent no auth payload (`handshake.auth` is then `{}`). */
   readonly #auth: Record<string, unknown> | undefined;
-  readonly #issued = Date.now();
+  /** When the socket connected, as {@link issuedNow} gives it. */
+  readonly #issued = issuedNow();
   #handshake: Handshake | undefined;
   // Everything below is created on first use: most sockets never need it.
   #flags: BroadcastFlags | undefined;
@@ -100,6 +102,7 @@ export class Socket<
     session?: RestoredSession,
   ) {
     super({ captureRejections: true });
+    useFastListenerTable(this);
     this.nsp = nsp;
     this.client = client;
     this.#auth = auth;
@@ -141,7 +144,7 @@ export class Socket<
 
   /** Built on first access: most applications never read it. */
   get handshake(): Handshake {
-    this.#handshake ??= buildHandshake(this.client.conn, this.#issued, this.#auth ?? {});
+    this.#handshake ??= buildHandshake(this.client.conn, issuedAt(this.#issued), this.#auth ?? {});
     return this.#handshake;
   }
 

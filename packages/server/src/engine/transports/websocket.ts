@@ -12,6 +12,7 @@
 import type { Duplex } from 'node:stream';
 import { decodeEnginePacket, type EnginePacket, ProtocolError } from '@parley/protocol';
 import { WebSocket } from 'ws';
+import { useFastListenerTable } from '../../events/listener-table.js';
 import { PayloadTooLargeError, TransportError } from '../errors.js';
 import type { OutboundPacket } from '../packet.js';
 import { Transport, type TransportFailure, type TransportOwner } from './transport.js';
@@ -55,6 +56,7 @@ export class WebSocketTransport extends Transport {
     ws.binaryType = 'nodebuffer';
     (ws as Tagged<WebSocket>)[TRANSPORT] = this;
     (socket as Tagged<Duplex>)[TRANSPORT] = this;
+    useFastListenerTable(ws);
     ws.on('message', WebSocketTransport.#onWsMessage);
     ws.on('error', WebSocketTransport.#onWsError);
     ws.on('close', WebSocketTransport.#onWsClose);
