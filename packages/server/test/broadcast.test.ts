@@ -150,3 +150,44 @@ describe('rooms and the adapter', () => {
     expect(() => io.to('r').emit('newListener')).toThrow(ReservedEventError);
   });
 });
+
+describe.each(TRANSPORT_MODES)('packets sent in one event-loop turn over %s', (mode) => {
+  // A WebSocket flush writes a session's queued frames as one buffer, and sessions that queued
+  // the very same frames share it: each client must still get exactly its own packets.
+  it('reach each client in order, also when clients of one turn get different packets', async () => {
+    const { io, url } = await startServer();
+    const [a, b, c] = await crowd(io, url, 3, mode);
+    b.s.join('b');
+    c.s.join('c');
+    const first = await received(
+      [a.c, b.c, c.c],
+      () => {
+        io.emit('probe', 'all 1');
+        io.emit('probe', 'all 2');
+        io.to('b').emit('probe', 'b only');
+        io.to('c').emit('probe', 'c only');
+      },
+      io,
+    );
+    expect(first).toEqual([
+      ['all 1', 'all 2'],
+      ['all 1', 'all 2', 'b only'],
+      ['all 1', 'all 2', 'c only'],
+    ]);
+    for (const client of [a.c, b.c, c.c]) client.off('probe');
+    // The same number of packets in the next turn: nothing of the previous turn comes back.
+    const second = await received(
+      [a.c, b.c, c.c],
+      () => {
+        io.emit('probe', 'all 3');
+        io.emit('probe', 'all 4');
+      },
+      io,
+    );
+    expect(second).toEqual([
+      ['all 3', 'all 4'],
+      ['all 3', 'all 4'],
+      ['all 3', 'all 4'],
+    ]);
+  });
+});

@@ -3,8 +3,10 @@
  * binary messages as binary frames without a type prefix.
  *
  * Without permessage-deflate, a flush writes pre-built frames (see `frame.ts`) straight to the
- * socket inside one cork, so a batch goes out in one writev and a broadcast frame built once
- * is shared by every recipient. This is safe beside ws's own sender (pings, pongs, close
+ * socket: one frame as it is, several joined into one buffer and one write. A broadcast frame is
+ * built once for every recipient, and so is the join of a broadcast batch: the sessions of a
+ * fan-out queue the very same frames, so they share it (a plain write costs less in Node's
+ * stream than a corked batch, and the join is done once rather than per session). This is safe beside ws's own sender (pings, pongs, close
  * frames): without compression ws writes every frame synchronously and whole, so frames never
  * interleave, and nothing is written once ws has begun closing. With permessage-deflate
  * negotiated, frames must go through ws's compressor, so packets are sent with `ws.send()`.
@@ -23,6 +25,45 @@ type Tagged<T> = T & { [TRANSPORT]: WebSocketTransport };
 
 function transportOf(emitter: WebSocket | Duplex): WebSocketTransport {
   return (emitter as Tagged<WebSocket | Duplex>)[TRANSPORT];
+}
+
+/** The frames most recently joined, and the result (see {@link joinFrames}). */
+let joinedFrames: Buffer[] = [];
+let joined: Buffer | undefined;
+/** Larger joins are not kept: the cache must not hold on to big messages. */
+const MAX_KEPT_JOIN = 64 * 1024;
+
+/**
+ * The frames of `packets` as one buffer. The sessions of a broadcast flush the same frames one
+ * after another, so the last join is reused when the frames are the very same buffers.
+ */
+function joinFrames(packets: readonly OutboundPacket[]): Buffer {
+  const count = packets.length;
+  if (joined !== undefined && joinedFrames.length === count) {
+    let same = true;
+    for (let i = 0; i < count; i++) {
+      if (joinedFrames[i] !== packets[i].webSocketFrame()) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return joined;
+  }
+  const frames = new Array<Buffer>(count);
+  let length = 0;
+  for (let i = 0; i < count; i++) {
+    frames[i] = packets[i].webSocketFrame();
+    length += frames[i].length;
+  }
+  const result = Buffer.concat(frames, length);
+  if (length <= MAX_KEPT_JOIN) {
+    joinedFrames = frames;
+    joined = result;
+  } else {
+    joinedFrames = [];
+    joined = undefined;
+  }
+  return result;
 }
 
 export class WebSocketTransport extends Transport {
@@ -79,10 +120,7 @@ export class WebSocketTransport extends Transport {
         socket.write(packets[0].webSocketFrame(), onWritten);
         return 1;
       }
-      socket.cork();
-      for (let i = 0; i < last; i++) socket.write(packets[i].webSocketFrame());
-      socket.write(packets[last].webSocketFrame(), onWritten);
-      socket.uncork();
+      socket.write(joinFrames(packets), onWritten);
       return packets.length;
     }
     for (let i = 0; i <= last; i++) {
