@@ -58,3 +58,66 @@ describe('raw client framing', () => {
     expect(medium.subarray(8).toString()).toBe('y'.repeat(300));
   });
 });
+
+describe('raw Socket.IO client reads', () => {
+  // Every client reads into one shared buffer: a frame split across reads (and across clients'
+  // reads in between) must still arrive whole, and the bytes of one read must not leak into another.
+  it('reassembles frames split across reads, with two clients reading in turn', async () => {
+    const { createServer } = await import('node:net');
+    const { RawSocketIoClient, upgradeRequest } = await import('../src/loadgen/raw-client.js');
+    const messages = ['42["m",1]', `42["m","${'x'.repeat(200)}"]`, '42["m",3]'];
+    const frames = messages.map((m) => textFrame(m));
+    const server = createServer((socket) => {
+      socket.setNoDelay(true);
+      let sent = false;
+      socket.on('data', async (chunk) => {
+        if (chunk.includes('GET ')) {
+          socket.write('HTTP/1.1 101 Switching Protocols\r\n\r\n');
+          socket.write(textFrame('0{"sid":"s"}'));
+        } else if (!sent) {
+          sent = true;
+          socket.write(textFrame('40{"sid":"t"}'));
+          // Each frame in pieces, far enough apart in time that every read starts with a piece:
+          // the start of a frame waits in the client while the next read fills the shared buffer.
+          for (const frame of frames) {
+            for (const piece of [frame.subarray(0, 2), frame.subarray(2, 5), frame.subarray(5)]) {
+              await new Promise((resolve) => setTimeout(resolve, 5));
+              socket.write(piece);
+            }
+          }
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const got: string[][] = [[], []];
+    const done = messages.length * 2;
+    let count = 0;
+    let finish: () => void = () => {};
+    const all = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const clients = await Promise.all(
+      [0, 1].map((i) =>
+        RawSocketIoClient.connect({
+          host: '127.0.0.1',
+          port,
+          localAddress: undefined,
+          timeoutMs: 5000,
+          request: upgradeRequest('127.0.0.1', port),
+          onFrame: (_client, data, start, end) => {
+            got[i].push(data.toString('utf8', start, end));
+            if (++count === done) finish();
+          },
+        }),
+      ),
+    );
+    try {
+      await Promise.race([all, new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 10_000))]);
+      expect(got).toEqual([messages, messages]);
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+      server.close();
+    }
+  });
+});

@@ -86,6 +86,13 @@ export interface RawClientOptions {
   onClose?: (client: RawSocketIoClient) => void;
 }
 
+/**
+ * One read buffer for every client (Node's `onread`): reads land in it without a Buffer, a
+ * stream chunk and a `data` event each. A read is consumed before the next one starts, and
+ * the incomplete frame at its end is copied out (see #onData).
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 const CONNECT_FRAME = clientTextFrame('40');
 const PONG_FRAME = clientTextFrame('3');
 
@@ -104,9 +111,15 @@ export class RawSocketIoClient implements Closable {
       port: options.port,
       localAddress: options.localAddress,
       noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (bytes: number) => {
+          this.#onData(READ_BUFFER.subarray(0, bytes));
+          return true;
+        },
+      },
     });
     this.#socket.on('connect', () => this.#socket.write(options.request));
-    this.#socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     this.#socket.on('error', (error: Error) => this.#fail(new RawClientError('RAW_CLIENT_SOCKET', error.message)));
     this.#socket.on('close', () => {
       const wasReady = this.#stage === 'ready';
@@ -158,7 +171,7 @@ export class RawSocketIoClient implements Closable {
     if (this.#stage === 'upgrade') {
       const headerEnd = data.indexOf(HEADER_END);
       if (headerEnd === -1) {
-        this.#buffered = data;
+        this.#buffered = Buffer.from(data);
         return;
       }
       if (!data.subarray(0, SWITCHING_PROTOCOLS.length).equals(SWITCHING_PROTOCOLS)) {
@@ -178,7 +191,8 @@ export class RawSocketIoClient implements Closable {
       this.#onFrame(data, frame.start, frame.end);
       if (this.#stage === 'closed') return;
     }
-    this.#buffered = offset < data.length ? data.subarray(offset) : EMPTY;
+    // Copied: `data` may be the shared read buffer, which the next read overwrites.
+    this.#buffered = offset < data.length ? Buffer.from(data.subarray(offset)) : EMPTY;
   }
 
   #onFrame(data: Buffer, start: number, end: number): void {
