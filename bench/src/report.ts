@@ -1,5 +1,5 @@
 /** Medians, spreads, ratios, and the markdown report of a suite run. */
-import { formatFigure, METRICS, type MetricDescriptor } from './metrics.js';
+import { formatFigure, METRICS, type MetricDescriptor, type RatioTarget } from './metrics.js';
 import type { SuiteResult } from './suite.js';
 import { type RunRecord, SERVER_LABELS, type ServerKind, type WorkloadSpec } from './types.js';
 
@@ -32,6 +32,9 @@ export interface MetricSummary {
   loadBound: Partial<Record<ServerKind, boolean>>;
   /** Parley median ÷ socket.io median, when both ran. */
   ratio: number | undefined;
+  /** Parley median ÷ the `ws` floor's median, when both ran. */
+  floorRatio: number | undefined;
+  floorTargetMet: boolean | undefined;
   /** The workload socket.io's figures come from, when it did not run this one. */
   socketIoFrom: string | undefined;
   targetMet: boolean | undefined;
@@ -44,6 +47,15 @@ function runsOf(result: SuiteResult, spec: WorkloadSpec, server: ServerKind): Ru
 /** Whether `server` runs `spec` at all (some workloads are Parley-only, or have no ws floor). */
 export function runsWorkload(spec: WorkloadSpec, server: ServerKind): boolean {
   return !spec.servers || spec.servers.includes(server);
+}
+
+function ratioOf(value: number | undefined, reference: number | undefined): number | undefined {
+  return value !== undefined && reference !== undefined && reference !== 0 ? value / reference : undefined;
+}
+
+function meets(ratio: number | undefined, target: RatioTarget | undefined): boolean | undefined {
+  if (ratio === undefined || target === undefined) return undefined;
+  return target.op === '>=' ? ratio >= target.ratio : ratio <= target.ratio;
 }
 
 export function summarize(result: SuiteResult): MetricSummary[] {
@@ -68,10 +80,8 @@ export function summarize(result: SuiteResult): MetricSummary[] {
       }
       const parley = byServer.parley?.median;
       const socketIo = byServer['socket.io']?.median;
-      const ratio = parley !== undefined && socketIo !== undefined && socketIo !== 0 ? parley / socketIo : undefined;
-      const target = metric.target;
-      const targetMet =
-        ratio === undefined || !target ? undefined : target.op === '>=' ? ratio >= target.ratio : ratio <= target.ratio;
+      const ratio = ratioOf(parley, socketIo);
+      const floorRatio = ratioOf(parley, byServer.ws?.median);
       summaries.push({
         workload: spec.id,
         label: spec.label,
@@ -79,8 +89,10 @@ export function summarize(result: SuiteResult): MetricSummary[] {
         byServer,
         loadBound,
         ratio,
+        floorRatio,
         socketIoFrom,
-        targetMet,
+        targetMet: meets(ratio, metric.target),
+        floorTargetMet: meets(floorRatio, metric.floorTarget),
       });
     }
   }
@@ -99,15 +111,18 @@ function figureCell(summary: MetricSummary, server: ServerKind, result: SuiteRes
   return `${formatFigure(spread.median)}${range}${mark}`;
 }
 
-function ratioCell(summary: MetricSummary): string {
-  if (summary.ratio === undefined) return '—';
-  const ratio = `${summary.ratio < 10 ? summary.ratio.toFixed(2) : summary.ratio.toFixed(1)}x`;
-  if (summary.targetMet === undefined) return ratio;
-  return `${ratio} ${summary.targetMet ? '✓' : '✗'}`;
+function ratioCell(ratio: number | undefined, met: boolean | undefined): string {
+  if (ratio === undefined) return '—';
+  const figure = `${ratio < 10 ? ratio.toFixed(2) : ratio.toFixed(1)}x`;
+  if (met === undefined) return figure;
+  return `${figure} ${met ? '✓' : '✗'}`;
 }
 
 function targetCell(metric: MetricDescriptor): string {
-  return metric.target ? `${metric.target.op} ${metric.target.ratio}x` : '';
+  const targets: string[] = [];
+  if (metric.target) targets.push(`${metric.target.op} ${metric.target.ratio}x`);
+  if (metric.floorTarget) targets.push(`floor ${metric.floorTarget.op} ${metric.floorTarget.ratio}x`);
+  return targets.join('; ');
 }
 
 function cpuTable(result: SuiteResult): string[] {
@@ -172,16 +187,18 @@ export function renderMarkdown(result: SuiteResult): string {
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM, Node ${machine.node}, ` +
       `${machine.platform}; ${result.notes.join('; ')}.`,
     '',
-    'Figures are medians over the repetitions, with the min–max spread in brackets. The ratio is Parley ÷ socket.io ' +
-      'of the medians; the target is the one set for that ratio (✓ met, ✗ missed).',
+    'Figures are medians over the repetitions, with the min–max spread in brackets. The ratios are Parley ÷ ' +
+      'socket.io and Parley ÷ the `ws` floor, of the medians; the targets are the ones set for those ratios ' +
+      '(✓ met, ✗ missed).',
     '',
-    `| workload | metric | ${COLUMNS.map((server) => SERVER_LABELS[server]).join(' | ')} | Parley ÷ socket.io | target |`,
-    `|---|---|${COLUMNS.map(() => '---:').join('|')}|---:|---|`,
+    `| workload | metric | ${COLUMNS.map((server) => SERVER_LABELS[server]).join(' | ')} | Parley ÷ socket.io | Parley ÷ floor | target |`,
+    `|---|---|${COLUMNS.map(() => '---:').join('|')}|---:|---:|---|`,
   ];
   for (const summary of summarize(result)) {
     const cells = COLUMNS.map((server) => figureCell(summary, server, result));
+    const ratios = `${ratioCell(summary.ratio, summary.targetMet)} | ${ratioCell(summary.floorRatio, summary.floorTargetMet)}`;
     lines.push(
-      `| ${summary.label} | ${summary.metric.label} | ${cells.join(' | ')} | ${ratioCell(summary)} | ${targetCell(summary.metric)} |`,
+      `| ${summary.label} | ${summary.metric.label} | ${cells.join(' | ')} | ${ratios} | ${targetCell(summary.metric)} |`,
     );
   }
   lines.push(

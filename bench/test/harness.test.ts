@@ -61,7 +61,9 @@ describe('benchmark harness at smoke scale', () => {
 
   it('renders one table row per metric with every server column', () => {
     const markdown = renderMarkdown(result);
-    expect(markdown).toContain('| workload | metric | Parley | socket.io | ws (floor) | Parley ÷ socket.io | target |');
+    expect(markdown).toContain(
+      '| workload | metric | Parley | socket.io | ws (floor) | Parley ÷ socket.io | Parley ÷ floor | target |',
+    );
     const rows = markdown.split('\n').filter((line) => line.startsWith('| fan-out, 20 clients | deliveries/s |'));
     expect(rows).toHaveLength(1);
     expect(result.machine.cores).toBeGreaterThan(0);

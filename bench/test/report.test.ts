@@ -58,3 +58,27 @@ describe('configuration', () => {
     expect(() => configFromCommandLine(['--reps=0'], {})).toThrow(ConfigError);
   });
 });
+
+describe('summarize', () => {
+  it('sets Parley against socket.io and against the ws floor, each with its own target', async () => {
+    const { summarize } = await import('../src/report.js');
+    const echo = buildConfig().workloads.find((spec) => spec.id === 'echo');
+    if (!echo) throw new Error('no echo workload');
+    const run = (server: string, acksPerSec: number) => ({
+      workload: 'echo',
+      server,
+      metrics: { acksPerSec },
+      loadBound: false,
+    });
+    const result = {
+      workloads: [echo],
+      servers: ['socket.io', 'parley', 'ws'],
+      runs: [run('socket.io', 50_000), run('parley', 96_000), run('ws', 100_000)],
+    } as unknown as Parameters<typeof summarize>[0];
+    const acks = summarize(result).find((summary) => summary.metric.key === 'acksPerSec');
+    expect(acks?.ratio).toBeCloseTo(1.92);
+    expect(acks?.targetMet).toBe(false);
+    expect(acks?.floorRatio).toBeCloseTo(0.96);
+    expect(acks?.floorTargetMet).toBe(true);
+  });
+});
