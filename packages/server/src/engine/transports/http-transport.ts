@@ -22,6 +22,19 @@ export interface HttpTransportContext {
 
 export const TEXT_CONTENT_TYPE = 'text/plain; charset=UTF-8';
 
+/**
+ * What engine.io adds to every response of an HTTP transport, before `headers` listeners see
+ * them: no caching (a proxy or browser cache must never answer a poll), and for Internet
+ * Explorer its XSS filter turned off, which could otherwise mangle a payload.
+ */
+function addNoCacheHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage): void {
+  const userAgent = req.headers['user-agent'];
+  if (userAgent !== undefined && (userAgent.includes(';MSIE') || userAgent.includes('Trident/'))) {
+    headers['X-XSS-Protection'] = '0';
+  }
+  headers['cache-control'] = 'no-store';
+}
+
 export abstract class HttpTransport extends Transport {
   protected readonly context: HttpTransportContext;
   /** The response of the POST whose body is being read, if any. */
@@ -36,7 +49,8 @@ export abstract class HttpTransport extends Transport {
   abstract onRequest(req: IncomingMessage, res: ServerResponse): void;
 
   /**
-   * Writes a complete response, with `headers` listeners applied. A string body is written
+   * Writes a complete response, with engine.io's headers and then `headers` listeners applied.
+   * A string body is written
    * together with the head in one socket write (Node joins them only for strings; a Buffer
    * body makes a second chunk and a writev).
    */
@@ -50,7 +64,11 @@ export abstract class HttpTransport extends Transport {
     onWritten?: () => void,
   ): void {
     if (res.writableEnded || res.destroyed) return;
-    headers['Content-Length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    // A compressed body goes out chunked, as engine.io streams it through zlib.
+    if (headers['Content-Encoding'] === undefined) {
+      headers['Content-Length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    }
+    addNoCacheHeaders(headers, req);
     this.context.decorateHeaders(headers, req, initial);
     res.writeHead(status, headers);
     res.end(body, onWritten);

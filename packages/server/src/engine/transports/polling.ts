@@ -119,10 +119,7 @@ export class PollingTransport extends HttpTransport {
     }
     const bytes = text ? Buffer.from(body, 'utf8') : body;
     compressBody(encoding, bytes, compression, (error, compressed) => {
-      if (!error) {
-        headers['Content-Encoding'] = encoding;
-        headers.Vary = 'Accept-Encoding';
-      }
+      if (!error) headers['Content-Encoding'] = encoding;
       this.respond(req, res, 200, headers, error ? bytes : compressed, initial, onWritten);
     });
   }
