@@ -498,11 +498,12 @@ export class Server extends EventEmitter implements EngineServerLike {
       return;
     }
     // Middlewares expect a response object; an upgrade has none, so they get one that is never sent.
-    // A middleware that ends it has answered the request: the upgrade is refused with its status.
+    // A middleware that ends it refuses the upgrade: as engine.io does, the connection is dropped
+    // without an answer (a WebSocket client reports an error either way) once `finish` is emitted.
     const res = new ServerResponse(req);
     res.end = ((..._args: unknown[]) => {
-      const status = Math.max(res.statusCode, 400);
-      refuseUpgrade(socket, status, status === 403 ? 4 : 3, status === 403 ? 'Forbidden' : 'Bad request');
+      res.emit('finish');
+      socket.destroy();
       return res;
     }) as ServerResponse['end'];
     runMiddlewares(this.#middlewares, req, res, done);
@@ -528,7 +529,7 @@ export class Server extends EventEmitter implements EngineServerLike {
 
   #refuseUpgrade(req: IncomingMessage, socket: Duplex, error: RequestError): void {
     this.#reportRefusal(req, error);
-    refuseUpgrade(socket, error.status, error.errorNumber, error.message);
+    refuseUpgrade(socket, error.message);
   }
 }
 

@@ -211,18 +211,27 @@ describe('Engine.IO v3 on the wire, Parley against socket.io', () => {
 
   // socket.io completes the WebSocket handshake and then writes its refusal onto the upgraded
   // socket, which clients report as an invalid frame; Parley answers the upgrade request itself.
-  it('refuses a v3 WebSocket without allowEIO3 with a 400 and the same body as polling', async () => {
+  // engine.io makes this check only after the 101, then writes its 400 into the WebSocket (the
+  // client sees an invalid frame); Parley refuses before upgrading, with the answer engine.io
+  // gives every other refused upgrade (README, Compatibility).
+  it('refuses a v3 WebSocket without allowEIO3 with a 400 and the message as text', async () => {
     const { port } = await withServer('parley', { allowEIO3: false });
-    const refusal = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const refusal = await new Promise<{ status: number; type: unknown; body: string }>((resolve, reject) => {
       const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=3&transport=websocket`);
       ws.on('unexpected-response', (_req, res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            type: res.headers['content-type'],
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
       });
       ws.on('open', () => reject(new Error('upgraded')));
     });
-    expect(refusal).toEqual({ status: 400, body: '{"code":5,"message":"Unsupported protocol version"}' });
+    expect(refusal).toEqual({ status: 400, type: 'text/html', body: 'Unsupported protocol version' });
   });
 
   it('refuses a v3 request for a v4 session', async () => {

@@ -228,10 +228,14 @@ describe('use() middlewares', () => {
     const res = await http(test.url({ EIO: '4', transport: 'polling' }));
     expect(res.status).toBe(401);
     expect(res.body).toBe('who are you');
+    // Over an upgrade, as with engine.io, ending the response drops the connection unanswered.
     const ws = new WebSocket(test.url({ EIO: '4', transport: 'websocket' }).replace('http', 'ws'));
-    ws.on('error', () => {});
-    const [, response] = await waitFor<[unknown, import('node:http').IncomingMessage]>(ws, 'unexpected-response');
-    expect(response.statusCode).toBe(401);
-    ws.terminate();
+    let answered = false;
+    ws.on('unexpected-response', () => {
+      answered = true;
+    });
+    const [error] = await waitFor<[Error]>(ws, 'error');
+    expect(error.message).toMatch(/socket hang up|ECONNRESET/);
+    expect(answered).toBe(false);
   });
 });

@@ -69,7 +69,7 @@ describe('upgrade from polling to WebSocket (raw protocol)', () => {
     first.ws.send('5');
     await until(() => test.engine.clients[sid]?.upgraded === true, 5000, 'the upgrade');
     const unknown = await refusedWebSocket(test.url({ EIO: '4', transport: 'websocket', sid: 'nope' }));
-    expect(JSON.parse(unknown.body)).toEqual({ code: 1, message: 'Session ID unknown' });
+    expect(unknown).toEqual({ status: 400, body: 'Session ID unknown' });
   });
 
   it('drops the probe after upgradeTimeout and keeps the session on polling', async () => {

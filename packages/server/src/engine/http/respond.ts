@@ -1,9 +1,9 @@
 /**
- * Error answers, on an HTTP response or on a raw socket (an upgrade request has no response
- * object): status, `Content-Type: application/json` and `{"code":N,"message":"..."}`.
+ * Error answers as engine.io gives them: on an HTTP response, the status with
+ * `Content-Type: application/json` and `{"code":N,"message":"..."}`; on the raw socket of a
+ * refused upgrade (which has no response object), `400 Bad Request` with the message as text.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 export function errorBody(code: number, message: string): string {
@@ -31,12 +31,9 @@ export function respondError(res: ServerResponse, status: number, code: number, 
     return;
   }
   if (hasUnreadBody(res.req)) res.shouldKeepAlive = false;
-  const body = errorBody(code, message);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(body),
-  });
-  res.end(body);
+  // No Content-Length: engine.io's refusals go out chunked, and clients may look.
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(errorBody(code, message));
 }
 
 /**
@@ -52,18 +49,21 @@ export function respondBare(res: ServerResponse, status: number): void {
   res.end();
 }
 
-/** Answers an upgrade request on its raw socket, then closes the socket. */
-export function refuseUpgrade(socket: Duplex, status: number, code: number, message: string): void {
+/**
+ * Answers an upgrade request on its raw socket, then closes the socket. Whatever the refusal,
+ * engine.io answers an upgrade `400 Bad Request` with the message as `text/html` (header names
+ * spelled as it spells them), not the JSON and status of an HTTP refusal.
+ */
+export function refuseUpgrade(socket: Duplex, message: string): void {
   if (!socket.writable || socket.destroyed) {
     socket.destroy();
     return;
   }
-  const body = errorBody(code, message);
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+    'HTTP/1.1 400 Bad Request\r\n' +
       'Connection: close\r\n' +
-      'Content-Type: application/json\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      `\r\n${body}`,
+      'Content-type: text/html\r\n' +
+      `Content-Length: ${Buffer.byteLength(message)}\r\n` +
+      `\r\n${message}`,
   );
 }

@@ -1,0 +1,116 @@
+/**
+ * How refused requests are answered on the wire, asserted against Parley and the official
+ * socket.io server in the same scenario: the official behaviour is the spec.
+ */
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { IMPLEMENTATIONS, startSideBySide } from '../support/side-by-side.js';
+
+/** The head and body of a raw HTTP exchange, with the headers that vary (Date, Sec-WebSocket-Accept) left out. */
+function rawExchange(port: number, text: string): Promise<{ head: string[]; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const end = received.indexOf('\r\n\r\n');
+      const head = (end === -1 ? received : received.slice(0, end))
+        .split('\r\n')
+        .filter((line) => !/^date:/i.test(line));
+      resolve({ head, body: end === -1 ? '' : received.slice(end + 4) });
+    });
+    socket.setTimeout(5000, () => socket.destroy(new Error('no answer')));
+  });
+}
+
+function upgradeRequest(query: string): string {
+  return (
+    `GET /socket.io/?${query} HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+    'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'
+  );
+}
+
+function httpAnswer(
+  url: string,
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.setTimeout(5000, () => req.destroy(new Error(`${url} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe.each(IMPLEMENTATIONS)('refusals on %s', (_name, factory) => {
+  it.each([
+    ['an unknown session', 'EIO=4&transport=websocket&sid=nope', {}, 'Session ID unknown'],
+    ['an unknown transport', 'EIO=4&transport=carrier-pigeon', {}, 'Transport unknown'],
+    [
+      'an allowRequest refusal',
+      'EIO=4&transport=websocket',
+      {
+        allowRequest: (_req: unknown, callback: (err: string, ok: boolean) => void) =>
+          callback('closed for today', false),
+      },
+      'closed for today',
+    ],
+  ])('answer an upgrade for %s with a 400 and the message as text', async (_what, query, options, message) => {
+    const { port } = await startSideBySide(factory, options);
+    const answer = await rawExchange(port, upgradeRequest(query));
+    expect(answer).toEqual({
+      head: [
+        'HTTP/1.1 400 Bad Request',
+        'Connection: close',
+        'Content-type: text/html',
+        `Content-Length: ${message.length}`,
+      ],
+      body: message,
+    });
+  });
+
+  it('drop an upgrade whose HTTP middleware ends the response, unanswered', async () => {
+    const { io, port } = await startSideBySide(factory);
+    let finished = false;
+    io.engine.use((_req: unknown, res: { on(event: string, listener: () => void): void; end(): void }) => {
+      res.on('finish', () => {
+        finished = true;
+      });
+      res.end();
+    });
+    const answer = await rawExchange(port, upgradeRequest('EIO=4&transport=websocket'));
+    expect(answer).toEqual({ head: [''], body: '' });
+    expect(finished).toBe(true);
+  });
+
+  it.each([
+    ['an unknown session', 'EIO=4&transport=polling&sid=nope', 'GET', '{"code":1,"message":"Session ID unknown"}'],
+    [
+      'an unsupported protocol',
+      'EIO=3&transport=polling',
+      'GET',
+      '{"code":5,"message":"Unsupported protocol version"}',
+    ],
+    ['a bad handshake method', 'EIO=4&transport=polling', 'PUT', '{"code":2,"message":"Bad handshake method"}'],
+  ])('answer an HTTP request for %s with JSON, chunked', async (_what, query, method, body) => {
+    const { port } = await startSideBySide(factory);
+    const answer = await httpAnswer(`http://127.0.0.1:${port}/socket.io/?${query}`, method);
+    expect(answer.status).toBe(400);
+    expect(answer.headers['content-type']).toBe('application/json');
+    expect(answer.headers['transfer-encoding']).toBe('chunked');
+    expect(answer.headers['content-length']).toBeUndefined();
+    expect(answer.body).toBe(body);
+  });
+});
