@@ -116,3 +116,33 @@ function rawRequest(
     req.end();
   });
 }
+
+describe.each(IMPLEMENTATIONS)('the session cookie on %s', (_name, factory) => {
+  it.each([
+    [true, /^io=[\w-]+; Path=\/; HttpOnly; SameSite=Lax$/],
+    [
+      {
+        name: 'c',
+        maxAge: 100,
+        domain: 'example.test',
+        path: '/app',
+        httpOnly: true,
+        secure: true,
+        sameSite: 'Strict',
+      },
+      /^c=[\w-]+; Max-Age=100; Domain=example.test; Path=\/app; HttpOnly; Secure; SameSite=Strict$/,
+    ],
+    [
+      { path: false, partitioned: true, priority: 'high', sameSite: 'none', secure: true },
+      /^io=[\w-]+; HttpOnly; Secure; Partitioned; Priority=High; SameSite=None$/,
+    ],
+    [{ sameSite: false, httpOnly: false }, /^io=[\w-]+; Path=\/$/],
+  ])('is set on the handshake with its attributes in engine.io order (%o)', async (cookie, expected) => {
+    const { port } = await startSideBySide(factory, { cookie });
+    const open = await httpRequest(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`);
+    const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
+    const [setCookie] = open.headers['set-cookie'] as string[];
+    expect(setCookie).toMatch(expected);
+    expect(setCookie.split(';')[0].split('=')[1]).toBe(sid);
+  });
+});

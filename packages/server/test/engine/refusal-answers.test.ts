@@ -113,4 +113,20 @@ describe.each(IMPLEMENTATIONS)('refusals on %s', (_name, factory) => {
     expect(answer.headers['content-length']).toBeUndefined();
     expect(answer.body).toBe(body);
   });
+
+  it('answer a transport fault of a session (an overlapping poll) with an empty chunked body', async () => {
+    const { port } = await startSideBySide(factory);
+    const base = `http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`;
+    const open = await httpAnswer(base);
+    const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
+    // The first GET is held (nothing to send); the second overlaps it.
+    const held = httpAnswer(`${base}&sid=${sid}`).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const overlapping = await httpAnswer(`${base}&sid=${sid}`);
+    expect(overlapping.status).toBe(400);
+    expect(overlapping.headers['transfer-encoding']).toBe('chunked');
+    expect(overlapping.headers['content-length']).toBeUndefined();
+    expect(overlapping.body).toBe('');
+    await held;
+  });
 });

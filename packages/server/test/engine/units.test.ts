@@ -152,7 +152,11 @@ describe('session cookie', () => {
     expect(serializeSessionCookie('abc', { path: false })).toBe('io=abc; SameSite=Lax');
     expect(
       serializeSessionCookie('a b', { name: 'sid', secure: true, sameSite: 'none', maxAge: 60, domain: 'example.com' }),
-    ).toBe('sid=a%20b; Path=/; Domain=example.com; Max-Age=60; HttpOnly; Secure; SameSite=None');
+    ).toBe('sid=a%20b; Max-Age=60; Domain=example.com; Path=/; HttpOnly; Secure; SameSite=None');
+    expect(serializeSessionCookie('x', { sameSite: 'STRICT' as 'strict', priority: 'low' })).toBe(
+      'io=x; Path=/; HttpOnly; Priority=Low; SameSite=Strict',
+    );
+    expect(() => serializeSessionCookie('x', { sameSite: 'sideways' as 'lax' })).toThrow(TypeError);
     expect(() => serializeSessionCookie('x', { name: 'bad name' })).toThrow(TypeError);
   });
 });

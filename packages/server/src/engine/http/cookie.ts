@@ -13,25 +13,42 @@ export interface CookieOptions {
   /** Seconds. */
   maxAge?: number;
   expires?: Date;
+  partitioned?: boolean;
+  priority?: 'low' | 'medium' | 'high';
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** Serializes `name=value; attributes` for a Set-Cookie header. */
+const PRIORITIES: Readonly<Record<string, string>> = { low: 'Low', medium: 'Medium', high: 'High' };
+const SAME_SITE: Readonly<Record<string, string>> = { lax: 'Lax', strict: 'Strict', none: 'None' };
+
+/**
+ * Serializes `name=value; attributes` for a Set-Cookie header, with the attributes in the order
+ * engine.io's serializer (the `cookie` package) writes them.
+ */
 export function serializeSessionCookie(value: string, options: CookieOptions): string {
   const name = options.name ?? 'io';
   if (!TOKEN.test(name)) throw new TypeError(`invalid cookie name "${name}"`);
   const path = options.path === undefined ? '/' : options.path;
   let cookie = `${name}=${encodeURIComponent(value)}`;
-  if (path !== false) cookie += `; Path=${path}`;
-  if (options.domain) cookie += `; Domain=${options.domain}`;
   if (options.maxAge !== undefined) cookie += `; Max-Age=${Math.floor(options.maxAge)}`;
+  if (options.domain) cookie += `; Domain=${options.domain}`;
+  if (path !== false) cookie += `; Path=${path}`;
   if (options.expires) cookie += `; Expires=${options.expires.toUTCString()}`;
   if (options.httpOnly ?? path !== false) cookie += '; HttpOnly';
   if (options.secure) cookie += '; Secure';
+  if (options.partitioned) cookie += '; Partitioned';
+  if (options.priority !== undefined) {
+    const priority = PRIORITIES[String(options.priority).toLowerCase()];
+    if (priority === undefined) throw new TypeError(`invalid cookie priority "${options.priority}"`);
+    cookie += `; Priority=${priority}`;
+  }
   const sameSite = options.sameSite ?? 'lax';
-  if (sameSite === true || sameSite === 'strict') cookie += '; SameSite=Strict';
-  else if (sameSite === 'lax') cookie += '; SameSite=Lax';
-  else if (sameSite === 'none') cookie += '; SameSite=None';
+  if (sameSite === true) cookie += '; SameSite=Strict';
+  else if (sameSite !== false) {
+    const attribute = SAME_SITE[String(sameSite).toLowerCase()];
+    if (attribute === undefined) throw new TypeError(`invalid cookie sameSite "${sameSite}"`);
+    cookie += `; SameSite=${attribute}`;
+  }
   return cookie;
 }

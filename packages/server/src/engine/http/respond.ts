@@ -45,7 +45,8 @@ export function respondBare(res: ServerResponse, status: number): void {
     if (!res.writableEnded) res.end();
     return;
   }
-  res.writeHead(status, { 'Content-Length': 0 });
+  // No Content-Length, as engine.io answers them: the empty body goes out chunked.
+  res.writeHead(status);
   res.end();
 }
 
