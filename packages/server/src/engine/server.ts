@@ -370,6 +370,7 @@ export class Server extends EventEmitter implements EngineServerLike {
       },
       {
         path: options.path ?? this.opts.path,
+        upgrades: this.opts.transports.includes('websocket'),
         addTrailingSlash: options.addTrailingSlash,
         destroyUpgrade: options.destroyUpgrade,
         destroyUpgradeTimeout: options.destroyUpgradeTimeout,

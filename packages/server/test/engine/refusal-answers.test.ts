@@ -129,4 +129,31 @@ describe.each(IMPLEMENTATIONS)('refusals on %s', (_name, factory) => {
     expect(overlapping.body).toBe('');
     await held;
   });
+
+  it('answer an upgrade to an engine without WebSocket as an HTTP request for an unknown transport', async () => {
+    const { port } = await startSideBySide(factory, { transports: ['polling'] });
+    const socket = connect(port, '127.0.0.1', () => socket.write(upgradeRequest('EIO=4&transport=websocket')));
+    socket.setEncoding('latin1');
+    let received = '';
+    await new Promise<void>((resolve, reject) => {
+      socket.on('data', (chunk: string) => {
+        received += chunk;
+        // The end of a chunked body: the connection itself stays open (keep-alive).
+        if (received.endsWith('\r\n0\r\n\r\n')) resolve();
+      });
+      socket.on('error', reject);
+      socket.setTimeout(5000, () => reject(new Error(`no complete answer: ${JSON.stringify(received)}`)));
+    });
+    socket.destroy();
+    const [head, body] = received.split('\r\n\r\n');
+    const lines = head.split('\r\n').filter((line) => !/^date:/i.test(line));
+    expect(lines).toEqual([
+      'HTTP/1.1 400 Bad Request',
+      'Content-Type: application/json',
+      'Connection: keep-alive',
+      'Keep-Alive: timeout=5',
+      'Transfer-Encoding: chunked',
+    ]);
+    expect(body).toBe('28\r\n{"code":0,"message":"Transport unknown"}\r\n0');
+  });
 });

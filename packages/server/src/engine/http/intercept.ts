@@ -9,7 +9,10 @@
  * sees every request, as with engine.io.
  *
  * Upgrades: intercepted at `emit`, so that another 'upgrade' listener (a second WebSocket server
- * on the same HTTP server) never also handles an engine upgrade.
+ * on the same HTTP server) never also handles an engine upgrade. An engine without WebSocket
+ * takes no upgrades at all, as engine.io attaches no upgrade handling then: Node hands an upgrade
+ * request that nobody listens for to the request listeners, and the engine refuses it there
+ * like any request for an unknown transport.
  */
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
@@ -30,6 +33,8 @@ export interface InterceptOptions {
    * `false` the prefix is `<path>` itself.
    */
   addTrailingSlash?: boolean;
+  /** Whether the engine takes WebSocket upgrades at all (false when `websocket` is not a transport). */
+  upgrades: boolean;
   /** Destroy upgrade requests for other paths that nobody answered (default true). */
   destroyUpgrade?: boolean;
   destroyUpgradeTimeout?: number;
@@ -58,6 +63,19 @@ export function interceptRequests(
     for (const listener of appListeners) listener.call(this, req, res);
   };
   httpServer.on('request', dispatch);
+  const stopRequests = () => {
+    // Hand the requests back to the listeners the engine took them from.
+    if (httpServer.listeners('request').includes(dispatch)) {
+      httpServer.off('request', dispatch);
+      for (const listener of appListeners) httpServer.on('request', listener);
+    }
+  };
+  if (!options.upgrades) {
+    return () => {
+      active = false;
+      stopRequests();
+    };
+  }
   const originalEmit = httpServer.emit as Emit;
   const patchedEmit: Emit = function (this: HttpServer, event, ...args) {
     if (active && event === 'upgrade') {
@@ -90,11 +108,7 @@ export function interceptRequests(
   return () => {
     active = false;
     if (httpServer.emit === patchedEmit) (httpServer as { emit: Emit }).emit = originalEmit;
-    // Hand the requests back to the listeners the engine took them from.
-    if (httpServer.listeners('request').includes(dispatch)) {
-      httpServer.off('request', dispatch);
-      for (const listener of appListeners) httpServer.on('request', listener);
-    }
+    stopRequests();
     httpServer.off('upgrade', onForeignUpgrade);
   };
 }
