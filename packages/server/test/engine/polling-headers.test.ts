@@ -2,38 +2,12 @@
  * The headers of polling responses (handshake, POST, data GET), asserted against Parley and the
  * official socket.io server in the same scenario: the official behaviour is the spec.
  */
-import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { rawRequest } from '../support/raw-http.js';
 import { IMPLEMENTATIONS, startSideBySide } from '../support/side-by-side.js';
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function httpRequest(
-  url: string,
-  options: { method?: string; body?: string; userAgent?: string } = {},
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = {};
-    if (options.userAgent !== undefined) headers['user-agent'] = options.userAgent;
-    if (options.body !== undefined) headers['content-type'] = 'text/plain;charset=UTF-8';
-    const req = request(url, { method: options.method ?? 'GET', agent: false, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.setTimeout(10_000, () => req.destroy(new Error(`${url} timed out`)));
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+const TEXT = { 'content-type': 'text/plain;charset=UTF-8' };
 
 const IE = 'Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko';
 const OLD_IE = 'Mozilla/4.0 (compatible;MSIE 8.0; Windows NT 6.1)';
@@ -52,17 +26,18 @@ describe.each(IMPLEMENTATIONS)('polling response headers on %s', (_name, factory
       seen.push({ ...headers });
     });
     const base = `http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`;
-    const open = await httpRequest(base, { userAgent });
-    const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
-    const post = await httpRequest(`${base}&sid=${sid}`, { method: 'POST', body: '40', userAgent });
-    const data = await httpRequest(`${base}&sid=${sid}`, { userAgent });
+    const agent: Record<string, string> = userAgent === undefined ? {} : { 'user-agent': userAgent };
+    const open = await rawRequest(base, { headers: agent });
+    const sid = (JSON.parse(open.text.slice(1)) as { sid: string }).sid;
+    const post = await rawRequest(`${base}&sid=${sid}`, { method: 'POST', body: '40', headers: { ...agent, ...TEXT } });
+    const data = await rawRequest(`${base}&sid=${sid}`, { headers: agent });
     for (const reply of [open, post, data]) {
       expect(reply.status).toBe(200);
       expect(reply.headers['cache-control']).toBe('no-store');
       expect(reply.headers['x-xss-protection']).toBe(xss);
     }
-    expect(post.body).toBe('ok');
-    expect(data.body.startsWith('40')).toBe(true);
+    expect(post.text).toBe('ok');
+    expect(data.text.startsWith('40')).toBe(true);
     // `headers` listeners see them too.
     expect(seen).toHaveLength(3);
     for (const headers of seen) {
@@ -73,7 +48,7 @@ describe.each(IMPLEMENTATIONS)('polling response headers on %s', (_name, factory
 
   it('sends no caching header with a refusal', async () => {
     const { port } = await startSideBySide(factory);
-    const refused = await httpRequest(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling&sid=unknown`);
+    const refused = await rawRequest(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling&sid=unknown`);
     expect(refused.status).toBe(400);
     expect(refused.headers['cache-control']).toBeUndefined();
   });
@@ -86,12 +61,12 @@ describe.each(IMPLEMENTATIONS)('a compressed polling response on %s', (_name, fa
       socket.on('big', () => socket.emit('big', 'x'.repeat(5000)));
     });
     const base = `http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`;
-    const open = await httpRequest(base);
-    const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
-    await httpRequest(`${base}&sid=${sid}`, { method: 'POST', body: '40' });
-    await httpRequest(`${base}&sid=${sid}`);
-    await httpRequest(`${base}&sid=${sid}`, { method: 'POST', body: '42["big"]' });
-    const compressed = await rawRequest(`${base}&sid=${sid}`, { 'accept-encoding': 'gzip, deflate' });
+    const open = await rawRequest(base);
+    const sid = (JSON.parse(open.text.slice(1)) as { sid: string }).sid;
+    await rawRequest(`${base}&sid=${sid}`, { method: 'POST', body: '40', headers: TEXT });
+    await rawRequest(`${base}&sid=${sid}`);
+    await rawRequest(`${base}&sid=${sid}`, { method: 'POST', body: '42["big"]', headers: TEXT });
+    const compressed = await rawRequest(`${base}&sid=${sid}`, { headers: { 'accept-encoding': 'gzip, deflate' } });
     expect(compressed.headers['content-encoding']).toBe('gzip');
     expect(compressed.headers['transfer-encoding']).toBe('chunked');
     expect(compressed.headers['content-length']).toBeUndefined();
@@ -100,22 +75,6 @@ describe.each(IMPLEMENTATIONS)('a compressed polling response on %s', (_name, fa
     expect(gunzipSync(compressed.body).toString()).toBe(`42["big","${'x'.repeat(5000)}"]`);
   });
 });
-
-function rawRequest(
-  url: string,
-  headers: Record<string, string>,
-): Promise<{ headers: Reply['headers']; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.setTimeout(10_000, () => req.destroy(new Error(`${url} timed out`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe.each(IMPLEMENTATIONS)('the session cookie on %s', (_name, factory) => {
   it.each([
@@ -139,8 +98,8 @@ describe.each(IMPLEMENTATIONS)('the session cookie on %s', (_name, factory) => {
     [{ sameSite: false, httpOnly: false }, /^io=[\w-]+; Path=\/$/],
   ])('is set on the handshake with its attributes in engine.io order (%o)', async (cookie, expected) => {
     const { port } = await startSideBySide(factory, { cookie });
-    const open = await httpRequest(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`);
-    const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
+    const open = await rawRequest(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`);
+    const sid = (JSON.parse(open.text.slice(1)) as { sid: string }).sid;
     const [setCookie] = open.headers['set-cookie'] as string[];
     expect(setCookie).toMatch(expected);
     expect(setCookie.split(';')[0].split('=')[1]).toBe(sid);

@@ -2,9 +2,9 @@
  * How refused requests are answered on the wire, asserted against Parley and the official
  * socket.io server in the same scenario: the official behaviour is the spec.
  */
-import { request } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { rawRequest } from '../support/raw-http.js';
 import { IMPLEMENTATIONS, startSideBySide } from '../support/side-by-side.js';
 
 /** The head and body of a raw HTTP exchange, with the headers that vary (Date, Sec-WebSocket-Accept) left out. */
@@ -33,25 +33,6 @@ function upgradeRequest(query: string): string {
     `GET /socket.io/?${query} HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
     'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'
   );
-}
-
-function httpAnswer(
-  url: string,
-  method = 'GET',
-): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.setTimeout(5000, () => req.destroy(new Error(`${url} timed out`)));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describe.each(IMPLEMENTATIONS)('refusals on %s', (_name, factory) => {
@@ -106,27 +87,27 @@ describe.each(IMPLEMENTATIONS)('refusals on %s', (_name, factory) => {
     ['a bad handshake method', 'EIO=4&transport=polling', 'PUT', '{"code":2,"message":"Bad handshake method"}'],
   ])('answer an HTTP request for %s with JSON, chunked', async (_what, query, method, body) => {
     const { port } = await startSideBySide(factory);
-    const answer = await httpAnswer(`http://127.0.0.1:${port}/socket.io/?${query}`, method);
+    const answer = await rawRequest(`http://127.0.0.1:${port}/socket.io/?${query}`, { method });
     expect(answer.status).toBe(400);
     expect(answer.headers['content-type']).toBe('application/json');
     expect(answer.headers['transfer-encoding']).toBe('chunked');
     expect(answer.headers['content-length']).toBeUndefined();
-    expect(answer.body).toBe(body);
+    expect(answer.text).toBe(body);
   });
 
   it('answer a transport fault of a session (an overlapping poll) with an empty chunked body', async () => {
     const { port } = await startSideBySide(factory);
     const base = `http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`;
-    const open = await httpAnswer(base);
-    const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
+    const open = await rawRequest(base);
+    const sid = (JSON.parse(open.text.slice(1)) as { sid: string }).sid;
     // The first GET is held (nothing to send); the second overlaps it.
-    const held = httpAnswer(`${base}&sid=${sid}`).catch(() => undefined);
+    const held = rawRequest(`${base}&sid=${sid}`).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const overlapping = await httpAnswer(`${base}&sid=${sid}`);
+    const overlapping = await rawRequest(`${base}&sid=${sid}`);
     expect(overlapping.status).toBe(400);
     expect(overlapping.headers['transfer-encoding']).toBe('chunked');
     expect(overlapping.headers['content-length']).toBeUndefined();
-    expect(overlapping.body).toBe('');
+    expect(overlapping.text).toBe('');
     await held;
   });
 

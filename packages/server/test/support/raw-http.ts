@@ -13,7 +13,7 @@ export interface RawResponse {
 
 export function rawRequest(
   url: string,
-  options: { method?: string; headers?: Record<string, string> } = {},
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
   timeoutMs = 10_000,
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
@@ -35,6 +35,6 @@ export function rawRequest(
       clearTimeout(timer);
       reject(error);
     });
-    req.end();
+    req.end(options.body);
   });
 }

@@ -27,7 +27,7 @@ export const TEXT_CONTENT_TYPE = 'text/plain; charset=UTF-8';
  * them: no caching (a proxy or browser cache must never answer a poll), and for Internet
  * Explorer its XSS filter turned off, which could otherwise mangle a payload.
  */
-function addNoCacheHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage): void {
+function addPollingHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage): void {
   const userAgent = req.headers['user-agent'];
   if (userAgent !== undefined && (userAgent.includes(';MSIE') || userAgent.includes('Trident/'))) {
     headers['X-XSS-Protection'] = '0';
@@ -68,7 +68,7 @@ export abstract class HttpTransport extends Transport {
     if (headers['Content-Encoding'] === undefined) {
       headers['Content-Length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     }
-    addNoCacheHeaders(headers, req);
+    addPollingHeaders(headers, req);
     this.context.decorateHeaders(headers, req, initial);
     res.writeHead(status, headers);
     res.end(body, onWritten);
