@@ -65,7 +65,7 @@ export abstract class HttpTransport extends Transport {
   ): void {
     if (res.writableEnded || res.destroyed) return;
     // A compressed body goes out chunked, as engine.io streams it through zlib.
-    if (headers['Content-Encoding'] === undefined) {
+    if (headers['Content-Length'] === undefined && headers['Content-Encoding'] === undefined) {
       headers['Content-Length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     }
     addPollingHeaders(headers, req);
@@ -99,7 +99,8 @@ export abstract class HttpTransport extends Transport {
       }
       this.deliverBody(body);
       // Answered "ok" even after a parse error, with engine.io's headers.
-      this.respond(req, res, 200, { 'Content-Type': 'text/html' }, 'ok');
+      // The length as engine.io gives it here, a string (`headers` listeners see its type).
+      this.respond(req, res, 200, { 'Content-Type': 'text/html', 'Content-Length': '2' }, 'ok');
     };
     if (this.readsBinaryBody(req)) readBinaryBody(req, this.context.maxHttpBufferSize, onBody);
     else readTextBody(req, this.context.maxHttpBufferSize, onBody);
