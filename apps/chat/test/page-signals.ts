@@ -116,10 +116,14 @@ export async function screenshotLooks(
   return files;
 }
 
+/** Opens a room from the list and waits until its messages are loaded. */
 export async function openRoom(page: Page, room: string, phone = false): Promise<void> {
   if (phone) await openDrawer(page);
   await page.locator(`#room-list li[data-room="${room}"] button`).click();
   await page.locator('#room-name', { hasText: room }).waitFor(WAIT);
+  // Loaded too: only a loaded room on screen counts as read (its marker is sent then), so a test
+  // that moves on at once would otherwise leave the room unread, or never opened, on the server.
+  await page.locator('#history-edge:not(.loading)').waitFor(WAIT);
 }
 
 /** Opens the phone drawer and waits until it has slid fully in (its transform transition done). */
