@@ -1,11 +1,11 @@
 /**
- * How cost grows with connections: fan-out and idle memory at several client counts for Parley
- * and socket.io, run through the suite (same placement, fresh server per run, progress lines),
+ * How cost grows with connections: fan-out and idle memory at several client counts for Parley,
+ * socket.io and the raw `ws` floor (which shows what the machine itself allows), run through the suite (same placement, fresh server per run, progress lines),
  * then fitted and charted.
  *
  *   --quick                  smoke scale: 20, 50 and 100 clients, sub-second phases
  *   --counts a,b,…           client counts (default 1000,5000,10000,20000)
- *   --servers a,b            default socket.io,parley
+ *   --servers a,b            default socket.io,parley,ws
  *   --reps N                 repetitions per point (default 1: the points themselves show the spread)
  *   --duration S / --warmup S   fan-out phases (default 5 / 1 seconds)
  *   --source-addresses N     spread connections over N loopback addresses (automatic above 25,000)
@@ -143,7 +143,7 @@ export function scalingOptionsFromArgs(argv: string[]): ScalingOptions {
     },
     strict: true,
   });
-  const servers = values.servers?.split(',').map((item) => item.trim()) ?? ['socket.io', 'parley'];
+  const servers = values.servers?.split(',').map((item) => item.trim()) ?? ['socket.io', 'parley', 'ws'];
   for (const server of servers) {
     if (!SERVER_KINDS.includes(server as ServerKind)) {
       throw new ConfigError(`unknown server "${server}" (known: ${SERVER_KINDS.join(', ')})`);
