@@ -72,6 +72,14 @@ class Internals implements ServerInternals {
     return this.#textDecoder;
   }
 
+  /**
+   * The class used without an `adapter` option, which `io.adapter()` returns as socket.io does
+   * (apps subclass it): the session-keeping one with connection state recovery.
+   */
+  defaultAdapter(): AdapterConstructor {
+    return this.recovery === undefined ? InMemoryAdapter : SessionAwareAdapter;
+  }
+
   createAdapter(nsp: AnyNamespace): AdapterContract {
     // With `new`, as socket.io does: a factory function (createAdapter(...)) returning an object
     // works too.
@@ -221,7 +229,7 @@ export class Server<
   adapter(): AdapterConstructor | undefined;
   adapter(value: AdapterConstructor): this;
   adapter(value?: AdapterConstructor): this | AdapterConstructor | undefined {
-    if (value === undefined) return this.#internals.adapter;
+    if (value === undefined) return this.#internals.adapter ?? this.#internals.defaultAdapter();
     this.#internals.adapter = value;
     for (const nsp of this._nsps.values()) nsp._initAdapter();
     return this;

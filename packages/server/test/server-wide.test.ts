@@ -72,7 +72,7 @@ describe('server-wide operations', () => {
     three.io.on('how-many', (cb: (n: number) => void) => cb(3));
     const answers = await one.io.serverSideEmitWithAck('how-many');
     expect([...answers].sort()).toEqual([2, 3]);
-    expect(() => one.io.serverSideEmit('disconnect')).toThrow('reserved');
+    expect(() => one.io.serverSideEmit('connection')).toThrow('reserved');
   });
 
   it.each([

@@ -118,7 +118,9 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
     ...args: AllButLast<EventParams<EmitEvents, E>>
   ): Promise<FirstNonErrorArg<Last<EventParams<EmitEvents, E>>>[]> {
     return new Promise((resolve, reject) => {
-      const ack: BroadcastAck = (err, responses) => (err ? reject(err) : resolve(responses));
+      // As in socket.io, a timeout's rejection carries the answers that did arrive, as `err.responses`.
+      const ack: BroadcastAck = (err, responses) =>
+        err ? reject(Object.assign(err, { responses })) : resolve(responses);
       (this.emit as (...a: unknown[]) => boolean)(event, ...args, ack);
     });
   }

@@ -8,7 +8,8 @@
  * Parley keeps those semantics at one `process.nextTick` per batch rather than two per packet:
  * a client queues `[socket, packet]` pairs and drains them in two phases, (1) acks,
  * disconnects and event middlewares in arrival order, then (2) the listeners of the events
- * that passed, each skipped if its socket has disconnected meanwhile.
+ * that passed, each skipped if its socket has disconnected meanwhile, and in their places the
+ * `error` reports of events a middleware refused (see socket/refused-event.ts).
  */
 import type { SocketPacket } from '@parley/protocol';
 import type { AnySocket, Event } from '../socket/socket.js';
@@ -29,7 +30,7 @@ export function drainInbox(inbox: readonly unknown[]): void {
       (inbox[i] as AnySocket)._onpacket(inbox[i + 1] as SocketPacket, ready);
     }
     for (let i = 0; i < ready.length; i += 2) {
-      // Phase 2: its listeners run, unless the socket disconnected meanwhile.
+      // Phase 2: its listeners run (unless the socket disconnected meanwhile), or its refusal is reported.
       socketSeam.dispatch(ready[i] as AnySocket, ready[i + 1] as Event);
     }
   } finally {

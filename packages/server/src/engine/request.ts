@@ -20,6 +20,23 @@ export interface HandshakeConnection {
 
 type TcpSocket = IncomingMessage['socket'] & { encrypted?: boolean };
 
+/** An engine request as engine.io hands it on: with its parsed query as `_query`. */
+type RequestWithQuery = IncomingMessage & { _query?: Record<string, string> };
+
+/** The `_query` of the snapshots whose query was read. */
+const snapshotQueries = new WeakMap<HandshakeRequest, Record<string, string>>();
+
+/**
+ * The query of an engine request, also set as `req._query` as engine.io does before middlewares,
+ * `allowRequest` and the session see the request (applications read `req._query.token` there).
+ * One set by an earlier framework is left as it is; the engine itself goes by the URL.
+ */
+export function queryOf(req: IncomingMessage): Record<string, string> {
+  const query = parseQuery(req.url);
+  if ((req as RequestWithQuery)._query === undefined) (req as RequestWithQuery)._query = query;
+  return query;
+}
+
 export class HandshakeRequest {
   readonly headers: IncomingHttpHeaders;
   readonly url: string;
@@ -63,9 +80,17 @@ export class HandshakeRequest {
     return this.socket;
   }
 
-  /** The query string parameters of {@link url} (engine.io exposes them as `_query`). */
+  /**
+   * The query string parameters of {@link url}, as engine.io exposes them (see {@link queryOf}).
+   * Parsed when first read: most sessions never read it, and each would hold its own copy.
+   */
   get _query(): Record<string, string> {
-    return parseQuery(this.url);
+    let query = snapshotQueries.get(this);
+    if (query === undefined) {
+      query = parseQuery(this.url);
+      snapshotQueries.set(this, query);
+    }
+    return query;
   }
 }
 
@@ -83,22 +108,21 @@ export function sessionRequest(
 }
 
 /**
- * The query parameters of a request URL (first value wins for repeated keys). Every engine
+ * The query parameters of a request URL; the last value wins for a repeated key, as in engine.io
+ * (which routes by the same values: `?sid=a&sid=b` is session b). Every engine
  * request is parsed, so plain queries (no `%` or `+`, as clients send them) are split by hand;
  * anything encoded goes through URLSearchParams for its exact decoding rules.
  */
 export function parseQuery(url: string | undefined): Record<string, string> {
-  // No prototype: a parameter named `constructor` or `__proto__` is just a parameter.
-  const query: Record<string, string> = Object.create(null);
+  // An ordinary object, as engine.io's (applications call `query.hasOwnProperty(...)`); see setParam.
+  const query: Record<string, string> = {};
   if (url === undefined) return query;
   const start = url.indexOf('?');
   if (start === -1) return query;
   // As URLSearchParams does, one more leading `?` is not part of the first key.
   const search = url.charCodeAt(start + 1) === 0x3f ? url.slice(start + 2) : url.slice(start + 1);
   if (search.includes('%') || search.includes('+')) {
-    for (const [key, value] of new URLSearchParams(url.slice(start + 1))) {
-      if (!Object.hasOwn(query, key)) query[key] = value;
-    }
+    for (const [key, value] of new URLSearchParams(url.slice(start + 1))) setParam(query, key, value);
     return query;
   }
   let position = 0;
@@ -109,11 +133,18 @@ export function parseQuery(url: string | undefined): Record<string, string> {
       const equals = search.indexOf('=', position);
       const split = equals === -1 || equals > end ? end : equals;
       const key = search.slice(position, split);
-      if (!Object.hasOwn(query, key)) query[key] = split === end ? '' : search.slice(split + 1, end);
+      setParam(query, key, split === end ? '' : search.slice(split + 1, end));
     }
     position = end + 1;
   }
   return query;
+}
+
+/** A parameter named `__proto__` is an own property, as `Object.fromEntries` makes it, not the prototype. */
+function setParam(query: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__')
+    Object.defineProperty(query, key, { value, writable: true, enumerable: true, configurable: true });
+  else query[key] = value;
 }
 
 /** The path part of a request URL. */

@@ -27,7 +27,7 @@ import { refuseUpgrade, respondError } from './http/respond.js';
 import { generateId } from './ids.js';
 import { type AttachOptions, type ResolvedOptions, resolveOptions, type ServerOptions } from './options.js';
 import type { PublicPacket } from './packet.js';
-import { parseQuery, sessionRequest } from './request.js';
+import { queryOf, sessionRequest } from './request.js';
 import { allowHandshake, verifyRequest } from './request-checks.js';
 import type { SessionRouter } from './session-router.js';
 import { SharedStrings } from './shared-strings.js';
@@ -217,7 +217,7 @@ export class Server extends EventEmitter implements EngineServerLike {
 
   /** Handles an HTTP request for the engine path (polling, SSE, handshakes, CORS preflight). */
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
-    const query = parseQuery(req.url);
+    const query = queryOf(req);
     if (this.#state === 'closed') {
       // The connection goes too, so that a closing HTTP server is not held open by keep-alive.
       res.shouldKeepAlive = false;
@@ -269,7 +269,7 @@ export class Server extends EventEmitter implements EngineServerLike {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // Node removed its own error listener from an upgraded socket: a reset must not crash us.
     socket.on('error', swallowSocketError);
-    const query = parseQuery(req.url);
+    const query = queryOf(req);
     if (this.#state === 'closed') {
       this.#refuseUpgrade(req, socket, refusalAfterClose(query));
       return;

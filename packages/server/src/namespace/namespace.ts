@@ -3,7 +3,6 @@
  * broadcast shortcuts (`nsp.to(...)`, `nsp.emit(...)`).
  */
 import { EventEmitter } from 'node:events';
-import { RESERVED_EVENTS } from '@parley/protocol';
 import type { AdapterContract, RestoredSession, Room, SocketId } from '../adapter/adapter-types.js';
 import type { RemoteSocket } from '../broadcast/broadcast-operator.js';
 import { BroadcastOperator, type BroadcastParams } from '../broadcast/broadcast-operator.js';
@@ -28,6 +27,13 @@ import { generateId } from '../socket/ids.js';
 import { Socket } from '../socket/socket.js';
 import { runChain } from './middleware-chain.js';
 import { namespaceSeam } from './namespace-seam.js';
+
+/**
+ * The names `serverSideEmit` refuses, as socket.io's namespace does: on the receiving servers the
+ * event reaches the namespace's own listeners, where these names mean a new socket or namespace.
+ * The names a socket reserves (`disconnect`, ...) are ordinary server-side events.
+ */
+const SERVER_SIDE_RESERVED_EVENTS: ReadonlySet<string> = new Set(['connect', 'connection', 'new_namespace']);
 
 export interface NamespaceReservedEvents<L extends EventsMap, E extends EventsMap, S extends EventsMap, D> {
   connect: (socket: Socket<L, E, S, D>) => void;
@@ -162,7 +168,7 @@ export class Namespace<
    * last argument receives `(err, responses)`.
    */
   serverSideEmit<E extends EventNames<ServerSideEvents>>(event: E, ...args: EventParams<ServerSideEvents, E>): boolean {
-    if (RESERVED_EVENTS.has(event as string)) throw new ReservedEventError(String(event));
+    if (SERVER_SIDE_RESERVED_EVENTS.has(event as string)) throw new ReservedEventError(String(event));
     const metrics = this.#internals.metrics;
     const startedAt = metrics.countAdapterRequest();
     const ack = args[args.length - 1];
@@ -182,7 +188,9 @@ export class Namespace<
     ...args: AllButLast<EventParams<ServerSideEvents, E>>
   ): Promise<FirstNonErrorArg<Last<EventParams<ServerSideEvents, E>>>[]> {
     return new Promise((resolve, reject) => {
-      const ack = (err: Error | null, responses: never[]) => (err ? reject(err) : resolve(responses));
+      // As in socket.io, a timeout's rejection carries the answers that did arrive, as `err.responses`.
+      const ack = (err: Error | null, responses: never[]) =>
+        err ? reject(Object.assign(err, { responses })) : resolve(responses);
       (this.serverSideEmit as (...a: unknown[]) => boolean)(event, ...args, ack);
     });
   }

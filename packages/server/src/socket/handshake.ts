@@ -1,6 +1,6 @@
 /** The `socket.handshake` object, built from the engine session's handshake request. */
 import type { IncomingHttpHeaders } from 'node:http';
-import { type ParsedUrlQuery, parse as parseQuery } from 'node:querystring';
+import type { ParsedUrlQuery } from 'node:querystring';
 import type { TLSSocket } from 'node:tls';
 import type { EngineSocketLike } from '../engine/contract.js';
 
@@ -59,7 +59,20 @@ export function buildHandshake(conn: EngineSocketLike, issued: number, auth: Rec
     issued,
     // socket.io's type says string, its value is undefined without a request.
     url: url as string,
-    query: url === undefined || queryStart === -1 ? {} : parseQuery(url.slice(queryStart + 1)),
+    // The request's own `_query`, the very object, as in socket.io.
+    query:
+      (request as { _query?: ParsedUrlQuery } | undefined)?._query ??
+      (url === undefined || queryStart === -1 ? {} : handshakeQuery(url.slice(queryStart + 1))),
     auth,
   };
+}
+
+/**
+ * The query as socket.io shows it (engine.io's `Object.fromEntries` of the URL's search params):
+ * an ordinary object, so that `query.hasOwnProperty(...)`, which applications call, works; one
+ * string per key, the last one when a key repeats. `node:querystring` gave a prototype-less
+ * object and arrays for repeated keys.
+ */
+function handshakeQuery(search: string): ParsedUrlQuery {
+  return Object.fromEntries(new URLSearchParams(search));
 }

@@ -11,6 +11,7 @@
 import type { SocketPacket } from '@parley/protocol';
 import type { PrivateSessionId } from '../adapter/adapter-types.js';
 import type { PreparedPacket } from '../packets/prepared-packet.js';
+import type { RefusedEvent } from './refused-event.js';
 import type { AnySocket, Event } from './socket.js';
 
 export interface SocketSeam {
@@ -21,10 +22,10 @@ export interface SocketSeam {
   /** A broadcast with acknowledgement waits for the socket's answer under `id`. */
   awaitBroadcastAck(socket: AnySocket, id: number, ack: (response: unknown) => void): void;
   /**
-   * Runs the listeners of an incoming event, unless the socket disconnected since it arrived
-   * (phase 2 of the inbox, see inbox.ts).
+   * Runs the listeners of an incoming event, unless the socket disconnected since it arrived, or
+   * reports the refusal of one (phase 2 of the inbox, see inbox.ts).
    */
-  dispatch(socket: AnySocket, args: Event): void;
+  dispatch(socket: AnySocket, args: Event | RefusedEvent): void;
 }
 
 /** Filled in once, when socket.ts is evaluated (see the static block of `Socket`). */

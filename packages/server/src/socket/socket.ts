@@ -32,6 +32,7 @@ import type { PreparedPacket } from '../packets/prepared-packet.js';
 import type { Server } from '../server.js';
 import { type AckCallback, PendingAcks } from './acks.js';
 import { buildHandshake, type Handshake, issuedAt, issuedNow } from './handshake.js';
+import { RefusedEvent } from './refused-event.js';
 import { type DisconnectReason, RECOVERABLE_DISCONNECT_REASONS } from './socket-reasons.js';
 import { socketSeam } from './socket-seam.js';
 
@@ -146,6 +147,14 @@ export class Socket<
   get handshake(): Handshake {
     this.#handshake ??= buildHandshake(this.client.conn, issuedAt(this.#issued), this.#auth ?? {});
     return this.#handshake;
+  }
+
+  /**
+   * In socket.io the handshake is a plain property, and middlewares of JavaScript applications
+   * replace it (`socket.handshake = { ...socket.handshake, user }`); a getter alone would throw.
+   */
+  set handshake(value: Handshake) {
+    this.#handshake = value;
   }
 
   get disconnected(): boolean {
@@ -402,18 +411,26 @@ export class Socket<
     // Middlewares that answer at once leave the event in its batch; a late answer dispatches it then.
     let returned = false;
     runChain(this.#middlewares.slice(), args, (err) => {
-      if (err) this._onerror(err, 'event refused by a middleware');
-      else if (returned) this.#dispatch(args);
-      else ready.push(this, args);
+      if (err === undefined) {
+        if (returned) this.#dispatch(args);
+        else ready.push(this, args);
+      } else if (returned) this._onerror(err, 'event refused by a middleware');
+      else ready.push(this, new RefusedEvent(err));
     });
     returned = true;
   }
 
   /**
-   * Runs the listeners of an incoming event, unless the socket disconnected since it arrived. An
-   * `error` event from the client with no listener is dropped, as in socket.io.
+   * Runs the listeners of an incoming event, unless the socket disconnected since it arrived, or
+   * reports the refusal of one, in its place in the batch. An `error` event from the client with
+   * no listener is dropped, as in socket.io.
    */
-  #dispatch(args: Event): void {
+  #dispatch(args: Event | RefusedEvent): void {
+    if (args instanceof RefusedEvent) {
+      // Reported even if the socket disconnected meanwhile: the refusal happened while connected.
+      this._onerror(args.error, 'event refused by a middleware');
+      return;
+    }
     if (!this.connected) return;
     if (args[0] === 'error' && this.listenerCount('error') === 0) return;
     try {

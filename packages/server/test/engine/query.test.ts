@@ -10,9 +10,7 @@ function reference(url: string): Record<string, string> {
   const query: Record<string, string> = Object.create(null);
   const start = url.indexOf('?');
   if (start === -1) return query;
-  for (const [key, value] of new URLSearchParams(url.slice(start + 1))) {
-    if (!Object.hasOwn(query, key)) query[key] = value;
-  }
+  for (const [key, value] of new URLSearchParams(url.slice(start + 1))) query[key] = value;
   return query;
 }
 
@@ -24,7 +22,7 @@ describe('parseQuery', () => {
       sid: 'abc-_1',
       t: 'x',
     });
-    expect({ ...parseQuery('/socket.io/?a=1&a=2&&b&=c&d=e=f') }).toEqual({ a: '1', b: '', '': 'c', d: 'e=f' });
+    expect({ ...parseQuery('/socket.io/?a=1&a=2&&b&=c&d=e=f') }).toEqual({ a: '2', b: '', '': 'c', d: 'e=f' });
     expect({ ...parseQuery('/socket.io/?x=%41+b') }).toEqual({ x: 'A b' });
     expect({ ...parseQuery('/socket.io/') }).toEqual({});
     expect(parseQuery('/?__proto__=1&constructor=2').constructor).toBe('2');
