@@ -181,4 +181,20 @@ describe.each(IMPLEMENTATIONS)('%s', (name, factory) => {
       expect(server.handshake.query).toBe(query);
     },
   );
+
+  it.each([
+    ['polling', 'an event for a namespace it never joined', '2/nope,["x"]'],
+    ['polling', 'a second CONNECT', '0'],
+    ['websocket', 'an event for a namespace it never joined', '2/nope,["x"]'],
+    ['websocket', 'a second CONNECT', '0'],
+  ])('a %s client sending %s is dropped, its sockets hearing the engine reason', async (transport, _what, packet) => {
+    const { io, url } = await startSideBySide(factory);
+    const connection = nextSocket(io);
+    const client = clientOf(url, [transport]);
+    const socket = await connection;
+    await waitFor(client, 'connect');
+    const reason = waitFor(socket, 'disconnect');
+    (client.io.engine as unknown as { write(data: string): void }).write(packet);
+    expect((await within(reason, 2000, 'the disconnect'))[0]).toBe('forced close');
+  });
 });

@@ -379,11 +379,12 @@ export class Client<
     }
   }
 
-  // Sockets learn the reason first; the engine then flushes what is queued (DISCONNECT packets)
-  // and closes.
+  // The engine is told first, as socket.io does: a WebSocket session with nothing queued closes
+  // at once, and its sockets hear the engine's 'forced close'; one that still has packets to
+  // flush (DISCONNECTs, or a pending poll) closes later, so they hear 'forced server close' now.
   #close(): void {
-    this.#onclose('forced server close');
     if (this.conn.readyState === 'open') this.conn.close();
+    this.#onclose('forced server close');
   }
 
   /** The engine connection closed (or this client closes it). */
