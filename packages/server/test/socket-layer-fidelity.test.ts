@@ -197,4 +197,26 @@ describe.each(IMPLEMENTATIONS)('%s', (name, factory) => {
     (client.io.engine as unknown as { write(data: string): void }).write(packet);
     expect((await within(reason, 2000, 'the disconnect'))[0]).toBe('forced close');
   });
+
+  it.each(['polling', 'websocket'])(
+    'socket.conn message listeners added on connection hear the packets after the CONNECT (%s)',
+    async (transport) => {
+      const { io, url } = await startSideBySide(factory);
+      const heard: unknown[] = [];
+      io.on('connection', (socket: AnySocket) => {
+        socket.conn.on('message', (data: unknown) => heard.push(['message', data]));
+        socket.conn.on('data', (data: unknown) => heard.push(['data', data]));
+      });
+      const connection = nextSocket(io);
+      const client = clientOf(url, [transport]);
+      const socket = await connection;
+      const hello = waitFor(socket, 'hello');
+      client.emit('hello', 1);
+      await within(hello, 2000, 'the event');
+      expect(heard).toEqual([
+        ['data', '2["hello",1]'],
+        ['message', '2["hello",1]'],
+      ]);
+    },
+  );
 });

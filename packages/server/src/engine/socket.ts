@@ -279,9 +279,14 @@ export class Socket extends EventEmitter implements EngineSocketLike, Flushable,
       case 'message': {
         const data =
           typeof packet.data === 'string' || packet.data === undefined ? (packet.data ?? '') : asBuffer(packet.data);
+        // Only the listeners there before the socket layer handled the packet hear it: in socket.io
+        // what a packet sets off (a 'connection' handler adding `conn.on('message')`) runs a tick
+        // later, after its emission; here a CONNECT is handled at once.
+        const dataListened = this.listenerCount('data') > 0;
+        const messageListened = this.listenerCount('message') > 0;
         this.#receiver?.onSessionMessage(data);
-        if (this.listenerCount('data') > 0) this.emit('data', data);
-        if (this.listenerCount('message') > 0) this.emit('message', data);
+        if (dataListened) this.emit('data', data);
+        if (messageListened) this.emit('message', data);
         return;
       }
       case 'close':
