@@ -29,17 +29,25 @@ export class ClientError extends Error {
   }
 }
 
-/** A transport failed (request error, HTTP status, socket error, closed probe). */
+/**
+ * A transport failed (request error, HTTP status, socket error, closed probe). `description` and
+ * `context` are filled as socket.io-client fills them, so that handlers written for it read the
+ * same values: an HTTP request gives its status (0 when no response came) and, as context, the
+ * response or the exception (socket.io-client gives its XMLHttpRequest there).
+ */
 export class TransportError extends ClientError {
   override name = 'TransportError';
   /** socket.io-client compatibility: always 'TransportError'. */
   readonly type = 'TransportError';
   /** What went wrong underneath: an HTTP status, an error event, an exception. */
   declare readonly description: unknown;
+  /** More about it, when there is more: the HTTP response, or the exception of a failed request. */
+  declare readonly context: unknown;
 
-  constructor(message: string, description?: unknown, code: ClientErrorCode = 'TRANSPORT_ERROR') {
-    super(code, message, description);
+  constructor(message: string, description?: unknown, code: ClientErrorCode = 'TRANSPORT_ERROR', context?: unknown) {
+    super(code, message, context ?? description);
     this.description = description;
+    this.context = context;
   }
 }
 

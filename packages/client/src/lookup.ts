@@ -24,7 +24,9 @@ export function io<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents
   const location = (globalThis as { location?: Location }).location;
   uri ??= '/';
   const url = new URL(/^(https?|wss?):\/\/|^\//.test(uri) ? uri : `//${uri}`, location?.href ?? 'https://localhost');
-  const source = url.href;
+  // `manager.uri` is an absolute URL as the app gave it (socket.io-client does not normalize it:
+  // no added trailing slash, an explicit default port kept)
+  const source = uri.includes('://') ? uri : url.href;
   const port = url.port || (/s:$/.test(url.protocol) ? '443' : '80');
   const id = `${url.protocol}//${url.hostname}:${port}${opts.path || '/socket.io'}`;
   const nsp = decodeURIComponent(url.pathname) || '/';

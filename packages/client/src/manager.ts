@@ -295,8 +295,10 @@ export class Manager<
       this.#onClose('parse error', error as Error);
       return;
     }
-    // Outside the try: an exception in a user's listener is not a parse error.
-    if (packet) this.emit('packet', packet);
+    // Handed over on a microtask, as socket.io-client does: an exception in a user's listener is
+    // then reported on its own (uncaught) instead of unwinding through the transport, where it
+    // dropped the rest of the payload and stopped the polling loop or the WebSocket's reader.
+    if (packet) queueMicrotask(() => this.emit('packet', packet));
   }
 
   #cleanup(): void {

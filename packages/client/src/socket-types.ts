@@ -18,8 +18,12 @@ export interface SocketOptions {
   failPendingAcksOnDisconnect?: boolean;
 }
 
-/** A packet as the socket queues it: the Socket.IO packet plus per-message options. */
-export interface OutgoingSocketPacket extends SocketPacket {
+/**
+ * A packet as the socket queues it: the Socket.IO packet plus per-message options. The namespace
+ * is set as it is written, so that `sendBuffer` entries look like socket.io-client's (no `nsp`).
+ */
+export interface OutgoingSocketPacket extends Omit<SocketPacket, 'nsp'> {
+  nsp?: string;
   options?: { compress?: boolean };
 }
 

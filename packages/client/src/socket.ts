@@ -96,7 +96,7 @@ export class Socket<
 
   /** Leaves the namespace (and closes the connection if no other namespace uses it). */
   disconnect(): this {
-    if (this.connected) this.#packet({ type: PacketType.DISCONNECT, nsp: this.nsp });
+    if (this.connected) this.#packet({ type: PacketType.DISCONNECT });
     this.#destroy();
     if (this.connected) this.#onClose('io client disconnect');
     return this;
@@ -127,7 +127,6 @@ export class Socket<
     }
     const packet: OutgoingSocketPacket = {
       type: PacketType.EVENT,
-      nsp: this.nsp,
       data: args,
       options: { compress: flags.compress !== false },
     };
@@ -289,14 +288,14 @@ export class Socket<
   }
 
   #packet(packet: OutgoingSocketPacket): void {
-    this.io.writePacket(packet, packet.options);
+    packet.nsp = this.nsp;
+    this.io.writePacket(packet as SocketPacket, packet.options);
   }
 
   #onOpen(): void {
     const send = (data?: Record<string, unknown>) =>
       this.#packet({
         type: PacketType.CONNECT,
-        nsp: this.nsp,
         data: this.#pid ? { pid: this.#pid, offset: this.#lastOffset, ...data } : data,
       });
     if (typeof this.auth === 'function') this.auth(send);
@@ -355,13 +354,14 @@ export class Socket<
     return (...args: unknown[]) => {
       if (sent) return;
       sent = true;
-      this.#packet({ type: PacketType.ACK, nsp: this.nsp, id, data: args });
+      this.#packet({ type: PacketType.ACK, id, data: args });
     };
   }
 
   #onConnect(id: string, pid: string | undefined): void {
     this.id = id;
-    this.recovered = !!pid && this.#pid === pid;
+    // As socket.io-client: undefined, not false, when the server does not offer recovery (no pid)
+    this.recovered = (pid && this.#pid === pid) as boolean;
     this.#pid = pid;
     this.connected = true;
     for (const args of this.receiveBuffer) this.#emitEvent(args);
@@ -404,9 +404,13 @@ export class Socket<
     callAll(this.#anyOutgoing, this, args);
   }
 
+  /**
+   * Unsubscribes from the Manager, then tells it, even if this socket was inactive already: as in
+   * socket.io-client, `disconnect()` on an inactive socket still closes the Manager (another
+   * 'close', 'forced close') once no socket is active, which also stops a pending reconnection.
+   */
   #destroy(): void {
-    if (!this.#subs) return;
-    for (const unsubscribe of this.#subs) unsubscribe();
+    if (this.#subs) for (const unsubscribe of this.#subs) unsubscribe();
     this.#subs = undefined;
     this.io.destroySocket(this);
   }

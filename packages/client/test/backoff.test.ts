@@ -18,6 +18,12 @@ describe('Backoff', () => {
     expect([high.duration(), high.duration(), high.duration(), high.duration()]).toEqual([1500, 3000, 5000, 5000]);
   });
 
+  it('spreads before capping at max, as socket.io-client does', () => {
+    const low = new Backoff(1000, 5000, 0.5, () => 0);
+    // 1000, 2000, 4000, then 8000 spread to 4000..12000 and capped: never under 4000 from here
+    expect([1, 2, 3, 4, 5].map(() => low.duration())).toEqual([500, 1000, 2000, 4000, 5000]);
+  });
+
   it('stays finite after very many attempts', () => {
     const backoff = new Backoff(1000, 5000, 0.5, () => 0.5);
     for (let i = 0; i < 5000; i++) backoff.duration();

@@ -5,7 +5,7 @@
 import type { EnginePacketType } from '@parley/protocol';
 import { LocalEmitter } from '../emitter.js';
 import { ClientError, TransportError } from '../errors.js';
-import { isNode } from '../platform.js';
+import { createCookieJar, isNode } from '../platform.js';
 import { resolveTimers, type Timers } from '../timers.js';
 import { type EngineOptions, type ResolvedEngineOptions, resolveEngineOptions } from './options.js';
 import { Polling } from './polling.js';
@@ -109,6 +109,8 @@ export class Engine extends LocalEmitter<EngineEvents> {
     super();
     if (uri && typeof uri === 'object') [uri, opts] = [undefined, uri];
     this.opts = resolveEngineOptions(uri, opts);
+    // Shared by this session's transports through their options (browsers keep cookies themselves)
+    if (isNode && opts.withCredentials) this.opts.cookies = createCookieJar();
     this.#timers = opts.timers ?? resolveTimers(opts);
     this.#watchdog = new Watchdog(this.#timers, () => this.#onClose('ping timeout'));
     this.#transports = this.opts.transports;

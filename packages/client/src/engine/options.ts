@@ -1,8 +1,9 @@
 /** Engine.IO client options (the subset of engine.io-client's that applies) and their resolution. */
 import type { Timers } from '../timers.js';
-import type { TransportName, TransportOptions } from './transport.js';
+import type { CookieJar } from './cookie-jar.js';
+import type { NodeTlsOptions, TransportName, TransportOptions } from './transport.js';
 
-export interface EngineOptions {
+export interface EngineOptions extends NodeTlsOptions {
   /** Host name; by default the one in the URL, else the page's. */
   hostname?: string;
   /** `host[:port]`, an alternative to hostname and port. */
@@ -26,7 +27,10 @@ export interface EngineOptions {
   /** Add a cache-busting parameter: polling always (unless false), WebSocket only when true. */
   timestampRequests?: boolean;
   timestampParam?: string;
-  /** Send cookies with cross-origin HTTP requests (browsers). */
+  /**
+   * Send cookies with cross-origin HTTP requests (browsers); in Node, keep the cookies the server
+   * sets and send them back for the rest of the session (sticky sessions behind a load balancer).
+   */
   withCredentials?: boolean;
   /** Headers for every HTTP request and the WebSocket handshake (Node; browsers forbid most). */
   extraHeaders?: Record<string, string>;
@@ -45,6 +49,8 @@ export interface EngineOptions {
 }
 
 export interface ResolvedEngineOptions extends EngineOptions {
+  /** Node with `withCredentials`: this session's cookies, shared by its transports. */
+  cookies?: CookieJar;
   secure: boolean;
   hostname: string;
   port: string;

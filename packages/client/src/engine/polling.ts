@@ -4,7 +4,7 @@
  * flight, so `writable` is false until it is answered.
  */
 import { decodePayload, encodePayload } from '@parley/protocol';
-import { isNode, unrefFetch, userBinary } from '../platform.js';
+import { isNode, nodeFetch, userBinary } from '../platform.js';
 import { type IncomingPacket, type OutgoingPacket, Transport } from './transport.js';
 
 export abstract class HttpTransport extends Transport {
@@ -46,6 +46,8 @@ export abstract class HttpTransport extends Transport {
 
   /** Sends one request; resolves to the response, or undefined after reporting an error. */
   protected async request(method: 'GET' | 'POST', body?: string): Promise<Response | undefined> {
+    // socket.io-client's words: reads fail with 'xhr poll error', writes (with a body) 'xhr post error'
+    const reason = `xhr ${body ? 'post' : 'poll'} error`;
     const headers: Record<string, string> = { ...this.opts.extraHeaders };
     if (body !== undefined) headers['content-type'] = 'text/plain;charset=UTF-8';
     let signal: AbortSignal | undefined;
@@ -54,7 +56,8 @@ export abstract class HttpTransport extends Transport {
       signal = this.#reader.signal;
     }
     try {
-      const send = isNode && this.opts.autoUnref ? unrefFetch : fetch;
+      // Node: nodeFetch adds the session's cookies (`withCredentials`), TLS options and autoUnref
+      const send: typeof fetch = isNode ? (url, init) => nodeFetch(url as string, init!, this.opts) : fetch;
       const response = await send(this.url('http', this.opts.timestampRequests !== false), {
         method,
         body,
@@ -64,9 +67,10 @@ export abstract class HttpTransport extends Transport {
         credentials: this.opts.withCredentials ? 'include' : 'same-origin',
       });
       if (response.ok) return response;
-      this.onError('xhr poll error', response.status);
+      this.onError(reason, response.status, response);
     } catch (error) {
-      this.onError('xhr poll error', error);
+      // No response at all: status 0, as XMLHttpRequest reports a network failure
+      this.onError(reason, 0, error);
     }
     return undefined;
   }

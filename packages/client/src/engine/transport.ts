@@ -5,6 +5,7 @@
 import type { EnginePacket } from '@parley/protocol';
 import { LocalEmitter } from '../emitter.js';
 import { TransportError } from '../errors.js';
+import type { CookieJar } from './cookie-jar.js';
 
 export type TransportName = 'polling' | 'websocket' | 'sse';
 type TransportState = 'opening' | 'open' | 'pausing' | 'paused' | 'closed';
@@ -34,7 +35,24 @@ export type TransportEvents = {
   close: (details?: CloseDetails) => void;
 };
 
-export interface TransportOptions {
+/**
+ * Node only, as in socket.io-client: TLS settings for the HTTP requests and the WebSocket (a
+ * self-signed or private CA, client certificates), and the http(s) Agent to use. Browsers ignore them.
+ */
+export interface NodeTlsOptions {
+  /** An `http.Agent`/`https.Agent`, or false for none. */
+  agent?: unknown;
+  pfx?: string | Uint8Array | (string | Uint8Array | object)[];
+  key?: string | Uint8Array | (string | Uint8Array | object)[];
+  passphrase?: string;
+  cert?: string | Uint8Array | (string | Uint8Array)[];
+  ca?: string | Uint8Array | (string | Uint8Array)[];
+  ciphers?: string;
+  /** false accepts a certificate no trusted CA signed (default true). */
+  rejectUnauthorized?: boolean;
+}
+
+export interface TransportOptions extends NodeTlsOptions {
   secure: boolean;
   hostname: string;
   port: string;
@@ -49,6 +67,8 @@ export interface TransportOptions {
   protocols?: string | string[];
   /** Node: this transport's connections don't keep the process alive. */
   autoUnref?: boolean;
+  /** Node with `withCredentials`: the session's cookies, sent back on each request. */
+  cookies?: CookieJar;
 }
 
 let stampCounter = 0;
@@ -88,8 +108,8 @@ export abstract class Transport extends LocalEmitter<TransportEvents> {
     this.emit('open');
   }
 
-  protected onError(message: string, description?: unknown): void {
-    if (this.state !== 'closed') this.emit('error', new TransportError(message, description));
+  protected onError(message: string, description?: unknown, context?: unknown): void {
+    if (this.state !== 'closed') this.emit('error', new TransportError(message, description, undefined, context));
   }
 
   protected onClose(details?: CloseDetails): void {

@@ -10,7 +10,7 @@ export class WebSocketTransport extends Transport {
   open(): void {
     let ws: WebSocket;
     try {
-      ws = createWebSocket(this.url('ws', this.opts.timestampRequests), this.opts.protocols, this.opts.extraHeaders);
+      ws = createWebSocket(this.url('ws', this.opts.timestampRequests), this.opts);
     } catch (error) {
       // Reported asynchronously, like every other transport failure.
       queueMicrotask(() => this.onError('websocket error', error));
