@@ -6,9 +6,7 @@
  * each scenario runs on both servers and what the admin client receives must be the same once the
  * values that differ between any two runs (ids, dates, ports, random keys) are replaced by labels.
  */
-import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { instrument } from '@socket.io/admin-ui';
 import { Adapter as OfficialAdapter } from 'socket.io-adapter';
 import { io as ioc, type ManagerOptions, type SocketOptions } from 'socket.io-client';
@@ -19,14 +17,19 @@ import {
   type AdminEvent,
   AdminStream,
   type AnySocket,
-  labelsOf,
-  normalise,
   type Run,
+  runOf,
   type Stats,
   trafficTotals,
   withoutTraffic,
 } from './support/admin-stream.js';
-import { IMPLEMENTATIONS, onTeardown, type ServerFactory, startSideBySide } from './support/side-by-side.js';
+import {
+  IMPLEMENTATIONS,
+  listenSideBySide,
+  onTeardown,
+  type ServerFactory,
+  startSideBySide,
+} from './support/side-by-side.js';
 import { v2Client } from './support/v2-client.js';
 import { until, waitFor } from './support/wait.js';
 
@@ -104,13 +107,12 @@ async function basicScenario(
   // Both clients' engine connections are closed once only the admin's is counted.
   const final = await admin.next('server_stats', (s) => s.clientsCount === 1);
 
-  const labels = labelsOf(ids, [...serverSockets, io.of('/admin').sockets.get(ids.admin)]);
   const transcript = {
     events: admin.since(0),
     stats: withoutTraffic(final),
     traffic: trafficTotals(admin.events, marker, final),
   };
-  return { transcript: normalise(transcript, labels, port), raw: { events: admin.events, ids } };
+  return runOf(transcript, ids, [...serverSockets, io.of('/admin').sockets.get(ids.admin)], admin, port);
 }
 
 /**
@@ -168,13 +170,12 @@ async function dataAndNamespacesScenario(factory: ServerFactory): Promise<Run> {
   await admin.next('socket_disconnected', (_nsp, id) => id === ids.forwarded);
   const final = await admin.next('server_stats', (s) => s.clientsCount === 1);
 
-  const labels = labelsOf(ids, [...serverSockets, io.of('/admin').sockets.get(ids.admin)]);
   const transcript = {
     events: admin.since(from),
     stats: [withoutTraffic(withPolling), withoutTraffic(final)],
     traffic: trafficTotals(admin.events, marker, final),
   };
-  return { transcript: normalise(transcript, labels, port), raw: { events: admin.events, ids } };
+  return runOf(transcript, ids, [...serverSockets, io.of('/admin').sockets.get(ids.admin)], admin, port);
 }
 
 /**
@@ -193,14 +194,7 @@ async function optionsScenario(factory: ServerFactory): Promise<Run> {
     serverId: 'node-a',
   });
   io.attach(http);
-  http.listen(0, '127.0.0.1');
-  await once(http, 'listening');
-  onTeardown(async () => {
-    await io.close();
-    http.closeAllConnections();
-  });
-  const port = (http.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  const { port, url } = await listenSideBySide(http, io);
 
   const refused = clientOf(`${url}/control`, ['websocket'], { auth: { username: 'admin', password: 'wrong' } });
   const [error] = await waitFor<[Error]>(refused, 'connect_error');
@@ -234,9 +228,8 @@ async function optionsScenario(factory: ServerFactory): Promise<Run> {
   await admin.next('socket_disconnected', (_nsp, id) => id === ids.client);
   const stats = await admin.next('server_stats', (s) => s.clientsCount === 2);
 
-  const labels = labelsOf(ids, [...serverSockets, ...io.of('/control').sockets.values()]);
   const transcript = { first: first.since(0), events: admin.since(0), stats: withoutTraffic(stats) };
-  return { transcript: normalise(transcript, labels, port), raw: { events: admin.events, ids } };
+  return runOf(transcript, ids, [...serverSockets, ...io.of('/control').sockets.values()], admin, port);
 }
 
 /**
@@ -329,11 +322,10 @@ async function edgesScenario(factory: ServerFactory): Promise<Run> {
   await admin.next('socket_disconnected', (_nsp, id) => id === ids.rude);
   const final = await admin.next('server_stats', (s) => s.clientsCount === 3);
 
-  const labels = labelsOf(ids, [...serverSockets, io.of('/admin').sockets.get(ids.admin)]);
   // Offsets, whose length is the implementation's own, ride on packets both ways: bytes differ.
   const { bytesIn: _in, bytesOut: _out, ...traffic } = trafficTotals(admin.events, marker, final);
   const transcript = { events: admin.since(from).map(withoutOffsets), stats: withoutTraffic(final), traffic };
-  return { transcript: normalise(transcript, labels, port), raw: { events: admin.events, ids } };
+  return runOf(transcript, ids, [...serverSockets, io.of('/admin').sockets.get(ids.admin)], admin, port);
 }
 
 /**
@@ -396,13 +388,12 @@ async function middlewareScenario(factory: ServerFactory): Promise<Run> {
   await admin.next('socket_disconnected', (_nsp, id) => id === ids.v2);
   const final = await admin.next('server_stats', (s) => s.clientsCount === 1);
 
-  const labels = labelsOf(ids, [...serverSockets, io.of('/admin').sockets.get(ids.admin)]);
   const transcript = {
     events: admin.since(from),
     stats: [withoutTraffic(stats), withoutTraffic(final)],
     traffic: trafficTotals(admin.events, marker, final),
   };
-  return { transcript: normalise(transcript, labels, port), raw: { events: admin.events, ids } };
+  return runOf(transcript, ids, [...serverSockets, io.of('/admin').sockets.get(ids.admin)], admin, port);
 }
 
 /** io.close() with the admin and two ordinary clients connected, one of them over polling. */
@@ -423,13 +414,12 @@ async function closeScenario(factory: ServerFactory): Promise<Run> {
   const wsGone = waitFor(ws, 'disconnect');
   await io.close();
   const reasons = { admin: (await adminGone)[0], polling: (await pollingGone)[0], ws: (await wsGone)[0] };
-  const labels = labelsOf(ids, [...serverSockets, io.of('/admin').sockets.get(ids.admin)]);
   // Not compared, a known difference: the admin events emitted during close(). socket.io's
   // websocket transport writes the first one (`socket_disconnected` of the first socket of `/`,
   // 'server shutting down') at once and its engine discards the rest as it closes; Parley's engine
   // queues every write until the end of the event-loop turn, so close() discards them all.
   const transcript = { reasons };
-  return { transcript: normalise(transcript, labels, port), raw: { events: admin.events, ids } };
+  return runOf(transcript, ids, [...serverSockets, io.of('/admin').sockets.get(ids.admin)], admin, port);
 }
 
 /** Runs `scenario` on each implementation in turn. */

@@ -49,7 +49,6 @@ export function issuedAt(offset: number): number {
 export function buildHandshake(conn: EngineSocketLike, issued: number, auth: Record<string, unknown>): Handshake {
   const request = conn.request as EngineSocketLike['request'] | undefined;
   const url = request?.url;
-  const queryStart = url === undefined ? -1 : url.indexOf('?');
   return {
     headers: request?.headers ?? {},
     time: new Date(issued).toString(),
@@ -59,20 +58,8 @@ export function buildHandshake(conn: EngineSocketLike, issued: number, auth: Rec
     issued,
     // socket.io's type says string, its value is undefined without a request.
     url: url as string,
-    // The request's own `_query`, the very object, as in socket.io.
-    query:
-      (request as { _query?: ParsedUrlQuery } | undefined)?._query ??
-      (url === undefined || queryStart === -1 ? {} : handshakeQuery(url.slice(queryStart + 1))),
+    // The request's own `_query` (both engines set it), the very object, as in socket.io.
+    query: (request as { _query?: ParsedUrlQuery } | undefined)?._query ?? {},
     auth,
   };
-}
-
-/**
- * The query as socket.io shows it (engine.io's `Object.fromEntries` of the URL's search params):
- * an ordinary object, so that `query.hasOwnProperty(...)`, which applications call, works; one
- * string per key, the last one when a key repeats. `node:querystring` gave a prototype-less
- * object and arrays for repeated keys.
- */
-function handshakeQuery(search: string): ParsedUrlQuery {
-  return Object.fromEntries(new URLSearchParams(search));
 }

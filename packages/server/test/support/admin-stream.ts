@@ -124,6 +124,20 @@ export interface Run {
   raw: { events: AdminEvent[]; ids: Record<string, string> };
 }
 
+/**
+ * A scenario's result: `transcript` with the socket and client ids of `ids` (found on
+ * `serverSockets`), dates and the port replaced by labels, and the admin's raw events.
+ */
+export function runOf(
+  transcript: unknown,
+  ids: Record<string, string>,
+  serverSockets: AnySocket[],
+  admin: AdminStream,
+  port: number,
+): Run {
+  return { transcript: normalise(transcript, labelsOf(ids, serverSockets), port), raw: { events: admin.events, ids } };
+}
+
 /** Labels for the socket ids in `ids` and for the admin UI's client ids (the engine id's first 12 characters). */
 export function labelsOf(ids: Record<string, string>, serverSockets: AnySocket[]): Map<string, string> {
   const labels = new Map<string, string>();

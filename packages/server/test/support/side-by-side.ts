@@ -32,7 +32,11 @@ export function onTeardown(close: () => unknown): void {
 /** A server of `factory` listening on 127.0.0.1 port 0, closed after the test. */
 export async function startSideBySide(factory: ServerFactory, options: Record<string, unknown> = {}) {
   const http = createServer();
-  const io = factory(http, options);
+  return listenSideBySide(http, factory(http, options));
+}
+
+/** `http` listening on 127.0.0.1 port 0 for `io` (already attached to it), both closed after the test. */
+export async function listenSideBySide(http: HttpServer, io: AnyServer) {
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
   onTeardown(async () => {
