@@ -84,6 +84,10 @@ export class Client<
     client.#drainInbox();
   }
 
+  static #onJoinSettled(client: AnyClient, name: string): void {
+    client.#joinSettled(name);
+  }
+
   // The client's side of its seam with sockets and namespaces (see client-seam.ts).
   static {
     clientSeam.writePacket = (client, packet, volatile, compress) => client.#writePacket(packet, volatile, compress);
@@ -312,8 +316,10 @@ export class Client<
       } else {
         this.#inbox.push(socket, packet);
       }
+    } else if (packet.type === PacketType.CONNECT && this.#joining?.has(packet.nsp)) {
+      // A repeat of a CONNECT that is still being handled (see #join): ignored.
     } else if (packet.type !== PacketType.DISCONNECT) {
-      // An event for a namespace this client never joined, or a second CONNECT: a broken client.
+      // An event for a namespace this client never joined, or a later CONNECT: a broken client.
       this.#close();
     }
   }
@@ -350,14 +356,29 @@ export class Client<
       reportUserError(nsp, error, `connection to namespace ${nsp.name}`, this.#peerFallback());
       return;
     }
-    if (pending === undefined) return;
+    // A CONNECT counts as being handled until its middlewares are done, and at least until the
+    // end of the read that brought it: socket.io-client repeats a CONNECT at once when
+    // `socket.connect()` is called on a socket of an open Manager (`manager.socket('/b').connect()`),
+    // and socket.io keeps the connection then. The repeat is ignored: one socket, one answer.
     this.#joining ??= new Set();
     this.#joining.add(name);
+    if (pending === undefined) {
+      process.nextTick(Client.#onJoinSettled, this, name);
+      return;
+    }
     pending
       .catch((error: unknown) =>
         reportUserError(nsp, error, `connection to namespace ${nsp.name}`, this.#peerFallback()),
       )
-      .finally(() => this.#joining?.delete(name));
+      .finally(() => this.#joinSettled(name));
+  }
+
+  #joinSettled(name: string): void {
+    const joining = this.#joining;
+    if (joining === undefined) return;
+    joining.delete(name);
+    // Dropped once empty: a connected client keeps no set.
+    if (joining.size === 0) this.#joining = undefined;
   }
 
   /** Unlistened errors this connection causes go to the server's rate-limited peer log. */

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { protocolOf } from './eio3/revision.js';
 import { REQUEST_ERROR_MESSAGES, RequestError, RequestErrorCode, type RequestErrorNumber } from './errors.js';
 import type { ResolvedOptions } from './options.js';
+import { sessionIdOf } from './request.js';
 import type { Socket } from './socket.js';
 
 type Query = Record<string, string>;
@@ -23,7 +24,7 @@ export function verifyRequest(
   if (transport === undefined || !(options.transports as readonly string[]).includes(transport)) {
     return new RequestError(RequestErrorCode.UNKNOWN_TRANSPORT, { transport });
   }
-  const sid = query.sid;
+  const sid = sessionIdOf(query);
   if (sid !== undefined) {
     const session = sessions.get(sid);
     if (session === undefined) return new RequestError(RequestErrorCode.UNKNOWN_SID, { sid });

@@ -147,6 +147,15 @@ function setParam(query: Record<string, string>, key: string, value: string): vo
   else query[key] = value;
 }
 
+/**
+ * The session a request names: its `sid` parameter, unless empty. As in engine.io, `sid=` (as a
+ * client that keeps an empty id sends it) asks for a new session.
+ */
+export function sessionIdOf(query: Record<string, string>): string | undefined {
+  const sid = query.sid;
+  return sid === '' ? undefined : sid;
+}
+
 /** The path part of a request URL. */
 export function pathOf(url: string | undefined): string {
   if (url === undefined) return '/';

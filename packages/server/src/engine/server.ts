@@ -27,7 +27,7 @@ import { refuseUpgrade, respondError } from './http/respond.js';
 import { generateId } from './ids.js';
 import { type AttachOptions, type ResolvedOptions, resolveOptions, type ServerOptions } from './options.js';
 import type { PublicPacket } from './packet.js';
-import { queryOf, sessionRequest } from './request.js';
+import { queryOf, sessionIdOf, sessionRequest } from './request.js';
 import { allowHandshake, verifyRequest } from './request-checks.js';
 import type { SessionRouter } from './session-router.js';
 import { SharedStrings } from './shared-strings.js';
@@ -96,6 +96,11 @@ export class Server extends EventEmitter implements EngineServerLike {
    * fires synchronously inside `handleUpgrade`, so a field is enough (no per-request map entry).
    */
   #upgradingId: string | undefined;
+  /**
+   * Headers the HTTP middlewares (`use()`, the `cors` option) set on an upgrade's stand-in
+   * response: as in engine.io, they go in the 101 response, and `headers` listeners see them.
+   */
+  readonly #upgradeHeaders = new WeakMap<IncomingMessage, OutgoingHttpHeaders>();
   #detach: (() => void) | undefined;
   /** Once closed, the engine keeps its path and answers every request there with an error. */
   #state: 'open' | 'closed' = 'open';
@@ -146,9 +151,12 @@ export class Server extends EventEmitter implements EngineServerLike {
       });
       this.#wss.on('headers', (lines: string[], req: IncomingMessage) => {
         const initial = this.#upgradingId !== undefined;
-        if (!this.#decoratesHeaders(initial)) return;
-        const headers: OutgoingHttpHeaders = {};
-        this.#decorateHeaders(headers, req, initial, this.#upgradingId);
+        const preset = this.#upgradeHeaders.get(req);
+        const decorates = this.#decoratesHeaders(initial);
+        if (preset === undefined && !decorates) return;
+        const headers: OutgoingHttpHeaders = preset ?? {};
+        // No session cookie here: engine.io sets it on polling handshakes only.
+        if (decorates) this.#decorateHeaders(headers, req, initial, false);
         for (const [name, value] of Object.entries(headers)) {
           if (value === undefined) continue;
           for (const item of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${item}`);
@@ -224,8 +232,9 @@ export class Server extends EventEmitter implements EngineServerLike {
       this.#refuseHttp(req, res, refusalAfterClose(query));
       return;
     }
-    if (this.#routed(query.sid)) {
-      (this.#router as SessionRouter).routeRequest(req, res, query.sid, () => this.#serveHttp(req, res, query));
+    const sid = sessionIdOf(query);
+    if (this.#routed(sid)) {
+      (this.#router as SessionRouter).routeRequest(req, res, sid, () => this.#serveHttp(req, res, query));
       return;
     }
     this.#serveHttp(req, res, query);
@@ -254,7 +263,8 @@ export class Server extends EventEmitter implements EngineServerLike {
       this.#refuseHttp(req, res, error);
       return;
     }
-    const session = query.sid === undefined ? undefined : this.#sessions.get(query.sid);
+    const sid = sessionIdOf(query);
+    const session = sid === undefined ? undefined : this.#sessions.get(sid);
     if (session !== undefined) {
       (session.transport as HttpTransport).onRequest(req, res);
       return;
@@ -274,9 +284,10 @@ export class Server extends EventEmitter implements EngineServerLike {
       this.#refuseUpgrade(req, socket, refusalAfterClose(query));
       return;
     }
-    if (this.#routed(query.sid)) {
+    const sid = sessionIdOf(query);
+    if (this.#routed(sid)) {
       const serve = () => this.#serveUpgrade(req, socket, head, query);
-      (this.#router as SessionRouter).routeUpgrade(req, socket, head, query.sid, serve);
+      (this.#router as SessionRouter).routeUpgrade(req, socket, head, sid, serve);
       return;
     }
     this.#serveUpgrade(req, socket, head, query);
@@ -305,7 +316,7 @@ export class Server extends EventEmitter implements EngineServerLike {
       this.#refuseUpgrade(req, socket, error ?? new RequestError(RequestErrorCode.UNKNOWN_TRANSPORT));
       return;
     }
-    const sid = query.sid;
+    const sid = sessionIdOf(query);
     if (sid !== undefined) {
       this.#wss.handleUpgrade(req, socket, head, (ws) => {
         socket.off('error', swallowSocketError);
@@ -479,13 +490,9 @@ export class Server extends EventEmitter implements EngineServerLike {
     );
   }
 
-  #decorateHeaders(
-    headers: OutgoingHttpHeaders,
-    req: IncomingMessage,
-    initial: boolean,
-    id = initial ? this.#handshakeIds.get(req) : undefined,
-  ): void {
+  #decorateHeaders(headers: OutgoingHttpHeaders, req: IncomingMessage, initial: boolean, cookie = true): void {
     if (initial) {
+      const id = cookie && this.opts.cookie ? this.#handshakeIds.get(req) : undefined;
       if (this.opts.cookie && id !== undefined) headers['Set-Cookie'] = [serializeSessionCookie(id, this.opts.cookie)];
       this.emit('initial_headers', headers, req);
     }
@@ -507,7 +514,18 @@ export class Server extends EventEmitter implements EngineServerLike {
       socket.destroy();
       return res;
     }) as ServerResponse['end'];
-    runMiddlewares(this.#middlewares, req, res, done);
+    runMiddlewares(this.#middlewares, req, res, (err) => {
+      if (err === undefined) {
+        // The names as the middlewares spelled them (Node has this method; its types lack it).
+        const names = (res as ServerResponse & { getRawHeaderNames(): string[] }).getRawHeaderNames();
+        if (names.length > 0) {
+          const headers: OutgoingHttpHeaders = {};
+          for (const name of names) headers[name] = res.getHeader(name);
+          this.#upgradeHeaders.set(req, headers);
+        }
+      }
+      done(err);
+    });
   }
 
   #reportRefusal(req: IncomingMessage, error: RequestError): void {
@@ -536,9 +554,10 @@ export class Server extends EventEmitter implements EngineServerLike {
 
 /** The refusal of a request that reaches a closed engine: its session, if it names one, is gone. */
 function refusalAfterClose(query: Query): RequestError {
-  return query.sid === undefined
+  const sid = sessionIdOf(query);
+  return sid === undefined
     ? new RequestError(RequestErrorCode.BAD_REQUEST, { name: 'SERVER_CLOSED' })
-    : new RequestError(RequestErrorCode.UNKNOWN_SID, { sid: query.sid });
+    : new RequestError(RequestErrorCode.UNKNOWN_SID, { sid });
 }
 
 function swallowSocketError(error: Error): void {
