@@ -31,12 +31,17 @@ function writeHeader(frame: Buffer, opcode: number, payloadLength: number): numb
   return 10;
 }
 
-/** One complete text frame carrying `text` as UTF-8. */
-export function buildTextFrame(text: string): Buffer {
-  const length = Buffer.byteLength(text);
+/**
+ * One complete text frame carrying an Engine.IO text packet: the type digit `typeByte`, then
+ * `data` as UTF-8. Written straight into the frame, so the packet's text (`'4' + data`) is never
+ * built as a string: that concatenation and its flattening cost as much as the rest of the frame.
+ */
+export function buildPacketTextFrame(typeByte: number, data: string): Buffer {
+  const length = 1 + Buffer.byteLength(data);
   const frame = Buffer.allocUnsafe(headerLength(length) + length);
   const offset = writeHeader(frame, OPCODE_TEXT, length);
-  frame.write(text, offset, 'utf8');
+  frame[offset] = typeByte;
+  frame.write(data, offset + 1, 'utf8');
   return frame;
 }
 

@@ -4,6 +4,7 @@
  * sessions is encoded once per form, whatever the number of recipients.
  */
 import {
+  ENGINE_PACKET_TYPES,
   type EnginePacketType,
   encodeEnginePacket,
   encodeEnginePacketAsText,
@@ -11,7 +12,13 @@ import {
   toPlatformBytes,
 } from '@parley/protocol';
 import type { PreparedMessage } from './contract.js';
-import { buildBinaryFrame, buildTextFrame } from './frame.js';
+import { buildBinaryFrame, buildPacketTextFrame } from './frame.js';
+
+/** Each packet type's digit as a byte (`'0'` is 0x30), for frames written without the text. */
+const TYPE_BYTE = Object.fromEntries(ENGINE_PACKET_TYPES.map((type, index) => [type, 0x30 + index])) as Record<
+  EnginePacketType,
+  number
+>;
 
 export class OutboundPacket implements PreparedMessage {
   readonly type: EnginePacketType;
@@ -44,8 +51,9 @@ export class OutboundPacket implements PreparedMessage {
   /** The complete unmasked WebSocket frame (only valid without permessage-deflate). */
   webSocketFrame(): Buffer {
     if (this.#frame === undefined) {
-      const payload = this.webSocketPayload();
-      this.#frame = typeof payload === 'string' ? buildTextFrame(payload) : buildBinaryFrame(payload);
+      const data = this.data;
+      this.#frame =
+        typeof data === 'string' ? buildPacketTextFrame(TYPE_BYTE[this.type], data) : buildBinaryFrame(data);
     }
     return this.#frame;
   }

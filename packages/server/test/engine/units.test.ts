@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as wsModule from 'ws';
 import { createLogger } from '../../src/engine/debug.js';
-import { buildBinaryFrame, buildTextFrame } from '../../src/engine/frame.js';
+import { buildBinaryFrame, buildPacketTextFrame } from '../../src/engine/frame.js';
 import { serializeSessionCookie } from '../../src/engine/http/cookie.js';
 import { prepareMessage, type Socket } from '../../src/engine/index.js';
 import type { OutboundPacket } from '../../src/engine/packet.js';
@@ -38,18 +38,23 @@ function wsFrame(data: Buffer, opcode: number): Buffer {
 describe('WebSocket frames', () => {
   it('match the frames ws builds, at every length boundary', () => {
     for (const length of [0, 1, 125, 126, 127, 65_535, 65_536, 70_000]) {
-      const text = 'x'.repeat(length);
-      expect(buildTextFrame(text).equals(wsFrame(Buffer.from(text), 1)), `text ${length}`).toBe(true);
+      // A text packet's payload is its type digit and its data.
+      if (length > 0) {
+        const data = 'x'.repeat(length - 1);
+        const frame = buildPacketTextFrame(0x34, data);
+        expect(frame.equals(wsFrame(Buffer.from(`4${data}`), 1)), `text ${length}`).toBe(true);
+      }
       const bytes = Buffer.alloc(length, 7);
       expect(buildBinaryFrame(bytes).equals(wsFrame(bytes, 2)), `binary ${length}`).toBe(true);
     }
     const unicode = '€😀'.repeat(50);
-    expect(buildTextFrame(unicode).equals(wsFrame(Buffer.from(unicode), 1))).toBe(true);
+    expect(buildPacketTextFrame(0x30, unicode).equals(wsFrame(Buffer.from(`0${unicode}`), 1))).toBe(true);
   });
 
   it('are built once per prepared message', () => {
     const message = prepareMessage('hello') as OutboundPacket;
     expect(message.webSocketFrame()).toBe(message.webSocketFrame());
+    expect(message.webSocketFrame().subarray(2).toString()).toBe('4hello');
     expect(message.textRecord()).toBe('4hello');
     const binary = prepareMessage(new Uint8Array([1, 2])) as OutboundPacket;
     expect(binary.textRecord()).toBe('bAQI=');
