@@ -3,6 +3,8 @@
  * `cause`, and a few subclasses that carry extra context. Messages match socket.io-client's
  * where it has one ("timeout", "xhr poll error", "operation has timed out", ...).
  */
+import type { ProtocolError, ProtocolErrorCode } from '@parley/protocol';
+
 export type ClientErrorCode =
   | 'CONNECT_TIMEOUT'
   | 'CONNECT_ERROR'
@@ -43,6 +45,8 @@ export class TransportError extends ClientError {
   declare readonly description: unknown;
   /** More about it, when there is more: the HTTP response, or the exception of a failed request. */
   declare readonly context: unknown;
+  /** A failed upgrade probe's error (`upgradeError`): the probed transport, as engine.io-client names it. */
+  declare transport?: string;
 
   constructor(message: string, description?: unknown, code: ClientErrorCode = 'TRANSPORT_ERROR', context?: unknown) {
     super(code, message, context ?? description);
@@ -66,4 +70,37 @@ export class ConnectError extends ClientError {
 /** An acknowledgement that will not arrive: timed out, or its connection dropped. */
 export class AckError extends ClientError {
   override name = 'AckError';
+}
+
+/**
+ * An Engine.IO packet that will not decode, as engine.io-client reports it (its parser turns the
+ * packet into an error packet, which the session reports as a server error): a plain Error, with
+ * Parley's ProtocolError as its `cause`. The session closes with 'transport error'.
+ */
+export type ParserError = Error & { code: 'parser error' };
+
+export function parserError(cause: unknown): ParserError {
+  return Object.assign(new Error('server error', { cause }), { code: 'parser error' as const });
+}
+
+/** socket.io-parser's messages, by the code of the ProtocolError the built-in decoder throws instead. */
+const DECODE_MESSAGES: Partial<Record<ProtocolErrorCode, string>> = {
+  INVALID_ATTACHMENT_COUNT: 'Illegal attachments',
+  TOO_MANY_ATTACHMENTS: 'too many attachments',
+  INVALID_PLACEHOLDER: 'illegal attachments',
+  UNEXPECTED_TEXT: 'got plaintext data when reconstructing a packet',
+  UNEXPECTED_ATTACHMENT: 'got binary data when not reconstructing a packet',
+};
+
+/**
+ * A Socket.IO packet that will not decode, as socket.io-client reports it (`disconnect`'s second
+ * argument, with the reason 'parse error'): a plain Error with socket.io-parser's message,
+ * 'invalid payload' where it has none of its own; Parley's ProtocolError is its `cause`.
+ */
+export function decodeError(cause: ProtocolError, data: unknown): Error {
+  const message =
+    cause.code === 'UNKNOWN_PACKET_TYPE'
+      ? `unknown packet type ${Number((data as string)[0])}`
+      : (DECODE_MESSAGES[cause.code] ?? 'invalid payload');
+  return new Error(message, { cause });
 }

@@ -23,13 +23,16 @@ export function io<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents
   // the page, as in socket.io-client; no URL at all means the page's origin.
   const location = (globalThis as { location?: Location }).location;
   uri ??= '/';
-  const url = new URL(/^(https?|wss?):\/\/|^\//.test(uri) ? uri : `//${uri}`, location?.href ?? 'https://localhost');
+  const given = /^(https?|wss?):\/\/|^\//.test(uri) ? uri : `//${uri}`;
+  const url = new URL(given, location?.href ?? 'https://localhost');
   // `manager.uri` is an absolute URL as the app gave it (socket.io-client does not normalize it:
   // no added trailing slash, an explicit default port kept)
   const source = uri.includes('://') ? uri : url.href;
   const port = url.port || (/s:$/.test(url.protocol) ? '443' : '80');
   const id = `${url.protocol}//${url.hostname}:${port}${opts.path || '/socket.io'}`;
-  const nsp = decodeURIComponent(url.pathname) || '/';
+  // The namespace is the path as written: socket.io-client neither decodes (`/my%20nsp` stays so)
+  // nor normalizes it, where url.pathname would encode `/ü` and resolve `/a/../b`.
+  const nsp = /^(\w+:)?(\/\/[^/?#]*)?([^?#]*)/.exec(given)![3] || '/';
   const cached = managers[id];
   let manager: Manager;
   if (opts.forceNew || opts.multiplex === false || (cached && nsp in cached.nsps)) {

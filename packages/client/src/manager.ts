@@ -2,14 +2,14 @@
  * The Manager: one Engine.IO connection shared by the sockets of every namespace on it, with
  * reconnection (exponential backoff with jitter) and the Socket.IO packet codec.
  */
-import { Decoder, encodePacket, type SocketPacket } from '@parley/protocol';
+import { Decoder, encodePacket, type ProtocolError, type SocketPacket } from '@parley/protocol';
 import { Backoff } from './backoff.js';
 import { defaultParser } from './default-parser.js';
 import { LocalEmitter, subscribe } from './emitter.js';
 import { Engine } from './engine/engine.js';
 import type { EngineOptions } from './engine/options.js';
 import type { CloseDetails } from './engine/transport.js';
-import { ClientError } from './errors.js';
+import { ClientError, decodeError } from './errors.js';
 import { type Parser, ParserCodec } from './parser.js';
 import { Socket } from './socket.js';
 import type { SocketOptions } from './socket-types.js';
@@ -292,7 +292,8 @@ export class Manager<
     try {
       packet = this.#decoder.add(data);
     } catch (error) {
-      this.#onClose('parse error', error as Error);
+      // a custom parser's error as it threw it; the built-in codec's as socket.io-parser words it
+      this.#onClose('parse error', this.#codec ? (error as Error) : decodeError(error as ProtocolError, data));
       return;
     }
     // Handed over on a microtask, as socket.io-client does: an exception in a user's listener is

@@ -13,9 +13,15 @@ export const isNode =
 
 const TLS_OPTIONS = ['agent', 'pfx', 'key', 'passphrase', 'cert', 'ca', 'ciphers', 'rejectUnauthorized'] as const;
 
-/** The Node TLS options (and agent) that were given, for `https.request` and `ws`. */
+/** The defaults `engine.opts` lists (as engine.io-client does), which change nothing. */
+const TLS_DEFAULTS: NodeTlsOptions = { agent: false, rejectUnauthorized: true };
+
+/**
+ * The Node TLS options (and agent) that were given, for `https.request` and `ws`. Defaults are
+ * left out: without any, requests go through `fetch`.
+ */
 function tlsOptions(opts: NodeTlsOptions): NodeTlsOptions | undefined {
-  const given = TLS_OPTIONS.filter((name) => opts[name] !== undefined);
+  const given = TLS_OPTIONS.filter((name) => opts[name] !== undefined && opts[name] !== TLS_DEFAULTS[name]);
   return given.length ? Object.fromEntries(given.map((name) => [name, opts[name]])) : undefined;
 }
 

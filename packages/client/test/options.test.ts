@@ -16,18 +16,25 @@ for (const factory of servers) {
       return { socket, serverSocket };
     };
 
+    // A query string in the URL replaces the `query` option, as in socket.io-client (url.test.ts)
+    const queries = [
+      ['the URL', '/?fromUrl=1', {}, { fromUrl: '1' }],
+      ['the query option', '', { query: { token: 'abc' } }, { token: 'abc' }],
+    ] as const;
     for (const transports of [['polling'], ['websocket']] as const) {
-      it(`sends query (URL and option) and extraHeaders over ${transports[0]}`, async () => {
-        const { serverSocket } = await connected({}, (base) => `${base}/?fromUrl=1`, {
-          transports,
-          query: { token: 'abc' },
-          extraHeaders: { 'x-parley-test': 'yes' },
-          timestampRequests: true,
+      for (const [title, path, options, expected] of queries) {
+        it(`sends the query (from ${title}) and extraHeaders over ${transports[0]}`, async () => {
+          const { serverSocket } = await connected({}, (base) => `${base}${path}`, {
+            transports,
+            ...options,
+            extraHeaders: { 'x-parley-test': 'yes' },
+            timestampRequests: true,
+          });
+          expect(serverSocket.handshake.query).toMatchObject({ ...expected, EIO: '4' });
+          expect(serverSocket.handshake.query.t).toBeTypeOf('string');
+          expect(serverSocket.handshake.headers['x-parley-test']).toBe('yes');
         });
-        expect(serverSocket.handshake.query).toMatchObject({ fromUrl: '1', token: 'abc', EIO: '4' });
-        expect(serverSocket.handshake.query.t).toBeTypeOf('string');
-        expect(serverSocket.handshake.headers['x-parley-test']).toBe('yes');
-      });
+      }
     }
 
     it('uses a custom path', async () => {

@@ -239,6 +239,7 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     const [reason, description] = await disconnected;
     expect(reason).toBe('transport error');
     expect((description as Error).message).toBe('poll connection closed prematurely');
+    expect((description as { type?: string }).type).toBe('TransportError');
   });
 
   it.each<[string, string, string | undefined]>([

@@ -37,7 +37,8 @@ export type EngineEvents = {
   flush: () => void;
   upgrading: (transport: Transport) => void;
   upgrade: (transport: Transport) => void;
-  upgradeError: (error: Error) => void;
+  /** A failed upgrade probe: `error.transport` names the probed transport. */
+  upgradeError: (error: TransportError) => void;
   error: (error: Error) => void;
   close: (reason: string, details?: CloseDetails | Error) => void;
 };
@@ -113,7 +114,7 @@ export class Engine extends LocalEmitter<EngineEvents> {
     if (isNode && opts.withCredentials) this.opts.cookies = createCookieJar();
     this.#timers = opts.timers ?? resolveTimers(opts);
     this.#watchdog = new Watchdog(this.#timers, () => this.#onClose('ping timeout'));
-    this.#transports = this.opts.transports;
+    this.#transports = opts.transports ? [...opts.transports] : ['polling', 'websocket'];
     this.#listenToWindow();
     this.#open();
   }
@@ -230,7 +231,7 @@ export class Engine extends LocalEmitter<EngineEvents> {
     this.#flush();
     if (this.readyState !== 'open') return;
     this.#watchdog.arm(this.pingInterval + this.pingTimeout);
-    if (this.opts.upgrade !== false && this.transport.pause) {
+    if (this.opts.upgrade && this.transport.pause) {
       for (const name of this.upgrades) this.#probe(name as TransportName);
     }
   }
@@ -286,27 +287,31 @@ export class Engine extends LocalEmitter<EngineEvents> {
     const probe = this.#createTransport(name);
     let failed = false;
     priorWebsocketSuccess = false;
-    const fail = (error: Error) => {
+    // engine.io-client's error: "probe error", what failed, and the probed transport's name
+    const fail = (what?: string, cause?: unknown) => {
       if (failed) return;
       failed = true;
       cleanup();
       probe.close();
+      const error = new TransportError(what ? `probe error: ${what}` : 'probe error', cause, 'PROBE_ERROR');
+      error.transport = name;
       this.emit('upgradeError', error);
     };
-    const onSessionClose = () => fail(new TransportError('socket closed', undefined, 'PROBE_ERROR'));
+    const onSessionClose = () => fail('socket closed');
     const cleanup = () => {
       probe.off();
       this.off('close', onSessionClose);
     };
     this.once('close', onSessionClose);
-    probe.once('error', (error) => fail(new TransportError('probe error', error, 'PROBE_ERROR')));
-    probe.once('close', () => fail(new TransportError('probe error: transport closed', undefined, 'PROBE_ERROR')));
+    // engine.io-client appends the transport's error as a string, and its TransportError's name is 'Error'
+    probe.once('error', (error) => fail(`Error: ${error.message}`, error));
+    probe.once('close', () => fail('transport closed'));
     probe.once('open', () => {
       probe.send([{ type: 'ping', data: 'probe' }]);
       probe.once('packet', (packet) => {
         if (failed) return;
         if (packet.type !== 'pong' || packet.data !== 'probe') {
-          return fail(new TransportError('probe error', packet, 'PROBE_ERROR'));
+          return fail(undefined, packet);
         }
         this.#upgrading = true;
         this.emit('upgrading', probe);

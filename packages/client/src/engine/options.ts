@@ -55,8 +55,7 @@ export interface ResolvedEngineOptions extends EngineOptions {
   hostname: string;
   port: string;
   path: string;
-  query: Record<string, string>;
-  transports: TransportName[];
+  query?: Record<string, unknown>;
   timestampParam: string;
 }
 
@@ -66,18 +65,42 @@ export function resolveEngineOptions(uri: string | undefined, opts: EngineOption
   // `host` is `hostname[:port]`; without a URL, the endpoint is the page's origin
   const url = new URL(uri ?? (opts.host ? `http://${opts.host}` : (location?.href ?? 'http://localhost')));
   const secure = opts.secure ?? (uri ? /s:$/.test(url.protocol) : location?.protocol === 'https:');
-  const query: Record<string, string> = {};
-  for (const [key, value] of url.searchParams) query[key] = value;
-  const extra = typeof opts.query === 'string' ? Object.fromEntries(new URLSearchParams(opts.query)) : opts.query;
-  for (const key in extra) query[key] = String(extra[key]);
-  return {
+  // As in engine.io-client: a query string in the URL replaces the `query` option, and query
+  // strings decode as URI components (a `+` stays a `+`).
+  const search = uri && url.search.slice(1);
+  const given = search || opts.query;
+  const query = typeof given === 'string' ? decodeQuery(given) : given;
+  // engine.io-client's defaults, listed in `engine.opts` as it lists them (fresh objects each time)
+  const resolved = {
+    path: '/engine.io',
+    agent: false,
+    withCredentials: false,
+    upgrade: true,
+    timestampParam: 't',
+    rememberUpgrade: false,
+    addTrailingSlash: true,
+    rejectUnauthorized: true,
+    perMessageDeflate: { threshold: 1024 },
+    transportOptions: {},
+    closeOnBeforeunload: false,
     ...opts,
+    query,
     secure,
+  };
+  return {
+    ...resolved,
     hostname: opts.hostname ?? url.hostname,
     port: String(opts.port || (opts.hostname ? '' : url.port) || (secure ? 443 : 80)),
-    path: (opts.path ?? '/engine.io').replace(/\/$/, '') + (opts.addTrailingSlash === false ? '' : '/'),
-    query,
-    transports: opts.transports ? [...opts.transports] : ['polling', 'websocket'],
-    timestampParam: opts.timestampParam ?? 't',
+    path: (opts.path ?? '/engine.io').replace(/\/$/, '') + (resolved.addTrailingSlash ? '/' : ''),
   };
+}
+
+/** `a=1&b=x` as engine.io-client reads it: last key wins, no `+` for space, bad escapes throw. */
+function decodeQuery(text: string): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const pair of text.split('&')) {
+    const [key, ...value] = pair.split('=');
+    query[decodeURIComponent(key)] = decodeURIComponent(value.join('='));
+  }
+  return query;
 }

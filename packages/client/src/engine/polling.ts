@@ -84,7 +84,7 @@ export abstract class HttpTransport extends Transport {
     try {
       packets = decodePayload(payload);
     } catch (error) {
-      this.onError('parse error', error);
+      this.onParseError(error);
       return false;
     }
     for (const packet of packets) {

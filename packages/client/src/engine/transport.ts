@@ -4,7 +4,7 @@
  */
 import type { EnginePacket } from '@parley/protocol';
 import { LocalEmitter } from '../emitter.js';
-import { TransportError } from '../errors.js';
+import { type ParserError, parserError, TransportError } from '../errors.js';
 import type { CookieJar } from './cookie-jar.js';
 
 export type TransportName = 'polling' | 'websocket' | 'sse';
@@ -31,7 +31,7 @@ export type TransportEvents = {
   open: () => void;
   packet: (packet: IncomingPacket) => void;
   drain: () => void;
-  error: (error: TransportError) => void;
+  error: (error: TransportError | ParserError) => void;
   close: (details?: CloseDetails) => void;
 };
 
@@ -59,7 +59,7 @@ export interface TransportOptions extends NodeTlsOptions {
   /** Engine.IO path, with its trailing slash. */
   path: string;
   /** Query parameters; the session adds `sid` once it has one. */
-  query: Record<string, string>;
+  query: Record<string, unknown>;
   extraHeaders?: Record<string, string>;
   withCredentials?: boolean;
   timestampRequests?: boolean;
@@ -95,10 +95,11 @@ export abstract class Transport extends LocalEmitter<TransportEvents> {
   /** The endpoint URL for this transport: `http(s)` or `ws(s)`, with the Engine.IO query. */
   protected url(scheme: 'http' | 'ws', timestamp: boolean | undefined): string {
     const { secure, hostname, port, path } = this.opts;
-    const query: Record<string, string> = { ...this.opts.query, EIO: '4', transport: this.name };
+    // values as given (numbers too): URLSearchParams turns each into a string, as engine.io-client does
+    const query: Record<string, unknown> = { ...this.opts.query, EIO: '4', transport: this.name };
     if (timestamp) query[this.opts.timestampParam] = Date.now().toString(36) + (stampCounter++).toString(36);
     const defaultPort = port === (secure ? '443' : '80');
-    const search = new URLSearchParams(query).toString();
+    const search = new URLSearchParams(query as Record<string, string>).toString();
     return `${scheme}${secure ? 's' : ''}://${hostname}${defaultPort ? '' : `:${port}`}${path}?${search}`;
   }
 
@@ -110,6 +111,11 @@ export abstract class Transport extends LocalEmitter<TransportEvents> {
 
   protected onError(message: string, description?: unknown, context?: unknown): void {
     if (this.state !== 'closed') this.emit('error', new TransportError(message, description, undefined, context));
+  }
+
+  /** A payload or frame that will not decode (Parley's ProtocolError is the `cause`). */
+  protected onParseError(cause: unknown): void {
+    if (this.state !== 'closed') this.emit('error', parserError(cause));
   }
 
   protected onClose(details?: CloseDetails): void {

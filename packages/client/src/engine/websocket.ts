@@ -32,7 +32,7 @@ export class WebSocketTransport extends Transport {
     try {
       packet = typeof frame === 'string' ? decodeEnginePacket(frame) : { type: 'message', data: userBinary(frame) };
     } catch (error) {
-      this.onError('parse error', error);
+      this.onParseError(error);
       return;
     }
     this.emit('packet', packet);

@@ -75,6 +75,8 @@ export class RequestError extends EngineError {
 /** A polling body or WebSocket message over `maxHttpBufferSize` (HTTP 413 / close 1009). */
 export class PayloadTooLargeError extends EngineError {
   override readonly name = 'PayloadTooLargeError';
+  /** As engine.io marks the transport error of an oversized WebSocket message. */
+  readonly type = 'TransportError';
   readonly limit: number;
 
   constructor(limit: number) {
@@ -86,6 +88,8 @@ export class PayloadTooLargeError extends EngineError {
 /** A transport failed: bad frames, aborted requests, overlapping polls, socket errors. */
 export class TransportError extends EngineError {
   override readonly name = 'TransportError';
+  /** engine.io marks its transport errors so; applications test `description?.type`. */
+  readonly type = 'TransportError';
 }
 
 /**
