@@ -56,8 +56,14 @@ export class SessionAwareAdapter extends InMemoryAdapter {
   override restoreSession(pid: PrivateSessionId, offset: string): Promise<RestoredSession | null> {
     const session = this.#sessions.get(pid);
     if (session === undefined) return Promise.resolve(null);
-    this.#sessions.delete(pid);
-    if (session.disconnectedAt + this.#maxDisconnectionDuration < Date.now()) return Promise.resolve(null);
+    if (session.disconnectedAt + this.#maxDisconnectionDuration < Date.now()) {
+      this.#sessions.delete(pid);
+      return Promise.resolve(null);
+    }
+    // The session stays until it expires or the socket drops again (as in socket.io), so a client
+    // whose restored connection a middleware refused recovers on its next attempt. Only one socket
+    // may hold the id at a time, though: socket.io would restore a second one beside the first.
+    if (this.host.sockets.has(session.sid)) return Promise.resolve(null);
     const index = this.#indexOf(offset);
     if (index === undefined) return Promise.resolve(null);
     const rooms = new Set(session.rooms);

@@ -112,6 +112,8 @@ export class Socket<
     if (session !== undefined) {
       this.recovered = true;
       this.#data = session.data as SocketData;
+      // Before the middlewares run, as in socket.io: they see the restored rooms in `socket.rooms`.
+      this.adapter.addAll(this.id, session.rooms);
     }
   }
 
@@ -298,7 +300,8 @@ export class Socket<
   /** socket.io compatibility surface: called once the namespace accepted the socket. */
   _onconnect(session?: RestoredSession): void {
     this.connected = true;
-    this.join(session !== undefined ? [this.id, ...session.rooms] : this.id);
+    // A restored socket is already in its rooms (see the constructor), usually its own among them.
+    this.join(this.id);
     // socket.io replays missed events before the CONNECT (the client buffers them until it
     // connects), and the engine sends both in one write.
     if (session !== undefined) {
