@@ -27,12 +27,20 @@ export interface HandshakeData {
 
 export type EngineEvents = {
   open: () => void;
+  /** The server's open packet, parsed; fired before 'open', while `id` is still unset. */
+  handshake: (data: HandshakeData) => void;
   packet: (packet: IncomingPacket) => void;
+  /** After each packet received: the session is alive. */
+  heartbeat: () => void;
   /** A packet queued for sending (the object in the write buffer, `options.compress` set). */
   packetCreate: (packet: OutgoingPacket) => void;
+  /** An Engine.IO message (fired before `message`, with the same data). */
+  data: (data: string | Uint8Array | ArrayBuffer) => void;
   /** An Engine.IO message. */
   message: (data: string | Uint8Array | ArrayBuffer) => void;
   ping: () => void;
+  /** The pong answering a ping has been queued (right after 'ping'). */
+  pong: () => void;
   drain: () => void;
   flush: () => void;
   upgrading: (transport: Transport) => void;
@@ -81,12 +89,17 @@ let priorWebsocketSuccess = false;
  *    becomes the transport ('upgrade'). A failed probe ('upgradeError') leaves the session on
  *    its transport.
  *
+ *    Each packet received while not closed fires 'packet', then 'heartbeat', then: the open
+ *    packet 'handshake' (the parsed data) and 'open'; a ping 'ping' and 'pong' (once the pong is
+ *    queued); a message 'data' and 'message'. Same names, arguments and order as engine.io-client.
+ *
  * @example
  * const engine = new Engine('http://localhost:3000', { path: '/engine.io' });
  * engine.on('open', () => engine.send('hello'));
  */
 export class Engine extends LocalEmitter<EngineEvents> {
-  id: string | null = null;
+  /** The session id: undefined until the handshake, null once closed (as in engine.io-client). */
+  declare id: string | null | undefined;
   readyState: EngineState = 'opening';
   declare transport: Transport;
   upgrades: string[] = [];
@@ -96,13 +109,21 @@ export class Engine extends LocalEmitter<EngineEvents> {
   /** Set to `'arraybuffer'` to receive ArrayBuffers in Node too. */
   binaryType: BinaryType = isNode ? 'nodebuffer' : 'arraybuffer';
   declare readonly opts: ResolvedEngineOptions;
+  /**
+   * Packets queued and not yet drained (those handed to the transport stay until their batch
+   * has drained), as engine.io-client's `writeBuffer`; emptied after 'close'.
+   */
+  writeBuffer: OutgoingPacket[] = [];
+  /**
+   * True from the probe's pong until just after 'upgrade' (writes wait meanwhile); undefined
+   * before the first upgrade, as in engine.io-client.
+   */
+  declare upgrading: boolean | undefined;
   readonly #timers: Timers;
   readonly #watchdog: Watchdog;
   /** A missed heartbeat was found by `hasPingExpired()`; the close is on its way. */
   #pingExpired = false;
-  #writeBuffer: OutgoingPacket[] = [];
   #inFlight = 0;
-  #upgrading = false;
   #transports: TransportName[];
   #removeWindowListeners: (() => void) | undefined;
 
@@ -135,7 +156,9 @@ export class Engine extends LocalEmitter<EngineEvents> {
     if (this.readyState !== 'opening' && this.readyState !== 'open') return this;
     this.readyState = 'closing';
     const finish = () => this.#onClose('forced close');
-    if (this.#writeBuffer.length && !this.#upgrading) this.once('drain', finish);
+    // A probe that holds writes (upgrading, still on the paused HTTP transport) would never let them
+    // drain: close at once. From an 'upgrade' listener (upgrading, already switched) they drain first.
+    if (this.writeBuffer.length && !(this.upgrading && this.transport.pause)) this.once('drain', finish);
     else finish();
     return this;
   }
@@ -187,25 +210,28 @@ export class Engine extends LocalEmitter<EngineEvents> {
 
   #onPacket(packet: IncomingPacket): void {
     if (this.readyState === 'closed') return;
-    const { data } = packet;
+    let { data } = packet;
     // Transports hand Node's Buffers over as they are; a copy only when ArrayBuffers are asked
     // for (before `packet` listeners see it, as in engine.io-client). Browsers get ArrayBuffers
     // from the transports already.
     if (isNode && this.binaryType === 'arraybuffer' && data instanceof Uint8Array) {
-      packet.data = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+      packet.data = data = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
     }
     this.emit('packet', packet);
+    this.emit('heartbeat');
     switch (packet.type) {
       case 'open':
-        this.#onHandshake(packet.data);
+        this.#onHandshake(data);
         return;
       case 'ping':
         this.#watchdog.arm(this.pingInterval + this.pingTimeout);
         this.#sendPacket('pong');
         this.emit('ping');
+        this.emit('pong');
         return;
       case 'message':
-        this.emit('message', packet.data!);
+        this.emit('data', data!);
+        this.emit('message', data!);
         return;
     }
   }
@@ -219,6 +245,7 @@ export class Engine extends LocalEmitter<EngineEvents> {
       this.#onError(new TransportError('invalid handshake', error, 'HANDSHAKE_ERROR'));
       return;
     }
+    this.emit('handshake', handshake);
     this.id = handshake.sid;
     this.transport.opts.query.sid = handshake.sid;
     this.upgrades = (handshake.upgrades ?? []).filter((name) => this.#transports.includes(name as TransportName));
@@ -246,14 +273,13 @@ export class Engine extends LocalEmitter<EngineEvents> {
     if (options?.compress === undefined) options = { ...options, compress: true };
     const packet: OutgoingPacket = { type, data, options };
     this.emit('packetCreate', packet);
-    this.#writeBuffer.push(packet);
+    this.writeBuffer.push(packet);
     if (callback) this.once('flush', callback);
     this.#flush();
   }
 
   #flush(): void {
-    if (this.readyState === 'closed' || !this.transport.writable || this.#upgrading || !this.#writeBuffer.length)
-      return;
+    if (this.readyState === 'closed' || !this.transport.writable || this.upgrading || !this.writeBuffer.length) return;
     const packets = this.#writablePackets();
     this.#inFlight = packets.length;
     this.transport.send(packets);
@@ -262,7 +288,7 @@ export class Engine extends LocalEmitter<EngineEvents> {
 
   /** Polling bodies must stay under the server's maxPayload: take as many packets as fit. */
   #writablePackets(): OutgoingPacket[] {
-    const buffer = this.#writeBuffer;
+    const buffer = this.writeBuffer;
     let i = 0;
     if (this.transport.name !== 'websocket' && this.maxPayload) {
       // each record: type digit + data (binary as base64) + separator
@@ -276,9 +302,9 @@ export class Engine extends LocalEmitter<EngineEvents> {
   }
 
   #onDrain(): void {
-    this.#writeBuffer.splice(0, this.#inFlight);
+    this.writeBuffer.splice(0, this.#inFlight);
     this.#inFlight = 0;
-    if (this.#writeBuffer.length) this.#flush();
+    if (this.writeBuffer.length) this.#flush();
     else this.emit('drain');
   }
 
@@ -313,7 +339,7 @@ export class Engine extends LocalEmitter<EngineEvents> {
         if (packet.type !== 'pong' || packet.data !== 'probe') {
           return fail(undefined, packet);
         }
-        this.#upgrading = true;
+        this.upgrading = true;
         this.emit('upgrading', probe);
         priorWebsocketSuccess = probe.name === 'websocket';
         this.transport.pause!(() => {
@@ -321,8 +347,8 @@ export class Engine extends LocalEmitter<EngineEvents> {
           cleanup();
           this.#setTransport(probe);
           probe.send([{ type: 'upgrade' }]);
-          this.#upgrading = false;
           this.emit('upgrade', probe);
+          this.upgrading = false;
           this.#flush();
         });
       });
@@ -351,10 +377,9 @@ export class Engine extends LocalEmitter<EngineEvents> {
     this.transport.close();
     this.readyState = 'closed';
     this.id = null;
-    this.#upgrading = false;
     this.emit('close', reason, details);
-    this.#writeBuffer = [];
-    this.#inFlight = 0;
+    // no drain can follow: the transport's listeners are gone, so #inFlight needs no reset
+    this.writeBuffer = [];
   }
 
   /** Browsers: optionally close before the page unloads, and close at once when the network goes. */
