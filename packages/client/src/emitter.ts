@@ -40,12 +40,17 @@ export class Emitter<User extends EventsMap, Reserved extends EventsMap = {}> {
     return this.on(event, wrapped as ListenerOf<User, Reserved, E>);
   }
 
-  /** Removes one listener, every listener of an event, or every listener (no arguments). */
-  off<E extends AllEventNames<User, Reserved>>(event?: E, listener?: ListenerOf<User, Reserved, E>): this {
-    if (event === undefined) this.#listeners.clear();
-    else if (listener === undefined) this.#listeners.delete(event);
+  /**
+   * Removes one listener, every listener of an event, or every listener (no arguments). As in
+   * socket.io-client, the number of arguments decides, not their values: `off('x', undefined)`
+   * removes one listener of 'x' (the first not added with `once`), and `off(undefined)` none.
+   */
+  off<E extends AllEventNames<User, Reserved>>(...args: [event?: E, listener?: ListenerOf<User, Reserved, E>]): this {
+    const [event, listener] = args;
+    if (!args.length) this.#listeners.clear();
+    else if (args.length < 2) this.#listeners.delete(event!);
     else {
-      const list = this.#listeners.get(event);
+      const list = this.#listeners.get(event!);
       const index = list ? list.findIndex((l) => l === listener || l.listener === listener) : -1;
       if (index >= 0) list!.splice(index, 1);
     }
@@ -53,13 +58,15 @@ export class Emitter<User extends EventsMap, Reserved extends EventsMap = {}> {
   }
 
   /** Alias of {@link off}. */
-  removeListener<E extends AllEventNames<User, Reserved>>(event?: E, listener?: ListenerOf<User, Reserved, E>): this {
-    return this.off(event, listener);
+  removeListener<E extends AllEventNames<User, Reserved>>(
+    ...args: [event?: E, listener?: ListenerOf<User, Reserved, E>]
+  ): this {
+    return this.off(...args);
   }
 
   /** Alias of {@link off}. */
-  removeAllListeners<E extends AllEventNames<User, Reserved>>(event?: E): this {
-    return this.off(event);
+  removeAllListeners<E extends AllEventNames<User, Reserved>>(...args: [event?: E]): this {
+    return this.off(...args);
   }
 
   listeners<E extends AllEventNames<User, Reserved>>(event: E): ListenerOf<User, Reserved, E>[] {

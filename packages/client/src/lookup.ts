@@ -1,6 +1,6 @@
 /** `io(url, opts)`: finds or creates the Manager for a URL and returns the namespace's socket. */
 import { Manager, type ManagerOptions } from './manager.js';
-import type { Socket } from './socket.js';
+import { Socket } from './socket.js';
 import type { SocketOptions } from './socket-types.js';
 import type { DefaultEventsMap, EventsMap } from './types.js';
 
@@ -43,3 +43,7 @@ export function io<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents
   }
   return manager.socket(nsp, opts) as Socket<ListenEvents, EmitEvents>;
 }
+
+// `io.connect(url)`, `io.Manager`, `io.Socket`, `io.io`: socket.io-client's `io` carries them too,
+// for code written against its older namespace-style API.
+Object.assign(io, { io, connect: io, Manager, Socket });

@@ -193,13 +193,15 @@ export class Socket<
     return this;
   }
 
+  /** Removes a listener (its first registration only), or every one (no argument). */
   offAny(listener?: Listener): this {
-    this.#any = listener ? this.#any.filter((l) => l !== listener) : [];
+    this.#any = without(this.#any, listener);
     return this;
   }
 
+  /** The catch-all listeners: the socket's own list, as socket.io-client hands it out. */
   listenersAny(): Listener[] {
-    return this.#any.slice();
+    return this.#any;
   }
 
   /** Listens to every outgoing event: `(event, ...args)` (without the ack). */
@@ -213,13 +215,15 @@ export class Socket<
     return this;
   }
 
+  /** Removes a listener (its first registration only), or every one (no argument). */
   offAnyOutgoing(listener?: Listener): this {
-    this.#anyOutgoing = listener ? this.#anyOutgoing.filter((l) => l !== listener) : [];
+    this.#anyOutgoing = without(this.#anyOutgoing, listener);
     return this;
   }
 
+  /** The outgoing catch-all listeners: the socket's own list, as socket.io-client hands it out. */
   listenersAnyOutgoing(): Listener[] {
-    return this.#anyOutgoing.slice();
+    return this.#anyOutgoing;
   }
 
   #registerAck(id: number, ack: Ack, flagTimeout: number | undefined): void {
@@ -419,6 +423,17 @@ export class Socket<
 /** socket.io-client's words for a CONNECT reply without a sid, which only a v2 server sends. */
 const V2_SERVER =
   'It seems you are trying to reach a Socket.IO server in v2.x with a v3.x client, but they are not compatible (more information here: https://socket.io/docs/v3/migrating-from-2-x-to-3-0/)';
+
+/**
+ * `listener`'s first registration taken out of `listeners` in place (a listener added twice stays
+ * once, as in socket.io-client); without one, a new empty list.
+ */
+function without(listeners: Listener[], listener?: Listener): Listener[] {
+  if (!listener) return [];
+  const index = listeners.indexOf(listener);
+  if (index >= 0) listeners.splice(index, 1);
+  return listeners;
+}
 
 /** Calls each listener (on a copy: a listener may remove itself). */
 function callAll(listeners: Listener[], self: unknown, args: unknown[]): void {

@@ -89,6 +89,25 @@ for (const client of clients) {
         expect(error.message).toBe('server error');
         expect(error.code).toBe('parser error');
       });
+
+      it(`fires the engine's packet ({ type: 'error' }) and heartbeat before error and close on the frame ${frame}`, async () => {
+        const socket = await start([frame]);
+        const events: unknown[][] = [];
+        socket.io.on('open', () => {
+          const engine = socket.io.engine!;
+          engine.on('packet', (packet) => events.push(['packet', packet.type, packet.data]));
+          engine.on('heartbeat', () => events.push(['heartbeat']));
+          engine.on('error', (error) => events.push(['error', error.message]));
+          engine.on('close', (reason) => events.push(['close', reason]));
+        });
+        await waitFor(socket, 'disconnect');
+        expect(events.slice(-4)).toEqual([
+          ['packet', 'error', 'parser error'],
+          ['heartbeat'],
+          ['error', 'server error'],
+          ['close', 'transport error'],
+        ]);
+      });
     }
   });
 }

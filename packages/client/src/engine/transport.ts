@@ -17,7 +17,8 @@ export interface OutgoingPacket extends EnginePacket {
 
 /** An incoming packet; binary messages are Buffers in Node and ArrayBuffers in browsers. */
 export interface IncomingPacket {
-  type: EnginePacket['type'];
+  /** 'error': a frame that would not decode, as engine.io-client's parser reports it. */
+  type: EnginePacket['type'] | 'error';
   data?: string | Uint8Array | ArrayBuffer;
 }
 
@@ -113,9 +114,14 @@ export abstract class Transport extends LocalEmitter<TransportEvents> {
     if (this.state !== 'closed') this.emit('error', new TransportError(message, description, undefined, context));
   }
 
-  /** A payload or frame that will not decode (Parley's ProtocolError is the `cause`). */
+  /**
+   * A payload or frame that will not decode (Parley's ProtocolError is the `cause`). First the
+   * error packet engine.io-client's parser makes of it, so that `packet` and `heartbeat` listeners
+   * see it before `error`, as there; an upgrade probe takes it for a wrong answer ('probe error').
+   */
   protected onParseError(cause: unknown): void {
-    if (this.state !== 'closed') this.emit('error', parserError(cause));
+    if (this.state === 'closed') return;
+    this.emit('packet', { type: 'error', data: 'parser error' }).emit('error', parserError(cause));
   }
 
   protected onClose(details?: CloseDetails): void {
