@@ -37,7 +37,11 @@ async function closeNodes(nodes: ClusterNode[]): Promise<void> {
 }
 
 /** `flavours.length` servers sharing one @socket.io/redis-adapter cluster (ioredis clients). */
-export async function redisAdapterCluster(flavours: Flavour[], opts: Partial<ServerOptions>): Promise<Cluster> {
+export async function redisAdapterCluster(
+  flavours: Flavour[],
+  opts: Partial<ServerOptions>,
+  adapterOpts: Record<string, unknown> = {},
+): Promise<Cluster> {
   const key = uniqueKey();
   const redisClients: Redis[] = [];
   const nodes: ClusterNode[] = [];
@@ -45,7 +49,7 @@ export async function redisAdapterCluster(flavours: Flavour[], opts: Partial<Ser
     const pub = new Redis(REDIS_URL);
     const sub = pub.duplicate();
     redisClients.push(pub, sub);
-    const adapter = createRedisAdapter(pub, sub, { key, requestsTimeout: 5000 });
+    const adapter = createRedisAdapter(pub, sub, { key, requestsTimeout: 5000, ...adapterOpts });
     nodes.push(await listen((http) => makeServer(flavour, http, { ...opts, adapter })));
   }
   return {
@@ -57,8 +61,12 @@ export async function redisAdapterCluster(flavours: Flavour[], opts: Partial<Ser
   };
 }
 
-/** Two Parley servers sharing a @socket.io/redis-streams-adapter cluster (node-redis 4 clients). */
-export async function streamsAdapterCluster(opts: Partial<ServerOptions>): Promise<Cluster> {
+/** Two servers (Parley unless told) sharing a @socket.io/redis-streams-adapter cluster (node-redis 4 clients). */
+export async function streamsAdapterCluster(
+  opts: Partial<ServerOptions>,
+  flavour: Flavour = 'parley',
+  adapterOpts: Record<string, unknown> = {},
+): Promise<Cluster> {
   const key = uniqueKey();
   const redisClients: ReturnType<typeof createClient>[] = [];
   const nodes: ClusterNode[] = [];
@@ -72,9 +80,10 @@ export async function streamsAdapterCluster(opts: Partial<ServerOptions>): Promi
       sessionKeyPrefix: `${key}:session:`,
       // Bounds how long a stream reader keeps its connection after the adapter closes.
       blockTimeInMs: 300,
+      ...adapterOpts,
     });
     // Set after construction, the other documented form (`io.adapter(createAdapter(client))`).
-    nodes.push(await listen((http) => makeServer('parley', http, opts).adapter(adapter)));
+    nodes.push(await listen((http) => makeServer(flavour, http, opts).adapter(adapter)));
   }
   return {
     nodes,
@@ -111,8 +120,13 @@ export function findDatabase(): Promise<string | undefined> {
   return databaseUrl;
 }
 
-/** Two Parley servers sharing a @socket.io/postgres-adapter cluster (one pg pool each). */
-export async function postgresAdapterCluster(url: string, opts: Partial<ServerOptions>): Promise<Cluster> {
+/** Two servers (Parley unless told) sharing a @socket.io/postgres-adapter cluster (one pg pool each). */
+export async function postgresAdapterCluster(
+  url: string,
+  opts: Partial<ServerOptions>,
+  flavour: Flavour = 'parley',
+  adapterOpts: Record<string, unknown> = {},
+): Promise<Cluster> {
   const channelPrefix = uniqueKey();
   const pools: pg.Pool[] = [];
   const nodes: ClusterNode[] = [];
@@ -125,8 +139,9 @@ export async function postgresAdapterCluster(url: string, opts: Partial<ServerOp
       tableName: 'parley_adapter_attachments',
       heartbeatInterval: 500,
       heartbeatTimeout: 5000,
+      ...adapterOpts,
     });
-    nodes.push(await listen((http) => makeServer('parley', http, { ...opts, adapter })));
+    nodes.push(await listen((http) => makeServer(flavour, http, { ...opts, adapter })));
   }
   return {
     nodes,
