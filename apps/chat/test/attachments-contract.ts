@@ -44,6 +44,19 @@ export function attachmentsContract(open: () => Promise<ChatStore>): void {
     expect((await store.latest('general', 10)).messages).toHaveLength(1);
   });
 
+  it('erases the file with its message: a deleted message carries no attachment and the file is gone', async () => {
+    const store = await open();
+    const { message } = await store.appendMessageWithFile(
+      { room: 'general', nick: 'ada', text: 'oops, wrong screenshot', ts: 5, clientId: null },
+      { attachment: picture, data: bytes },
+    );
+    const deleted = await store.deleteMessage('general', message.id, 9);
+    expect(deleted?.deletedAt).toBe(9);
+    expect(deleted && 'attachment' in deleted).toBe(false);
+    expect(await store.findFile(picture.id)).toBeNull();
+    expect((await store.latest('general', 10)).messages[0]).not.toHaveProperty('attachment');
+  });
+
   it('keeps only the description when the bytes live elsewhere', async () => {
     const store = await open();
     const file = { ...picture, id: 'd'.repeat(32), type: 'application/octet-stream', name: 'notes.txt' };

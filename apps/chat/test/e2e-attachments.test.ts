@@ -1,7 +1,8 @@
 /**
  * Images and files in headless Chromium with three people: sent from the file button, by drag and
  * drop and by paste, shown inline or as a download to the others, with upload progress, a clear
- * refusal over the size cap, and nothing for someone outside a private room.
+ * refusal over the size cap, nothing for someone outside a private room, and nothing left of a file
+ * whose message was deleted.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
@@ -154,6 +155,17 @@ describeChatInBrowser(
         '';
       expect(await carol.evaluate(async (url) => (await fetch(url)).status, href)).toBe(404);
       expect(await ada.evaluate(async (url) => (await fetch(url)).status, href)).toBe(200);
+
+      // Deleting the message takes its file too: a placeholder without the image, and no more bytes.
+      const posted = ada.locator('#message-list .msg', { has: ada.locator('img[alt="mockup.png"]') });
+      await posted.hover();
+      ada.once('dialog', (dialog) => void dialog.accept());
+      await posted.getByRole('button', { name: 'Delete', exact: true }).click();
+      const placeholder = ada.locator('#message-list .msg.deleted');
+      await placeholder.waitFor(WAIT);
+      expect(await placeholder.locator('.attachment-image, .attachment-file').count()).toBe(0);
+      // (Past the browser's own copy: the server's answer is what counts.)
+      expect(await ada.evaluate(async (url) => (await fetch(url, { cache: 'no-store' })).status, href)).toBe(404);
     });
 
     it('shows the attachments after a reload, and looks right on desktop and phone, light and dark', async () => {

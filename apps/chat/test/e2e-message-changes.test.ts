@@ -5,6 +5,7 @@ import {
   connected,
   createRoom,
   DESKTOP,
+  delivered,
   describeChatInBrowser,
   PHONE,
   saveScreenshot,
@@ -70,6 +71,22 @@ describeChatInBrowser('message changes in a real browser', 90_000, { seed: (open
     await message(bob, 'This message was deleted\\.').waitFor(WAIT);
     expect(await cara.locator('#message-list .body', { hasText: 'Wrong room' }).count()).toBe(0);
 
+    // Up in the empty composer edits my latest message still standing (the deleted one is skipped),
+    // and Escape gives the empty composer back; with a draft, Up only moves the caret.
+    await message(ada, 'This message was deleted\\.').waitFor(WAIT);
+    await ada.focus('#input');
+    await ada.keyboard.press('ArrowUp');
+    await ada.locator('#composer-context[data-kind="edit"]').waitFor(WAIT);
+    expect(await ada.inputValue('#input')).toBe('Lunch at 12:30?');
+    await ada.keyboard.press('Escape');
+    await ada.locator('#composer-context').waitFor({ ...WAIT, state: 'hidden' });
+    expect(await ada.inputValue('#input')).toBe('');
+    await ada.fill('#input', 'a draft');
+    await ada.keyboard.press('ArrowUp');
+    expect(await ada.locator('#composer-context').isHidden()).toBe(true);
+    expect(await ada.inputValue('#input')).toBe('a draft');
+    await ada.fill('#input', '');
+
     await cara.reload();
     await connected(cara);
     await message(cara, 'Lunch at 12:30\\?').locator('.edited').waitFor(WAIT);
@@ -131,6 +148,53 @@ describeChatInBrowser('message changes in a real browser', 90_000, { seed: (open
     expect(await original.isVisible()).toBe(true);
     const box = await original.boundingBox();
     expect(box && box.y > 0 && box.y < DESKTOP.height).toBe(true);
+  });
+
+  it('keeps the focus on the message when reacting or deleting from the keyboard', async () => {
+    await openRoom(ada, 'general');
+    await send(ada, 'Keyboard check');
+    await delivered(ada, 'Keyboard check');
+    const id = await message(ada, 'Keyboard check').getAttribute('data-id');
+    const mine = ada.locator(`#message-list .msg[data-id="${id}"]`);
+    const focused = (selector: string) =>
+      ada.waitForFunction((wanted) => document.activeElement?.matches(wanted) === true, selector, WAIT);
+    await mine.locator('.action-react').focus();
+    await ada.keyboard.press('Enter');
+    await focused('.reaction-choice');
+    // Escape closes the picker: back on its button, not on the page's body.
+    await ada.keyboard.press('Escape');
+    await focused(`.msg[data-id="${id}"] .action-react`);
+    // Picking an emoji redraws the message: the focus comes back to its (new) button.
+    await ada.keyboard.press('Enter');
+    await focused('.reaction-choice');
+    await ada.keyboard.press('Enter');
+    await mine.locator('.reaction[aria-pressed="true"]').waitFor(WAIT);
+    await focused(`.msg[data-id="${id}"] .action-react`);
+    // Deleting leaves a placeholder without actions: the composer takes the focus.
+    ada.once('dialog', (dialog) => void dialog.accept());
+    await mine.locator('.action-delete').focus();
+    await ada.keyboard.press('Enter');
+    await mine.and(ada.locator('.deleted')).waitFor(WAIT);
+    await focused('#input');
+  });
+
+  it('keeps the latest message in sight when the reply bar opens under it (phone)', async () => {
+    await openRoom(bob, 'lore');
+    const latest = message(bob, 'lore answer');
+    await latest.waitFor(WAIT);
+    await act(bob, latest, 'Reply');
+    await bob.locator('#composer-context[data-kind="reply"]').waitFor(WAIT);
+    // The bar took height from the message pane: still scrolled to the bottom, not 50 px above it.
+    await bob.waitForFunction(
+      () => {
+        const pane = document.getElementById('messages');
+        return pane !== null && pane.scrollHeight - pane.scrollTop - pane.clientHeight < 2;
+      },
+      undefined,
+      WAIT,
+    );
+    await bob.keyboard.press('Escape');
+    await bob.locator('#composer-context').waitFor({ ...WAIT, state: 'hidden' });
   });
 
   it("lets a private room's owner delete anyone's message and remove a member, who is out at once", async () => {

@@ -1,7 +1,7 @@
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatStore } from '../src/store/index.js';
 import {
-  createRoom,
   DESKTOP,
   PHONE,
   runBrowserSuites,
@@ -58,7 +58,8 @@ async function expectFits(page: Page, selector = 'body'): Promise<void> {
 }
 
 describe.skipIf(!runBrowserSuites)('chat screens (screenshots)', { timeout: 60_000 }, () => {
-  const chat = useChatInBrowser({ kind: 'SQLite' });
+  // A team's worth of rooms: the drawer must show them all while it has the height to.
+  const chat = useChatInBrowser({ kind: 'SQLite' }, { seed: (open) => seedRooms(open()) });
   // The longest name allowed: what must still fit in the sidebar and the drawer.
   const longName = 'Bartholomew_Fitzgerald24';
   let sam: Page;
@@ -101,6 +102,9 @@ describe.skipIf(!runBrowserSuites)('chat screens (screenshots)', { timeout: 60_0
       const box = await phone.locator(selector).boundingBox();
       expect(box && box.x >= 0 && box.x + box.width <= PHONE.width && box.y + box.height <= PHONE.height).toBe(true);
     }
+    // Every room is listed without scrolling: the list is not cut short while the drawer has room.
+    const list = await phone.locator('#room-list').evaluate((node) => [node.scrollHeight, node.clientHeight]);
+    expect(list[0]).toBeLessThanOrEqual(list[1] + 1);
     await screenshot(phone, 'drawer-phone');
     // The open drawer covers the chat: Tab goes round the drawer, never to what is behind it.
     for (let i = 0; i < 15; i++) {
@@ -108,11 +112,39 @@ describe.skipIf(!runBrowserSuites)('chat screens (screenshots)', { timeout: 60_0
       expect(await phone.evaluate(() => !document.activeElement?.closest('main'))).toBe(true);
     }
 
-    await createRoom(phone, 'quarterly-planning-board', { private: true });
+    // Escape in the new-room field closes the form alone: the drawer stays open, the focus on "+".
+    await phone.click('#new-room-toggle');
+    await phone.fill('#new-room-name', 'never-made');
+    await phone.press('#new-room-name', 'Escape');
+    await phone.locator('#new-room-form').waitFor({ ...WAIT, state: 'hidden' });
+    expect(await phone.evaluate(() => document.activeElement?.id)).toBe('new-room-toggle');
+    expect(await phone.locator('.app.drawer-open').count()).toBe(1);
+    // The checkbox stays a checkbox beside its label, and a button creates the room (no Enter needed).
+    await phone.click('#new-room-toggle');
+    await phone.fill('#new-room-name', 'quarterly-planning-board');
+    await phone.check('#new-room-private');
+    const checkbox = await phone.locator('#new-room-private').boundingBox();
+    expect(checkbox && checkbox.width < 24).toBe(true);
+    await expectFits(phone, '#sidebar');
+    await screenshot(phone, 'new-room-phone');
+    await phone.click('#new-room-create');
+    await phone.locator('#room-name', { hasText: 'quarterly-planning-board' }).waitFor(WAIT);
     await send(phone, 'Only members can read this.');
     await phone.locator('#message-list .msg.own[data-status="delivered"]').waitFor(WAIT);
     await expectFits(phone, '.chat');
     expect(await phone.locator('#room-sub').textContent()).toBe('Private · 1 person here');
+    // The owner's four room actions take a second row rather than the room's name, on a phone and
+    // in a narrow window beside the sidebar; the status stays on screen.
+    for (const viewport of [PHONE, { width: 800, height: 900 }]) {
+      await phone.setViewportSize(viewport);
+      await settled(phone);
+      const name = await phone.locator('#room-name').boundingBox();
+      expect(name && name.width > 100).toBe(true);
+      const status = await phone.locator('#status').boundingBox();
+      expect(status && status.x + status.width <= viewport.width).toBe(true);
+      await expectFits(phone, '.topbar');
+    }
+    await phone.setViewportSize(PHONE);
     await screenshot(phone, 'private-room-phone');
 
     // Leaving a private room asks first (only the owner invites, and the owner who leaves is out for
@@ -162,3 +194,22 @@ describe.skipIf(!runBrowserSuites)('chat screens (screenshots)', { timeout: 60_0
     await dark.context().close();
   });
 });
+
+/** Ten rooms besides #general, as a team soon has. */
+async function seedRooms(store: ChatStore): Promise<void> {
+  await store.init();
+  const names = [
+    'announcements',
+    'design',
+    'engineering',
+    'finance',
+    'hiring',
+    'infra',
+    'ops',
+    'random',
+    'sales',
+    'support',
+  ];
+  for (const name of names) await store.createRoom(name, Date.now());
+  await store.close();
+}

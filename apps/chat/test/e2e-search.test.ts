@@ -45,6 +45,10 @@ describeChatInBrowser('search in a real browser', 90_000, { seed: (open) => seed
     expect(await ada.locator('#search-results mark').allTextContents()).toEqual(['launch']);
     expect(await searchFor(bob, 'launch')).toEqual([]);
     expect(await bob.locator('#search-status').textContent()).toBe('No messages found.');
+    // Escape closes the panel and gives the focus back to the magnifier, not to the page's body.
+    await bob.press('#search-input', 'Escape');
+    await bob.locator('#search-panel').waitFor({ ...WAIT, state: 'hidden' });
+    expect(await bob.evaluate(() => document.activeElement?.id)).toBe('search-toggle');
   });
 
   it('finds a message sent a moment ago, in every readable room or only the current one', async () => {

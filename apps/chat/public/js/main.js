@@ -141,7 +141,12 @@ const messageDecor = new MessageDecor({
    * @param {string} emoji
    * @param {boolean} on
    */
-  onReact: (id, emoji, on) => messageActions.react(id, emoji, on).catch(showError),
+  onReact: (id, emoji, on) =>
+    messageActions
+      .react(id, emoji, on)
+      // The message was drawn anew with its reaction: the picker that had the focus is gone.
+      .then(() => refocus(`#message-list .msg[data-id="${id}"] .action-react`))
+      .catch(showError),
   /** @param {ChatMessage} message */
   onReply: (message) => composerMode.replyTo(message),
   /** @param {ChatMessage} message */
@@ -150,7 +155,12 @@ const messageDecor = new MessageDecor({
   onDelete: (message) => {
     const own = message.userId === chat.userId;
     if (!window.confirm(own ? 'Delete this message for everyone?' : `Delete this message by ${message.nick}?`)) return;
-    messageActions.delete(message.id).catch(showError);
+    messageActions
+      .delete(message.id)
+      // The placeholder has no actions left to hold the focus: the composer takes it (on a phone,
+      // that would open the keyboard, so not there).
+      .then(() => phone.matches || refocus('#input'))
+      .catch(showError);
   },
   /** @param {number} id */
   onJump: async (id) => {
@@ -180,6 +190,16 @@ $('remove-button').addEventListener('click', async () => {
     showError(err);
   }
 });
+
+/**
+ * Focuses `selector` if an action left the focus nowhere (its element was drawn anew or removed);
+ * a focus the person moved meanwhile stays where it is.
+ * @param {string} selector
+ */
+function refocus(selector) {
+  if (document.activeElement !== null && document.activeElement !== document.body) return;
+  /** @type {HTMLElement | null} */ (document.querySelector(selector))?.focus({ preventScroll: true });
+}
 
 // ------------------------------------------------------------------ account
 
@@ -283,7 +303,25 @@ input.addEventListener('keydown', (event) => {
     event.preventDefault();
     submitMessage();
   }
+  // Up in an empty composer edits my latest message here, as in most team chats (Escape cancels).
+  const plain = !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey && !event.isComposing;
+  if (event.key === 'ArrowUp' && plain && input.value === '') {
+    const latest = lastEditable();
+    if (!latest) return;
+    event.preventDefault();
+    composerMode.edit(latest);
+  }
 });
+
+/** My latest message in the room on screen that still has text to edit, if any. */
+function lastEditable() {
+  const messages = /** @type {(ChatMessage | undefined)[]} */ (chat.activeRoom.ordered());
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message?.userId === chat.userId && message.deletedAt === undefined && message.text !== '') return message;
+  }
+  return undefined;
+}
 input.addEventListener('input', () => {
   updateComposer();
   if (input.value.trim() !== '') chat.typing();
@@ -301,7 +339,11 @@ $('new-room-toggle').addEventListener('click', () => {
   if (!newRoomForm.hidden) newRoomName.focus();
 });
 newRoomName.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape') newRoomForm.hidden = true;
+  if (event.key !== 'Escape') return;
+  // Closes the form alone (not the phone drawer around it), and keeps the focus where it was opened.
+  event.stopPropagation();
+  newRoomForm.hidden = true;
+  $('new-room-toggle').focus({ preventScroll: true });
 });
 newRoomName.addEventListener('input', () => {
   newRoomError.textContent = '';
@@ -366,6 +408,11 @@ document.addEventListener('keydown', (event) => {
 });
 phone.addEventListener('change', syncDrawerInert);
 syncDrawerInert();
+
+// The search panel opens under the top bar, which takes a second row when a room's actions do not
+// fit beside its name: the panel follows the bar's height instead of covering that row.
+const topbar = /** @type {HTMLElement} */ (document.querySelector('.topbar'));
+new ResizeObserver(() => chatPane.style.setProperty('--topbar-height', `${topbar.offsetHeight}px`)).observe(topbar);
 
 // Back to a hidden tab: what is on screen now counts as read.
 document.addEventListener('visibilitychange', () => chat.readState.seen(chat.activeRoom));

@@ -33,7 +33,11 @@ export class MessageDecor {
       if (!(event.target instanceof Element) || !event.target.closest('.msg')) closeActions();
     });
     document.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape') closePickers();
+      if (event.key !== 'Escape') return;
+      // From inside a picker, the focus goes back to the button that opened it, not to the body.
+      const opener = document.activeElement?.closest('.msg-actions')?.querySelector('.action-react');
+      closePickers();
+      if (opener instanceof HTMLElement) opener.focus({ preventScroll: true });
     });
   }
 

@@ -56,6 +56,8 @@ export class MessageView {
   myName = '';
   /** The room and marker whose divider was last scrolled to (each is scrolled to once). */
   #dividerShown = '';
+  /** At the bottom as of the last scroll: a change of size then keeps the latest message in sight. */
+  #pinned = true;
 
   /**
    * `titleOf(name)`: how the room is called in its welcome line ('#general', '@ada' for a DM).
@@ -67,10 +69,19 @@ export class MessageView {
       'scroll',
       () => {
         if (this.#scroller.scrollTop < 150) onNearTop();
-        if (this.#isNearBottom()) this.#jump.hidden = true;
+        this.#pinned = this.#isNearBottom();
+        if (this.#pinned) this.#jump.hidden = true;
       },
       { passive: true },
     );
+    // The pane shrinks when a reply or edit bar, an upload or a phone's keyboard opens, and the list
+    // grows when an image loads or a message's actions open: whoever was reading the latest message
+    // still sees it (a shrink moves no scroll position, so no scroll event says so).
+    const keepPinned = new ResizeObserver(() => {
+      if (this.#pinned) this.#scroller.scrollTop = this.#scroller.scrollHeight;
+    });
+    keepPinned.observe(this.#scroller);
+    keepPinned.observe(this.#list);
     this.#jump.addEventListener('click', () => this.scrollToBottom());
     this.onRetry = onRetry;
     this.onDiscard = onDiscard;
@@ -220,7 +231,8 @@ export class MessageView {
       bubble.append(meta);
     }
     const text = el('div', 'text');
-    if (message.attachment) text.append(attachmentNode(message.attachment));
+    // A message deleted before the store erased files with it may still describe one: never shown.
+    if (message.attachment && message.deletedAt === undefined) text.append(attachmentNode(message.attachment));
     const body = el('span', 'body');
     body.append(...renderMessage(message.text));
     text.append(body);

@@ -91,8 +91,11 @@ export class SearchPanel {
 
   close() {
     clearTimeout(this.#pauseTimer);
+    // Hiding the panel would drop a keyboard user's focus on the page's body: back to the magnifier.
+    const hadFocus = this.#panel.contains(document.activeElement);
     this.#panel.hidden = true;
     this.#toggle.setAttribute('aria-expanded', 'false');
+    if (hadFocus) this.#toggle.focus({ preventScroll: true });
   }
 
   /**
