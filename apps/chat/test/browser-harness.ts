@@ -248,3 +248,14 @@ export async function delivered(page: Page, text: string): Promise<void> {
 export function visibleTexts(page: Page): Promise<string[]> {
   return page.$$eval('#message-list .body', (nodes) => nodes.map((node) => node.textContent ?? ''));
 }
+
+/**
+ * Confirms the page's own dialog (#ask-dialog: Delete, Invite, Remove) with Enter, after typing
+ * `value` into its field when given, and waits until it has closed (the action succeeded).
+ */
+export async function confirmAsk(page: Page, value?: string): Promise<void> {
+  await page.locator('#ask-dialog[open]').waitFor(WAIT);
+  if (value !== undefined) await page.fill('#ask-input', value);
+  await page.keyboard.press('Enter');
+  await page.locator('#ask-dialog').waitFor({ ...WAIT, state: 'hidden' });
+}

@@ -2,6 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import type { ChatStore } from '../src/store/index.js';
 import {
+  confirmAsk,
   connected,
   createRoom,
   DESKTOP,
@@ -65,8 +66,8 @@ describeChatInBrowser('message changes in a real browser', 90_000, { seed: (open
 
     await send(ada, 'Wrong room, sorry');
     await shown(cara, 'Wrong room, sorry');
-    ada.once('dialog', (dialog) => void dialog.accept());
     await act(ada, message(ada, 'Wrong room, sorry'), 'Delete');
+    await confirmAsk(ada);
     await message(cara, 'This message was deleted\\.').waitFor(WAIT);
     await message(bob, 'This message was deleted\\.').waitFor(WAIT);
     expect(await cara.locator('#message-list .body', { hasText: 'Wrong room' }).count()).toBe(0);
@@ -130,8 +131,8 @@ describeChatInBrowser('message changes in a real browser', 90_000, { seed: (open
     expect(await quote.locator('.reply-nick').textContent()).toBe('Ada');
     expect(await bob.locator('#composer-context').isHidden()).toBe(true);
 
-    ada.once('dialog', (dialog) => void dialog.accept());
     await act(ada, message(ada, 'Who has the keys\\?'), 'Delete');
+    await confirmAsk(ada);
     await message(cara, 'I do').locator('.reply-text.deleted', { hasText: 'Original message deleted' }).waitFor(WAIT);
     await message(bob, 'I do').locator('.reply-text.deleted').waitFor(WAIT);
   });
@@ -171,8 +172,11 @@ describeChatInBrowser('message changes in a real browser', 90_000, { seed: (open
     await mine.locator('.reaction[aria-pressed="true"]').waitFor(WAIT);
     await focused(`.msg[data-id="${id}"] .action-react`);
     // Deleting leaves a placeholder without actions: the composer takes the focus.
-    ada.once('dialog', (dialog) => void dialog.accept());
     await mine.locator('.action-delete').focus();
+    await ada.keyboard.press('Enter');
+    // The in-page dialog takes the focus on its Delete button: Enter confirms.
+    await ada.locator('#ask-dialog[open]').waitFor(WAIT);
+    await focused('#ask-confirm');
     await ada.keyboard.press('Enter');
     await mine.and(ada.locator('.deleted')).waitFor(WAIT);
     await focused('#input');
@@ -200,8 +204,8 @@ describeChatInBrowser('message changes in a real browser', 90_000, { seed: (open
   it("lets a private room's owner delete anyone's message and remove a member, who is out at once", async () => {
     await createRoom(ada, 'crew', { private: true });
     for (const name of ['Bob', 'Cara']) {
-      ada.once('dialog', (dialog) => void dialog.accept(name));
       await ada.click('#invite-button');
+      await confirmAsk(ada, name);
       await ada.locator('.toast', { hasText: `@${name} can now join` }).waitFor(WAIT);
     }
     expect(await ada.locator('#remove-button').isVisible()).toBe(true);
@@ -218,12 +222,12 @@ describeChatInBrowser('message changes in a real browser', 90_000, { seed: (open
         .getByRole('button', { name: /Delete/ })
         .count(),
     ).toBe(0);
-    ada.once('dialog', (dialog) => void dialog.accept());
     await act(ada, message(ada, 'Spam spam spam'), 'Delete (as the room owner)');
+    await confirmAsk(ada);
     await message(bob, 'This message was deleted\\.').waitFor(WAIT);
 
-    ada.once('dialog', (dialog) => void dialog.accept('Cara'));
     await ada.click('#remove-button');
+    await confirmAsk(ada, 'Cara');
     await cara.locator('.toast', { hasText: 'You were removed from #crew.' }).waitFor(WAIT);
     await cara.locator('#room-name', { hasText: 'general' }).waitFor(WAIT);
     expect(await cara.locator('#room-list li[data-room="crew"]').count()).toBe(0);

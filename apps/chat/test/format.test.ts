@@ -13,11 +13,12 @@ interface FormatNode {
 interface FormatModule {
   parseMessage(text: string): FormatNode[];
   renderMessage(text: string, doc: unknown): FakeNode[];
+  renderExcerpt(text: string, max: number, doc: unknown): FakeNode[];
 }
 
 // Imported by URL: the page's modules are plain browser JavaScript without type declarations.
 const FORMAT_MODULE = new URL('../public/js/format.js', import.meta.url).href;
-const { parseMessage, renderMessage } = (await import(FORMAT_MODULE)) as FormatModule;
+const { parseMessage, renderMessage, renderExcerpt } = (await import(FORMAT_MODULE)) as FormatModule;
 
 const text = (value: string): FormatNode => ({ kind: 'text', text: value });
 
@@ -114,6 +115,9 @@ class FakeNode {
   set rel(value: string) {
     this.props.rel = value;
   }
+  set className(value: string) {
+    this.props.class = value;
+  }
 }
 const fakeDocument = {
   createElement: (tag: string) => new FakeNode(tag),
@@ -145,5 +149,27 @@ describe('renderMessage', () => {
         '<a href="https://x.org/p" target="_blank" rel="noopener noreferrer">"https://x.org/p"</a>' +
         '<pre><code>"block"</code></pre>',
     );
+  });
+});
+
+describe('renderExcerpt (a reply quote)', () => {
+  const excerpt = (text: string, max = 100) => describeNodes(renderExcerpt(text, max, fakeDocument));
+
+  it('formats like a message, with links as text styled like links (the quote is a button)', () => {
+    expect(excerpt('Ship the *team* update: `npm run release` https://example.com/a')).toBe(
+      '"Ship the "<strong>"team"</strong>" update: "<code>"npm run release"</code>" "<span class="link">"https://example.com/a"</span>',
+    );
+  });
+
+  it('puts a code block on one line: its first line as code, then an ellipsis', () => {
+    expect(excerpt('Try this:\n```js\nconst a = 1;\nconst b = 2;\n```')).toBe(
+      '"Try this:"" "<code>"const a = 1;"</code>" …"',
+    );
+  });
+
+  it('closes a fence the preview cut off, and cuts long text with an ellipsis', () => {
+    expect(excerpt('```\nrun()')).toBe('<code>"run()"</code>');
+    expect(excerpt('*abcdefghij* klm', 5)).toBe('<strong>"abcde"</strong>"…"');
+    expect(excerpt('one\ntwo')).toBe('"one two"');
   });
 });

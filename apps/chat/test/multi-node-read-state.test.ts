@@ -73,4 +73,26 @@ describeCluster('read state across nodes', { bundle: 'read-state-node', nodes: 2
     await request(onN1, 'presence:away', { away: false });
     await presence.until((events) => events.filter((e) => e.room === room).at(-1)?.away.length === 0);
   });
+
+  it("gives a DM the other person's presence from every node, whether they opened the DM or not", async () => {
+    const [n1, n2] = nodes;
+    const suffix = randomBytes(3).toString('hex');
+    const [alice, bob] = [`alice-${suffix}`, `bob-${suffix}`];
+    const aliceOnN1 = await connect(n1, alice);
+    const bobOnN2 = await connect(n2, bob);
+    const { room } = await request<{ room: { name: string } }>(bobOnN2, 'dm:open', { username: alice });
+    const dm = room.name;
+    const presence = collect<{ room: string; users: string[]; away: string[] }>(bobOnN2, 'presence');
+    const latest = (events: { room: string; users: string[]; away: string[] }[]) =>
+      events.filter((e) => e.room === dm).at(-1);
+
+    // Alice is on node 1 and never joined the DM: she is still listed, online.
+    expect(await request(bobOnN2, 'room:join', { room: dm })).toMatchObject({ users: [alice, bob].sort(), away: [] });
+    await request(aliceOnN1, 'presence:away', { away: true });
+    await presence.until((events) => latest(events)?.away.join() === alice);
+    await request(aliceOnN1, 'presence:away', { away: false });
+    await presence.until((events) => latest(events)?.away.length === 0);
+    aliceOnN1.disconnect();
+    await presence.until((events) => latest(events)?.users.join() === bob);
+  });
 });

@@ -87,18 +87,15 @@ export function sizeText(bytes) {
 export class Uploader {
   #list = /** @type {HTMLElement} */ ($('uploads'));
   #chat;
-  #toast;
   /** Files go one after another, in the order they were given. */
   #queue = Promise.resolve();
 
   /**
    * @param {object} deps
    * @param {UploaderChat} deps.chat
-   * @param {(message: string, kind: 'error') => void} deps.toast  shows why a file was not sent
    */
-  constructor({ chat, toast }) {
+  constructor({ chat }) {
     this.#chat = chat;
-    this.#toast = toast;
     const picker = /** @type {HTMLInputElement} */ ($('attach-input'));
     /** @type {HTMLElement} */ ($('attach')).addEventListener('click', () => picker.click());
     picker.addEventListener('change', () => {
@@ -184,8 +181,8 @@ export class Uploader {
       item.remove();
     } catch (err) {
       const message = err instanceof RequestError || err instanceof Error ? err.message : String(err);
+      // Said once, on the file's own card (which stays until dismissed), not again in a pop-up.
       item.failed(message);
-      this.#toast(message, 'error');
     }
   }
 
@@ -220,6 +217,7 @@ export class Uploader {
       failed: (message) => {
         node.classList.add('failed');
         state.textContent = message;
+        state.setAttribute('role', 'alert');
         close.textContent = 'Dismiss';
         close.hidden = false;
         item.cancelled = true;

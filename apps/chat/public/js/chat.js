@@ -252,11 +252,14 @@ export class Chat {
   }
 
   /**
-   * Invites `username` into the active private room. Throws RequestError on refusal.
+   * Invites `username` into the active private room; gives the account as the server spells it.
+   * Throws RequestError on refusal.
    * @param {string} username
+   * @returns {Promise<{ id: string, username: string }>}
    */
   async invite(username) {
-    await this.#request('room:invite', { room: this.active, username });
+    const { user } = await this.#request('room:invite', { room: this.active, username });
+    return user;
   }
 
   /** Leaves the active room (every tab of this account leaves it) and goes back to #general. */

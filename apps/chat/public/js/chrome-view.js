@@ -38,6 +38,8 @@ export class ChromeView {
   #input = /** @type {HTMLTextAreaElement} */ (document.getElementById('input'));
   /** The active room's tag ('private'), said in the line under its name. */
   #roomTag = '';
+  /** In a DM, the other person's username: the line under the name says their presence. */
+  #dmPeer = '';
 
   /**
    * @param {object} deps
@@ -129,6 +131,7 @@ export class ChromeView {
     this.#roomSigil.textContent = sigil;
     this.#roomName.textContent = label;
     this.#roomTag = tag ?? '';
+    this.#dmPeer = sigil === '@' ? label : '';
     this.#input.placeholder = `Message ${sigil}${label}`;
     const count = total > 0 ? `(${total > 99 ? '99+' : total}) ` : '';
     document.title = `${count}${sigil}${label} · Parley`;
@@ -185,9 +188,39 @@ export class ChromeView {
 
   /** @param {RoomState} room */
   #renderSub(room) {
+    delete this.#roomSub.dataset.presence;
+    this.#roomSub.title = '';
+    if (this.#dmPeer) {
+      this.#renderPeerPresence(room, this.#dmPeer);
+      return;
+    }
     const count = room.users.length;
     const people = count === 0 ? '' : count === 1 ? '1 person here' : `${count} people here`;
     const tag = this.#roomTag && `${this.#roomTag[0].toUpperCase()}${this.#roomTag.slice(1)}`;
     this.#roomSub.textContent = [tag, people].filter(Boolean).join(' · ');
   }
+
+  /**
+   * A DM's line: the other person online, away or offline (the server lists a DM's people wherever
+   * they are connected, not only with the DM open), rather than a head count of two.
+   * @param {RoomState} room
+   * @param {string} peer
+   */
+  #renderPeerPresence(room, peer) {
+    // Until the DM is joined there is no list yet: say nothing rather than "offline".
+    if (!room.loaded) {
+      this.#roomSub.textContent = '';
+      return;
+    }
+    /** @type {'online' | 'away' | 'offline'} */
+    const state = !room.users.includes(peer) ? 'offline' : room.away?.includes(peer) ? 'away' : 'online';
+    const dot = el('span', 'presence-dot');
+    dot.setAttribute('aria-hidden', 'true');
+    this.#roomSub.dataset.presence = state;
+    this.#roomSub.replaceChildren(dot, PRESENCE_TEXT[state]);
+    this.#roomSub.title = `@${peer} is ${state}`;
+  }
 }
+
+/** @type {Record<'online' | 'away' | 'offline', string>} */
+const PRESENCE_TEXT = { online: 'Online', away: 'Away', offline: 'Offline' };

@@ -147,16 +147,98 @@ export function renderMessage(text, doc = document) {
 }
 
 /**
+ * DOM nodes for a short excerpt of message text (a reply's quote): the same formatting as a
+ * message, on one line. A code block becomes inline code of its first line, line breaks become
+ * spaces, and the text stops after `max` characters with "…", so a long block cannot blow up the quote.
+ * @param {string} text
+ * @param {number} [max]
+ * @param {Pick<Document, 'createElement' | 'createTextNode'>} [doc]
+ * @returns {Node[]}
+ */
+export function renderExcerpt(text, max = 120, doc = document) {
+  const budget = { left: max, cut: false };
+  /** @type {FormatNode[]} */
+  const nodes = [];
+  // A preview cut inside a fence still shows that fence as code, not as backticks.
+  const fences = text.match(/```/g)?.length ?? 0;
+  const closed = fences % 2 === 1 ? `${text}\n\`\`\`` : text;
+  let afterBlock = false;
+  for (const node of parseMessage(closed)) {
+    // A block kept its own lines; on one line it needs a space from the text beside it.
+    const block = node.kind === 'codeblock';
+    if ((block || afterBlock) && nodes.length > 0) nodes.push({ kind: 'text', text: ' ' });
+    afterBlock = block;
+    const short = shorten(node, budget);
+    if (short) nodes.push(short);
+    if (budget.cut) break;
+  }
+  if (budget.cut) nodes.push({ kind: 'text', text: afterBlock ? ' …' : '…' });
+  // The quote is itself a button (it jumps to the original): its links look like links but are not
+  // a second control inside it.
+  return nodes.map((node) => toDom(node, doc, true));
+}
+
+/**
+ * `node` cut to what is left of the budget (null when nothing is), flattened to one line.
+ * @param {FormatNode} node
+ * @param {{ left: number, cut: boolean }} budget
+ * @returns {FormatNode | null}
+ */
+function shorten(node, budget) {
+  if (budget.left <= 0) {
+    budget.cut = true;
+    return null;
+  }
+  if (node.kind === 'bold' || node.kind === 'italic') {
+    /** @type {FormatNode[]} */
+    const children = [];
+    for (const child of node.children) {
+      const short = shorten(child, budget);
+      if (short) children.push(short);
+      if (budget.cut) break;
+    }
+    return children.length > 0 ? { kind: node.kind, children } : null;
+  }
+  if (node.kind === 'codeblock') {
+    const lines = node.text.split('\n');
+    const first = lines.find((line) => line.trim() !== '') ?? '';
+    if (lines.filter((line) => line.trim() !== '').length > 1) budget.cut = true;
+    return { kind: 'code', text: take(first.trim(), budget) };
+  }
+  if (node.kind === 'link') return { kind: 'link', href: node.href, text: take(node.text, budget) };
+  const plain = /** @type {{ kind: 'text' | 'code', text: string }} */ (node);
+  return { kind: plain.kind, text: take(plain.text.replace(/\s*\n\s*/g, ' '), budget) };
+}
+
+/**
+ * The start of `text` that fits the budget (whole characters, not UTF-16 halves).
+ * @param {string} text
+ * @param {{ left: number, cut: boolean }} budget
+ */
+function take(text, budget) {
+  const chars = [...text];
+  if (chars.length > budget.left) {
+    budget.cut = true;
+    const kept = chars.slice(0, budget.left).join('').trimEnd();
+    budget.left = 0;
+    return kept;
+  }
+  budget.left -= chars.length;
+  return text;
+}
+
+/**
  * @param {FormatNode} node
  * @param {Pick<Document, 'createElement' | 'createTextNode'>} doc
+ * @param {boolean} [inert]  links drawn as text styled like a link (inside another control)
  * @returns {Node}
  */
-function toDom(node, doc) {
+function toDom(node, doc, inert = false) {
   switch (node.kind) {
     case 'bold':
     case 'italic': {
       const element = doc.createElement(node.kind === 'bold' ? 'strong' : 'em');
-      element.append(...node.children.map((child) => toDom(child, doc)));
+      element.append(...node.children.map((child) => toDom(child, doc, inert)));
       return element;
     }
     case 'code': {
@@ -172,6 +254,12 @@ function toDom(node, doc) {
       return pre;
     }
     case 'link': {
+      if (inert) {
+        const span = doc.createElement('span');
+        span.className = 'link';
+        span.textContent = node.text;
+        return span;
+      }
       const a = doc.createElement('a');
       a.href = node.href;
       a.textContent = node.text;

@@ -1,6 +1,7 @@
 // @ts-check
 // Page wiring: DOM events in, rendering out. The chat logic itself lives in chat.js.
 
+import { AskDialog } from './ask-dialog.js';
 import { Uploader } from './attachments.js';
 import { AuthDialog } from './auth-dialog.js';
 import { AwayTracker } from './away.js';
@@ -120,17 +121,18 @@ const view = {
 
 const chat = new Chat(view);
 /**
- * A toast for the page modules that report on their own (search, uploads).
+ * A toast for the page modules that report on their own (search; uploads report on their own cards).
  * @param {string} message
  * @param {ToastKind} [kind]
  */
 const toast = (message, kind) => chrome.toast(message, kind);
 new SearchPanel({ chat, toast });
-new Uploader({ chat, toast });
+new Uploader({ chat });
 
 // ------------------------------------------------------------------ message actions
 
 const messageActions = new MessageActions(chat);
+const ask = new AskDialog();
 /** @param {unknown} err */
 const showError = (err) => chrome.toast(err instanceof Error ? err.message : String(err), 'error');
 const messageDecor = new MessageDecor({
@@ -152,15 +154,18 @@ const messageDecor = new MessageDecor({
   /** @param {ChatMessage} message */
   onEdit: (message) => composerMode.edit(message),
   /** @param {ChatMessage} message */
-  onDelete: (message) => {
+  onDelete: async (message) => {
     const own = message.userId === chat.userId;
-    if (!window.confirm(own ? 'Delete this message for everyone?' : `Delete this message by ${message.nick}?`)) return;
-    messageActions
-      .delete(message.id)
-      // The placeholder has no actions left to hold the focus: the composer takes it (on a phone,
-      // that would open the keyboard, so not there).
-      .then(() => phone.matches || refocus('#input'))
-      .catch(showError);
+    const deleted = await ask.open({
+      title: own ? 'Delete this message?' : `Delete this message by @${message.nick}?`,
+      text: `${own ? 'It is removed' : 'As the room owner, you remove it'} for everyone in the room${message.attachment ? ', with its file' : ''}.`,
+      action: 'Delete',
+      danger: true,
+      run: () => messageActions.delete(message.id),
+    });
+    // The placeholder has no actions left to hold the focus: the composer takes it (on a phone,
+    // that would open the keyboard, so not there).
+    if (deleted && !phone.matches) refocus('#input');
   },
   /** @param {number} id */
   onJump: async (id) => {
@@ -180,16 +185,69 @@ const composerMode = new ComposerMode(input, {
   onError: (message) => chrome.toast(message, 'error'),
   onInputChanged: () => updateComposer(),
 });
-$('remove-button').addEventListener('click', async () => {
-  const username = window.prompt(`Remove from #${chat.active}: username`)?.trim();
-  if (!username) return;
-  try {
-    await messageActions.removeMember(username);
-    chrome.toast(`@${username} was removed from #${chat.active}.`);
-  } catch (err) {
-    showError(err);
-  }
+$('remove-button').addEventListener('click', () => {
+  const room = chat.active;
+  void ask.open({
+    title: `Remove a member from #${room}`,
+    text: 'They leave the room at once, on every device, and can come back only if you invite them again.',
+    action: 'Remove',
+    danger: true,
+    field: { label: 'Username', placeholder: 'a member of this room', suggestions: membersOf(room) },
+    run: async (value) => {
+      const username = value.replace(/^@/, '');
+      await messageActions.removeMember(username);
+      noteMember(room, username, false);
+      chrome.toast(`@${username} was removed from #${room}.`);
+    },
+  });
 });
+
+/**
+ * The room's members other than me as far as this page knows them (those invited from here, those
+ * online in it, those who wrote in it), for the Remove dialog's suggestions.
+ * @param {string} room
+ */
+function membersOf(room) {
+  const names = new Set(chat.roomInfo.get(room)?.members ?? []);
+  const state = chat.rooms.get(room);
+  for (const name of state?.users ?? []) names.add(name);
+  for (const message of /** @type {ChatMessage[]} */ (state?.ordered() ?? [])) {
+    if (message.username) names.add(message.username);
+  }
+  names.delete(chat.nick);
+  return [...names].sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * Keeps the page's list of a private room's members in step with what its owner did here.
+ * @param {string} room
+ * @param {string} username
+ * @param {boolean} member
+ */
+function noteMember(room, username, member) {
+  const info = chat.roomInfo.get(room);
+  if (!info) return;
+  const members = new Set(info.members ?? []);
+  if (member) members.add(username);
+  else members.delete(username);
+  info.members = [...members];
+}
+
+/**
+ * People this page has seen (in any room's people list or messages) who are not members of `room`
+ * yet, for the Invite dialog's suggestions.
+ * @param {string} room
+ */
+function inviteCandidates(room) {
+  const members = new Set(chat.roomInfo.get(room)?.members ?? []);
+  const names = new Set();
+  for (const state of chat.rooms.values()) {
+    for (const name of state.users) names.add(name);
+    for (const message of /** @type {ChatMessage[]} */ (state.ordered()))
+      if (message.username) names.add(message.username);
+  }
+  return [...names].filter((name) => name !== chat.nick && !members.has(name)).sort((a, b) => a.localeCompare(b));
+}
 
 /**
  * Focuses `selector` if an action left the focus nowhere (its element was drawn anew or removed);
@@ -255,15 +313,19 @@ $('leave-button').addEventListener('click', async () => {
     chrome.toast(err instanceof Error ? err.message : String(err), 'error');
   }
 });
-$('invite-button').addEventListener('click', async () => {
-  const username = window.prompt(`Invite to #${chat.active}: username`)?.trim();
-  if (!username) return;
-  try {
-    await chat.invite(username);
-    chrome.toast(`@${username} can now join #${chat.active}.`);
-  } catch (err) {
-    chrome.toast(err instanceof Error ? err.message : String(err), 'error');
-  }
+$('invite-button').addEventListener('click', () => {
+  const room = chat.active;
+  void ask.open({
+    title: `Invite to #${room}`,
+    text: 'This room is private: only the people you invite can read and join it.',
+    action: 'Invite',
+    field: { label: 'Username', placeholder: 'e.g. ada', suggestions: inviteCandidates(room) },
+    run: async (value) => {
+      const username = value.replace(/^@/, '');
+      noteMember(room, (await chat.invite(username)).username, true);
+      chrome.toast(`@${username} can now join #${room}.`);
+    },
+  });
 });
 
 // ------------------------------------------------------------------ composer

@@ -2,8 +2,12 @@
 // The parts of a message that follow from its changes: the quoted original of a reply, the
 // "edited" mark, the "message deleted" placeholder, reaction chips with who reacted, and the
 // actions (react, reply, edit, delete). Built from DOM nodes; user text is only ever textContent.
+import { renderExcerpt } from './format.js';
 import { REACTION_EMOJI, reactionsOf } from './message-changes.js';
 import { el, formatFull } from './util.js';
+
+/** Characters of the original a reply's quote shows (the server sends up to rules.replyPreviewLength). */
+const REPLY_EXCERPT_LENGTH = 100;
 
 /** @typedef {import('../../src/store/types.js').ChatMessage} ChatMessage */
 /** @typedef {import('../../src/store/types.js').ReplyPreview} ReplyPreview */
@@ -82,11 +86,14 @@ export class MessageDecor {
     const quote = el('button', 'reply-quote');
     quote.type = 'button';
     quote.append(el('span', 'reply-nick', reply.nick));
-    quote.append(
-      reply.deleted
-        ? el('span', 'reply-text deleted', 'Original message deleted')
-        : el('span', 'reply-text', reply.text),
-    );
+    if (reply.deleted) {
+      quote.append(el('span', 'reply-text deleted', 'Original message deleted'));
+    } else {
+      // Formatted like the message itself (never its raw marks), on one or two lines at most.
+      const excerpt = el('span', 'reply-text');
+      excerpt.append(...renderExcerpt(reply.text, REPLY_EXCERPT_LENGTH));
+      quote.append(excerpt);
+    }
     quote.setAttribute(
       'aria-label',
       reply.deleted ? 'Reply to a deleted message' : `Show the message from ${reply.nick}`,

@@ -241,7 +241,8 @@ export class MessageView {
     time.dateTime = new Date(message.ts).toISOString();
     time.title = formatFull(message.ts);
     foot.append(time);
-    if (own) foot.append(deliveryMark(state));
+    // A deleted message has nothing left that was delivered: a ✓✓ there would read as "your text arrived".
+    if (own && (message.id === undefined || message.deletedAt === undefined)) foot.append(deliveryMark(state));
     text.append(foot);
     bubble.append(text);
     node.append(own ? el('span') : avatar(message.nick), bubble);

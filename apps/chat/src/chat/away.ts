@@ -29,6 +29,9 @@ export function registerAway(context: FeatureContext, awayAfterMs: number): void
       for (const room of socket.rooms) {
         if (typeof room === 'string' && room !== socket.id && !room.includes(':')) presence.changed(room);
       }
+      // The account's DMs show it away only when all its sockets are, wherever they are.
+      const userId = socket.data.userId;
+      if (typeof userId === 'string') presence.accountChanged(userId);
     }
     return {};
   });

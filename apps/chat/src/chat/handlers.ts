@@ -95,6 +95,9 @@ export function attachChat(io: RealtimeServer, store: ChatStore, options: ChatOp
   io.on('connection', (socket) => {
     // A recovered session got its rooms back without joining them again: refresh their lists.
     if (socket.recovered) for (const room of joinedRooms(socket)) presence.changed(room);
+    // Online anywhere shows in this account's DMs, whichever of them this page has open.
+    const userId = accountOf(socket).userId;
+    if (userId) presence.accountChanged(userId);
     registerHandlers(socket, {
       io,
       store,
@@ -353,6 +356,8 @@ function registerHandlers(socket: Socket, context: Context): void {
   });
   socket.on('disconnect', () => {
     for (const room of leaving) presence.changed(room);
+    const userId = accountOf(socket).userId;
+    if (userId) presence.accountChanged(userId);
   });
 }
 

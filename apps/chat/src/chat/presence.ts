@@ -9,6 +9,20 @@ export const PRESENCE_CHANGED = 'presence:changed';
 const MAX_ROOMS_PER_NOTICE = 1000;
 
 /**
+ * A DM (`dm-<id>-<id>`) shows whether its people are online anywhere, not only with the DM open:
+ * its presence is read from their accounts' rooms (`user:<id>`, joined by every socket of theirs),
+ * and an account connecting, leaving or turning away anywhere refreshes its DMs. In a presence:changed
+ * notice, `user:<id>` stands for "the DMs of this account" (room names never contain ':').
+ */
+const DM_PREFIX = 'dm-';
+const USER_PREFIX = 'user:';
+
+/** The account ids of a DM room's name, or none for another room. */
+function dmAccounts(room: string): string[] {
+  return room.startsWith(DM_PREFIX) ? room.slice(DM_PREFIX.length).split('-') : [];
+}
+
+/**
  * Tells each room who is in it, on one node or many.
  *
  * Membership is read with `fetchSockets`, which a cluster adapter answers for every node. Each node
@@ -52,10 +66,15 @@ export class Presence {
     return [...nicks].sort((a, b) => a.localeCompare(b));
   }
 
-  /** The room's people (as `usersIn`) and, of them, those away in every socket they have there. */
+  /**
+   * The room's people (as `usersIn`) and, of them, those away in every socket they have there; for a
+   * DM, its two people wherever they are connected, and those away in every socket they have.
+   */
   async stateIn(room: string): Promise<{ users: string[]; away: string[] }> {
+    const accounts = dmAccounts(room);
+    const where = accounts.length > 0 ? accounts.map((id) => `${USER_PREFIX}${id}`) : room;
     // One lookup for both lists: they describe the same moment.
-    const sockets = await this.#io.in(room).fetchSockets();
+    const sockets = await this.#io.in(where).fetchSockets();
     const nicks = new Set<string>();
     for (const socket of sockets) if (typeof socket.data.nick === 'string') nicks.add(socket.data.nick);
     return { users: [...nicks].sort((a, b) => a.localeCompare(b)), away: awayNames(sockets) };
@@ -69,6 +88,14 @@ export class Presence {
   /** Membership may have changed elsewhere: announce to this node's members of the room. */
   refresh(room: string): void {
     this.#schedule(room, this.#pending.get(room) === true);
+  }
+
+  /**
+   * An account connected, disconnected or turned away / back somewhere: its DMs are announced again,
+   * here and on the other nodes (whoever has the DM open there sees it online, away or offline).
+   */
+  accountChanged(userId: string): void {
+    this.#schedule(`${USER_PREFIX}${userId}`, true);
   }
 
   /** Refreshes every room this node has members in. */
@@ -95,7 +122,12 @@ export class Presence {
     const changedHere: string[] = [];
     for (const [room, local] of this.#pending) {
       if (local) changedHere.push(room);
-      this.#announce(room);
+      if (room.startsWith(USER_PREFIX)) {
+        const userId = room.slice(USER_PREFIX.length);
+        for (const dm of this.#localRooms()) if (dmAccounts(dm).includes(userId)) this.#announce(dm);
+      } else {
+        this.#announce(room);
+      }
     }
     this.#pending.clear();
     // One notice per turn for all rooms; without a cluster adapter this goes nowhere.
