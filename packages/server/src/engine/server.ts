@@ -21,9 +21,10 @@ import {
 } from './errors.js';
 import { serializeSessionCookie } from './http/cookie.js';
 import { createCorsMiddleware } from './http/cors.js';
+import { Http2Sessions } from './http/http2-sessions.js';
 import { interceptRequests } from './http/intercept.js';
 import { type Middleware, runMiddlewares } from './http/middleware.js';
-import { refuseUpgrade, respondError } from './http/respond.js';
+import { closeConnectionAfter, closeHttp2Session, isHttp2, refuseUpgrade, respondError } from './http/respond.js';
 import { generateId } from './ids.js';
 import { type AttachOptions, type ResolvedOptions, resolveOptions, type ServerOptions } from './options.js';
 import type { PublicPacket } from './packet.js';
@@ -106,6 +107,8 @@ export class Server extends EventEmitter implements EngineServerLike {
   #state: 'open' | 'closed' = 'open';
   /** Where requests for sessions held by other nodes go (none: they are refused). */
   #router: SessionRouter | undefined;
+  /** HTTP/2 connections that carried engine requests, closed with the engine. */
+  readonly #http2Sessions = new Http2Sessions();
 
   constructor(options: ServerOptions = {}) {
     super();
@@ -226,9 +229,10 @@ export class Server extends EventEmitter implements EngineServerLike {
   /** Handles an HTTP request for the engine path (polling, SSE, handshakes, CORS preflight). */
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const query = queryOf(req);
+    if (req.httpVersionMajor >= 2) this.#http2Sessions.track(req);
     if (this.#state === 'closed') {
       // The connection goes too, so that a closing HTTP server is not held open by keep-alive.
-      res.shouldKeepAlive = false;
+      closeConnectionAfter(req, res);
       this.#refuseHttp(req, res, refusalAfterClose(query));
       return;
     }
@@ -406,6 +410,7 @@ export class Server extends EventEmitter implements EngineServerLike {
     this.#pongs.clear();
     this.#clientPings.clear();
     this.#wss?.close();
+    this.#http2Sessions.closeAll();
     this.httpServer?.close();
     return this;
   }
@@ -497,7 +502,10 @@ export class Server extends EventEmitter implements EngineServerLike {
       this.emit('initial_headers', headers, req);
     }
     this.emit('headers', headers, req);
-    if (this.#state === 'closed') headers.Connection = 'close';
+    if (this.#state !== 'closed') return;
+    // HTTP/2 has no `Connection` header (Node drops it with a warning): its session is closed instead.
+    if (isHttp2(req)) closeHttp2Session(req);
+    else headers.Connection = 'close';
   }
 
   #runUpgradeMiddlewares(req: IncomingMessage, socket: Duplex, done: (err?: unknown) => void): void {

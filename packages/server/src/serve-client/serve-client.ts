@@ -80,8 +80,10 @@ export class ClientBundle {
     res.setHeader('Cache-Control', 'public, max-age=0');
     res.setHeader('Content-Type', `application/${file.endsWith('.map') ? 'json' : 'javascript'}; charset=utf-8`);
     res.setHeader('ETag', BUNDLE_ETAG);
-    // Not in socket.io's answer, but without it a shared cache could hand brotli to anyone.
-    res.setHeader('Vary', 'Accept-Encoding');
+    // Not in socket.io's answer, but without it a shared cache could hand brotli to anyone. Added
+    // to what the `cors` middleware put there (`Origin`), as socket.io's answer keeps that.
+    const vary = res.getHeader('Vary');
+    res.setHeader('Vary', vary === undefined || vary === '' ? 'Accept-Encoding' : `${String(vary)}, Accept-Encoding`);
     if (encoding !== undefined) res.setHeader('Content-Encoding', encoding);
     res.setHeader('Content-Length', body.length);
     res.writeHead(200);

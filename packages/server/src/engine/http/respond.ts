@@ -4,6 +4,7 @@
  * refused upgrade (which has no response object), `400 Bad Request` with the message as text.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import type { Duplex } from 'node:stream';
 
 export function errorBody(code: number, message: string): string {
@@ -19,6 +20,29 @@ function hasUnreadBody(req: IncomingMessage | undefined): boolean {
   if (req === undefined || req.readableEnded) return false;
   const length = req.headers['content-length'];
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+/** Whether `req` came over HTTP/2 (an `Http2SecureServer`), where connection headers are not allowed. */
+export function isHttp2(req: IncomingMessage): boolean {
+  return req.httpVersionMajor >= 2;
+}
+
+/**
+ * Ends the connection of `req` once its answer is out. HTTP/1: `res.shouldKeepAlive = false`
+ * (Node writes `Connection: close`). HTTP/2 forbids that header (Node drops it with a warning)
+ * and multiplexes other streams on the connection: the session is closed gracefully instead
+ * (GOAWAY), so its streams in flight finish and no new one starts; a closing HTTP/2 server
+ * would otherwise wait for the client to hang up.
+ */
+export function closeConnectionAfter(req: IncomingMessage, res: ServerResponse): void {
+  if (isHttp2(req)) closeHttp2Session(req);
+  else res.shouldKeepAlive = false;
+}
+
+/** Closes the HTTP/2 session of `req` gracefully: its open streams finish, no new one starts. */
+export function closeHttp2Session(req: IncomingMessage): void {
+  const session = (req as unknown as Http2ServerRequest).stream?.session;
+  if (session !== undefined && !session.closed && !session.destroyed) session.close();
 }
 
 /**
