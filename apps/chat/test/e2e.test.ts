@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import type { ChatStore } from '../src/store/index.js';
 import {
+  confirmAsk,
   connected,
   createRoom,
   DESKTOP,
@@ -205,8 +206,8 @@ describeChatInBrowser('chat in a real browser', 60_000, { seed: (open) => seedAr
     await createRoom(ada, 'hideout', { private: true });
     await send(ada, 'Secret plan');
     await delivered(ada, 'Secret plan');
-    ada.once('dialog', (dialog) => void dialog.accept('Cara'));
     await ada.click('#invite-button');
+    await confirmAsk(ada, 'Cara');
     await cara.locator('#room-list li[data-room="hideout"]').waitFor(WAIT);
     await cara.click('#room-list li[data-room="hideout"] button');
     await shown(cara, 'Secret plan');
