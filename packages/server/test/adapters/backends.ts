@@ -13,6 +13,7 @@ import pg from 'pg';
 import { createClient } from 'redis';
 import { Server as SocketIoServer } from 'socket.io';
 import { type AdapterConstructor, Server, type ServerOptions } from '../../src/index.js';
+import type { Need } from '../support/needs.js';
 import { type AnyServer, type Cluster, type ClusterNode, listen } from './contract.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -118,6 +119,34 @@ export function findDatabase(): Promise<string | undefined> {
     return undefined;
   })();
   return databaseUrl;
+}
+
+/** PostgreSQL for the adapter suites (see support/needs.ts), with the URL that answered. */
+export async function postgresNeed(): Promise<Need & { url: string | undefined }> {
+  const url = await findDatabase();
+  return {
+    present: url !== undefined,
+    url,
+    what: 'PostgreSQL at 127.0.0.1:5432 (database test)',
+    hint: 'Start it with: pg_ctlcluster <version> main start',
+  };
+}
+
+/** Redis at REDIS_URL for the adapter suites (see support/needs.ts). */
+export async function redisNeed(): Promise<Need> {
+  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => {});
+  let present = false;
+  try {
+    await client.connect();
+    await client.ping();
+    present = true;
+  } catch {
+    // absent: the suites using it skip, or fail under CI
+  } finally {
+    client.disconnect();
+  }
+  return { present, what: `Redis at ${REDIS_URL}`, hint: 'Start it with: redis-server --daemonize yes' };
 }
 
 /** Two servers (Parley unless told) sharing a @socket.io/postgres-adapter cluster (one pg pool each). */

@@ -3,17 +3,16 @@
  * adapter, then on two Parley servers sharing it, with official `socket.io-client`s, and what the
  * clients and the server API observe must be the same.
  */
-import { Redis } from 'ioredis';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterEach, expect, it } from 'vitest';
 import { describeWith } from '../support/needs.js';
 import { until, WAIT_MS, waitFor } from '../support/wait.js';
 import {
   type Flavour,
-  findDatabase,
   postgresAdapterCluster,
-  REDIS_URL,
+  postgresNeed,
   redisAdapterCluster,
+  redisNeed,
   streamsAdapterCluster,
 } from './backends.js';
 import { type Cluster, type ClusterNode, connect } from './contract.js';
@@ -24,31 +23,8 @@ type Build = (
   adapterOpts: Record<string, unknown>,
 ) => Promise<Cluster>;
 
-async function redisPresent(): Promise<boolean> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-
-const redis = {
-  present: await redisPresent(),
-  what: `Redis at ${REDIS_URL}`,
-  hint: 'Start it with: redis-server --daemonize yes',
-};
-const databaseUrl = await findDatabase();
-const postgres = {
-  present: databaseUrl !== undefined,
-  what: 'PostgreSQL at 127.0.0.1:5432 (database test)',
-  hint: 'Start it with: pg_ctlcluster <version> main start',
-};
+const redis = await redisNeed();
+const postgres = await postgresNeed();
 
 const clusters: Cluster[] = [];
 afterEach(async () => {
@@ -130,7 +106,7 @@ function byName(a: AnySocket, b: AnySocket): number {
 const BACKENDS: [string, Build, { present: boolean; what: string; hint: string }][] = [
   ['@socket.io/redis-adapter', (f, o, a) => redisAdapterCluster([f, f], o, a), redis],
   ['@socket.io/redis-streams-adapter', (f, o, a) => streamsAdapterCluster(o, f, a), redis],
-  ['@socket.io/postgres-adapter', (f, o, a) => postgresAdapterCluster(databaseUrl as string, o, f, a), postgres],
+  ['@socket.io/postgres-adapter', (f, o, a) => postgresAdapterCluster(postgres.url as string, o, f, a), postgres],
 ];
 
 for (const [name, build, need] of BACKENDS) {

@@ -6,8 +6,8 @@ import { Adapter as OfficialAdapter, SessionAwareAdapter as OfficialSessionAware
 import { describe } from 'vitest';
 import { describeWith } from '../support/needs.js';
 import {
-  findDatabase,
   postgresAdapterCluster,
+  postgresNeed,
   redisAdapterCluster,
   singleNode,
   streamsAdapterCluster,
@@ -39,12 +39,7 @@ describe('@socket.io/redis-streams-adapter', () => {
   adapterContract({ start: (opts) => streamsAdapterCluster(opts), recovery: true });
 });
 
-const databaseUrl = await findDatabase();
-const postgres = {
-  present: databaseUrl !== undefined,
-  what: 'PostgreSQL at 127.0.0.1:5432 (database test)',
-  hint: 'Start it with: pg_ctlcluster <version> main start',
-};
+const postgres = await postgresNeed();
 describeWith(postgres)('@socket.io/postgres-adapter', () => {
-  adapterContract({ start: (opts) => postgresAdapterCluster(databaseUrl as string, opts), recovery: false });
+  adapterContract({ start: (opts) => postgresAdapterCluster(postgres.url as string, opts), recovery: false });
 });
