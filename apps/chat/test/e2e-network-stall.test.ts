@@ -119,6 +119,25 @@ describeEachBackend('network stalls', 90_000, (backend) => {
       await delivered(page, 'queued while offline');
     });
 
+    // Like a message, a file given while offline waits (its card says so) and goes up once the
+    // rooms are joined again: sent before that, the server would refuse it as from a non-member.
+    it('page on 127.0.0.1: a file given while offline waits for the connection, then goes up', async () => {
+      const page = await net.open('fay', '127.0.0.1');
+      net.proxy.stall();
+      await page.context().setOffline(true);
+      await page.locator('.app[data-status="offline"]').waitFor(PROMPTLY);
+      await page.setInputFiles('#attach-input', {
+        name: 'notes.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('written while offline'),
+      });
+      await page.locator('#uploads .upload-state', { hasText: 'Waiting for the connection…' }).waitFor(PROMPTLY);
+      await page.context().setOffline(false);
+      net.proxy.resume();
+      await page.locator('#message-list .attachment-file', { hasText: 'notes.txt' }).waitFor(WAIT);
+      expect(await page.locator('#uploads .upload').count()).toBe(0);
+    });
+
     it('the browser flaps offline and online while the socket stays up: the badge ends Connected', async () => {
       const page = await net.open('flo', 'localhost');
       for (let i = 0; i < 3; i++) {

@@ -16,6 +16,8 @@ const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/web
  * @typedef {object} UploaderChat
  * @property {string} active  the open room's name
  * @property {(event: string, ...args: unknown[]) => Promise<any>} request  see request.js
+ * @property {() => Promise<void>} whenSynced  resolves once the rooms are joined after a connect
+ * @property {boolean} synced  whether the socket is connected and its rooms joined
  */
 
 /**
@@ -23,6 +25,7 @@ const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/web
  * @typedef {object} UploadItem
  * @property {boolean} cancelled  true once the user cancelled it (or it failed)
  * @property {(received: number) => void} progress  bytes the server acknowledged so far
+ * @property {() => void} waiting  shown while offline (or the rooms are being joined again)
  * @property {() => void} finishing
  * @property {(message: string) => void} failed
  * @property {() => void} remove
@@ -158,6 +161,15 @@ export class Uploader {
   async #send(file, room, item) {
     let uploadId = null;
     try {
+      // Offline, or right after a (re)connect, the room is not joined yet: the server would refuse
+      // the file. It waits, like a message in the outbox, and can be cancelled meanwhile.
+      if (!this.#chat.synced) item.waiting();
+      await this.#chat.whenSynced();
+      if (item.cancelled) {
+        item.remove();
+        return;
+      }
+      item.progress(0);
       const started = await this.#chat.request('upload:start', {
         room,
         name: file.name,
@@ -209,6 +221,9 @@ export class Uploader {
       progress: (received) => {
         bar.value = received;
         state.textContent = `${Math.floor((received / Math.max(file.size, 1)) * 100)}% of ${sizeText(file.size)}`;
+      },
+      waiting: () => {
+        state.textContent = 'Waiting for the connection…';
       },
       finishing: () => {
         state.textContent = 'Sending…';

@@ -97,6 +97,8 @@ export class Chat {
    * a message sent before would reach a room the new socket is not in yet, and be refused.
    */
   #synced = false;
+  /** Who waits for the rooms to be joined again (see whenSynced). @type {(() => void)[]} */
+  #syncWaiters = [];
   /** Signed out: nothing reconnects until the next sign-in. */
   #stopped = false;
   #typingSentAt = 0;
@@ -124,7 +126,7 @@ export class Chat {
           clientId: item.clientId,
           ...(item.replyTo === undefined ? {} : { replyTo: item.replyTo }),
         }),
-      connected: () => this.#socket?.connected === true && this.#synced,
+      connected: () => this.synced,
       onStored: (message) => this.#room(message.room).add([message]),
       onChange: (room) => {
         this.#redrawIfActive(room);
@@ -329,6 +331,21 @@ export class Chat {
     return this.#request(event, ...args);
   }
 
+  /** Whether the socket is connected and its rooms joined again. */
+  get synced() {
+    return this.#socket?.connected === true && this.#synced;
+  }
+
+  /**
+   * Resolves once this connection's rooms are joined again (at once if they are): a request that
+   * needs room membership (an upload) made right after a connect would otherwise be refused.
+   * @returns {Promise<void>}
+   */
+  whenSynced() {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve) => this.#syncWaiters.push(resolve));
+  }
+
   // ---------------------------------------------------------------- connection
 
   /** @returns {ChatSocket} */
@@ -380,6 +397,7 @@ export class Chat {
       if (socket.connected) this.#reportError(err);
     }
     this.#synced = true;
+    for (const resolve of this.#syncWaiters.splice(0)) resolve();
     this.#sender.flush();
   }
 
