@@ -328,6 +328,21 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     expect(closed).toBe(false);
   });
 
+  it.each(['', '9nine', 'x'])(
+    'closes a WebSocket whose text frame %j is not a packet with a close frame without a code (1005)',
+    async (frame) => {
+      const server = await start(factory);
+      const ws = server.webSocket();
+      const open = nextMessage(ws);
+      await within(once(ws, 'open'), 5000, 'the WebSocket handshake');
+      expect(await open).toMatch(/^0\{/);
+      const closed = within(once(ws, 'close'), 5000, 'the close') as Promise<[number, Buffer]>;
+      ws.send(frame);
+      const [code, reason] = await closed;
+      expect([code, reason.toString()]).toEqual([1005, '']);
+    },
+  );
+
   it('lets a second WebSocket probe and take over a session that started on WebSocket', async () => {
     const server = await start(factory);
     const first = server.webSocket();

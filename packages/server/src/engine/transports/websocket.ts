@@ -166,8 +166,7 @@ export class WebSocketTransport extends Transport {
     try {
       packet = this.decodeFrame(data, isBinary);
     } catch (error) {
-      // 1003 (unsupported data) before the session reacts, which would close with no code.
-      this.#ws.close(1003, 'invalid packet');
+      // The session closes the connection with a close frame without a code, as engine.io does.
       this.#fail(
         'parse error',
         error instanceof ProtocolError ? error : new TransportError('PARSE_ERROR', String(error)),
