@@ -1,7 +1,8 @@
 /**
  * Every way the client reports a failure: one base class with a stable `code` and an optional
  * `cause`, and a few subclasses that carry extra context. Messages match socket.io-client's
- * where it has one ("timeout", "xhr poll error", "operation has timed out", ...).
+ * where it has one ("timeout", "xhr poll error", "operation has timed out", ...), and their `name`
+ * is socket.io-client's 'Error', so `String(err)` and logs read the same.
  */
 import type { ProtocolError, ProtocolErrorCode } from '@parley/protocol';
 
@@ -22,7 +23,6 @@ export type ClientErrorCode =
  * });
  */
 export class ClientError extends Error {
-  override name = 'ClientError';
   declare readonly code: ClientErrorCode;
 
   constructor(code: ClientErrorCode, message: string, cause?: unknown) {
@@ -38,7 +38,6 @@ export class ClientError extends Error {
  * response or the exception (socket.io-client gives its XMLHttpRequest there).
  */
 export class TransportError extends ClientError {
-  override name = 'TransportError';
   /** socket.io-client compatibility: always 'TransportError'. */
   readonly type = 'TransportError';
   /** What went wrong underneath: an HTTP status, an error event, an exception. */
@@ -57,7 +56,6 @@ export class TransportError extends ClientError {
 
 /** The server refused to connect this namespace (a middleware error, an unknown namespace). */
 export class ConnectError extends ClientError {
-  override name = 'ConnectError';
   /** The `data` the server attached to the error, if any. */
   declare readonly data: unknown;
 
@@ -68,9 +66,7 @@ export class ConnectError extends ClientError {
 }
 
 /** An acknowledgement that will not arrive: timed out, or its connection dropped. */
-export class AckError extends ClientError {
-  override name = 'AckError';
-}
+export class AckError extends ClientError {}
 
 /**
  * An Engine.IO packet that will not decode, as engine.io-client reports it (its parser turns the

@@ -1,17 +1,16 @@
-/** Errors the socket layer raises, each with a stable `code`. */
+/**
+ * Errors the socket layer raises, each with a stable `code`. Where socket.io raises a plain Error
+ * for the same case, so does the class's `name` ('Error'): `String(err)` and logs read the same.
+ */
 import { EventEmitter } from 'node:events';
 import { CodedError } from '@parley/protocol';
 
 export type ParleyServerErrorCode = 'ACK_TIMEOUT' | 'RESERVED_EVENT' | 'MALFORMED_PACKET';
 
-export class ParleyServerError extends CodedError<ParleyServerErrorCode> {
-  override name = 'ParleyServerError';
-}
+export class ParleyServerError extends CodedError<ParleyServerErrorCode> {}
 
 /** Passed to an acknowledgement callback whose `timeout(ms)` elapsed (message as in socket.io). */
 export class AckTimeoutError extends ParleyServerError {
-  override name = 'AckTimeoutError';
-
   constructor() {
     super('ACK_TIMEOUT', 'operation has timed out');
   }
@@ -19,8 +18,6 @@ export class AckTimeoutError extends ParleyServerError {
 
 /** Thrown by `emit` for a name that belongs to the library (connect, disconnect, ...). */
 export class ReservedEventError extends ParleyServerError {
-  override name = 'ReservedEventError';
-
   constructor(event: string) {
     super('RESERVED_EVENT', `"${event}" is a reserved event name`);
   }

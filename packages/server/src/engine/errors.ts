@@ -34,9 +34,12 @@ export type EngineErrorCode =
   | 'MIDDLEWARE_FAILED'
   | 'SEND_BUFFER_FULL';
 
-/** Base class: every error the engine creates. */
+/**
+ * Base class: every error the engine creates. Its `name` stays 'Error' where engine.io gives a plain
+ * Error for the same case (transport errors reach `disconnect` listeners), so logs read the same;
+ * the errors engine.io has no counterpart for are named.
+ */
 export class EngineError extends Error {
-  override readonly name: string = 'EngineError';
   readonly code: EngineErrorCode;
 
   constructor(code: EngineErrorCode, message: string, options?: { cause?: unknown }) {
@@ -74,7 +77,6 @@ export class RequestError extends EngineError {
 
 /** A polling body or WebSocket message over `maxHttpBufferSize` (HTTP 413 / close 1009). */
 export class PayloadTooLargeError extends EngineError {
-  override readonly name = 'PayloadTooLargeError';
   /** As engine.io marks the transport error of an oversized WebSocket message. */
   readonly type = 'TransportError';
   readonly limit: number;
@@ -87,7 +89,6 @@ export class PayloadTooLargeError extends EngineError {
 
 /** A transport failed: bad frames, aborted requests, overlapping polls, socket errors. */
 export class TransportError extends EngineError {
-  override readonly name = 'TransportError';
   /** engine.io marks its transport errors so; applications test `description?.type`. */
   readonly type = 'TransportError';
 }

@@ -14,7 +14,6 @@ const SOCKET_IO_MESSAGES: Partial<Record<ProtocolErrorCode, string>> = {
 };
 
 export class MalformedPacketError extends ParleyServerError {
-  override name = 'MalformedPacketError';
   /** The decoder's reason, e.g. 'INVALID_ATTACHMENT_COUNT'. */
   readonly reason: ProtocolErrorCode | 'CUSTOM_PARSER';
 
