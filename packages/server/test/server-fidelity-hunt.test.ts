@@ -95,3 +95,59 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
     expect(serverReasons).toEqual([]);
   });
 });
+
+describe.each(IMPLEMENTATIONS)('a dynamic parent namespace [%s]', (name, factory) => {
+  /** A parent `io.of(regex)` with two children, one client each (in room 'r', answering 'q' with its namespace). */
+  async function parentWithTwoChildren() {
+    const { io, url } = await startSideBySide(factory);
+    const parent = io.of(/^\/dyn-\d+$/);
+    parent.on('connection', (socket: AnyServer) => socket.join('r'));
+    const clients = ['/dyn-1', '/dyn-2'].map((nsp) => {
+      const socket = clientOf(`${url}${nsp}`, ['websocket']);
+      socket.on('q', (answer: (value: string) => void) => answer(nsp));
+      return socket;
+    });
+    await Promise.all(clients.map((socket) => waitFor(socket, 'connect')));
+    return { io, parent, clients };
+  }
+
+  it('broadcasts to its children, rooms included', async () => {
+    const { parent, clients } = await parentWithTwoChildren();
+    const heard = clients.map((socket) => waitFor<[string]>(socket, 'news'));
+    parent.to('r').emit('news', 'for r');
+    expect(await Promise.all(heard)).toEqual([['for r'], ['for r']]);
+  });
+
+  it('refuses fetchSockets(); its room operations find none of its children’s sockets', async () => {
+    const { io, parent, clients } = await parentWithTwoChildren();
+    expect(() => parent.fetchSockets()).toThrow('fetchSockets() is not supported on parent namespaces');
+    expect(await parent.in('r').fetchSockets()).toEqual([]);
+    parent.socketsJoin('joined');
+    parent.disconnectSockets();
+    const [child] = await io.of('/dyn-1').fetchSockets();
+    expect(child.rooms.has('joined')).toBe(false);
+    expect(clients.map((socket) => socket.connected)).toEqual([true, true]);
+  });
+
+  it('calls an acknowledged emit back once per child, with that child’s answers', async () => {
+    const { parent } = await parentWithTwoChildren();
+    const answers = await within(
+      new Promise<unknown[]>((resolve) => {
+        const calls: unknown[] = [];
+        parent.emit('q', (err: Error | null, responses: string[]) => {
+          calls.push([err, responses]);
+          if (calls.length === 2) resolve(calls);
+        });
+      }),
+      5000,
+      'both callbacks',
+    );
+    // Without timeout(), socket.io calls back about 1 ms later with a timeout, and Parley once every
+    // answer is in (see the README's Compatibility section); once per child on both.
+    const perChild = (nsp: string) =>
+      name === 'parley' ? [null, [nsp]] : [expect.objectContaining({ message: 'operation has timed out' }), []];
+    expect(answers).toEqual(expect.arrayContaining([perChild('/dyn-1'), perChild('/dyn-2')]));
+    // Through timeout(), the parent's own (empty) set of sockets answers at once.
+    expect(await parent.timeout(1000).emitWithAck('q')).toEqual([]);
+  });
+});
