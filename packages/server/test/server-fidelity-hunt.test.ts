@@ -96,6 +96,30 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, factory) => {
   });
 });
 
+describe.each(IMPLEMENTATIONS)('EventEmitter methods on the server [%s]', (_name, factory) => {
+  it('act on the main namespace and return what it returns (io.on(...) is io.sockets)', async () => {
+    const { io } = await startSideBySide(factory);
+    const listener = () => {};
+    for (const method of [
+      'on',
+      'addListener',
+      'prependListener',
+      'once',
+      'prependOnceListener',
+      'off',
+      'removeListener',
+    ]) {
+      expect(io[method]('custom', listener), method).toBe(io.sockets);
+    }
+    expect(io.removeAllListeners('custom')).toBe(io.sockets);
+    expect(io.setMaxListeners(17)).toBe(io.sockets);
+    expect([io.getMaxListeners(), io.sockets.getMaxListeners()]).toEqual([17, 17]);
+    io.once('connection', listener);
+    expect(io.rawListeners('connection')).toEqual(io.sockets.rawListeners('connection'));
+    expect(io.sockets.listenerCount('connection')).toBe(1);
+  });
+});
+
 describe.each(IMPLEMENTATIONS)('a dynamic parent namespace [%s]', (name, factory) => {
   /** A parent `io.of(regex)` with two children, one client each (in room 'r', answering 'q' with its namespace). */
   async function parentWithTwoChildren() {

@@ -131,56 +131,67 @@ export abstract class MainNamespaceFacade<
     this.sockets.disconnectSockets(close);
   }
 
-  // Listeners registered on the server are the main namespace's (as in socket.io).
+  // Listeners registered on the server are the main namespace's, and every EventEmitter method
+  // returns what the main namespace's returns, as in socket.io: `io.on(...)` is `io.sockets`
+  // (typed `this`, as socket.io declares it).
 
   override on<E extends MainEventName<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>(
     event: E,
     listener: MainListener<ListenEvents, EmitEvents, ServerSideEvents, SocketData, E>,
   ): this {
-    this.sockets.on(event, listener as never);
-    return this;
+    return this.sockets.on(event, listener as never) as never;
   }
 
   override once<E extends MainEventName<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>(
     event: E,
     listener: MainListener<ListenEvents, EmitEvents, ServerSideEvents, SocketData, E>,
   ): this {
-    this.sockets.once(event, listener as never);
-    return this;
+    return this.sockets.once(event, listener as never) as never;
   }
 
   override off<E extends MainEventName<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>(
     event: E,
     listener: MainListener<ListenEvents, EmitEvents, ServerSideEvents, SocketData, E>,
   ): this {
-    this.sockets.off(event, listener as never);
-    return this;
+    return this.sockets.off(event, listener as never) as never;
   }
 
   override addListener(event: string | symbol, listener: (...args: unknown[]) => void): this {
-    this.sockets.addListener(event, listener);
-    return this;
+    return this.sockets.addListener(event, listener) as never;
   }
 
   override removeListener(event: string | symbol, listener: (...args: unknown[]) => void): this {
-    this.sockets.removeListener(event, listener);
-    return this;
+    return this.sockets.removeListener(event, listener) as never;
   }
 
   override prependListener(event: string | symbol, listener: (...args: unknown[]) => void): this {
-    this.sockets.prependListener(event, listener);
-    return this;
+    return this.sockets.prependListener(event, listener) as never;
+  }
+
+  override prependOnceListener(event: string | symbol, listener: (...args: unknown[]) => void): this {
+    return this.sockets.prependOnceListener(event, listener) as never;
   }
 
   override removeAllListeners(event?: string | symbol): this {
-    this.sockets.removeAllListeners(event);
-    return this;
+    return this.sockets.removeAllListeners(event) as never;
+  }
+
+  override setMaxListeners(n: number): this {
+    return this.sockets.setMaxListeners(n) as never;
+  }
+
+  override getMaxListeners(): number {
+    return this.sockets.getMaxListeners();
   }
 
   override listeners<E extends MainEventName<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>(
     event: E,
   ): MainListener<ListenEvents, EmitEvents, ServerSideEvents, SocketData, E>[] {
     return this.sockets.listeners(event);
+  }
+
+  override rawListeners(event: string | symbol): ((...args: unknown[]) => unknown)[] {
+    return this.sockets.rawListeners(event) as never;
   }
 
   override listenerCount(event: string | symbol): number {
