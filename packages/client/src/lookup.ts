@@ -35,7 +35,13 @@ export function io<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents
   const nsp = /^(\w+:)?(\/\/[^/?#]*)?([^?#]*)/.exec(given)![3] || '/';
   const cached = managers[id];
   let manager: Manager;
-  if (opts.forceNew || opts.multiplex === false || (cached && nsp in cached.nsps)) {
+  // 'force new connection': the option's name before forceNew, still honoured by socket.io-client.
+  if (
+    opts.forceNew ||
+    (opts as { 'force new connection'?: boolean })['force new connection'] ||
+    opts.multiplex === false ||
+    (cached && nsp in cached.nsps)
+  ) {
     manager = new Manager(source, opts);
   } else {
     manager = cached ?? new Manager(source, opts);

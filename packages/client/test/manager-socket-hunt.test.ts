@@ -193,4 +193,16 @@ describe('the io function', () => {
       expect(members.Socket).toBe(Socket);
     }
   });
+
+  it('takes the legacy `force new connection` option as forceNew', () => {
+    for (const io of [parleyIo, officialIo] as const) {
+      const options = { 'force new connection': true, autoConnect: false } as Record<string, unknown>;
+      const first = io('http://127.0.0.1:9/legacy', options);
+      const second = io('http://127.0.0.1:9/other', options);
+      expect(second.io).not.toBe(first.io);
+      // Without it, the second namespace shares the first's Manager.
+      const shared = io('http://127.0.0.1:9/a', { autoConnect: false });
+      expect(io('http://127.0.0.1:9/b', { autoConnect: false }).io).toBe(shared.io);
+    }
+  });
 });
