@@ -23,6 +23,8 @@ export interface ClusterSuiteOptions {
   nodes: number;
   /** Each test's timeout (default 30 s). */
   timeout?: number;
+  /** More settings for every node (e.g. a shared `UPLOAD_DIR`). */
+  env?: Record<string, string>;
 }
 
 export interface ClusterSuite {
@@ -51,7 +53,7 @@ export function describeCluster(name: string, options: ClusterSuiteOptions, body
     beforeAll(async () => {
       if (services.databaseUrl === undefined) throw new Error(`Unreachable: ${services.error}`);
       entry = await bundle(fileURLToPath(new URL('../src/main.ts', import.meta.url)), options.bundle);
-      cluster = new Cluster(entry, services.databaseUrl);
+      cluster = new Cluster(entry, services.databaseUrl, options.env);
       nodes.push(...(await cluster.startNodes(options.nodes)));
     }, 60_000);
 
@@ -80,13 +82,15 @@ export function describeCluster(name: string, options: ClusterSuiteOptions, body
 export class Cluster {
   readonly #entry: string;
   readonly #databaseUrl: string;
+  readonly #env: Record<string, string>;
   readonly key = `parley-chat-test-${process.pid}-${randomBytes(4).toString('hex')}`;
   readonly schema = `chat_cluster_${process.pid}_${randomBytes(4).toString('hex')}`;
   readonly nodes: ChatNode[] = [];
 
-  constructor(entry: string, databaseUrl: string) {
+  constructor(entry: string, databaseUrl: string, env: Record<string, string> = {}) {
     this.#entry = entry;
     this.#databaseUrl = databaseUrl;
+    this.#env = env;
   }
 
   /** Starts a node and resolves once it listens and knows every other running node. */
@@ -105,6 +109,7 @@ export class Cluster {
       // As behind a load balancer: tests give their clients distinct X-Forwarded-For addresses, so
       // they do not all share 127.0.0.1's request budgets.
       TRUST_PROXY: '1',
+      ...this.#env,
     });
     const node: ChatNode = { process, url: `http://127.0.0.1:${port}`, port };
     this.nodes.push(node);

@@ -8,6 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import {
   confirmAsk,
+  connected,
   createRoom,
   DESKTOP,
   delivered,
@@ -189,6 +190,43 @@ describeChatInBrowser(
       await dora.context().close();
       await bob.locator('#room-sub[data-presence="offline"]', { hasText: 'Offline' }).waitFor(WAIT);
       await screenshotLooks(bob, 'dm-presence-offline');
+      expect(chat.pageErrors).toEqual([]);
+    });
+
+    it('suggests every member to Remove after a reload, from the server: not only those seen since', async () => {
+      // A fresh owner: Ada spent most of her budget of room creations and invites (5 a minute) above.
+      const eve = await chat.openSignedUp('Eve');
+      await createRoom(eve, 'infra', { private: true });
+      for (const name of ['Bob', 'Cara']) {
+        await eve.click('#invite-button');
+        await confirmAsk(eve, name);
+      }
+      // Bob writes in the room, then leaves it: his message stays, but he is no member any more.
+      await bob.locator('#room-list li[data-room="infra"] button').click();
+      await bob.locator('#room-name', { hasText: 'infra' }).waitFor(WAIT);
+      await send(bob, 'Bob was here');
+      await shown(eve, 'Bob was here');
+      await bob.click('#leave-button');
+      await bob.click('#leave-dialog[open] #leave-confirm');
+      await bob.locator('#room-name', { hasText: 'general' }).waitFor(WAIT);
+
+      // After a reload the page has seen nothing of Cara in #infra: she never opened it or wrote.
+      await eve.reload();
+      await connected(eve);
+      await eve.locator('#room-name', { hasText: 'infra' }).waitFor(WAIT);
+      await shown(eve, 'Bob was here');
+      await eve.click('#remove-button');
+      await eve.locator('#ask-dialog[open]').waitFor(WAIT);
+      await suggestions(eve, ['Cara']);
+      await eve.fill('#ask-input', 'C');
+      await saveScreenshot(eve, 'dialog-remove-after-reload');
+      // Typed in any case: the page keeps its list in step with the server's spelling.
+      await confirmAsk(eve, 'cara');
+      await eve.locator('.toast', { hasText: '@Cara was removed from #infra.' }).waitFor(WAIT);
+      await eve.click('#remove-button');
+      await suggestions(eve, []);
+      await eve.keyboard.press('Escape');
+      await eve.locator('#ask-dialog').waitFor({ ...WAIT, state: 'hidden' });
       expect(chat.pageErrors).toEqual([]);
     });
   },

@@ -198,6 +198,14 @@ export function storeContract(open: () => Promise<ChatStore>): void {
     expect(await store.addMember('secret', bob.id)).toBe(true);
     expect(await store.addMember('secret', bob.id)).toBe(false);
     expect(await names(bob.id)).toEqual(['dm-x', 'general', 'secret']);
+    // A private room's members are listed to its members (its owner's Remove dialog suggests them).
+    await store.addMember('secret', eve.id);
+    const secret = async (id: string) => (await store.listRooms(id)).find((r) => r.name === 'secret');
+    expect(await secret(ada.id)).toEqual({ ...room, members: ['ada', 'bob', 'eve'] });
+    expect((await secret(eve.id))?.members).toEqual(['ada', 'bob', 'eve']);
+    expect((await store.listRooms(ada.id)).find((r) => r.name === 'general')?.members).toBeUndefined();
+    expect(await store.removeMember('secret', eve.id)).toBe(true);
+    expect((await secret(ada.id))?.members).toEqual(['ada', 'bob']);
     expect(await store.removeMember('secret', bob.id)).toBe(true);
     expect(await store.removeMember('secret', bob.id)).toBe(false);
     expect((await store.roomAccess('secret', bob.id))?.member).toBe(false);

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { StoreError } from '../src/store/index.js';
 import { collect, Harness, request, sessionCookieFor, tempDir } from './helpers.js';
 import { pngImage } from './image-fixture.js';
 
@@ -54,10 +55,10 @@ async function fetchFile(url: string, message: AttachmentMessage, cookie?: strin
 }
 
 async function joinedPair(options = {}) {
-  const { url, server } = await harness.startServer(options);
+  const { url, server, store } = await harness.startServer(options);
   const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => harness.connected(url, name)));
   await Promise.all([alice, bob].map((socket) => request(socket, 'room:join', { room: 'general' })));
-  return { url, server, alice, bob };
+  return { url, server, store, alice, bob };
 }
 
 describe('uploads', () => {
@@ -197,5 +198,45 @@ describe('uploads', () => {
     expect(fs.readFileSync(path.join(dir.dir, message.attachment.id))).toEqual(bytes);
     const res = await fetchFile(url, message, await sessionCookieFor(url, 'alice'));
     expect(Buffer.from(await res.arrayBuffer())).toEqual(bytes);
+  });
+
+  it("erases a deleted message's file from UPLOAD_DIR, and only once the deletion is committed", async () => {
+    const dir = tempDir('parley-uploads-');
+    harness.defer(() => dir.remove());
+    const { url, store, alice } = await joinedPair({ uploads: { dir: dir.dir } });
+    const cookie = await sessionCookieFor(url, 'alice');
+    const bytes = pngImage(8, 8);
+    const message = (await upload(alice, 'general', 'gone.png', bytes)).message as AttachmentMessage;
+    const onDisk = path.join(dir.dir, message.attachment.id);
+    expect(fs.readFileSync(onDisk)).toEqual(bytes);
+
+    // The delete's transaction fails: the message still shows its file, so the bytes must stay.
+    const deleteMessage = vi
+      .spyOn(store, 'deleteMessage')
+      .mockRejectedValueOnce(new StoreError('STORE_FAILED', 'disk full'));
+    expect(await request(alice, 'message:delete', { room: 'general', id: message.id })).toMatchObject({ ok: false });
+    expect(deleteMessage).toHaveBeenCalledTimes(1);
+    expect(fs.readFileSync(onDisk)).toEqual(bytes);
+    expect((await fetchFile(url, message, cookie)).status).toBe(200);
+
+    // Committed: nothing of the file is left, in the store or in the directory.
+    expect(await request(alice, 'message:delete', { room: 'general', id: message.id })).toMatchObject({
+      ok: true,
+      message: { id: message.id, deletedAt: expect.any(Number) },
+    });
+    expect(fs.existsSync(onDisk)).toBe(false);
+    expect(fs.readdirSync(dir.dir)).toEqual([]);
+    expect((await fetchFile(url, message, cookie)).status).toBe(404);
+  });
+
+  it('keeps one copy in UPLOAD_DIR of an upload sent again with the same client id', async () => {
+    const dir = tempDir('parley-uploads-');
+    harness.defer(() => dir.remove());
+    const { alice } = await joinedPair({ uploads: { dir: dir.dir } });
+    const bytes = pngImage(4, 4);
+    const first = (await upload(alice, 'general', 'twice.png', bytes)).message as AttachmentMessage;
+    const again = (await upload(alice, 'general', 'twice.png', bytes)).message as AttachmentMessage;
+    expect(again).toEqual(first);
+    expect(fs.readdirSync(dir.dir)).toEqual([first.attachment.id]);
   });
 });

@@ -194,8 +194,7 @@ $('remove-button').addEventListener('click', () => {
     danger: true,
     field: { label: 'Username', placeholder: 'a member of this room', suggestions: membersOf(room) },
     run: async (value) => {
-      const username = value.replace(/^@/, '');
-      await messageActions.removeMember(username);
+      const { username } = await messageActions.removeMember(value.replace(/^@/, ''));
       noteMember(room, username, false);
       chrome.toast(`@${username} was removed from #${room}.`);
     },
@@ -203,17 +202,15 @@ $('remove-button').addEventListener('click', () => {
 });
 
 /**
- * The room's members other than me as far as this page knows them (those invited from here, those
- * online in it, those who wrote in it), for the Remove dialog's suggestions.
+ * The room's members other than me, for the Remove dialog's suggestions: the server's list (every
+ * member, read with the room list on each connect, so complete after a reload), kept in step with
+ * this page's invites and removals, plus whoever is in the room now (invited from another tab since).
+ * Not the authors of its messages: they may have left or been removed.
  * @param {string} room
  */
 function membersOf(room) {
   const names = new Set(chat.roomInfo.get(room)?.members ?? []);
-  const state = chat.rooms.get(room);
-  for (const name of state?.users ?? []) names.add(name);
-  for (const message of /** @type {ChatMessage[]} */ (state?.ordered() ?? [])) {
-    if (message.username) names.add(message.username);
-  }
+  for (const name of chat.rooms.get(room)?.users ?? []) names.add(name);
   names.delete(chat.nick);
   return [...names].sort((a, b) => a.localeCompare(b));
 }

@@ -43,10 +43,13 @@ export class MessageActions {
     this.#chat.applyChange(message);
   }
 
-  /** Removes `username` from the active private room (its owner only). Throws RequestError on refusal. */
-  /** @param {string} username */
+  /**
+   * Removes `username` from the active private room (its owner only); resolves with the account as
+   * the server spells it. Throws RequestError on refusal.
+   * @param {string} username
+   */
   async removeMember(username) {
-    await this.#chat.ask('room:remove', { room: this.#chat.active, username });
+    return (await this.#chat.ask('room:remove', { room: this.#chat.active, username })).user;
   }
 
   /** Loads older history of the active room until message `id` is in it; false if it never came. */

@@ -329,6 +329,7 @@ function registerHandlers(socket: Socket, context: Context): void {
     accessibleRoom,
     myId,
     myUsername: () => accountOf(socket).username,
+    files: context.uploads.storage,
   });
   registerSearch(features);
   registerUploads(features, context.uploads);

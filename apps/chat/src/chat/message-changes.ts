@@ -12,6 +12,7 @@ import rules from '../../public/js/rules.json' with { type: 'json' };
 import { userRoom } from '../accounts/accounts.js';
 import type { RealtimeServer, Socket } from '../realtime.js';
 import type { ChatMessage, ChatStore, MessagePage, RoomInfo } from '../store/index.js';
+import type { FileStorage } from '../uploads/file-storage.js';
 import { ChatError } from './errors.js';
 import { CATCH_UP_PAGE, type RequestEvent } from './events.js';
 import type { Presence } from './presence.js';
@@ -38,6 +39,8 @@ export interface MessageChangesContext {
   /** The signed-in account's id, or null for a nickname-only connection. */
   myId(): string | null;
   myUsername(): string | null;
+  /** Where uploaded files' bytes are kept: a deleted message's file is erased there too. */
+  files: Pick<FileStorage, 'erase'>;
 }
 
 export function registerMessageChanges(socket: Socket, context: MessageChangesContext): void {
@@ -82,7 +85,12 @@ export function registerMessageChanges(socket: Socket, context: MessageChangesCo
     if (message.userId !== me.userId && !isModerator(room, me.userId)) {
       throw new ChatError('NOT_ALLOWED', 'You can only delete your own messages.');
     }
-    return announce(await store.deleteMessage(room.name, message.id, Date.now()));
+    // The store drops the file's row with the message, in one transaction; the bytes go only once
+    // that is committed (a failed delete keeps both), so no message ever points at a missing file.
+    const deleted = await store.deleteMessage(room.name, message.id, Date.now());
+    // Non-null: this very call deleted it, so it erases the file once, whoever else raced to delete.
+    if (deleted && message.attachment) await context.files.erase(message.attachment.id);
+    return announce(deleted);
   });
 
   onRequest('message:react', 'react', async (payload) => {

@@ -82,7 +82,8 @@ export function deleteMessage(
     const rev = await bump(client, room);
     if (!(await live(client, room, id))) throw new Unchanged(null);
     await client.query('DELETE FROM reactions WHERE message_id = $1', [id]);
-    // Its file goes with it: /files/<id> answers 404 from now on (bytes under UPLOAD_DIR stay on disk).
+    // Its file goes with it: /files/<id> answers 404 from now on (bytes under UPLOAD_DIR are erased
+    // by the handler once this commits).
     await client.query('DELETE FROM files WHERE message_id = $1', [id]);
     // The text goes for good: a deleted message keeps only who sent it and when.
     const { rows } = await client.query(

@@ -138,8 +138,8 @@ export class PostgresStore implements ChatStore {
 
   async listRooms(userId: string | null = null): Promise<RoomInfo[]> {
     const { rows } = await this.#pool.query(
-      `SELECT ${ROOM_COLUMNS}, CASE WHEN kind = 'dm' THEN (SELECT string_agg(u.username, ',')
-         FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room = rooms.name) END AS dm_members
+      `SELECT ${ROOM_COLUMNS}, CASE WHEN kind <> 'public' THEN (SELECT string_agg(u.username, ',')
+         FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room = rooms.name) END AS members
        FROM rooms WHERE kind = 'public' OR name IN (SELECT room FROM room_members WHERE user_id = $1) ORDER BY name`,
       [userId],
     );

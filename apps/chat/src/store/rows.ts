@@ -18,7 +18,8 @@ export function toRoom(row: Row): RoomInfo {
     kind,
     ownerId: nullableString(row.owner_id),
   };
-  if (kind === 'dm' && typeof row.dm_members === 'string') room.members = row.dm_members.split(',').sort();
+  // Usernames hold no commas (accounts/credentials.ts), so the aggregated list splits back exactly.
+  if (kind !== 'public' && typeof row.members === 'string') room.members = row.members.split(',').sort();
   return room;
 }
 

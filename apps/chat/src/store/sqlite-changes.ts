@@ -61,7 +61,8 @@ export function deleteMessage(db: SqliteRunner, room: string, id: number, ts: nu
     if (!live(db, room, id)) return null;
     const rev = bump(db, room);
     db.all('DELETE FROM reactions WHERE message_id = ? RETURNING message_id', [id]);
-    // Its file goes with it: /files/<id> answers 404 from now on (bytes under UPLOAD_DIR stay on disk).
+    // Its file goes with it: /files/<id> answers 404 from now on (bytes under UPLOAD_DIR are erased
+    // by the handler once this commits).
     db.all('DELETE FROM files WHERE message_id = ? RETURNING id', [id]);
     // The text goes for good: a deleted message keeps only who sent it and when.
     const row = db.get(

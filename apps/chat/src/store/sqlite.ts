@@ -159,8 +159,8 @@ export class SqliteStore implements ChatStore {
 
   async listRooms(userId: string | null = null): Promise<RoomInfo[]> {
     return this.#all(
-      `SELECT ${ROOM_COLUMNS}, CASE WHEN kind = 'dm' THEN (SELECT group_concat(u.username, ',')
-         FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room = rooms.name) END AS dm_members
+      `SELECT ${ROOM_COLUMNS}, CASE WHEN kind <> 'public' THEN (SELECT group_concat(u.username, ',')
+         FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room = rooms.name) END AS members
        FROM rooms WHERE kind = 'public' OR name IN (SELECT room FROM room_members WHERE user_id = ?) ORDER BY name`,
       [userId === null ? null : Number(userId)],
     ).map(toRoom);

@@ -94,7 +94,11 @@ export interface RoomInfo {
   kind: RoomKind;
   /** The account that created a private room (it invites the members); null otherwise. */
   ownerId: string | null;
-  /** A DM's two usernames, in room lists and announcements (the page labels the DM by the other one). */
+  /**
+   * The usernames of a DM's two people or of a private room's members, sorted: in room lists (read
+   * afresh on every connect) and DM announcements. The page labels a DM by the other one, and its
+   * owner's Remove dialog suggests a private room's members from it.
+   */
   members?: string[];
 }
 

@@ -1,7 +1,12 @@
 /**
  * Where the bytes of uploaded files live: in the chat's store (SQLite BLOB, PostgreSQL bytea; the
  * default) or, with UPLOAD_DIR, in a directory, one file per upload named by its random id. With
- * several nodes the directory must be shared by all of them (the store always is).
+ * several nodes the directory must be shared by all of them (the store always is), so whichever node
+ * deletes a message erases its file for all of them.
+ *
+ * The store's row is the truth, the directory follows it: bytes are written (and flushed) before the
+ * row that points at them is committed, and erased only after the row's deletion is committed. A
+ * crash between the two leaves at worst a file no row points at, never a message whose file is gone.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -12,6 +17,12 @@ export interface FileStorage {
   save(id: string, bytes: Uint8Array): Promise<Uint8Array | null>;
   /** The bytes of a stored file, or null when they are gone. */
   read(file: StoredFile): Promise<Uint8Array | null>;
+  /**
+   * Erases the bytes kept here for `id`; call it only once no committed row points at them (their
+   * message's deletion is committed). A file already gone is no error; any other failure is logged
+   * and leaves an orphan file, as the message is deleted either way.
+   */
+  erase(id: string): Promise<void>;
   /** Describes the storage for the start-up log. */
   readonly description: string;
 }
@@ -27,6 +38,8 @@ const storeStorage: FileStorage = {
   description: 'in the database',
   save: async (_id, bytes) => bytes,
   read: async (file) => file.data,
+  // The bytes were in the row, which went in the same transaction as the message.
+  erase: async () => {},
 };
 
 function directoryStorage(dir: string): FileStorage {
@@ -54,6 +67,15 @@ function directoryStorage(dir: string): FileStorage {
       if (file.data) return file.data;
       if (!FILE_ID.test(file.attachment.id)) return null;
       return fs.readFile(path.join(dir, file.attachment.id)).catch(() => null);
+    },
+    async erase(id) {
+      if (!FILE_ID.test(id)) return;
+      try {
+        await fs.unlink(path.join(dir, id));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        console.error(`chat: could not erase the uploaded file ${id} (left in ${dir}):`, err);
+      }
     },
   };
 }

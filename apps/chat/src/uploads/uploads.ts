@@ -80,7 +80,7 @@ export function registerUploads(context: FeatureContext, uploads: UploadService)
         : {}),
     };
     const data = await storage.save(attachment.id, bytes);
-    const { message } = await store.appendMessageWithFile(
+    const { message, duplicate } = await store.appendMessageWithFile(
       {
         room: upload.room,
         nick: nickOf(socket),
@@ -92,6 +92,8 @@ export function registerUploads(context: FeatureContext, uploads: UploadService)
       },
       { attachment, data },
     );
+    // A resend of a stored upload: its message keeps the first copy, and no row points at this one.
+    if (duplicate) await storage.erase(attachment.id);
     io.to(upload.room).emit('message', message);
     return { message };
   });
