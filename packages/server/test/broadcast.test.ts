@@ -67,6 +67,7 @@ describe.each(TRANSPORT_MODES)('broadcast operators over %s', (mode) => {
     const viaCallback = await new Promise<unknown[]>((resolve, reject) =>
       io
         .to(pairs[0].s.id)
+        .timeout(5000)
         .emit('question', (err: Error | null, answers: unknown[]) => (err ? reject(err) : resolve(answers))),
     );
     expect(viaCallback).toEqual([0]);

@@ -81,6 +81,38 @@ describe.each(IMPLEMENTATIONS)('%s', (name, factory) => {
     expect((err as { responses?: unknown }).responses).toEqual(['yes']);
   });
 
+  it('an acknowledged broadcast without timeout() times out at once, unless it reaches no client', async () => {
+    const { io, url } = await startSideBySide(factory);
+    const empty = await within(
+      new Promise<unknown[]>((resolve) => io.to('nobody').emit('question', (...args: unknown[]) => resolve(args))),
+      5000,
+      'the empty broadcast',
+    );
+    expect(empty).toEqual([null, []]);
+    const client = clientOf(url);
+    // The answer comes 20 ms late: after the timer with no delay, whatever the machine's speed.
+    const answered = new Promise<void>((resolve) =>
+      client.on('question', (ack: (answer: string) => void) =>
+        setTimeout(() => {
+          ack('late');
+          resolve();
+        }, 20),
+      ),
+    );
+    await waitFor(client, 'connect');
+    const calls: unknown[][] = [];
+    io.emit('question', (...args: unknown[]) => calls.push(args));
+    await within(answered, 5000, 'the client to answer');
+    // The answer's round trip, and a turn more: it changes nothing.
+    const [serverSocket] = await io.fetchSockets();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toHaveLength(1);
+    expect(String(calls[0][0])).toBe('Error: operation has timed out');
+    expect(calls[0][1]).toEqual([]);
+    // Nothing is left waiting on the socket.
+    expect(io.sockets.sockets.get(serverSocket.id).acks.size).toBe(0);
+  });
+
   it('serverSideEmitWithAck rejects with the answers that arrived as err.responses', async () => {
     const adapter = timingOutAdapter(name === 'parley' ? InMemoryAdapter : OfficialAdapter);
     const { io } = await startSideBySide(factory, { adapter });

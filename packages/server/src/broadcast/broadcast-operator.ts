@@ -5,7 +5,7 @@
  * The {@link RemoteSocket}s that `fetchSockets()` returns live here too: each is a one-socket
  * operator, and an operator creates them, so two modules would import each other at runtime.
  */
-import { PacketType, RESERVED_EVENTS } from '@parley/protocol';
+import { PacketType, RESERVED_EVENTS, type SocketPacket } from '@parley/protocol';
 import type { AdapterContract, BroadcastFlags, Room, SocketDetails, SocketId } from '../adapter/adapter-types.js';
 import { AckTimeoutError, ReservedEventError } from '../errors.js';
 import type {
@@ -20,7 +20,9 @@ import type {
   FirstNonErrorArg,
   Last,
 } from '../events/typed-events.js';
+import type { AnyNamespace } from '../namespace/namespace.js';
 import type { Handshake } from '../socket/handshake.js';
+import { socketSeam } from '../socket/socket-seam.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a broadcast ack gets every client's answer
 type BroadcastAck = (err: Error | null, responses: any) => void;
@@ -171,8 +173,9 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
     return new BroadcastOperator(this.#adapter, this.#rooms, this.#except, { ...this.#flags, [flag]: value });
   }
 
-  // Complete when every server reported its client count and every client answered. A timer
-  // exists only when a timeout was requested.
+  // Complete when every server reported its client count and every client answered, unless the
+  // timer fires first. As in socket.io, the timer runs without timeout() too, with no delay (Node's
+  // 1 ms): such a broadcast reports a timeout unless it reached no client.
   #broadcastWithAck(
     data: unknown[],
     opts: { rooms: Set<Room>; except: Set<Room>; flags: BroadcastFlags },
@@ -194,9 +197,18 @@ export class BroadcastOperator<EmitEvents extends EventsMap = DefaultEventsMap, 
     const check = () => {
       if (expectedServers === reportedServers && responses.length === expectedClients) finish(null);
     };
-    if (this.#flags.timeout !== undefined) timer = setTimeout(() => finish(new AckTimeoutError()), this.#flags.timeout);
+    const packet: SocketPacket = { type: PacketType.EVENT, nsp: '/', data };
+    timer = setTimeout(() => {
+      // The sockets here stop waiting too: a late answer finds nothing, and a client that never
+      // answers leaves nothing behind (the adapter numbered the packet).
+      const id = packet.id;
+      const sockets = (this.#adapter as { nsp?: AnyNamespace }).nsp?.sockets;
+      if (id !== undefined && sockets !== undefined)
+        for (const socket of sockets.values()) socketSeam.forgetAck(socket, id);
+      finish(new AckTimeoutError());
+    }, this.#flags.timeout ?? 1);
     this.#adapter.broadcastWithAck(
-      { type: PacketType.EVENT, nsp: '/', data },
+      packet,
       opts,
       (clientCount) => {
         expectedClients += clientCount;

@@ -21,6 +21,8 @@ export interface SocketSeam {
   deliver(socket: AnySocket, parts: PreparedPacket, packet: SocketPacket, volatile: boolean, compress: boolean): void;
   /** A broadcast with acknowledgement waits for the socket's answer under `id`. */
   awaitBroadcastAck(socket: AnySocket, id: number, ack: (response: unknown) => void): void;
+  /** Stops waiting for the answer under `id` (its broadcast timed out). */
+  forgetAck(socket: AnySocket, id: number): void;
   /**
    * Runs the listeners of an incoming event, unless the socket disconnected since it arrived, or
    * reports the refusal of one (phase 2 of the inbox, see inbox.ts).

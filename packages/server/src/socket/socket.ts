@@ -92,6 +92,7 @@ export class Socket<
       socket.#deliver(parts, packet, volatile, compress);
     socketSeam.awaitBroadcastAck = (socket, id, ack) => socket.#pendingAcks().expect(socket, id, ack, undefined);
     socketSeam.dispatch = (socket, args) => socket.#dispatch(args);
+    socketSeam.forgetAck = (socket, id) => socket.#acks?.callbacks.delete(id);
   }
 
   constructor(

@@ -14,6 +14,8 @@ export async function bundleForNode(entry: string, outfile: string): Promise<str
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // As the packages' own builds do: class names (`socket.constructor.name`) stay as written.
+    keepNames: true,
     conditions: ['@parley/source'],
     logLevel: 'error',
     plugins: [
