@@ -11,6 +11,7 @@ import type { EngineOptions } from './engine/options.js';
 import type { CloseDetails } from './engine/transport.js';
 import { ClientError, decodeError } from './errors.js';
 import { type Parser, ParserCodec } from './parser.js';
+import { isNode } from './platform.js';
 import { Socket } from './socket.js';
 import type { SocketOptions } from './socket-types.js';
 import { resolveTimers, type Timers } from './timers.js';
@@ -107,9 +108,12 @@ export class Manager<
   constructor(uri?: string | ManagerOptions, opts?: ManagerOptions) {
     super();
     if (uri && typeof uri === 'object') [uri, opts] = [undefined, uri];
+    // The application's own object, as in socket.io-client: an option it replaces later (a new
+    // `query`, `extraHeaders`) goes with the next connection.
+    this.opts = opts ??= {};
+    opts.path ||= '/socket.io';
     // The same clock for this Manager, its engine sessions and its sockets' ack timeouts.
-    this.#timers = resolveTimers(opts ?? {});
-    this.opts = { ...opts, path: opts?.path || '/socket.io', timers: this.#timers };
+    this.#timers = opts.timers = resolveTimers(opts);
     this.uri = uri;
     const parser = this.opts.parser ?? defaultParser;
     this.#codec = parser && new ParserCodec(parser);
@@ -142,10 +146,12 @@ export class Manager<
 
   reconnection(): boolean;
   reconnection(value: boolean): this;
-  reconnection(value?: boolean): boolean | this {
-    if (value === undefined) return this.#reconnection;
-    this.#reconnection = value;
-    if (!value) this.#skipReconnect = true;
+  reconnection(...value: unknown[]): boolean | this {
+    // As socket.io-client: only a call without arguments reads (`reconnection(undefined)` turns
+    // reconnection off), and any value is taken as a boolean.
+    if (!value.length) return this.#reconnection;
+    this.#reconnection = !!value[0];
+    if (!value[0]) this.#skipReconnect = true;
     return this;
   }
 
@@ -183,9 +189,10 @@ export class Manager<
 
   timeout(): number | false;
   timeout(value: number | false): this;
-  timeout(value?: number | false): number | false | this {
-    if (value === undefined) return this.#timeout;
-    this.#timeout = value;
+  timeout(...value: (number | false)[]): number | false | this {
+    // only a call without arguments reads, as in socket.io-client
+    if (!value.length) return this.#timeout;
+    this.#timeout = value[0];
     return this;
   }
 
@@ -296,10 +303,12 @@ export class Manager<
       this.#onClose('parse error', this.#codec ? (error as Error) : decodeError(error as ProtocolError, data));
       return;
     }
-    // Handed over on a microtask, as socket.io-client does: an exception in a user's listener is
-    // then reported on its own (uncaught) instead of unwinding through the transport, where it
-    // dropped the rest of the payload and stopped the polling loop or the WebSocket's reader.
-    if (packet) queueMicrotask(() => this.emit('packet', packet));
+    // Handed over on a tick of its own, as socket.io-client does: an exception in a user's listener
+    // is then reported on its own (uncaught) instead of unwinding through the transport, where it
+    // dropped the rest of the payload and stopped the polling loop or the WebSocket's reader. In
+    // Node that tick is process.nextTick, as there: a listener's own nextTick callbacks run after
+    // the other packets of the same read. Browsers: a microtask (its `Promise.resolve().then`).
+    if (packet) (isNode ? process.nextTick : queueMicrotask)(() => this.emit('packet', packet));
   }
 
   #cleanup(): void {

@@ -57,7 +57,8 @@ export class Socket<
     this.io = io;
     this.nsp = nsp;
     this.auth = opts.auth;
-    this.#opts = opts;
+    // a copy, as in socket.io-client: `retries` and `ackTimeout` are those given here
+    this.#opts = { ...opts };
     if (io.autoConnect) this.connect();
   }
 
@@ -235,9 +236,13 @@ export class Socket<
     const timers = this.io.opts.timers ?? systemTimers;
     const timer = timers.setTimeout(() => {
       this.#acks.delete(id);
-      this.sendBuffer = this.sendBuffer.filter((packet) => packet.id !== id);
+      // in place, as socket.io-client (an app may hold the array); -1 >>> 0 is past the end: a no-op
+      this.sendBuffer.splice(this.sendBuffer.findIndex((packet) => packet.id === id) >>> 0, 1);
       ack.call(this, new AckError('ACK_TIMEOUT', 'operation has timed out'));
     }, timeout);
+    // Ref'd again under autoUnref, as socket.io-client leaves its ack timers: an app awaiting an
+    // answer stays alive until it comes or times out (only the connection's own timers let go).
+    (timer as { ref?(): void })?.ref?.();
     const wrapped: Ack = (...args) => {
       timers.clearTimeout(timer);
       ack.apply(this, args);
