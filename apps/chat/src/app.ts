@@ -24,6 +24,7 @@ import {
 import type { ChatStore } from './store/index.js';
 import { FILES_PATH, fileRoute } from './uploads/file-route.js';
 import { fileStorage } from './uploads/file-storage.js';
+import { type OrphanSweeper, startOrphanSweep } from './uploads/orphan-sweep.js';
 
 export interface ChatServerOptions {
   store: ChatStore;
@@ -54,8 +55,12 @@ export interface ChatServerOptions {
   heartbeat?: Heartbeat;
   /** Idle or hidden time after which a page reports itself away (default 5 minutes). */
   awayAfterMs?: number;
-  /** Largest upload in bytes (default 5 MB), and a directory to keep files in (default: the store). */
-  uploads?: { maxBytes?: number; dir?: string };
+  /**
+   * Largest upload in bytes (default 5 MB), and a directory to keep files in (default: the store).
+   * Files there that no stored row points at are erased at start and hourly, once `orphanSweep.minAgeMs`
+   * old (default 1 hour; see uploads/orphan-sweep.ts).
+   */
+  uploads?: { maxBytes?: number; dir?: string; orphanSweep?: { minAgeMs?: number; everyMs?: number } };
 }
 
 export interface ChatServer {
@@ -144,7 +149,9 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
     awayAfterMs: options.awayAfterMs,
     uploads: options.uploads,
   });
+  let sweeper: OrphanSweeper | undefined;
   const shutdown = async () => {
+    await sweeper?.stop();
     chat.close();
     unguard();
     httpServer.closeAllConnections();
@@ -159,6 +166,8 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
     await listen(httpServer, options.port, options.host);
     const routingOff = await cluster?.routeSessions(io);
     if (routingOff) console.warn(`cluster: session routing is off (${routingOff})`);
+    const dir = options.uploads?.dir;
+    if (dir) sweeper = startOrphanSweep({ dir, store: options.store, ...options.uploads?.orphanSweep });
   } catch (err) {
     await shutdown();
     throw err;

@@ -1,6 +1,7 @@
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
 import { expect, it } from 'vitest';
 import type { ChatServer } from '../src/app.js';
+import { changePasswordContract } from './change-password-contract.js';
 import { once, request, TEST_PASSWORD } from './helpers.js';
 
 export interface StartedChat {
@@ -233,4 +234,6 @@ export function accountsContract(start: () => Promise<StartedChat>, defer: (clea
     expect((await request(other, 'rooms:list')).ok).toBe(true);
     expect((await me(url, second)).status).toBe(200);
   });
+
+  changePasswordContract(start, defer);
 }

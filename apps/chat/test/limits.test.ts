@@ -9,7 +9,11 @@ describe('request limits', () => {
   afterEach(() => limits?.close());
 
   it('keeps one budget per identity and kind, and forgets identities idle past the longest window (10 s here)', () => {
-    limits = new RequestLimits({ join: { limit: 2, windowMs: 1000 }, create: { limit: 1, windowMs: 5000 } });
+    limits = new RequestLimits({
+      join: { limit: 2, windowMs: 1000 },
+      create: { limit: 1, windowMs: 5000 },
+      members: { limit: 1, windowMs: 5000 },
+    });
     expect(limits.take('ip:a', 'join', 0)).toBe(0);
     expect(limits.take('ip:a', 'join', 10)).toBe(0);
     expect(limits.take('ip:a', 'join', 20)).toBe(980);

@@ -4,7 +4,8 @@
  */
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collect, Harness, once, request } from './helpers.js';
+import { DEFAULT_BUDGETS } from '../src/chat/request-limits.js';
+import { collect, Harness, once, request, sessionCookieFor } from './helpers.js';
 
 const harness = new Harness();
 afterEach(() => harness.closeAll());
@@ -75,6 +76,43 @@ describe('private rooms', () => {
     await request(carol, 'rooms:list');
     expect(carolHears.created.items).toEqual([]);
     expect(carolHears.messages.items).toEqual([]);
+  });
+
+  it('lets an owner invite a whole team right after creating the room; a flood of invitations is refused', async () => {
+    const { url, alice } = await trio();
+    const team = Array.from({ length: 12 }, (_, i) => `teammate${i + 1}`);
+    for (const name of team) await sessionCookieFor(url, name);
+    expect(await request(alice, 'room:create', { room: 'launch', private: true })).toMatchObject({ ok: true });
+    for (const name of team) {
+      expect(await request(alice, 'room:invite', { room: 'launch', username: name })).toMatchObject({
+        ok: true,
+        user: { username: name },
+      });
+    }
+    // The same budget covers invitations and removals, and not room creation: a second room is still fine.
+    expect(await request(alice, 'room:remove', { room: 'launch', username: 'teammate12' })).toMatchObject({ ok: true });
+    expect(await request(alice, 'room:create', { room: 'launch-2', private: true })).toMatchObject({ ok: true });
+    const { limit, windowMs } = DEFAULT_BUDGETS.members;
+    expect(limit).toBeGreaterThanOrEqual(30);
+    const burst = await Promise.all(
+      Array.from({ length: limit - team.length - 1 + 3 }, (_, i) =>
+        request<{ ok: boolean; error?: { code: string; retryAfterMs?: number } }>(alice, 'room:invite', {
+          room: 'launch',
+          username: team[i % team.length],
+        }),
+      ),
+    );
+    expect(burst.filter((answer) => answer.ok)).toHaveLength(limit - team.length - 1);
+    const refused = burst.filter((answer) => !answer.ok);
+    expect(refused).toHaveLength(3);
+    for (const answer of refused) {
+      expect(answer.error).toMatchObject({
+        code: 'RATE_LIMITED',
+        message: expect.stringMatching(/^Too many invitations and removals; wait \d+ seconds?\.$/),
+        retryAfterMs: expect.any(Number),
+      });
+      expect(answer.error?.retryAfterMs).toBeLessThanOrEqual(windowMs);
+    }
   });
 });
 

@@ -160,6 +160,33 @@ export function storeContract(open: () => Promise<ChatStore>): void {
     expect((await store.findSession('t2', 0))?.user).toEqual(ada);
   });
 
+  it('changes a password and ends the account’s other sessions in one step', async () => {
+    const store = await open();
+    const ada = await store.createUser({ username: 'ada', passwordHash: 'old', createdAt: 1 });
+    const bob = await store.createUser({ username: 'bob', passwordHash: 'bob', createdAt: 1 });
+    if (!ada || !bob) throw new Error('not created');
+    for (const [tokenHash, user] of [
+      ['here', ada],
+      ['phone', ada],
+      ['laptop', ada],
+      ['bobs', bob],
+    ] as const) {
+      await store.createSession({ tokenHash, userId: user.id, createdAt: 100, expiresAt: 1000 });
+    }
+    const ended = [(await store.findSession('phone', 0))?.id, (await store.findSession('laptop', 0))?.id];
+    expect((await store.changePassword(ada.id, 'new', 'here')).sort()).toEqual(ended.sort());
+    expect(await store.findUserCredentials('ada')).toEqual({ user: ada, passwordHash: 'new' });
+    expect(await store.findSession('phone', 0)).toBeNull();
+    expect(await store.findSession('laptop', 0)).toBeNull();
+    expect((await store.findSession('here', 0))?.user).toEqual(ada);
+    // Another account is untouched; an unknown account changes nothing.
+    expect(await store.findUserCredentials('bob')).toEqual({ user: bob, passwordHash: 'bob' });
+    expect((await store.findSession('bobs', 0))?.user).toEqual(bob);
+    expect(await store.changePassword(ada.id, 'newer', 'here')).toEqual([]);
+    expect(await store.changePassword('999999', 'x', 'bobs')).toEqual([]);
+    expect((await store.findSession('bobs', 0))?.user).toEqual(bob);
+  });
+
   it('stores the sender account with a message', async () => {
     const store = await open();
     const ada = await store.createUser({ username: 'ada', passwordHash: 'h', createdAt: 1 });
@@ -211,5 +238,26 @@ export function storeContract(open: () => Promise<ChatStore>): void {
     expect((await store.roomAccess('secret', bob.id))?.member).toBe(false);
     expect(await store.findUser('BOB')).toEqual(bob);
     expect(await store.findUser('nobody')).toBeNull();
+  });
+
+  it('says which of a list of file ids are stored, in any number, and forgets a deleted message’s file', async () => {
+    const store = await open();
+    const id = (n: number) => n.toString(16).padStart(32, '0');
+    const attachment = (n: number) => ({ id: id(n), name: `f${n}.bin`, type: 'application/octet-stream', size: 1 });
+    const kept = await store.appendMessageWithFile(
+      { room: 'general', nick: 'ada', text: '', ts: 1, clientId: null },
+      { attachment: attachment(7), data: null },
+    );
+    await store.appendMessageWithFile(
+      { room: 'general', nick: 'ada', text: '', ts: 2, clientId: null },
+      { attachment: attachment(1500), data: new Uint8Array([1]) },
+    );
+    expect(await store.existingFileIds([])).toEqual(new Set());
+    // More ids than one query takes on either store; the stored ones far apart in the list.
+    const asked = Array.from({ length: 2100 }, (_, n) => id(n));
+    expect(await store.existingFileIds(asked)).toEqual(new Set([id(7), id(1500)]));
+    expect(await store.existingFileIds([id(9), "'); DROP TABLE files; --"])).toEqual(new Set());
+    await store.deleteMessage('general', kept.message.id, 3);
+    expect(await store.existingFileIds([id(7), id(1500)])).toEqual(new Set([id(1500)]));
   });
 }

@@ -13,6 +13,7 @@ import { MessageActions } from './message-actions.js';
 import { MessageDecor, reveal } from './message-decor.js';
 import { MessageView } from './message-view.js';
 import { Notifier } from './notifications.js';
+import { PasswordDialog } from './password-dialog.js';
 import { MAX_MESSAGE_LENGTH, messageLength, normalizeRoomName, roomNameProblem } from './rules.js';
 import { SearchPanel } from './search.js';
 
@@ -267,6 +268,11 @@ function signedIn(user) {
   chat.start(user);
   input.focus({ preventScroll: true });
 }
+
+const passwordDialog = new PasswordDialog({
+  onChanged: () => chrome.toast('Password changed. Other sessions were signed out.'),
+});
+$('change-password').addEventListener('click', () => passwordDialog.open(messageView.myName));
 
 $('sign-out').addEventListener('click', async () => {
   try {

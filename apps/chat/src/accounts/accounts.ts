@@ -1,9 +1,9 @@
 /**
- * The account service: sign-up, sign-in, sign-out and session lookup over the chat's store. The
+ * The account service: sign-up, sign-in, password change, sign-out and session lookup over the chat's store. The
  * HTTP routes (routes.ts) and the realtime handshake (socket-auth.ts) both go through it.
  */
 import type { ChatStore, SessionInfo, User } from '../store/index.js';
-import { type Credentials, parseCredentials } from './credentials.js';
+import { type Credentials, parseCredentials, parsePasswordChange } from './credentials.js';
 import { AccountError } from './errors.js';
 import { LoginThrottle, type ThrottleLimits } from './login-throttle.js';
 import { decoyRecord, hashPassword, verifyPassword } from './passwords.js';
@@ -56,6 +56,28 @@ export class Accounts {
     }
     this.#throttle.recordSuccess(username);
     return this.#openSession(found.user);
+  }
+
+  /**
+   * Changes the signed-in account's password, once the current one is verified as a sign-in would
+   * (a wrong one counts as a failed sign-in, so this is no faster way to guess), and ends every
+   * other session of the account: a stolen cookie dies with the old password. Returns the ids of
+   * the ended sessions, to disconnect their sockets.
+   */
+  async changePassword(token: string | undefined, body: unknown, address: string): Promise<string[]> {
+    const session = await this.session(token);
+    if (!session || token === undefined) throw new AccountError('UNAUTHENTICATED', 'Not signed in.');
+    const { currentPassword, newPassword } = parsePasswordChange(body);
+    const { username } = session.user;
+    const wait = this.#throttle.retryAfter(username, address, Date.now());
+    if (wait > 0) throw new AccountError('TOO_MANY_ATTEMPTS', 'Too many wrong passwords. Try again later.', wait);
+    const found = await this.#store.findUserCredentials(username);
+    if (!found || !(await verifyPassword(currentPassword, found.passwordHash))) {
+      this.#throttle.recordFailure(username, address, Date.now());
+      throw new AccountError('BAD_CREDENTIALS', 'The current password is wrong.');
+    }
+    this.#throttle.recordSuccess(username);
+    return this.#store.changePassword(found.user.id, await hashPassword(newPassword), hashSessionToken(token));
   }
 
   /** Ends the session; returns its id (to disconnect its sockets), or null if it was not live. */

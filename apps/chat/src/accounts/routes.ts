@@ -1,5 +1,5 @@
 /**
- * The account routes: POST /api/signup, /api/login, /api/logout and GET /api/me.
+ * The account routes: POST /api/signup, /api/login, /api/password, /api/logout and GET /api/me.
  *
  * CSRF: POST routes take only `application/json` (a cross-site form cannot send it, and a
  * cross-site fetch with it needs a CORS preflight the chat never grants) and, when the browser says
@@ -69,11 +69,18 @@ export function accountRoutes(options: AccountRoutesOptions): express.Router {
     signedIn(req, res, 201, await accounts.signUp(req.body));
   });
 
+  /** The network a request came from, as the sign-in throttle counts it. */
+  const addressOf = (req: Request): string =>
+    networkOf(clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], options.trustProxy));
+
   post('/login', async (req, res) => {
-    const address = networkOf(
-      clientAddress(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for'], options.trustProxy),
-    );
-    signedIn(req, res, 200, await accounts.signIn(req.body, address));
+    signedIn(req, res, 200, await accounts.signIn(req.body, addressOf(req)));
+  });
+
+  post('/password', async (req, res) => {
+    const ended = await accounts.changePassword(sessionTokenFrom(req.headers.cookie), req.body, addressOf(req));
+    for (const sessionId of ended) options.disconnectSession(sessionRoom(sessionId));
+    res.status(204).end();
   });
 
   post('/logout', async (req, res) => {

@@ -200,7 +200,7 @@ function registerHandlers(socket: Socket, context: Context): void {
     return result;
   });
 
-  onRequest('room:invite', 'create', async (payload) => {
+  onRequest('room:invite', 'members', async (payload) => {
     const request = requestObject(payload);
     const room = await accessibleRoom(request.room);
     if (room.kind !== 'private' || room.ownerId !== signedInId()) {

@@ -113,7 +113,7 @@ export function registerMessageChanges(socket: Socket, context: MessageChangesCo
     return { ...page, messages: await withReplyPreviews(store, page.messages) };
   });
 
-  onRequest('room:remove', 'moderate', async (payload) => {
+  onRequest('room:remove', 'members', async (payload) => {
     const request = requestObject(payload);
     const room = await accessibleRoom(request.room);
     const me = signedIn();

@@ -18,7 +18,8 @@ export type RequestKind =
   // message changes (message-changes.ts)
   | 'edit'
   | 'react'
-  | 'moderate'
+  // private rooms' members (handlers.ts, message-changes.ts)
+  | 'members'
   // read state and presence (read-state.ts, away.ts)
   | 'read'
   | 'away'
@@ -51,7 +52,10 @@ export const DEFAULT_BUDGETS: RequestBudgets = {
   // Edits and deletions are rarer than sends; reactions come in quick bursts (add, change mind).
   edit: { limit: 10, windowMs: 10_000 },
   react: { limit: 20, windowMs: 10_000 },
-  moderate: { limit: 5, windowMs: 10_000 },
+  // Invitations and removals, one budget: an owner who sets up a room invites a whole team at once
+  // (30 in a burst), and one minute later may invite 30 more; a script adding or removing everyone
+  // it can name is held to one request every 2 seconds.
+  members: { limit: 30, windowMs: 60_000 },
   // Read markers (one per room opened or message seen, coalesced by the page), mutes, unread lists.
   read: { limit: 60, windowMs: 10_000 },
   // Away/back changes: a page sends one per state change.
@@ -74,7 +78,7 @@ const REFUSAL: Record<RequestKind, string> = {
   typing: 'Too many typing notices',
   edit: 'You are changing messages too fast',
   react: 'Too many reactions',
-  moderate: 'Too many moderation requests',
+  members: 'Too many invitations and removals',
   read: 'Too many read-state requests',
   away: 'Too many away changes',
   search: 'Too many searches',

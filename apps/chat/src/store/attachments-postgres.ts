@@ -35,6 +35,20 @@ export async function appendMessageWithFilePostgres(
   return result;
 }
 
+/** Ids per query, to keep each one's parameter small. */
+const IDS_PER_QUERY = 1000;
+
+export async function existingFileIdsPostgres(pool: pg.Pool, ids: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let start = 0; start < ids.length; start += IDS_PER_QUERY) {
+    const { rows } = await pool.query('SELECT id FROM files WHERE id = ANY($1::text[])', [
+      ids.slice(start, start + IDS_PER_QUERY),
+    ]);
+    for (const row of rows) found.add(String(row.id));
+  }
+  return found;
+}
+
 export async function findFilePostgres(pool: pg.Pool, id: string): Promise<StoredFile | null> {
   const { rows } = await pool.query('SELECT id, room, meta, data FROM files WHERE id = $1', [id]);
   return rows[0] ? storedFileOf(rows[0]) : null;

@@ -32,6 +32,20 @@ export function appendMessageWithFileSqlite(db: SqliteQueries, message: NewMessa
   }
 }
 
+/** Ids per query: one statement (a JSON array parameter) whatever the count, well within SQLite's limits. */
+const IDS_PER_QUERY = 500;
+
+export function existingFileIdsSqlite(db: SqliteQueries, ids: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  for (let start = 0; start < ids.length; start += IDS_PER_QUERY) {
+    const batch = JSON.stringify(ids.slice(start, start + IDS_PER_QUERY));
+    for (const row of db.all('SELECT id FROM files WHERE id IN (SELECT value FROM json_each(?))', [batch])) {
+      found.add(String(row.id));
+    }
+  }
+  return found;
+}
+
 export function findFileSqlite(db: SqliteQueries, id: string): StoredFile | null {
   const row = db.all('SELECT id, room, meta, data FROM files WHERE id = ?', [id])[0];
   return row ? storedFileOf(row) : null;

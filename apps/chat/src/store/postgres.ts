@@ -5,6 +5,7 @@ import pg from 'pg';
 import {
   ATTACHMENTS_SCHEMA_POSTGRES,
   appendMessageWithFilePostgres,
+  existingFileIdsPostgres,
   findFilePostgres,
 } from './attachments-postgres.js';
 import { PostgresAppendBatch } from './postgres-append-batch.js';
@@ -277,6 +278,18 @@ export class PostgresStore implements ChatStore {
     return rows[0] ? String(rows[0].id) : null;
   }
 
+  changePassword(userId: string, passwordHash: string, keepTokenHash: string): Promise<string[]> {
+    return this.#transaction(async (client) => {
+      const updated = await client.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, userId]);
+      if (updated.rowCount === 0) return [];
+      const { rows } = await client.query('DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 RETURNING id', [
+        userId,
+        keepTokenHash,
+      ]);
+      return rows.map((row) => String(row.id));
+    });
+  }
+
   // ---- message changes (postgres-changes.ts)
 
   roomRevision(room: string): Promise<number> {
@@ -367,5 +380,9 @@ export class PostgresStore implements ChatStore {
 
   findFile(id: string): Promise<StoredFile | null> {
     return findFilePostgres(this.#pool, id);
+  }
+
+  existingFileIds(ids: readonly string[]): Promise<Set<string>> {
+    return existingFileIdsPostgres(this.#pool, ids);
   }
 }

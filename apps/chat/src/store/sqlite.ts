@@ -16,7 +16,12 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ATTACHMENTS_SCHEMA_SQLITE, appendMessageWithFileSqlite, findFileSqlite } from './attachments-sqlite.js';
+import {
+  ATTACHMENTS_SCHEMA_SQLITE,
+  appendMessageWithFileSqlite,
+  existingFileIdsSqlite,
+  findFileSqlite,
+} from './attachments-sqlite.js';
 import { insertMessageSqlite, replyColumn } from './message-insert.js';
 import {
   SQLITE_ADD_MENTION,
@@ -295,6 +300,20 @@ export class SqliteStore implements ChatStore {
     return row ? String(row.id) : null;
   }
 
+  async changePassword(userId: string, passwordHash: string, keepTokenHash: string): Promise<string[]> {
+    return this.#runner.transaction(() => {
+      const user = this.#get('UPDATE users SET password_hash = ? WHERE id = ? RETURNING id', [
+        passwordHash,
+        Number(userId),
+      ]);
+      if (!user) return [];
+      return this.#all('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ? RETURNING id', [
+        Number(userId),
+        keepTokenHash,
+      ]).map((row) => String(row.id));
+    });
+  }
+
   // ---- message changes (sqlite-changes.ts)
 
   async roomRevision(room: string): Promise<number> {
@@ -442,6 +461,10 @@ export class SqliteStore implements ChatStore {
 
   async findFile(id: string): Promise<StoredFile | null> {
     return findFileSqlite(this.#queries(), id);
+  }
+
+  async existingFileIds(ids: readonly string[]): Promise<Set<string>> {
+    return existingFileIdsSqlite(this.#queries(), ids);
   }
 
   /** The SQL access the feature modules (search-sqlite.ts, attachments-sqlite.ts) run on. */

@@ -171,6 +171,12 @@ export interface ChatStore {
   findSession(tokenHash: string, now: number): Promise<SessionInfo | null>;
   /** Deletes a session; returns its id, or null when there was none. */
   deleteSession(tokenHash: string): Promise<string | null>;
+  /**
+   * Replaces the account's password hash and deletes every session of the account except the one
+   * with `keepTokenHash`, in one transaction; returns the ids of the deleted sessions (to disconnect
+   * their sockets). Nothing changes, and [] is returned, when the account does not exist.
+   */
+  changePassword(userId: string, passwordHash: string, keepTokenHash: string): Promise<string[]>;
   close(): Promise<void>;
 
   // ---- message changes (edit, delete, reactions, replies; see message-changes in each store)
@@ -217,6 +223,11 @@ export interface ChatStore {
   appendMessageWithFile(message: NewMessage, file: NewFile): Promise<AppendResult>;
   /** A stored file with its room (for the access check) and its bytes (null when kept on disk). */
   findFile(id: string): Promise<StoredFile | null>;
+  /**
+   * Which of these file ids a stored file has (the rest are orphans: see uploads/orphan-sweep.ts).
+   * Any number of ids; they are looked up in one query per few hundred.
+   */
+  existingFileIds(ids: readonly string[]): Promise<Set<string>>;
 }
 
 export interface NewFile {

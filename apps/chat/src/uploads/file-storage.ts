@@ -6,7 +6,8 @@
  *
  * The store's row is the truth, the directory follows it: bytes are written (and flushed) before the
  * row that points at them is committed, and erased only after the row's deletion is committed. A
- * crash between the two leaves at worst a file no row points at, never a message whose file is gone.
+ * crash between the two leaves at worst a file no row points at, never a message whose file is gone;
+ * the orphan sweep (orphan-sweep.ts) erases such files.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -28,7 +29,7 @@ export interface FileStorage {
 }
 
 /** File ids are 32 random hex digits (uploads.ts): nothing else ever becomes a path. */
-const FILE_ID = /^[0-9a-f]{32}$/;
+export const FILE_ID = /^[0-9a-f]{32}$/;
 
 export function fileStorage(dir: string | undefined): FileStorage {
   return dir ? directoryStorage(path.resolve(dir)) : storeStorage;
