@@ -13,6 +13,7 @@ describe('request limits', () => {
       join: { limit: 2, windowMs: 1000 },
       create: { limit: 1, windowMs: 5000 },
       members: { limit: 1, windowMs: 5000 },
+      dm: { limit: 1, windowMs: 5000 },
     });
     expect(limits.take('ip:a', 'join', 0)).toBe(0);
     expect(limits.take('ip:a', 'join', 10)).toBe(0);

@@ -117,6 +117,31 @@ describe('private rooms', () => {
 });
 
 describe('direct messages', () => {
+  it('opens DMs with a whole team in a row, apart from the room-creation budget; a flood is refused', async () => {
+    const { url, alice } = await trio();
+    const team = Array.from({ length: 8 }, (_, i) => `colleague${i + 1}`);
+    for (const name of team) await sessionCookieFor(url, name);
+    // Each "Message" click asks again, for an existing conversation too.
+    for (const name of [...team, ...team]) {
+      expect(await request(alice, 'dm:open', { username: name })).toMatchObject({ ok: true, with: { username: name } });
+    }
+    expect(await request(alice, 'room:create', { room: 'after-the-dms' })).toMatchObject({ ok: true });
+    const { limit } = DEFAULT_BUDGETS.dm;
+    const burst = await Promise.all(
+      Array.from({ length: limit - 2 * team.length + 2 }, (_, i) =>
+        request<{ ok: boolean; error?: { code: string; message: string } }>(alice, 'dm:open', {
+          username: team[i % team.length],
+        }),
+      ),
+    );
+    const refused = burst.filter((answer) => !answer.ok);
+    expect(refused).toHaveLength(2);
+    expect(refused[0].error).toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.stringMatching(/^Too many direct messages opened; wait \d+ seconds?\.$/),
+    });
+  });
+
   it('are listed for the two people and readable by them only', async () => {
     const { alice, bob, carol } = await trio();
     const carolHears = { created: collect(carol, 'room:created'), messages: collect(carol, 'message') };

@@ -212,7 +212,7 @@ function registerHandlers(socket: Socket, context: Context): void {
     return { user: { id: user.id, username: user.username } };
   });
 
-  onRequest('dm:open', 'create', async (payload) => {
+  onRequest('dm:open', 'dm', async (payload) => {
     const me = signedInId();
     const other = await store.findUser(validateUsername(requestObject(payload).username));
     if (!other) throw new ChatError('UNKNOWN_USER', 'There is no such user.');

@@ -20,6 +20,8 @@ export type RequestKind =
   | 'react'
   // private rooms' members (handlers.ts, message-changes.ts)
   | 'members'
+  // direct messages opened, new or not (handlers.ts)
+  | 'dm'
   // read state and presence (read-state.ts, away.ts)
   | 'read'
   | 'away'
@@ -56,6 +58,9 @@ export const DEFAULT_BUDGETS: RequestBudgets = {
   // (30 in a burst), and one minute later may invite 30 more; a script adding or removing everyone
   // it can name is held to one request every 2 seconds.
   members: { limit: 30, windowMs: 60_000 },
+  // Opening a DM (the page asks each time "Message" is clicked, for an existing one too): moving
+  // between a team's conversations, not the creation of rooms.
+  dm: { limit: 30, windowMs: 60_000 },
   // Read markers (one per room opened or message seen, coalesced by the page), mutes, unread lists.
   read: { limit: 60, windowMs: 10_000 },
   // Away/back changes: a page sends one per state change.
@@ -79,6 +84,7 @@ const REFUSAL: Record<RequestKind, string> = {
   edit: 'You are changing messages too fast',
   react: 'Too many reactions',
   members: 'Too many invitations and removals',
+  dm: 'Too many direct messages opened',
   read: 'Too many read-state requests',
   away: 'Too many away changes',
   search: 'Too many searches',
