@@ -16,7 +16,8 @@ export type AllEventNames<User extends EventsMap, Reserved extends EventsMap> = 
 export type ListenerOf<User extends EventsMap, Reserved extends EventsMap, Ev> =
   Ev extends EventNames<Reserved> ? Reserved[Ev] : Ev extends EventNames<User> ? User[Ev] : Listener;
 
-type Wrapped = Listener & { listener?: Listener };
+// A `once` listener is kept as a wrapper whose `fn` is the function given, as socket.io-client's.
+type Wrapped = Listener & { fn?: Listener };
 
 // biome-ignore lint/complexity/noBannedTypes: no user events by default
 export class Emitter<User extends EventsMap, Reserved extends EventsMap = {}> {
@@ -36,7 +37,7 @@ export class Emitter<User extends EventsMap, Reserved extends EventsMap = {}> {
       this.off(event, wrapped as ListenerOf<User, Reserved, E>);
       listener.apply(this, args);
     };
-    wrapped.listener = listener;
+    wrapped.fn = listener;
     return this.on(event, wrapped as ListenerOf<User, Reserved, E>);
   }
 
@@ -51,8 +52,10 @@ export class Emitter<User extends EventsMap, Reserved extends EventsMap = {}> {
     else if (args.length < 2) this.#listeners.delete(event!);
     else {
       const list = this.#listeners.get(event!);
-      const index = list ? list.findIndex((l) => l === listener || l.listener === listener) : -1;
+      const index = list ? list.findIndex((l) => l === listener || l.fn === listener) : -1;
       if (index >= 0) list!.splice(index, 1);
+      // An event nobody listens to any more has no list: one held from listeners() is left behind.
+      if (list && !list.length) this.#listeners.delete(event!);
     }
     return this;
   }
@@ -69,8 +72,9 @@ export class Emitter<User extends EventsMap, Reserved extends EventsMap = {}> {
     return this.off(...args);
   }
 
+  /** The event's own list, live, with a `once` listener's wrapper (its `fn`), as socket.io-client's. */
   listeners<E extends AllEventNames<User, Reserved>>(event: E): ListenerOf<User, Reserved, E>[] {
-    return (this.#listeners.get(event) ?? []).map((l) => l.listener ?? l) as ListenerOf<User, Reserved, E>[];
+    return (this.#listeners.get(event) ?? []) as ListenerOf<User, Reserved, E>[];
   }
 
   hasListeners<E extends AllEventNames<User, Reserved>>(event: E): boolean {

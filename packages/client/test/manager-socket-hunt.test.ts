@@ -161,6 +161,25 @@ for (const client of clients) {
       expect(socket.hasListeners('b')).toBe(false);
     });
 
+    it('listeners() is the live list, with a once listener as its wrapper (fn); it goes once empty', () => {
+      const socket = unconnected();
+      const [plain, once, later] = [() => {}, () => {}, () => {}];
+      socket.on('a', plain).once('a', once);
+      const list = socket.listeners('a');
+      expect(list[0]).toBe(plain);
+      expect(list[1]).not.toBe(once);
+      expect((list[1] as { fn?: unknown }).fn).toBe(once);
+      socket.on('a', later);
+      expect(list).toBe(socket.listeners('a'));
+      expect(list).toHaveLength(3);
+      for (const listener of [plain, once, later]) socket.off('a', listener);
+      expect(list).toHaveLength(0);
+      socket.on('a', plain);
+      // A new list: the emptied one was dropped.
+      expect(socket.listeners('a')).not.toBe(list);
+      expect(socket.listeners('nothing')).toEqual([]);
+    });
+
     it('offAny / offAnyOutgoing take out one registration; listenersAny is the socket’s own list', () => {
       const socket = unconnected();
       const listener = () => {};
