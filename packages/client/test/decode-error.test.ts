@@ -90,6 +90,36 @@ for (const client of clients) {
         expect(error.code).toBe('parser error');
       });
 
+      // The engine hands the packets before the bad one over; the sockets hear none of them, as the
+      // Manager passes packets on a tick later, after the connection closed.
+      it(`over polling, the engine hands over the packets of a payload before its bad packet ${frame}`, async () => {
+        // Polls: the handshake, the CONNECT answer, then two events and the bad packet in one payload.
+        const answers = [HANDSHAKE, '40{"sid":"s1"}', `42["a",1]\x1e42["b",2]\x1e${frame}`];
+        http = createServer((req, res) => {
+          if (req.method === 'POST') {
+            req.resume();
+            res.end('ok');
+          } else if (answers.length > 0) res.end(answers.shift());
+          // later polls are held until the client goes
+        });
+        await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
+        const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+        const socket = sockets.open(client, url, { transports: ['polling'], reconnection: false });
+        const events: unknown[] = [];
+        socket.io.on('open', () =>
+          socket.io.engine!.on('packet', (packet) => events.push(['packet', packet.type, packet.data])),
+        );
+        socket.on('a', (n: number) => events.push(['a', n]));
+        socket.on('b', (n: number) => events.push(['b', n]));
+        const [reason] = await waitFor<[string]>(socket, 'disconnect');
+        expect([...events.slice(-3), reason]).toEqual([
+          ['packet', 'message', '2["a",1]'],
+          ['packet', 'message', '2["b",2]'],
+          ['packet', 'error', 'parser error'],
+          'transport error',
+        ]);
+      });
+
       it(`fires the engine's packet ({ type: 'error' }) and heartbeat before error and close on the frame ${frame}`, async () => {
         const socket = await start([frame]);
         const events: unknown[][] = [];

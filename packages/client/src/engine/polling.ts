@@ -3,7 +3,7 @@
  * long-polling GET loop (Polling) or one streaming GET (Sse, in sse.ts). At most one POST is in
  * flight, so `writable` is false until it is answered.
  */
-import { decodePayload, encodePayload } from '@parley/protocol';
+import { decodeEnginePacket, encodePayload } from '@parley/protocol';
 import { isNode, nodeFetch, userBinary } from '../platform.js';
 import { type IncomingPacket, type OutgoingPacket, Transport } from './transport.js';
 
@@ -80,14 +80,16 @@ export abstract class HttpTransport extends Transport {
    * has closed (a close packet, or a listener that closed it).
    */
   protected deliver(payload: string): boolean {
-    let packets: IncomingPacket[];
-    try {
-      packets = decodePayload(payload);
-    } catch (error) {
-      this.onParseError(error);
-      return false;
-    }
-    for (const packet of packets) {
+    // Packet by packet, as engine.io-client: those before a packet that will not decode are
+    // handed over, then the parse error.
+    for (const record of payload.split('\x1e')) {
+      let packet: IncomingPacket;
+      try {
+        packet = decodeEnginePacket(record);
+      } catch (error) {
+        this.onParseError(error);
+        return false;
+      }
       if (this.state === 'opening' && packet.type === 'open') this.onOpen();
       if (this.state === 'paused' && packet.type === 'noop') continue;
       if (packet.type === 'close') {
