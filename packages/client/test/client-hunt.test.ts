@@ -13,7 +13,13 @@
 import { io as officialIo } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { io as parleyIo, type Socket, type TransportName } from '../src/index.js';
-import { type ClientImplementation, type ClientOptions, officialClient, parleyClient } from './clients.js';
+import {
+  type ClientImplementation,
+  type ClientOptions,
+  type OpenSockets,
+  officialClient,
+  parleyClient,
+} from './clients.js';
 import { socketIoServer, type TestServer, waitFor } from './helpers.js';
 import { closedAfterEach } from './per-test-fixture.js';
 
@@ -52,19 +58,24 @@ function record(socket: Socket, log: string[] = []): string[] {
   return log;
 }
 
+/** Runs the scenario with socket.io-client, then Parley; Parley must observe the same. */
+async function same(scenario: Scenario): Promise<unknown> {
+  const official = await scenario(officialClient);
+  const parley = await scenario(parleyClient);
+  if (process.env.HUNT_DEBUG) console.log(JSON.stringify(official, null, 1));
+  expect(parley).toEqual(official);
+  return official;
+}
+
+/** Opens a client's socket to a server (or URL) over WebSocket unless `options` say otherwise. */
+function websocketOpener(sockets: OpenSockets) {
+  return (client: ClientImplementation, server: TestServer | string, options: ClientOptions = {}): Socket =>
+    sockets.open(client, typeof server === 'string' ? server : server.url, { transports: ['websocket'], ...options });
+}
+
 describe('client hunt: socket.io-client and Parley side by side', () => {
   const { fixture, sockets } = closedAfterEach(socketIoServer);
-  const open = (client: ClientImplementation, server: TestServer | string, options: ClientOptions = {}): Socket =>
-    sockets.open(client, typeof server === 'string' ? server : server.url, { transports: ['websocket'], ...options });
-
-  /** Runs the scenario with socket.io-client, then Parley; Parley must observe the same. */
-  async function same(scenario: Scenario): Promise<unknown> {
-    const official = await scenario(officialClient);
-    const parley = await scenario(parleyClient);
-    if (process.env.HUNT_DEBUG) console.log(JSON.stringify(official, null, 1));
-    expect(parley).toEqual(official);
-    return official;
-  }
+  const open = websocketOpener(sockets);
 
   it('Manager option getters and setters: values, coercion and `this`', async () => {
     const seen = await same((client) => {
@@ -355,15 +366,7 @@ describe('client hunt: socket.io-client and Parley side by side', () => {
 
 describe('client hunt: refusals and restarts', () => {
   const { fixture, sockets } = closedAfterEach(socketIoServer);
-  const open = (client: ClientImplementation, server: TestServer | string, options: ClientOptions = {}): Socket =>
-    sockets.open(client, typeof server === 'string' ? server : server.url, { transports: ['websocket'], ...options });
-  async function same(scenario: Scenario): Promise<unknown> {
-    const official = await scenario(officialClient);
-    const parley = await scenario(parleyClient);
-    if (process.env.HUNT_DEBUG) console.log(JSON.stringify(official, null, 1));
-    expect(parley).toEqual(official);
-    return official;
-  }
+  const open = websocketOpener(sockets);
 
   it('after reconnect_failed, connect() starts over from attempt 1', async () => {
     await same(async (client) => {
